@@ -1,0 +1,3 @@
+from unionsim.cli import main
+
+main()

@@ -1,0 +1,264 @@
+"""The ``unionsim`` command line: each subcommand parses, calls one library function, reports.
+
+Heavy libraries (mesa, numpy, pandas, pyarrow) are imported inside the commands that need them,
+so ``unionsim --help`` and ``unionsim params`` start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from unionsim.errors import UnionsimError
+
+app = typer.Typer(
+    name="unionsim",
+    help="Scenario wargame simulator of the Union State of Belarus and Russia.\n\n"
+         "Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1",
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+SET_HELP = ("Change one parameter for this command: --set name=value (repeatable), e.g. "
+            "--set minsk.sovereignty_weight=0.8. Values are checked against the documented "
+            "range; `unionsim params` lists the names.")
+PARAMS_HELP = ("A parameter overlay file layered over the defaults (repeatable), e.g. "
+               "--params params/sovereignty_tradable.yaml.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file, or the name of "
+                                   "a shipped scenario (e.g. baseline)."),
+    runs: int = typer.Option(200, "--runs", "-n", metavar="N", help="Number of Monte Carlo runs (>= 1)."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="Master seed (>= 0); the same seed gives "
+                             "identical results."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Results folder (default: "
+                                       "runs/<scenario>-<timestamp>)."),
+    set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
+    no_timeseries: bool = typer.Option(False, "--no-timeseries",
+                                       help="Store outcomes only (for very large batches)."),
+) -> None:
+    """Run a Monte Carlo batch of a scenario and write a results folder.
+
+    Prints outcome probabilities with 95% intervals, how often each flag fired and the final
+    key indicators, then the folder it wrote (manifest.json, outcomes.parquet,
+    timeseries.parquet, decisions.parquet).
+
+    Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
+    """
+    from unionsim.config.params import parse_set_options
+    from unionsim.experiment.batch import run_batch
+
+    sets = parse_set_options(set_)
+    console = _console()
+    with _progress(runs) as advance:
+        folder = run_batch(scenario, runs=runs, seed=seed, out=out, param_files=params,
+                           sets=sets, force=force, timeseries=not no_timeseries,
+                           progress=advance)
+    _print_summary(console, folder)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal, plain progress lines otherwise."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def bar():
+        if sys.stderr.isatty():
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                                       TextColumn, TimeRemainingColumn)
+            from rich.text import Text
+
+            class RateColumn(ProgressColumn):
+                def render(self, task):
+                    return Text(f"{task.speed:.0f} runs/s" if task.speed else "")
+
+            with Progress(TextColumn("running"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                          TimeRemainingColumn(), console=_console(stderr=True),
+                          transient=True) as progress:
+                task = progress.add_task("runs", total=total)
+                yield lambda n: progress.advance(task, n)
+        else:
+            state = {"done": 0, "next": max(1, total // 10)}
+
+            def advance(n: int) -> None:
+                state["done"] += n
+                if state["done"] >= state["next"] or state["done"] == total:
+                    print(f"progress: {state['done']}/{total} runs", file=sys.stderr, flush=True)
+                    state["next"] += max(1, total // 10)
+
+            yield advance
+
+    return bar()
+
+
+def _print_summary(console, folder: Path) -> None:
+    from rich.table import Table
+
+    from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
+    from unionsim.experiment.store import load_results
+
+    res = load_results(folder)
+    m = res.manifest
+    n_ok, n_failed = m.get("runs_ok", 0), m.get("runs_failed", 0)
+    console.print(f"[bold]{m['scenario']['title']}[/bold]")
+    console.print(f"{n_ok} runs, master seed {m['master_seed']}"
+                  + (f", [red]{n_failed} failed[/red]" if n_failed else ""))
+    table = Table(title="Outcomes (share of runs, 95% Wilson interval)")
+    for col in ("outcome", "share", "95% interval", "runs"):
+        table.add_column(col, justify="left" if col == "outcome" else "right")
+    for r in outcome_table(res.outcomes).itertuples():
+        table.add_row(r.outcome.replace("_", " "), f"{r.share:.1%}",
+                      f"{r.ci_low:.1%} - {r.ci_high:.1%}", str(r.runs))
+    console.print(table)
+    flags = Table(title="Flags (share of runs in which each occurred)")
+    for col in ("flag", "share", "95% interval"):
+        flags.add_column(col, justify="left" if col == "flag" else "right")
+    for r in flag_table(res.outcomes).itertuples():
+        flags.add_row(r.flag.replace("_", " "), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
+    console.print(flags)
+    key = ["sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
+           "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
+           "support_incorporation"]
+    ind = Table(title="Final indicators (median, 5th-95th percentile)")
+    for col in ("indicator", "median", "5%", "95%"):
+        ind.add_column(col, justify="left" if col == "indicator" else "right")
+    for r in indicator_table(res.outcomes, key).itertuples():
+        ind.add_row(r.indicator.replace("_", " "), f"{r.median:.3g}", f"{r.p5:.3g}", f"{r.p95:.3g}")
+    console.print(ind)
+    rate = m.get("runs_per_second")
+    console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
+    console.print(f"results: {folder}")
+
+
+@app.command()
+def trace(
+    scenario: str = typer.Argument(..., metavar="SCENARIO",
+                                   help="Scenario file, or the name of a shipped scenario."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The run's seed (a run seed as stored in "
+                             "outcomes.parquet reproduces that run)."),
+    set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also show routine choices (holding course, stalling)."),
+) -> None:
+    """Tell one run month by month: who did what and why, and how the state moved.
+
+    Example: unionsim trace scenarios/baseline.yaml --seed 3
+    """
+    from unionsim.config.params import parse_set_options
+    from unionsim.config.scenario import load_scenario
+    from unionsim.model import trace as tr
+    from unionsim.model.world import UnionModel
+
+    loaded = load_scenario(scenario)
+    pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
+    model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False, record=True).run()
+    for line in tr.render(model, verbose=verbose):
+        typer.echo(line)
+
+
+@app.command("params")
+def params_cmd(
+    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="A parameter (minsk.sovereignty_weight) or a "
+                                         "group (minsk); all when omitted."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+) -> None:
+    """List parameters with value, range, unit, meaning and sources.
+
+    Example: unionsim params minsk.sovereignty_weight
+    """
+    import json
+
+    from unionsim.config.params import apply_overlay_file, default_parameters, unknown_parameter
+
+    pset = default_parameters()
+    for f in params:
+        pset = apply_overlay_file(pset, f)
+    names = [n for n in pset.names() if name is None or n == name or n.startswith(name + ".")]
+    if not names:
+        raise unknown_parameter(name, pset.specs)
+    records = []
+    for n in names:
+        spec = pset.specs[n]
+        records.append({"name": n, "value": pset.values[n], "default": spec.value,
+                        "range": list(spec.range), "unit": spec.unit, "meaning": spec.meaning,
+                        "basis": spec.basis,
+                        "sources": [s.model_dump() for s in spec.sources],
+                        **({"note": spec.note} if spec.note else {})})
+    if as_json:
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    for r in records:
+        changed = "" if r["value"] == r["default"] else f" (default {r['default']:g})"
+        typer.echo(f"{r['name']} = {r['value']:g}{changed}  [{r['range'][0]:g}, {r['range'][1]:g}]"
+                   f" {r['unit']}")
+        typer.echo(f"    {r['meaning']}")
+        typer.echo(f"    basis: {r['basis']}; sources: " + "; ".join(
+            f"{s['doc']} {', '.join(s['facts'])}" for s in r["sources"]))
+        if "note" in r:
+            typer.echo(f"    note: {r['note']}")
+    typer.echo(f"{len(records)} parameter{'s' if len(records) != 1 else ''}")
+
+
+@app.command()
+def validate(
+    files: List[Path] = typer.Argument(..., metavar="FILE...",
+                                     help="Scenario or parameter files to check."),
+) -> None:
+    """Check scenario and parameter files without running them.
+
+    A scenario is recognised by its `events`/`horizon` keys, a parameter overlay by `values`, a
+    full parameter file by parameter entries. Every file is checked; the command fails if any is
+    wrong.
+
+    Example: unionsim validate scenarios/*.yaml params/*.yaml
+    """
+    from unionsim.config.validate import validate_file
+
+    console, err = _console(), _console(stderr=True)
+    failures = 0
+    for f in files:
+        try:
+            kind = validate_file(f)
+            console.print(f"ok: {f} ({kind})")
+        except UnionsimError as exc:
+            failures += 1
+            _print_error(err, exc)
+    if failures:
+        raise typer.Exit(code=2)
+
+
+def _print_error(console, exc: Exception) -> None:
+    console.print("error: ", style="bold red", end="")
+    console.print(str(exc), markup=False, soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: run the app; user errors print one message and exit non-zero."""
+    try:
+        app()
+    except UnionsimError as exc:
+        _print_error(_console(stderr=True), exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted; finished runs are kept in the results folder's parts/",
+              file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,233 @@
+"""Model parameters: load the documented defaults, layer user values over them, hand them to the model.
+
+The defaults live in ``params/default.yaml`` as a tree whose leaves are `ParameterSpec`s. A
+parameter is named by its dotted path (``minsk.sovereignty_weight``). Users change values with
+overlay files (``--params FILE``), ``--set name=value`` and scenario ``overrides``; every name
+is checked against the defaults and every value against its documented range.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable, Mapping
+
+from pydantic import ValidationError
+
+from unionsim.config.schema import ParameterOverlay, ParameterSpec
+from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
+from unionsim.errors import ConfigError, ParameterError, UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def shipped_dir(kind: str) -> Path:
+    """The folder of shipped ``params`` or ``scenarios``: the checkout's, else the wheel's copy."""
+    repo = PROJECT_ROOT / kind
+    if repo.is_dir():
+        return repo
+    return Path(__file__).resolve().parents[1] / "_shipped" / kind
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """The documented parameters and the values in force.
+
+    ``origin`` records, for every value that differs from the default, which file or option set
+    it, so a results manifest can say how the run was configured.
+    """
+
+    specs: Mapping[str, ParameterSpec]
+    values: Mapping[str, float]
+    origin: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> float:
+        return self.values[name]
+
+    def names(self) -> list[str]:
+        return list(self.specs)
+
+    def with_values(self, new: Mapping[str, float], origin: str, *, doc: YamlDoc | None = None,
+                    loc_prefix: tuple = ()) -> "ParameterSet":
+        """A copy with ``new`` values; unknown names and out-of-range values are errors."""
+        values = dict(self.values)
+        origins = dict(self.origin)
+        for name, value in new.items():
+            line = doc.line_of(loc_prefix + (name,)) if doc else None
+            file = doc.path if doc else None
+            spec = self.specs.get(name)
+            if spec is None:
+                raise unknown_parameter(name, self.specs, file=file, line=line, origin=origin)
+            check_in_range(name, value, spec, file=file, line=line, origin=origin)
+            values[name] = float(value)
+            origins[name] = origin
+        return ParameterSet(self.specs, values, origins)
+
+    def namespace(self) -> SimpleNamespace:
+        """The values as nested attributes: ``p.minsk.sovereignty_weight``."""
+        return build_namespace(self.values)
+
+    def changed(self) -> dict[str, float]:
+        """Values that differ from the documented defaults."""
+        return {k: v for k, v in self.values.items() if v != self.specs[k].value}
+
+
+def unknown_parameter(name: str, specs: Mapping[str, Any], *, file=None, line=None,
+                      origin: str = "") -> ParameterError:
+    close = difflib.get_close_matches(name, list(specs), n=3, cutoff=0.6)
+    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else \
+        "`unionsim params` lists every parameter name"
+    where = f" (from {origin})" if origin and not file else ""
+    return ParameterError(f"unknown parameter '{name}'{where}", file=file, line=line, field=name,
+                          hint=hint)
+
+
+def check_in_range(name: str, value: Any, spec: ParameterSpec, *, file=None, line=None,
+                   origin: str = "") -> None:
+    """Raise a `ParameterError` unless ``value`` is a number inside the documented range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError(f"expected a number ({spec.unit}), got {value!r}", file=file,
+                             line=line, field=name)
+    lo, hi = spec.range
+    if not lo <= value <= hi:
+        where = f" (from {origin})" if origin and not file else ""
+        raise ParameterError(
+            f"value {value} is outside the documented range [{lo}, {hi}] ({spec.unit}){where}",
+            file=file, line=line, field=name,
+            hint=f"choose a value in [{lo}, {hi}]; `unionsim params {name}` shows its sources")
+
+
+def build_namespace(values: Mapping[str, float]) -> SimpleNamespace:
+    """Nested attributes from dotted names: ``{"a.b": 1}`` -> ``ns.a.b == 1``."""
+    layout = _layout(tuple(values))
+    return _fill(layout, values)
+
+
+@lru_cache(maxsize=64)
+def _layout(names: tuple[str, ...]) -> dict:
+    tree: dict = {}
+    for dotted in names:
+        node = tree
+        *groups, leaf = dotted.split(".")
+        for g in groups:
+            node = node.setdefault(g, {})
+        node[leaf] = dotted
+    return tree
+
+
+def _fill(tree: dict, values: Mapping[str, float]) -> SimpleNamespace:
+    return SimpleNamespace(**{k: (_fill(v, values) if isinstance(v, dict) else values[v])
+                              for k, v in tree.items()})
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_parameter_specs(path: str | Path) -> dict[str, ParameterSpec]:
+    """Read a full parameter file (the format of ``params/default.yaml``)."""
+    doc = read_yaml(path, what="parameter file")
+    if not isinstance(doc.data, dict) or not doc.data:
+        raise ConfigError("expected a mapping of parameter groups", file=doc.path, line=1)
+    specs: dict[str, ParameterSpec] = {}
+    _collect_specs(doc.data, (), doc, specs)
+    return specs
+
+
+def _collect_specs(node: Any, loc: tuple, doc: YamlDoc, out: dict[str, ParameterSpec]) -> None:
+    for key, child in node.items():
+        here = loc + (key,)
+        name = ".".join(str(p) for p in here)
+        if not isinstance(child, dict):
+            raise ConfigError("expected a parameter (with value, range, unit, meaning, basis, "
+                              "sources) or a group of parameters", file=doc.path,
+                              line=doc.line_of(here), field=name)
+        if "value" in child:
+            try:
+                out[name] = ParameterSpec.model_validate(child)
+            except ValidationError as exc:
+                raise validation_error(exc, doc, ParameterSpec, prefix=here,
+                                       what="parameter") from None
+        else:
+            if not child:
+                raise ConfigError("empty parameter group", file=doc.path, line=doc.line_of(here),
+                                  field=name)
+            _collect_specs(child, here, doc, out)
+
+
+@lru_cache(maxsize=1)
+def _default_specs() -> dict[str, ParameterSpec]:
+    return load_parameter_specs(shipped_dir("params") / "default.yaml")
+
+
+def default_parameters() -> ParameterSet:
+    """The documented default parameter set."""
+    specs = _default_specs()
+    return ParameterSet(specs, {k: s.value for k, s in specs.items()})
+
+
+def load_overlay(path: str | Path) -> tuple[ParameterOverlay, YamlDoc]:
+    """Read and validate a parameter overlay file (``params/*.yaml`` other than the defaults)."""
+    doc = read_yaml(path, what="parameter file")
+    if isinstance(doc.data, dict) and "values" not in doc.data and _looks_like_full_file(doc.data):
+        raise ConfigError("this is a full parameter file, not an overlay", file=doc.path, line=1,
+                          hint="an overlay has `title:` and `values:` (name: value); see "
+                               "params/sovereignty_tradable.yaml")
+    if not isinstance(doc.data, dict):
+        raise ConfigError("expected a mapping with title and values", file=doc.path, line=1)
+    try:
+        overlay = ParameterOverlay.model_validate(doc.data)
+    except ValidationError as exc:
+        raise validation_error(exc, doc, ParameterOverlay, what="parameter file") from None
+    return overlay, doc
+
+
+def _looks_like_full_file(data: dict) -> bool:
+    return any(isinstance(v, dict) and any(isinstance(x, dict) for x in v.values())
+               for v in data.values())
+
+
+def apply_overlay_file(pset: ParameterSet, path: str | Path) -> ParameterSet:
+    """Layer the values of an overlay file over ``pset`` (only the names it lists)."""
+    overlay, doc = load_overlay(path)
+    return pset.with_values(overlay.values, origin=str(path), doc=doc, loc_prefix=("values",))
+
+
+def parse_set_options(items: Iterable[str]) -> dict[str, float]:
+    """Parse ``--set name=value`` options into a mapping; the names are checked later."""
+    out: dict[str, float] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--set '{item}' is not of the form name=value",
+                             hint="e.g. --set minsk.sovereignty_weight=0.8")
+        name, _, raw = item.partition("=")
+        name = name.strip()
+        try:
+            out[name] = float(raw)
+        except ValueError:
+            raise UsageError(f"--set {name}: '{raw}' is not a number", field=name,
+                             hint=f"e.g. --set {name}=0.5") from None
+    return out
+
+
+def resolve_parameters(*, param_files: Iterable[str | Path] = (),
+                       scenario_overrides: Mapping[str, float] | None = None,
+                       scenario_doc: YamlDoc | None = None,
+                       sets: Mapping[str, float] | None = None,
+                       overrides: Mapping[str, float] | None = None) -> ParameterSet:
+    """Defaults, then the scenario's overrides, then ``--params`` files, then ``--set`` values.
+
+    The user's own choices come last so that they win over what a scenario ships with.
+    """
+    pset = default_parameters()
+    if scenario_overrides:
+        pset = pset.with_values(scenario_overrides, "scenario overrides", doc=scenario_doc,
+                                loc_prefix=("overrides",))
+    for path in param_files:
+        pset = apply_overlay_file(pset, path)
+    if sets:
+        pset = pset.with_values(sets, "--set")
+    if overrides:
+        pset = pset.with_values(overrides, "overrides")
+    return pset

@@ -1,0 +1,53 @@
+"""Check any unionsim input file without running it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unionsim.config.params import load_overlay, load_parameter_specs
+from unionsim.config.scenario import load_scenario
+from unionsim.config.yamlio import read_yaml
+from unionsim.errors import ConfigError
+
+
+def _has_parameter_leaf(node, depth: int = 0) -> bool:
+    if not isinstance(node, dict) or depth > 4:
+        return False
+    if "value" in node and "sources" in node:
+        return True
+    return any(_has_parameter_leaf(v, depth + 1) for v in node.values())
+
+
+def file_kind(data) -> str:
+    """'scenario', 'parameter overlay' or 'parameter file', from the file's structure."""
+    if not isinstance(data, dict):
+        return "unknown"
+    if "values" in data and "horizon" not in data:
+        return "parameter overlay"
+    if "horizon" not in data and "start" not in data and any(
+            _has_parameter_leaf(v) for v in data.values()):
+        return "parameter file"
+    return "scenario"
+
+
+def validate_file(path: str | Path) -> str:
+    """Validate a scenario, a parameter overlay or a full parameter file; returns its kind.
+
+    Raises a `unionsim.errors.UnionsimError` naming the file, line and field of the problem.
+    """
+    doc = read_yaml(path, what="file")
+    kind = file_kind(doc.data)
+    if kind == "scenario":
+        load_scenario(path)
+    elif kind == "parameter overlay":
+        from unionsim.config.params import default_parameters
+
+        overlay, odoc = load_overlay(path)
+        default_parameters().with_values(overlay.values, str(path), doc=odoc,
+                                         loc_prefix=("values",))
+    elif kind == "parameter file":
+        load_parameter_specs(path)
+    else:
+        raise ConfigError("expected a YAML mapping (a scenario or a parameter file)", file=path,
+                          line=1, hint="a scenario starts with name:, title:, start:, horizon:")
+    return kind

@@ -1,0 +1,258 @@
+"""Read YAML keeping the line of every key, and turn schema errors into one clear message.
+
+PyYAML's `safe_load` forgets where things were. We compose the node tree once, build the Python
+data from it ourselves and record the line of every mapping key and sequence item under its path
+(a tuple such as ``("events", 2, "month")``). A pydantic error location is such a path, so the
+message can point at the line the user has to edit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from unionsim.errors import ConfigError, InputFileError
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data with the source line of each key (1-based)."""
+
+    path: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Path_) -> int | None:
+        """Line of the deepest existing prefix of ``loc`` (an unknown key's parent, say)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), None)
+
+
+def read_yaml(path: str | Path, *, what: str = "file") -> YamlDoc:
+    """Read a YAML file into a `YamlDoc`; a missing file or bad YAML is an `InputFileError`."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{what} not found", file=path,
+                             hint="check the path; `unionsim scenarios` lists the shipped scenarios")
+    if path.is_dir():
+        raise InputFileError(f"expected a YAML {what}, got a directory", file=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read {what}: {exc}", file=path) from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: str | Path = "<string>") -> YamlDoc:
+    """Parse YAML text; see `read_yaml`."""
+    path = Path(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputFileError(f"malformed YAML: {problem}", file=path, line=line,
+                             hint="check indentation, colons and quotes around this line") from None
+    doc = YamlDoc(path=path, data=None)
+    if node is None:
+        doc.data = None
+        return doc
+    doc.lines[()] = node.start_mark.line + 1
+    doc.data = _build(node, (), doc)
+    return doc
+
+
+_SCALAR_LOADER = yaml.SafeLoader("")
+
+
+def _build(node: yaml.Node, here: Path_, doc: YamlDoc) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputFileError("YAML merge keys ('<<') are not supported", file=doc.path,
+                                     line=key_node.start_mark.line + 1,
+                                     hint="write the keys out, or use `extends:` in scenarios")
+            key = _build(key_node, here, doc)
+            if isinstance(key, (list, dict)):
+                raise InputFileError("a mapping key must be a plain value", file=doc.path,
+                                     line=key_node.start_mark.line + 1)
+            if key in out:
+                raise ConfigError(f"duplicate key '{key}' (YAML would silently keep only the last)",
+                                  file=doc.path, line=key_node.start_mark.line + 1,
+                                  field=_dotted(here + (key,)), hint="remove one of the two entries")
+            doc.lines[here + (key,)] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, here + (key,), doc)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            doc.lines[here + (i,)] = item.start_mark.line + 1
+            items.append(_build(item, here + (i,), doc))
+        return items
+    try:
+        return _SCALAR_LOADER.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise InputFileError(f"bad YAML value: {exc}", file=doc.path,
+                             line=node.start_mark.line + 1) from None
+
+
+def _dotted(loc: Path_) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- schema errors
+
+def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
+                     *, prefix: Path_ = (), what: str = "file") -> ConfigError:
+    """Translate a pydantic `ValidationError` into one `ConfigError` naming file, line, field."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = prefix + _error_loc(first)
+    data_loc = _data_loc(loc, doc.data)
+    message = _describe(first, loc, model, prefix)
+    more = len(errors) - 1
+    if more:
+        extra = "; ".join(f"{_dotted(prefix + _error_loc(e))}: {e['msg']}"
+                          for e in errors[1:4])
+        message += f"\n  ({more} more problem{'s' if more > 1 else ''} in this {what}: {extra}"
+        message += ", ..." if more > 3 else ""
+        message += ")"
+    return ConfigError(message, file=doc.path, line=doc.line_of(data_loc), field=_dotted(loc))
+
+
+def _error_loc(err: dict) -> Path_:
+    """The error's location, extended by the field a cross-field validator named."""
+    loc = _clean_loc(err["loc"])
+    located = (err.get("ctx") or {}).get("error")
+    extra = getattr(located, "loc", None)
+    return loc + tuple(extra) if extra else loc
+
+
+def _clean_loc(loc: tuple) -> Path_:
+    # pydantic adds function-validator markers like 'function-after[...]' to locations
+    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]")))
+
+
+def _data_loc(loc: Path_, data: Any) -> Path_:
+    """Drop discriminator tags pydantic inserts into locations (``events.0.election.month``)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict):
+            continue  # a tag or a missing key: keep looking at the same level
+        else:
+            break
+    return tuple(out)
+
+
+def _describe(err: dict, loc: Path_, model: type[BaseModel], prefix: Path_) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = allowed_keys(model, loc[len(prefix):-1])
+        key = loc[-1]
+        text = f"unknown key '{key}'"
+        if allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            if close:
+                text += f" (did you mean '{close[0]}'?)"
+            text += "; expected one of: " + ", ".join(sorted(allowed))
+        return text
+    if kind == "missing":
+        return f"required key '{loc[-1]}' is missing"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        tag = ctx.get("tag")
+        expected = ctx.get("expected_tags", "")
+        options = [t.strip().strip("'") for t in str(expected).split(",")]
+        close = difflib.get_close_matches(str(tag), options, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown type '{tag}'{hint}; expected one of: {expected}"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    shown = _short(value)
+    return f"{msg} (got {shown})" if shown is not None and kind != "value_error" else msg
+
+
+def _short(value: Any) -> str | None:
+    if isinstance(value, (dict, list)):
+        return None
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def allowed_keys(model: Any, loc: Path_) -> list[str]:
+    """Field names (aliases) allowed at ``loc`` inside ``model``, following lists, dicts, unions."""
+    current: Any = model
+    for part in loc:
+        current = _step_into(current, part)
+        if current is None:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(members) == 1:
+            return _unwrap(members[0])
+    return tp
+
+
+def _step_into(tp: Any, part: Any) -> Any:
+    tp = _unwrap(tp)
+    origin = typing.get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, f in tp.model_fields.items():
+            if part in (name, f.alias):
+                return f.annotation
+        return None
+    if origin in (list, tuple, set, frozenset):
+        args = typing.get_args(tp)
+        return args[0] if args else None
+    if origin is dict:
+        args = typing.get_args(tp)
+        return args[1] if args else None
+    if origin in (typing.Union, types.UnionType):
+        for member in typing.get_args(tp):
+            member = _unwrap(member)
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                tag_field = member.model_fields.get("type")
+                if tag_field is not None and part in typing.get_args(tag_field.annotation):
+                    return member
+        return None
+    return None

@@ -1,0 +1,70 @@
+"""The one exception hierarchy of unionsim.
+
+Every error a user can cause (a bad file, a wrong value, a wrong command-line option) is a
+`UnionsimError`. Its message names the place (file and line where known), the field, the value
+and what was expected, so the CLI can print it as is and exit without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UnionsimError(Exception):
+    """Base class of every error unionsim raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
+                 field: str | None = None, hint: str | None = None):
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.hint = hint
+        self.detail = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "")
+        parts = []
+        if where:
+            parts.append(where)
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        head = ": ".join(parts)
+        text = f"{head}: {self.detail}" if head else self.detail
+        if self.hint:
+            text += f"\n  fix: {self.hint}"
+        return text
+
+
+class InputFileError(UnionsimError):
+    """A file is missing, unreadable or not valid YAML."""
+
+
+class ConfigError(UnionsimError):
+    """A YAML file parsed but its content breaks the schema (unknown key, wrong type, range)."""
+
+
+class ParameterError(ConfigError):
+    """A parameter name or value is wrong (unknown name, outside its range, no source)."""
+
+
+class ScenarioError(ConfigError):
+    """A scenario is inconsistent (event outside the horizon, unknown event type...)."""
+
+
+class ResultsError(UnionsimError):
+    """A results folder is missing, incomplete or would be overwritten."""
+
+
+class UsageError(UnionsimError):
+    """A command-line option has a value that cannot work (e.g. a negative run count)."""
+
+
+class ModelError(UnionsimError):
+    """The model reached a state it cannot continue from (a bug or an impossible input)."""
+
+    exit_code = 3

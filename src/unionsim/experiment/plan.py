@@ -1,0 +1,85 @@
+"""The plan of a batch: every run's seed and parameters, fixed from the master seed before any work
+is handed out, so the same plan gives the same rows whatever executes it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import numpy as np
+
+from unionsim.config.params import ParameterSet
+from unionsim.config.scenario import LoadedScenario
+
+
+def run_seeds(master_seed: int, n_runs: int) -> list[int]:
+    """One independent 63-bit seed per run, spawned from the master seed.
+
+    Run i's seed depends only on (master_seed, i): a plan for more runs extends a smaller one.
+    """
+    children = np.random.SeedSequence(master_seed).spawn(n_runs)
+    return [int(c.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
+            for c in children]
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything one run needs (picklable: it crosses process and cluster boundaries)."""
+
+    run: int
+    seed: int
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A batch: a scenario, the parameters in force, the master seed and the runs."""
+
+    scenario: LoadedScenario
+    parameters: ParameterSet
+    master_seed: int
+    n_runs: int
+    param_files: tuple[str, ...] = ()
+    sets: dict[str, float] = field(default_factory=dict)
+    seeds: tuple[int, ...] = ()
+
+    def tasks(self, runs: Iterator[int] | None = None) -> Iterator[RunTask]:
+        """The run tasks, all of them or only those listed in ``runs``."""
+        values = dict(self.parameters.values)
+        for i in (range(self.n_runs) if runs is None else runs):
+            yield RunTask(run=i, seed=self.seeds[i], values=values)
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records to make the batch reproducible."""
+        return {
+            "scenario": {"name": self.scenario.name, "title": self.scenario.spec.title,
+                         "path": str(self.scenario.path) if self.scenario.path else None,
+                         "spec": self.scenario.spec.model_dump(mode="json")},
+            "master_seed": self.master_seed,
+            "n_runs": self.n_runs,
+            "param_files": list(self.param_files),
+            "sets": dict(self.sets),
+            "parameters": dict(self.parameters.values),
+            "changed_parameters": {k: {"value": v, "from": self.parameters.origin.get(k, "")}
+                                   for k, v in self.parameters.changed().items()},
+        }
+
+    def fingerprint(self) -> str:
+        """A hash of what determines the results (scenario, parameters, seeds)."""
+        d = self.describe()
+        key = json.dumps({"spec": d["scenario"]["spec"], "parameters": d["parameters"],
+                          "master_seed": d["master_seed"], "n_runs": d["n_runs"]},
+                         sort_keys=True)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None
+              ) -> Plan:
+    """Resolve the parameters and draw every run's seed."""
+    sets = dict(sets or {})
+    parameters = scenario.parameters(param_files=param_files, sets=sets)
+    return Plan(scenario=scenario, parameters=parameters, master_seed=seed, n_runs=runs,
+                param_files=tuple(str(p) for p in param_files), sets=sets,
+                seeds=tuple(run_seeds(seed, runs)))

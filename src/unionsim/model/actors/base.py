@@ -1,0 +1,67 @@
+"""Base class of every actor: a thin Mesa agent with its own random stream and a decision log."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import Callable, ClassVar, Sequence
+
+import mesa
+
+from unionsim.model.choice import choose
+
+
+class _WeakIdCounters(weakref.WeakKeyDictionary):
+    """Mesa 3.3.x keeps every finished model alive through the class attribute ``Agent._ids``
+    (mesa#3179, fixed in 3.4.2). Weak keys let finished models be freed; harmless on >= 3.4."""
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+class Actor(mesa.Agent):
+    """An actor of the Union State model.
+
+    ``classifier`` is metadata checked by the tests against behaviour: the decisions the actor
+    takes (``decisions``: kind -> options), whether it is stochastic, and the FACTS ids its rules
+    rest on.
+    """
+
+    _ids = _WeakIdCounters()
+    classifier: ClassVar[dict] = {}
+
+    def __init__(self, model, name: str):
+        super().__init__(model)
+        self.name = name
+        self._stream = None
+
+    @property
+    def stream(self):
+        """This actor's random stream (created on first use; cohort agents never draw)."""
+        if self._stream is None:
+            self._stream = self.model.stream(self.name)
+        return self._stream
+
+    @property
+    def p(self):
+        return self.model.p
+
+    @property
+    def state(self):
+        return self.model.state
+
+    def decide(self, kind: str, options: Sequence[str], utilities: Sequence[float],
+               temperature: float, why: Callable[[], str] | None = None) -> str:
+        """Draw one of ``options`` by a logit over ``utilities`` from this actor's stream, and log it.
+
+        ``why`` is called only when the model records decisions (for `unionsim trace`).
+        """
+        index, weights = choose(self.stream, utilities, temperature)
+        choice = options[index]
+        self.model.note_decision(self.name, kind, choice, options, weights, why)
+        return choice

@@ -1,0 +1,168 @@
+"""The Kremlin: four lobbying factions and Putin, who arbitrates and acts."""
+
+from __future__ import annotations
+
+from unionsim.model.actors.base import Actor
+from unionsim.model.choice import bernoulli
+from unionsim.model.rules import kremlin as rules
+from unionsim.model.rules.minsk import protest_threat
+from unionsim.model.state import clip01
+
+
+def kremlin_view(model) -> rules.KremlinView:
+    """What the Kremlin reads of the world (shared by the factions and Putin)."""
+    s, p = model.state, model.p
+    return rules.KremlinView(
+        tension=s.tension, nato_posture=s.nato_posture, minsk_west_tilt=s.minsk_west_tilt,
+        kremlin_trust=s.kremlin_trust, dispute=s.dispute, minsk_stress=s.economic_stress,
+        protest_threat=protest_threat(s.protest_share, s.election_salience, p),
+        radicalism=s.protest_radicalism, elite_cohesion=s.elite_cohesion, regime=int(s.regime),
+        russian_strain=s.russian_strain, energy_support=s.energy_support,
+        round_open=s.round_open > 0, base_pending=s.base_demand > 0,
+        base_in_place=s.base_agreed > 0 or s.permanent_troops_k > 0,
+        asset_pending=s.asset_demand > 0, assets_left=p.kremlin.strategic_firms - s.assets_sold,
+        assets_refused=s.assets_refused, trade_war=s.trade_war_months > 0,
+        loan_requested=s.loan_requested > 0, escalated=s.escalated > 0,
+        crisis=s.crisis_logic > 0, absorbed=s.absorbed > 0, coercion=s.coercion,
+        unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / 28.0,
+        intervention_failed=s.intervention_attempted > 0 and not s.absorbed)
+
+
+class KremlinFaction(Actor):
+    """One Russian elite faction; each month it weighs its influence and picks what to lobby for."""
+
+    classifier = {
+        "stochastic": True,
+        "decisions": {"lobby": rules.OPTIONS},
+        "facts": ["L32", "SIL-01", "SIL-05", "OLI-01", "MON-01", "RES-01", "FAC-01", "FAC-02"],
+    }
+
+    def __init__(self, model, faction: str):
+        if faction not in rules.FACTIONS:
+            raise ValueError(f"unknown faction {faction!r}; expected one of {rules.FACTIONS}")
+        super().__init__(model, faction)
+        self.faction = faction
+        self.influence = 0.0
+        self.lobbied = 0  # index into rules.OPTIONS
+
+    def lobby(self, utilities: list[float], mask: list[bool], influence: float) -> None:
+        """Pick the option to lobby for, among those on the table, given this month's interests."""
+        self.influence = influence
+        choice = self.decide("lobby", rules.OPTIONS, rules.restrict(utilities, mask),
+                             self.p.kremlin.choice_temperature,
+                             lambda: f"influence {influence:.0%}")
+        self.lobbied = rules.OPTIONS.index(choice)
+
+
+class Putin(Actor):
+    """Putin as arbiter: he hears the factions and picks Russia's move for the month."""
+
+    classifier = {
+        "stochastic": True,
+        "decisions": {"policy": rules.OPTIONS, "exercise_exit": rules.EXIT_OPTIONS},
+        "facts": ["PUT-01", "PUT-02", "PUT-03", "KRE-12", "KRE-16", "KRE-17", "KRE-19", "KRE-21"],
+    }
+
+    def __init__(self, model):
+        super().__init__(model, "putin")
+
+    def step(self) -> None:
+        model, s, p = self.model, self.state, self.p
+        s.crisis_logic = 1.0 if (s.crisis_logic or rules.is_crisis(
+            s.protest_radicalism, int(s.regime), s.elite_cohesion, p)) else 0.0
+        if s.crisis_logic and not model.flags["crisis_logic"]:
+            model.flags["crisis_logic"] = True
+            model.note_event("putin", "the Kremlin switches to the logic of 2014: costs become "
+                                      "secondary (KRE-16)")
+        v = kremlin_view(model)
+        factions = model.factions
+        influence = rules.faction_influence(v, p)
+        mask = rules.available(v, p)
+        interests = [rules.faction_utilities(f.faction, v, p) for f in factions]
+        for faction, utilities, weight in zip(factions, interests, influence):
+            faction.lobby(utilities, mask, weight)
+        lobbied = [f.lobbied for f in factions]
+        utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p)
+        choice = self.decide(
+            "policy", rules.OPTIONS, utilities, p.putin.choice_temperature,
+            lambda: "lobbies: " + ", ".join(f"{f.faction} {w:.0%}->{rules.OPTIONS[f.lobbied]}"
+                                             for f, w in zip(factions, influence)))
+        self.apply(choice)
+        if s.exercise_troops_k > 0 and s.exercise_months <= 1:
+            self.end_exercise(v)
+
+    def apply(self, choice: str) -> None:
+        model, s, p = self.model, self.state, self.p
+        k = p.kremlin
+        if choice == "cut_support":
+            s.energy_support = max(k.support_floor, s.energy_support - k.cut_step)
+            s.dispute = clip01(s.dispute + 0.3)
+            s.coercion = clip01(s.coercion + 0.3)
+        elif choice == "demand_integration":
+            depth = 2.0 if s.roadmaps_signed > 0 else 1.0
+            model.open_round(depth=depth, size=28.0 if depth < 2 else 1.0,
+                             deadline=model.month + k.round_months, summit_every=3)
+        elif choice == "demand_base":
+            s.base_demand = 1.0
+            s.coercion = clip01(s.coercion + 0.1)
+        elif choice == "demand_assets":
+            s.asset_demand = 1.0
+        elif choice == "trade_war":
+            s.trade_war_months = k.trade_war_months
+            s.dispute = clip01(s.dispute + 0.3)
+            s.coercion = clip01(s.coercion + 0.4)
+            model.flags["trade_war"] = True
+        elif choice == "info_campaign":
+            s.info_campaign = clip01(s.info_campaign + 0.4)
+            s.coercion = clip01(s.coercion + 0.2)
+        elif choice == "bailout":
+            s.reserves += k.loan_size
+            s.debt += k.loan_size
+            s.loans_total += k.loan_size
+            s.loan_requested = 0.0
+        elif choice == "concession":
+            s.energy_support = min(p.initial.energy_support, s.energy_support + k.concession_step)
+            s.dispute = clip01(s.dispute - 0.3)
+        elif choice == "security_support":
+            s.russian_backing = 1.0
+        elif choice == "intervene":
+            self.intervene()
+        s.escalated = 0.0
+
+    def intervene(self) -> None:
+        """A takeover attempt; success is drawn from the documented odds (KRE-23, HYB-05, BYP-07)."""
+        model, s, p = self.model, self.state, self.p
+        s.intervention_attempted = 1.0
+        resistance = p.public.resistance_share * s.support_independence / 0.75
+        chance = rules.intervention_success(resistance, p.public.prorussian_mobilisation,
+                                            s.elite_cohesion, int(s.regime), p)
+        if bernoulli(self.stream, chance):
+            s.absorbed = 1.0
+            s.occupied = 1.0
+            model.note_event("putin", f"takeover succeeds (odds were {chance:.0%}): Belarus is "
+                                      f"absorbed")
+        else:
+            s.tension_excess = min(1.0, s.tension_excess + p.west.annexation_tension)
+            s.kremlin_trust = 0.0
+            s.dispute = 1.0
+            s.coercion = 1.0
+            model.note_event("putin", f"takeover attempt fails (odds were {chance:.0%}); Russian "
+                                      f"forces pull back")
+
+    def end_exercise(self, v: rules.KremlinView) -> None:
+        model, s, p = self.model, self.state, self.p
+        troops = s.exercise_troops_k
+        choice = self.decide("exercise_exit", rules.EXIT_OPTIONS,
+                             rules.exercise_exit_utilities(troops, v, p),
+                             p.putin.choice_temperature,
+                             lambda: f"{troops:.1f}k troops in Belarus; NATO posture "
+                                     f"{s.nato_posture:.2f}")
+        if choice == "leave_troops":
+            answer = model.minsk.answer_troops_staying()
+            if answer == "accept":
+                s.permanent_troops_k = max(s.permanent_troops_k, troops)
+                model.flags["troops_stayed"] = True
+            elif answer == "rotation":
+                s.rotation_months = max(s.rotation_months, p.minsk.rotation_months)
+        s.exercise_troops_k = 0.0
+        s.exercise_months = 0.0

@@ -1,0 +1,262 @@
+"""Minsk: the Lukashenka regime, deciding each month how to answer Moscow, what to initiate abroad
+and how to meet the street. Its elite and security forces are modelled in `unionsim.model.elite`."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from unionsim.model.actors.base import Actor
+from unionsim.model.rules import minsk as rules
+from unionsim.model.state import clip01
+
+
+class Minsk(Actor):
+    """The regime in Minsk (Lukashenka, or a successor after a fall or succession)."""
+
+    classifier = {
+        "stochastic": True,
+        "decisions": {"domestic": rules.DOMESTIC, "integration_answer": rules.ANSWERS,
+                      "implementation": rules.EFFORT, "base_answer": rules.BASE_ANSWERS,
+                      "asset_answer": rules.ASSET_ANSWERS, "initiative": rules.INITIATIVES,
+                      "exercise_hosting": rules.EXERCISE, "troops_answer": rules.BASE_ANSWERS},
+        "facts": ["MIN-01", "MIN-05", "MIN-09", "MIN-17", "MIN-18", "MIN-20", "MIN-21", "MIN-25",
+                  "MIN-29", "MIN-32", "MIN-47", "MIN-52", "MIN-53"],
+    }
+
+    def __init__(self, model):
+        super().__init__(model, "minsk")
+        self.weights = model.p  # replaced by a successor regime's weights after a fall
+        self.next_review = 0     # month of the next review of implementation effort
+        self.implementing = False
+
+    # ------------------------------------------------------------------ view
+    def view(self) -> rules.MinskView:
+        s = self.state
+        return rules.MinskView(
+            tension=s.tension, outside_options=s.outside_options,
+            economic_stress=s.economic_stress, kremlin_trust=s.kremlin_trust, dispute=s.dispute,
+            sanctions_level=s.sanctions_level, western_engagement=s.western_engagement,
+            protest_share=s.protest_share, election_salience=s.election_salience,
+            legitimacy=s.legitimacy,
+            nato_threat=s.nato_posture + (0.5 if s.nato_exercise_months > 0 else 0.0),
+            info_campaign=s.info_campaign, energy_offer=s.energy_offer > 0,
+            diversified=s.diversified, repression=s.repression,
+            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation)
+
+    def step(self) -> None:
+        """One month: meet the street, answer pending demands, push implementation, take a move."""
+        v = self.view()
+        self.meet_the_street(v)
+        month = self.model.month
+        s = self.state
+        if s.round_open and month >= s.round_next_summit:
+            self.answer_round(v)
+        if s.roadmaps_signed > s.roadmaps_implemented + 1e-9 or (
+                s.supranational_signed and not s.supranational_bodies):
+            self.push_implementation(v)
+        if s.base_demand:
+            self.answer_base(v)
+        if s.asset_demand:
+            self.answer_assets(v)
+        self.take_initiative(v)
+
+    # ------------------------------------------------------------------ decisions
+    def meet_the_street(self, v: rules.MinskView) -> None:
+        p = self.weights
+        choice = self.decide("domestic", rules.DOMESTIC, rules.domestic_utilities(v, p),
+                             p.minsk.choice_temperature,
+                             lambda: f"protest {v.protest_share:.1%} of adults, election "
+                                     f"salience {v.election_salience:.2f}, Western engagement "
+                                     f"{v.western_engagement:.2f}")
+        s = self.state
+        target = p.minsk.mass_repression if choice == "repress" else p.minsk.base_repression
+        s.repression = s.repression + 0.5 * (target - s.repression)
+        self.model.co_opting = choice == "co_opt"
+        if self.model.co_opting:
+            s.reserves = max(0.0, s.reserves - p.minsk.coopt_cost_bn / 12.0)
+
+    def answer_round(self, v: rules.MinskView) -> None:
+        p, s, month = self.weights, self.state, self.model.month
+        final = month >= s.round_deadline and s.round_extensions >= p.minsk.max_extensions
+        stake = s.compensation_promised + p.kremlin.cut_step
+        utilities = rules.integration_answer_utilities(int(s.round_depth), s.round_size, stake,
+                                                       final, v, p)
+        what = "supranational roadmap" if s.round_depth >= 2 else f"{int(s.round_size)} roadmaps"
+        choice = self.decide("integration_answer", rules.ANSWERS, utilities,
+                             p.minsk.choice_temperature,
+                             lambda: f"{what} on the table; ${stake:.1f}bn/yr at stake; outside "
+                                     f"options {v.outside_options:.2f}, tension {v.tension:.2f}, "
+                                     f"stress {v.economic_stress:.2f}")
+        if choice == "sign":
+            self.next_review = month + 1  # decide on implementation right after signing
+            if s.round_depth >= 2:
+                s.supranational_signed = 1.0
+            else:
+                s.roadmaps_signed = max(s.roadmaps_signed, s.round_size)
+            s.round_open = 0.0
+            s.kremlin_trust = clip01(s.kremlin_trust + 0.15)
+            s.dispute = clip01(s.dispute - 0.3)
+        elif choice == "refuse":
+            s.round_open = 0.0
+            s.compensation_promised = 0.0 if not s.roadmaps_signed else s.compensation_promised
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+        else:  # stall: the talks go on to the next summit, pushing the deadline if need be
+            if month >= s.round_deadline:
+                s.round_deadline = month + p.kremlin.round_months / 2.0
+                s.round_extensions += 1
+                s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+                s.dispute = clip01(s.dispute + 0.5 * p.minsk.refusal_dispute)
+        if s.round_open:
+            s.round_next_summit = month + self.model.summit_every
+
+    def push_implementation(self, v: rules.MinskView) -> None:
+        """At each review Minsk sets its effort on signed documents; in between it keeps it."""
+        p, s, month = self.weights, self.state, self.model.month
+        supranational = bool(s.supranational_signed and not s.supranational_bodies)
+        if month >= self.next_review:
+            self.next_review = month + p.integration.review_months
+            if supranational:
+                remaining = 1.0 - s.supranational_progress
+            else:
+                remaining = (s.roadmaps_signed - s.roadmaps_implemented) / max(s.roadmaps_signed, 1)
+            utilities = rules.implementation_utilities(s.compensation_promised, remaining,
+                                                       supranational, v, p)
+            choice = self.decide("implementation", rules.EFFORT, utilities,
+                                 p.minsk.choice_temperature,
+                                 lambda: f"{remaining:.0%} of the signed package still to do; "
+                                         f"compensation promised ${s.compensation_promised:.1f}bn/yr;"
+                                         f" outside options {v.outside_options:.2f}")
+            self.implementing = choice == "implement"
+        if not self.implementing:
+            return
+        rate = p.integration.implementation_rate
+        if supranational:
+            s.supranational_progress = clip01(s.supranational_progress
+                                              + rate / p.integration.supranational_roadmaps)
+            if s.supranational_progress >= 1.0:
+                s.supranational_bodies = 1.0
+                self.model.note_event("minsk", "supranational bodies are set up")
+        else:
+            s.roadmaps_implemented = min(s.roadmaps_signed, s.roadmaps_implemented + rate)
+            if s.roadmaps_implemented >= s.roadmaps_signed - 1e-9 and s.compensation_promised:
+                # the package deal pays out once every roadmap is law (KRE-05)
+                s.energy_support += s.compensation_promised
+                s.compensation_promised = 0.0
+                self.model.note_event("minsk", "all signed roadmaps are in force; Moscow pays "
+                                               "the promised compensation")
+
+    def answer_base(self, v: rules.MinskView) -> None:
+        p, s = self.weights, self.state
+        choice = self.decide("base_answer", rules.BASE_ANSWERS,
+                             rules.base_answer_utilities(p.kremlin.base_stake, v, p),
+                             p.minsk.choice_temperature,
+                             lambda: f"NATO threat {v.nato_threat:.2f}, outside options "
+                                     f"{v.outside_options:.2f}")
+        s.base_demand = 0.0
+        self.apply_base_answer(choice)
+
+    def apply_base_answer(self, choice: str) -> None:
+        p, s = self.weights, self.state
+        if choice == "accept":
+            s.base_agreed = 1.0
+            s.permanent_troops_k = max(s.permanent_troops_k, p.kremlin.base_troops_k)
+            s.kremlin_trust = clip01(s.kremlin_trust + 0.2)
+        elif choice == "rotation":
+            s.rotation_months = max(s.rotation_months, p.minsk.rotation_months)
+            s.kremlin_trust = clip01(s.kremlin_trust + 0.05)
+        else:
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+
+    def answer_troops_staying(self) -> str:
+        """Moscow wants exercise troops to stay: refuse, accept a rotation, or let them stay."""
+        p, s = self.weights, self.state
+        v = self.view()
+        choice = self.decide("troops_answer", rules.BASE_ANSWERS,
+                             rules.base_answer_utilities(p.kremlin.base_stake, v, p),
+                             p.minsk.choice_temperature,
+                             lambda: f"Moscow wants {s.exercise_troops_k:.1f}k troops to stay; "
+                                     f"NATO threat {v.nato_threat:.2f}")
+        if choice == "refuse":
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+        return choice
+
+    def answer_assets(self, v: rules.MinskView) -> None:
+        p, s = self.weights, self.state
+        choice = self.decide("asset_answer", rules.ASSET_ANSWERS,
+                             rules.asset_answer_utilities(p.kremlin.asset_stake, v, p),
+                             p.minsk.choice_temperature,
+                             lambda: f"reserves ${s.reserves:.1f}bn, stress {v.economic_stress:.2f}")
+        s.asset_demand = 0.0
+        if choice == "sell":
+            s.assets_sold += 1.0
+            s.reserves += p.minsk.asset_sale_value
+            s.kremlin_trust = clip01(s.kremlin_trust + 0.1)
+        else:
+            s.assets_refused += 1.0
+            s.dispute = clip01(s.dispute + 0.5 * p.minsk.refusal_dispute)
+
+    def take_initiative(self, v: rules.MinskView) -> None:
+        p, s = self.weights, self.state
+        choice = self.decide("initiative", rules.INITIATIVES, rules.initiative_utilities(v, p),
+                             p.minsk.choice_temperature,
+                             lambda: f"dispute {v.dispute:.2f}, tension {v.tension:.2f}, outside "
+                                     f"options {v.outside_options:.2f}, stress "
+                                     f"{v.economic_stress:.2f}")
+        if choice == "escalate":
+            s.escalated = 1.0
+        elif choice == "blackmail":
+            s.escalated = 1.0
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+        elif choice == "anti_western":
+            s.kremlin_trust = clip01(s.kremlin_trust + 0.08)
+            s.western_engagement = clip01(s.western_engagement - 0.05)
+            s.minsk_west_tilt = clip01(s.minsk_west_tilt - 0.2)
+        elif choice == "diversify":
+            s.diversified = clip01(s.diversified + (0.25 if s.energy_offer else 0.1))
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+        elif choice == "open_west":
+            s.minsk_west_tilt = clip01(s.minsk_west_tilt + 0.3)
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+        elif choice == "belarusianise":
+            s.belarusianisation = clip01(s.belarusianisation + 0.3)
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.03)
+        elif choice == "request_loan":
+            s.loan_requested = 1.0
+
+    def host_exercise(self, troops_k: float, name: str) -> float:
+        """Decide how to host a joint exercise; returns the Russian troops admitted (thousands)."""
+        p = self.weights
+        v = self.view()
+        choice = self.decide("exercise_hosting", rules.EXERCISE,
+                             rules.exercise_utilities(troops_k, v, p), p.minsk.choice_temperature,
+                             lambda: f"{name}: {troops_k:.1f}k Russian troops requested")
+        s = self.state
+        if choice == "cap_and_observe":
+            s.western_engagement = clip01(s.western_engagement + 0.03)
+            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+            return min(troops_k, p.minsk.exercise_cap_k)
+        s.kremlin_trust = clip01(s.kremlin_trust + 0.05)
+        return troops_k
+
+    def become_successor(self, new_regime: bool) -> None:
+        """After a fall (new regime) or a controlled succession, the regime's weights change.
+
+        A regime born of protest owes nothing to Moscow and values sovereignty and the West more
+        (BYP-02, BYP-19); a controlled successor is closer to Moscow's wishes (KRE-18).
+        """
+        p = self.model.p
+        minsk = dict(vars(p.minsk))
+        if new_regime:
+            minsk["sovereignty_weight"] = max(minsk["sovereignty_weight"],
+                                              p.elite.new_regime_sovereignty_weight)
+            minsk["west_value"] = minsk["west_value"] * 2.0
+            minsk["mass_repression"] = minsk["base_repression"]
+        else:
+            minsk["sovereignty_weight"] = minsk["sovereignty_weight"] \
+                * p.elite.successor_sovereignty_factor
+        weights = SimpleNamespace(**vars(p))
+        weights.minsk = SimpleNamespace(**minsk)
+        self.weights = weights

@@ -1,0 +1,74 @@
+"""Stochastic choice: every actor picks an option by a logit over its utilities.
+
+A temperature of 0 would make actors deterministic maximisers; the documents describe actors who
+bargain under uncertainty and misread each other (KRE-40: 'asymmetric expectations'; SYS-06: the
+'sinusoidal' course of relations), so each actor's temperature is a documented parameter.
+Options that are not available this month carry utility ``-inf`` and are never drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+UNAVAILABLE = float("-inf")
+
+
+def logit_probabilities(utilities: Sequence[float], temperature: float) -> list[float]:
+    """Choice probabilities ``exp(u/T) / sum exp(u/T)``; unavailable options get 0.
+
+    >>> [round(x, 3) for x in logit_probabilities([0.0, 1.0, float('-inf')], 1.0)]
+    [0.269, 0.731, 0.0]
+    """
+    if temperature <= 0:
+        raise ValueError("temperature must be positive")
+    top = max(utilities)
+    if top == UNAVAILABLE:
+        raise ValueError("no option is available")
+    weights = [math.exp((u - top) / temperature) if u != UNAVAILABLE else 0.0 for u in utilities]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def draw(rng: np.random.Generator, probabilities: Sequence[float]) -> int:
+    """Index drawn with the given probabilities (one uniform from ``rng``)."""
+    r = rng.random()
+    cumulative = 0.0
+    last = 0
+    for i, prob in enumerate(probabilities):
+        if prob <= 0.0:
+            continue
+        cumulative += prob
+        last = i
+        if r < cumulative:
+            return i
+    return last  # rounding left r just above the sum
+
+
+def choose(rng: np.random.Generator, utilities: Sequence[float], temperature: float
+           ) -> tuple[int, list[float]]:
+    """Draw one option; returns its index and the unnormalised logit weights it was drawn with
+    (divide by their sum for probabilities). One uniform is drawn from ``rng``."""
+    top = max(utilities)
+    if top == UNAVAILABLE:
+        raise ValueError("no option is available")
+    inv = 1.0 / temperature
+    exp = math.exp
+    weights = [exp((u - top) * inv) if u != UNAVAILABLE else 0.0 for u in utilities]
+    target = rng.random() * sum(weights)
+    cumulative = 0.0
+    last = 0
+    for i, w in enumerate(weights):
+        if w > 0.0:
+            cumulative += w
+            last = i
+            if target < cumulative:
+                return i, weights
+    return last, weights
+
+
+def bernoulli(rng: np.random.Generator, probability: float) -> bool:
+    """One draw of an event with the given monthly probability."""
+    return rng.random() < probability

@@ -1,0 +1,57 @@
+"""Rules of Minsk's elite and security forces: cohesion, and the chance they abandon the regime.
+
+The elite is diverse but united by loyalty to Lukashenka and by the benefits of sovereignty
+(ELI-01, ELI-02); defecting is personally dangerous (ELI-03). A mismanaged crisis turns even the
+elite against the leader (ELI-11). Whether the army would switch sides is disputed (FACTS D4):
+``elite.army_defection_risk`` spans both positions.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from unionsim.model.state import clip01
+
+
+def cohesion_target(economic_stress: float, protest_share: float, repression: float,
+                    sanctions_level: float, russian_backing: float, info_campaign: float,
+                    p: SimpleNamespace) -> float:
+    """The cohesion level the elite drifts toward this month (0..1).
+
+    Loyalty is the base (ELI-01, ELI-03). Economic stress and large unrepressed protests erode it
+    (ELI-11, MIN-60). Western sanctions on officials bind them to the regime, as they have nowhere
+    else to go (SC20). Russian security backing shores it up (E13, M47). Russian recruitment of
+    officers through schooling and information work erodes it where the army is less loyal
+    (ELI-07, D4).
+    """
+    e = p.elite
+    unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
+    return clip01(e.base_cohesion
+                  - e.stress_erosion * economic_stress
+                  - e.protest_erosion * min(unchecked, 2.0)
+                  + e.sanctions_binding * sanctions_level / 3.0
+                  + e.backing_support * russian_backing
+                  - e.army_defection_risk * info_campaign)
+
+
+def next_cohesion(cohesion: float, target: float, p: SimpleNamespace) -> float:
+    """Partial adjustment toward the target at ``elite.adjustment_rate`` per month."""
+    return cohesion + p.elite.adjustment_rate * (target - cohesion)
+
+
+def defection_hazard(protest_share: float, cohesion: float, repression: float,
+                     russian_backing: float, p: SimpleNamespace) -> float:
+    """Monthly probability that security forces and elite abandon the regime, which then falls.
+
+    It needs mass protest in the streets (the regime is 'not hollowed-out', MIN-60) and a divided
+    elite; defection is personally risky (ELI-03) and less likely when Russia backs the regime
+    (E13, KRE-17) or repression still works (MIN-53). The army's own loyalty is disputed (D4).
+    """
+    e = p.elite
+    mass = p.public.mass_protest_share
+    street = 1.0 / (1.0 + math.exp(-(protest_share - mass) / (0.25 * mass)))
+    disloyal = (1.0 - cohesion) ** 2
+    restraint = (1.0 - 0.5 * repression) * (1.0 - e.backing_deterrence * russian_backing)
+    return clip01(e.defection_scale * street * disloyal * restraint
+                  * (1.0 + e.army_defection_risk))

@@ -1,0 +1,267 @@
+"""Kremlin rules: what each faction wants, how much it weighs, and how Putin arbitrates.
+
+Four factions lobby (FACTS L32): the siloviki/hawks (SIL-), the oligarch raiders (OLI-), the
+monetarist technocrats (MON-) and the restraining groups (RES-01). Their weights move with the
+context. Putin arbitrates, usually toward a moderate compromise (PUT-01, PUT-02); Russian policy is
+mostly reactive (KRE-12), except that Ukraine-like protests switch the Kremlin to the logic of 2014
+(KRE-16). All functions are pure and return values in the fixed order of `OPTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.state import clip01
+
+OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
+           "trade_war", "info_campaign", "bailout", "concession", "security_support", "intervene")
+FACTIONS = ("siloviki", "raiders", "monetarists", "restrainers")
+EXIT_OPTIONS = ("withdraw", "leave_troops")
+
+# How far each option departs from the moderate middle, 0..1: Putin's moderation (PUT-02) is a
+# penalty proportional to this. The order follows the documents' own ladder of Russian tools, from
+# keeping course to force (KRE-26, KRE-23, NAT-10).
+EXTREMITY = {"hold": 0.0, "concession": 0.15, "bailout": 0.15, "demand_integration": 0.3,
+             "security_support": 0.3, "cut_support": 0.4, "info_campaign": 0.4,
+             "demand_assets": 0.5, "demand_base": 0.6, "trade_war": 0.7, "intervene": 1.0}
+_EXTREMITY = [EXTREMITY[o] for o in OPTIONS]
+(_HOLD, _CUT, _DEMAND_INTEGRATION, _DEMAND_BASE, _DEMAND_ASSETS, _TRADE_WAR, _INFO, _BAILOUT,
+ _CONCESSION, _SECURITY, _INTERVENE) = range(len(OPTIONS))
+_COERCIVE_NOT_FORCE = (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS)
+
+
+@dataclass(slots=True)
+class KremlinView:
+    """What the Kremlin reads of the world each month."""
+
+    tension: float
+    nato_posture: float
+    minsk_west_tilt: float
+    kremlin_trust: float
+    dispute: float
+    minsk_stress: float
+    protest_threat: float
+    radicalism: float
+    elite_cohesion: float
+    regime: int
+    russian_strain: float
+    energy_support: float
+    round_open: bool
+    base_pending: bool
+    base_in_place: bool
+    asset_pending: bool
+    assets_left: float
+    assets_refused: float
+    trade_war: bool
+    loan_requested: bool
+    escalated: bool
+    crisis: bool
+    absorbed: bool
+    coercion: float
+    unimplemented: float
+    intervention_failed: bool = False
+
+
+def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
+    """Normalised lobbying weights of the four factions this month.
+
+    * siloviki gain with NATO's posture, Russia-West tension and Minsk's opening to the West
+      (SIL-01, SIL-02, KRE-32);
+    * raiders gain with every refused asset deal and open dispute (OLI-01, OLI-02);
+    * monetarists gain when Russia's budget is strained (MON-01, MON-03, RUP-06);
+    * restrainers gain as coercion mounts and its costs show (RES-01, KRE-20).
+    """
+    k = p.kremlin
+    raw = [
+        k.siloviki.base_influence * (1.0 + k.siloviki.context_gain
+                                     * (v.nato_posture + v.tension + v.minsk_west_tilt)),
+        k.raiders.base_influence * (1.0 + k.raiders.context_gain
+                                    * (min(v.assets_refused, 5.0) / 5.0 + v.dispute)),
+        k.monetarists.base_influence * (1.0 + k.monetarists.context_gain * v.russian_strain),
+        k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion),
+    ]
+    total = sum(raw)
+    return [r / total for r in raw]
+
+
+def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
+    """Which options make sense this month (the others are not on the table).
+
+    A failed takeover is not tried again within a run: its costs are then known (KRE-23, KRE-24).
+    """
+    k = p.kremlin
+    incumbent = v.regime == 0
+    return [
+        True,                                               # hold
+        v.energy_support > k.support_floor + 1e-9,          # cut_support
+        not v.round_open,                                   # demand_integration
+        not v.base_pending and not v.base_in_place,         # demand_base
+        not v.asset_pending and v.assets_left > 0,          # demand_assets
+        not v.trade_war,                                    # trade_war
+        True,                                               # info_campaign
+        v.loan_requested or v.minsk_stress > 0.3,           # bailout
+        v.dispute > 0.05 or v.escalated,                    # concession
+        incumbent and v.protest_threat > 0.3,               # security_support
+        not v.absorbed and not v.intervention_failed,      # intervene
+    ]
+
+
+def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[float]:
+    """A faction's utility for each of `OPTIONS` (before Putin's own view and moderation).
+
+    siloviki: a base and discipline, more so as NATO builds up (SIL-01, SIL-03, SIL-05, KRE-29);
+    they back the ally against a colour revolution (KRE-17) and want the chassis makers (SIL-06);
+    in a crisis they push the 2014 logic (KRE-16).
+    raiders: assets and protection from Belarusian goods; the most hostile to Lukashenka
+    (OLI-01, OLI-02, OLI-04).
+    monetarists: no subsidies, market relations, integration as the price of any discount
+    (MON-01, MON-02, KRE-04, KRE-06); loans rather than gifts (E14); annexation would cost a
+    10-million region's subsidies (L28, KRE-21).
+    restrainers: Slavic brotherhood and open business ties; against coercion (RES-01, RUP-02).
+    """
+    k = p.kremlin
+    u = [0.0] * len(OPTIONS)
+    threat = min(v.protest_threat, 2.0)
+    if faction == "siloviki":
+        f = k.siloviki
+        u[_DEMAND_BASE] = f.base_ambition * (0.5 + v.nato_posture + v.tension)
+        u[_DEMAND_INTEGRATION] = f.discipline * (1.0 - v.kremlin_trust)
+        u[_INFO] = f.discipline * v.minsk_west_tilt
+        u[_DEMAND_ASSETS] = f.vpk_interest
+        u[_SECURITY] = f.backing * threat
+        u[_CUT] = -0.5 * f.backing
+        u[_BAILOUT] = 0.5 * f.backing * v.minsk_stress
+        u[_CONCESSION] = 0.5 * f.backing * v.kremlin_trust
+        u[_INTERVENE] = f.crisis_push if v.crisis else -f.crisis_push
+    elif faction == "raiders":
+        f = k.raiders
+        u[_DEMAND_ASSETS] = f.asset_appetite * (0.5 + v.minsk_stress)
+        u[_TRADE_WAR] = f.protectionism
+        u[_INFO] = 0.5 * f.protectionism
+        u[_CONCESSION] = -f.asset_appetite
+        u[_BAILOUT] = -0.5 * f.asset_appetite
+        u[_CUT] = 0.25 * f.asset_appetite
+    elif faction == "monetarists":
+        f = k.monetarists
+        u[_CUT] = f.austerity * (0.5 + v.russian_strain)
+        u[_DEMAND_INTEGRATION] = f.conditionality * (1.0 + v.unimplemented)
+        u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
+        u[_CONCESSION] = -f.austerity
+        u[_INTERVENE] = -f.annexation_cost_aversion
+        u[_TRADE_WAR] = -0.25 * f.austerity
+    elif faction == "restrainers":
+        f = k.restrainers
+        u[_HOLD] = f.restraint
+        u[_CONCESSION] = f.brotherhood
+        u[_BAILOUT] = f.brotherhood * v.minsk_stress
+        for i in (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS):
+            u[i] = -0.5 * f.restraint
+        u[_INTERVENE] = -2.0 * f.restraint
+    else:
+        raise ValueError(f"unknown faction {faction!r}; expected one of {FACTIONS}")
+    return u
+
+
+def is_crisis(radicalism: float, regime: int, elite_cohesion: float, p: SimpleNamespace) -> bool:
+    """The threshold rule of KRE-16: Ukraine-like protests (seized buildings, clashes) or a regime
+    falling to forces that might turn West (KRE-17) replace cost calculation by the 2014 logic.
+    'Even an illusory risk' suffices, so the threshold is the perceived, not the real, danger."""
+    k = p.kremlin
+    if regime == 2:
+        return True
+    return radicalism >= k.crisis_threshold or elite_cohesion <= k.collapse_cohesion
+
+
+def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
+    """Putin's own utility for each option, before the factions' lobbying is added.
+
+    * Reactive by default: holding course is worth more the fewer headaches Minsk causes
+      (KRE-12; D5 is spanned by ``putin.reactivity``).
+    * Keep Minsk afloat with loans when asked, as far as it is loyal (E14, KRE-13, KRE-19).
+    * Rule moderately when Lukashenka lifts a dispute to him (MIN-18, PUT-02): escalation makes a
+      concession thinkable, but paying more is what Putin wants least (KRE-01), so a moderate
+      ruling is mostly a refusal to escalate further (see `arbitrate`).
+    * Show the Union State off as a success (KRE-33, D11) and lock in future presidents (KRE-09).
+    * Do not destabilise Belarus himself (PUT-03): coercion costs more while the street is restless.
+    * Force is costly: takeover, a 10-million region to subsidise, sanctions, guerrilla war, the
+      CSTO's implosion (KRE-21, KRE-23-KRE-25, L28) - unless the crisis logic discounts costs
+      (KRE-16) and the regime is lost to the West (KRE-17).
+    """
+    q = p.putin
+    headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
+    u = [0.0] * len(OPTIONS)
+    u[_HOLD] = q.reactivity * (1.0 - headache)
+    u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + (0.5 if v.loan_requested else 0.0)) \
+        * (0.5 + v.kremlin_trust)
+    u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost
+    u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (0.5 if v.loan_requested else 0.0))
+    u[_SECURITY] = q.crisis_backing * min(v.protest_threat, 2.0)
+    cost_scale = q.crisis_cost_discount if v.crisis else 1.0
+    destabilising = q.stability * min(v.protest_threat, 1.0) * cost_scale
+    for i in _COERCIVE_NOT_FORCE:
+        u[i] -= destabilising
+    lost_to_west = 1.0 if (v.regime == 2 or v.elite_cohesion <= p.kremlin.collapse_cohesion) else 0.0
+    u[_INTERVENE] = (q.crisis_value * lost_to_west if v.crisis else 0.0) \
+        - q.intervention_cost * cost_scale
+    return u
+
+
+def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float]],
+              lobbied: list[int], mask: list[bool], p: SimpleNamespace) -> list[float]:
+    """Putin's final utilities: his own view, the factions' interests weighted by influence, a
+    bonus for each option a faction is actively lobbying for, and moderation (PUT-01, PUT-02).
+
+    Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18).
+    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options.
+    """
+    q = p.putin
+    own = putin_utilities(v, p)
+    moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
+    combined = []
+    for i in range(len(OPTIONS)):
+        if not mask[i]:
+            combined.append(UNAVAILABLE)
+            continue
+        lobby = 0.0
+        for j in range(len(influence)):
+            lobby += influence[j] * (faction_u[j][i] + (q.lobby_bonus if lobbied[j] == i else 0.0))
+        combined.append(own[i] + lobby - moderation * _EXTREMITY[i])
+    return combined
+
+
+def restrict(utilities: list[float], mask: list[bool]) -> list[float]:
+    """Utilities with the unavailable options set to ``UNAVAILABLE``."""
+    return [u if ok else UNAVAILABLE for u, ok in zip(utilities, mask)]
+
+
+def exercise_exit_utilities(troops_k: float, v: KremlinView, p: SimpleNamespace) -> list[float]:
+    """Utilities of withdrawing exercise troops or leaving some behind (SC11, SYS-12).
+
+    Leaving troops is the hawks' wish under a NATO build-up (SIL-05, NAT-05) but is coercion of an
+    ally that Minsk would resist and the West would read as a precedent (KRE-25, KRE-22); after
+    Zapad 2017 none stayed.
+    """
+    k = p.kremlin
+    wish = k.siloviki.base_ambition * (v.nato_posture + v.tension) * (1.0 - v.kremlin_trust)
+    cost = p.putin.stability * (0.5 + min(v.protest_threat, 1.0)) + k.troops_stay_cost
+    if v.crisis:
+        cost *= p.putin.crisis_cost_discount
+    return [0.0, wish - cost]
+
+
+def intervention_success(resistance_share: float, prorussian_mobilisation: float,
+                         elite_cohesion: float, regime: int, p: SimpleNamespace) -> float:
+    """Probability that a takeover attempt succeeds (KRE-23, KRE-24, BYP-07, HYB-05, D4, D6).
+
+    Belarus would not withstand a hybrid takeover of a collapsing state (HYB-05), but a cohesive
+    regime and a public ready to resist (P5: 19 % would take up arms) make it hard; Russia has no
+    mobilised base unless D6's 'parallel infrastructure' exists.
+    """
+    k = p.kremlin
+    state_weakness = 1.0 - elite_cohesion if regime != 2 else 1.0 - 0.5 * elite_cohesion
+    chance = (k.takeover_base_success + k.takeover_weakness_gain * state_weakness
+              + k.takeover_base_support_gain * prorussian_mobilisation
+              - k.takeover_resistance_cost * resistance_share)
+    return clip01(chance)

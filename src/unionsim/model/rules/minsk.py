@@ -1,0 +1,219 @@
+"""Minsk's decision rules: answers to Moscow's demands, foreign initiatives, domestic control.
+
+Minsk weighs regime survival first, then sovereignty, then the economy (MIN-01, MIN-08, MIN-09).
+How tradable sovereignty is under pressure is disputed (FACTS D1): ``minsk.sovereignty_weight``
+spans both positions. Every function returns utilities in a fixed option order; the agent draws
+one option by a logit (`unionsim.model.choice`). Utilities are costs and gains in 'utils', the
+common unit of each actor's weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from unionsim.model.choice import UNAVAILABLE
+
+ANSWERS = ("refuse", "stall", "sign")
+BASE_ANSWERS = ("refuse", "rotation", "accept")
+ASSET_ANSWERS = ("refuse", "sell")
+EFFORT = ("drag", "implement")
+INITIATIVES = ("hold", "escalate", "blackmail", "anti_western", "diversify", "open_west",
+               "belarusianise", "request_loan")
+DOMESTIC = ("tolerate", "co_opt", "repress")
+EXERCISE = ("cap_and_observe", "host_as_requested")
+
+
+@dataclass(slots=True)
+class MinskView:
+    """What Minsk reads of the world each month."""
+
+    tension: float
+    outside_options: float
+    economic_stress: float
+    kremlin_trust: float
+    dispute: float
+    sanctions_level: float
+    western_engagement: float
+    protest_share: float
+    election_salience: float
+    legitimacy: float
+    nato_threat: float
+    info_campaign: float
+    energy_offer: bool
+    diversified: float
+    repression: float
+    loan_requested: bool
+    belarusianisation: float
+
+
+def refusal_cost(stake_bn: float, v: MinskView, p: SimpleNamespace) -> float:
+    """What saying no to Moscow costs Minsk, in utils.
+
+    The support at stake counts in proportion to the external funding need and only as far as
+    Minsk lacks outside options (MIN-25: refusal is affordable only with alternatives). Isolated and
+    under economic stress, refusal also risks the regime's survival (MIN-25, KRE-12). High
+    Russia-West tension makes Minsk indispensable and so makes refusal cheaper (MIN-21, MIN-22).
+    """
+    m = p.minsk
+    isolation = 1.0 - v.outside_options
+    economic = m.economy_weight * (stake_bn / p.economy.external_financing_need) * isolation
+    survival = m.survival_weight * m.isolation_risk * isolation * v.economic_stress
+    return (economic + survival) * (1.0 - m.tension_leverage * v.tension)
+
+
+def integration_answer_utilities(depth: int, size: float, stake_bn: float, final_summit: bool,
+                                 v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of refusing, stalling and signing a package of integration documents.
+
+    Signing economic roadmaps is cheap because Minsk need not implement them (MIN-17: lip service;
+    SYS-01: signed is not implemented), so it costs only a fraction (``signature_commitment``) of
+    their sovereignty cost. The supranational roadmap is a red line (MIN-05, MIN-06, U20): signing
+    it costs sovereignty in full and threatens absolute power itself. Stalling buys time at a
+    fraction of the refusal cost (MIN-03, MIN-27) but is not available at the final summit.
+    """
+    m = p.minsk
+    cost_of_no = refusal_cost(stake_bn, v, p)
+    refuse = -cost_of_no
+    stall = UNAVAILABLE if final_summit else -m.stall_cost * cost_of_no
+    if depth <= 1:
+        sign = -m.sovereignty_weight * m.roadmap_sovereignty_cost * (size / 28.0) \
+            * m.signature_commitment
+    else:
+        sign = -(m.sovereignty_weight * m.supranational_sovereignty_cost
+                 + m.survival_weight * m.power_sharing_cost)
+    return [refuse, stall, sign]
+
+
+def implementation_utilities(stake_bn: float, remaining_share: float, supranational: bool,
+                             v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of dragging feet on, or implementing, the signed documents until the next review.
+
+    Implementation gives up real sovereignty in proportion to what is still to be done; Moscow pays
+    only once the whole package is law (KRE-05). Dragging irritates Moscow (KRE-37: 'irreversible
+    delivery on past commitments') at a fraction of the cost of an outright refusal. So Minsk
+    implements only when isolated enough that the promised money matters (MIN-25); otherwise
+    signed documents stay on paper (SYS-01, MIN-17). Setting up supranational bodies also shares
+    power, which absolute personal power cannot do (MIN-05).
+    """
+    m = p.minsk
+    isolation = 1.0 - v.outside_options
+    gain = m.economy_weight * (stake_bn / p.economy.external_financing_need) * isolation
+    if supranational:
+        cost = m.sovereignty_weight * m.supranational_sovereignty_cost \
+            + m.survival_weight * m.power_sharing_cost
+    else:
+        cost = m.sovereignty_weight * m.roadmap_sovereignty_cost * (1.0 - m.signature_commitment)
+    implement = gain - cost * remaining_share
+    drag = -m.drag_cost * refusal_cost(stake_bn, v, p)
+    return [drag, implement]
+
+
+def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of refusing a Russian airbase, offering a temporary rotation, or accepting a base.
+
+    The constitution bans permanent foreign combat units and Minsk has resisted the base since 2013
+    (MIN-29); under a NATO build-up it may ask for a temporary deployment (MIN-30, M24) and more
+    guarantees (MIN-31). Refusal costs what Moscow ties to it (KRE-26: ending subsidies as a lever).
+    """
+    m = p.minsk
+    security = m.nato_threat_weight * v.nato_threat
+    refuse = -refusal_cost(stake_bn, v, p)
+    rotation = -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction \
+        + 0.5 * security
+    accept = -(m.sovereignty_weight * m.base_sovereignty_cost
+               + m.survival_weight * m.constitutional_ban_cost) + security
+    return [refuse, rotation, accept]
+
+
+def asset_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of refusing or accepting the sale of a strategic firm to Russian owners.
+
+    Lukashenka resists: the plants' workers are his electoral base and Russian capital threatens
+    the ruling elite (MIN-07, MIN-13, E27). A sale refills reserves when cornered (MIN-14).
+    """
+    m = p.minsk
+    refuse = -refusal_cost(stake_bn, v, p)
+    sell = (m.economy_weight * (m.asset_sale_value / p.economy.external_financing_need)
+            * v.economic_stress
+            - m.sovereignty_weight * m.asset_sovereignty_cost
+            - m.survival_weight * m.asset_social_cost)
+    return [refuse, sell]
+
+
+def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of Minsk's own foreign move this month (one of `INITIATIVES`).
+
+    * escalate: lift a dispute to Putin, who often rules moderately (MIN-18, PUT-02);
+    * blackmail: threaten to defect (CSTO, transit) unless Moscow is kinder (MIN-20, MIN-15);
+    * anti_western: pose as the most anti-Western ruler, worth most when tension is high
+      (MIN-21, MIN-23) and costing Western goodwill;
+    * diversify: seek oil and partners elsewhere when Moscow squeezes (MIN-16, E29-E31, WES-08);
+    * open_west: 'dictaplomacy', trading neutrality for Western engagement (MIN-44, WES-02);
+      Moscow resents it (SIL-02, KRE-30);
+    * belarusianise: soft Belarusianisation for legitimacy under Russian information pressure,
+      kept in check (MIN-58, BYP-17);
+    * request_loan: ask Moscow for fresh funds when stressed (MIN-10, E14).
+    """
+    m = p.minsk
+    dependence = 1.0 - v.outside_options
+    hold = m.initiative_inertia
+    escalate = (v.dispute * m.escalation_value * (0.5 + v.kremlin_trust)
+                if v.dispute > 0.05 else UNAVAILABLE)
+    blackmail = (v.dispute * m.blackmail_value
+                 - m.russia_irritation * dependence * (1.0 - v.tension))
+    anti_western = (m.posturing_value * v.tension * dependence
+                    - m.west_value * v.western_engagement)
+    diversify = (UNAVAILABLE if v.diversified >= 0.95 else
+                 v.dispute * m.diversify_value * (1.5 if v.energy_offer else 1.0)
+                 * (1.0 - v.diversified) - m.russia_irritation * dependence)
+    open_west = (m.west_value * dependence * (1.0 - v.sanctions_level / 3.0)
+                 * (1.0 - v.repression) - m.russia_irritation * dependence * (1.0 - v.tension))
+    belarusianise = (UNAVAILABLE if v.belarusianisation >= 0.8 else
+                     m.identity_value * (v.info_campaign + v.dispute) * (1.0 - v.legitimacy)
+                     - 0.5 * m.russia_irritation * dependence)
+    request_loan = (UNAVAILABLE if v.loan_requested else
+                    m.loan_need * v.economic_stress - m.initiative_inertia)
+    return [hold, escalate, blackmail, anti_western, diversify, open_west, belarusianise,
+            request_loan]
+
+
+def protest_threat(protest_share: float, election_salience: float, p: SimpleNamespace) -> float:
+    """How threatening the street is to the regime: protest size against the mass level, plus the
+    salience of an election that challengers could contest (MIN-52: pre-emptive arrests)."""
+    return protest_share / p.public.mass_protest_share + p.minsk.preemption * election_salience
+
+
+def domestic_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of tolerating, co-opting (social spending) or repressing protest.
+
+    Survival comes first: unchecked protest is a risk (MIN-01). Co-optation keeps the social
+    contract but costs money Minsk lacks under stress (MIN-08, MIN-12). Repression works
+    (MIN-52, MIN-53) but costs legitimacy and Western engagement, so it is calibrated while the West
+    matters (MIN-47) and comes back in full when it does not.
+    """
+    m = p.minsk
+    threat = protest_threat(v.protest_share, v.election_salience, p)
+    risk = m.survival_weight * m.tolerance_risk * threat
+    tolerate = -risk
+    co_opt = -risk * (1.0 - m.coopt_efficacy) - m.economy_weight * m.coopt_cost \
+        * (1.0 + 2.0 * v.economic_stress)
+    repress = (-risk * (1.0 - m.repression_efficacy) - m.repression_legitimacy_cost
+               - m.west_value * v.western_engagement * m.sanction_fear)
+    return [tolerate, co_opt, repress]
+
+
+def exercise_utilities(troops_k: float, v: MinskView, p: SimpleNamespace) -> list[float]:
+    """Utilities of capping Russian troop numbers and inviting observers, or hosting as asked.
+
+    Minsk made Zapad 2017 transparent and capped the Russian contingent under the Vienna Document,
+    irritating Moscow (MIN-32, M20, M23); the fear is that troops stay, as after the 2008 and 2014
+    exercises (SYS-12).
+    """
+    m = p.minsk
+    dependence = 1.0 - v.outside_options
+    troop_risk = m.sovereignty_weight * m.exercise_troop_risk * troops_k / 10.0
+    cap = m.west_value * (0.25 + v.western_engagement) - m.russia_irritation * dependence \
+        * (1.0 - v.tension)
+    host = -troop_risk
+    return [cap, host]

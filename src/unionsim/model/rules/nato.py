@@ -1,0 +1,45 @@
+"""NATO's rules: read the Russian military footprint and the tension, and set the posture.
+
+NATO faces a deterrence dilemma (NAT-03): a build-up looks like coercion to Russia and raises
+Belarus's reliance on Moscow (NAT-04), while an undefended flank invites exploitation; too many
+units create a vulnerability Russia feels it must redress (NAT-14).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from unionsim.model.choice import UNAVAILABLE
+
+OPTIONS = ("hold", "reinforce", "exercise", "restraint")
+
+
+def threat_perception(presence: float, exercise_troops_k: float, tension: float, crisis: bool,
+                      p: SimpleNamespace) -> float:
+    """0..~2: how threatened NATO feels on its eastern flank.
+
+    Russian forces in Belarus (M24-M27, NAT-13), large exercises next door (SYS-12, M21), Russia-
+    West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12).
+    """
+    n = p.nato
+    return (n.presence_weight * presence / 4.0
+            + n.exercise_weight * min(exercise_troops_k / 20.0, 1.0)
+            + n.tension_weight * tension
+            + (n.crisis_weight if crisis else 0.0))
+
+
+def posture_utilities(threat: float, posture: float, p: SimpleNamespace) -> list[float]:
+    """Utilities of holding, reinforcing, exercising, or restraining the posture.
+
+    Reinforcing answers the threat but provokes in proportion to what is already deployed
+    (NAT-03, NAT-14); exercises are a cheaper signal (NAT-05, M33); restraint lowers a posture
+    that is out of proportion to the threat.
+    """
+    n = p.nato
+    hold = n.inertia
+    reinforce = UNAVAILABLE if posture >= 1.0 else n.deterrence * threat - n.provocation * posture \
+        - n.reinforce_cost
+    exercise = 0.6 * n.deterrence * threat - 0.5 * n.provocation * posture - 0.5 * n.reinforce_cost
+    restraint = UNAVAILABLE if posture <= n.minimum_posture else n.provocation * posture \
+        - n.deterrence * threat
+    return [hold, reinforce, exercise, restraint]

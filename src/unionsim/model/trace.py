@@ -1,0 +1,87 @@
+"""After-action report of one run: who did what and why, month by month, and how the state moved."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from unionsim.config.schema import month_label
+
+# Choices that mean "nothing new this month": left out of the report unless asked for.
+ROUTINE = {("minsk", "domestic", "tolerate"), ("minsk", "initiative", "hold"),
+           ("minsk", "implementation", "drag"), ("nato", "posture", "hold"),
+           ("west", "policy", "hold"), ("putin", "policy", "hold"),
+           ("minsk", "integration_answer", "stall")}
+ACTOR_NAMES = {"minsk": "Minsk", "putin": "Kremlin (Putin)", "nato": "NATO", "west": "EU/West",
+               "kremlin": "Kremlin", "event": "Event", "elite": "Minsk's elite", "public": "Public"}
+WATCH = (("reserves", "reserves $%.1fbn", 0.3), ("energy_support", "Russian support $%.2fbn/yr", 0.05),
+         ("protest_share", "protest %.1f%%", 0.005), ("repression", "repression %.2f", 0.1),
+         ("legitimacy", "legitimacy %.2f", 0.05), ("elite_cohesion", "elite cohesion %.2f", 0.05),
+         ("sanctions_level", "sanctions level %.0f", 0.5),
+         ("roadmaps_signed", "roadmaps signed %.0f", 0.5),
+         ("roadmaps_implemented", "roadmaps in force %.1f", 0.5),
+         ("kremlin_trust", "Kremlin trust %.2f", 0.1), ("sovereignty", "sovereignty %.2f", 0.02),
+         ("presence", "Russian presence level %.0f", 0.5), ("tension", "tension %.2f", 0.05),
+         ("outside_options", "outside options %.2f", 0.1))
+
+
+def _fmt(name: str, template: str, value: float) -> str:
+    if name == "protest_share":
+        return template % (100 * value)
+    return template % value
+
+
+def render(model, *, verbose: bool = False) -> Iterable[str]:
+    """Lines of the report for a finished model run with ``record=True``."""
+    from unionsim.model.state import INDICATORS
+
+    spec = model.spec
+    index = {name: j for j, name in enumerate(INDICATORS)}
+    by_month: dict[int, list[dict]] = {}
+    for d in model.decisions:
+        by_month.setdefault(d["month"], []).append(d)
+    yield f"{spec.title}"
+    yield f"scenario {spec.name}, seed {model.seed}, {spec.start} + {spec.horizon} months"
+    yield ""
+    previous = model.series[0]
+    for month in range(1, model.horizon + 1):
+        lines = []
+        lobbies = []
+        for d in by_month.get(month, []):
+            key = (d["actor"], d["kind"], d["choice"])
+            if d["kind"] == "lobby":
+                lobbies.append(f"{d['actor']} for {d['choice']} ({d['why']})")
+                continue
+            if d["kind"] == "event":
+                lines.append(f"  {ACTOR_NAMES.get(d['actor'], d['actor'])}: {d['choice']}")
+                continue
+            if key in ROUTINE and not verbose:
+                continue
+            who = ACTOR_NAMES.get(d["actor"], d["actor"])
+            odds = ", ".join(f"{o} {p:.0%}" for o, p in sorted(d["options"].items(),
+                                                                key=lambda x: -x[1])[:3])
+            line = f"  {who} [{d['kind'].replace('_', ' ')}]: {d['choice'].replace('_', ' ')}"
+            line += f" (p={d['probability']:.0%}; {odds})"
+            if d["why"]:
+                line += f"\n      because: {d['why']}"
+            if d["actor"] == "putin" and d["kind"] == "policy" and lobbies:
+                line += "\n      lobbies: " + "; ".join(lobbies)
+            lines.append(line)
+        row = model.series[month]
+        moved = [_fmt(name, template, row[index[name]]) for name, template, step in WATCH
+                 if abs(row[index[name]] - previous[index[name]]) >= step]
+        if lines or moved:
+            yield month_label(month, spec.start)
+            yield from lines
+            if moved:
+                yield "  state: " + ", ".join(moved)
+                previous = row
+    result = model.result()
+    yield ""
+    yield f"Outcome: {result['outcome'].replace('_', ' ')}"
+    flags = [k.replace("_", " ") for k, v in result.items() if isinstance(v, bool) and v]
+    yield "Flags: " + (", ".join(flags) if flags else "none")
+    yield ("Final: sovereignty %.2f, Russian support $%.2fbn/yr, reserves $%.1fbn, roadmaps signed "
+           "%d (in force %.0f), protest peak %.1f%%, sanctions level %d" % (
+               result["sovereignty"], result["energy_support"], result["reserves"],
+               result["roadmaps_signed"], result["roadmaps_implemented"],
+               100 * result["protest_peak"], result["sanctions_level"]))

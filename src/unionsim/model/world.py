@@ -1,0 +1,320 @@
+"""UnionModel: the Mesa model of the Union State, one month per step.
+
+Order within a month (documented in docs/model.md, "Process overview"):
+exogenous paths -> scheduled events -> the public -> Minsk -> the elite -> the Kremlin (factions
+lobby, Putin acts) -> NATO -> the West -> the economy -> bookkeeping -> record.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import partial
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable, Mapping
+
+import mesa
+import numpy as np
+
+from unionsim.config.params import ParameterSet
+from unionsim.config.scenario import LoadedScenario, load_scenario
+from unionsim.config.schema import Scenario, month_label
+from unionsim.model import events as ev
+from unionsim.model import outcomes
+from unionsim.model.actors.kremlin import KremlinFaction, Putin
+from unionsim.model.actors.minsk import Minsk
+from unionsim.model.actors.public import Public, PublicCohort
+from unionsim.model.actors.western import Nato, West
+from unionsim.model.choice import bernoulli
+from unionsim.model.rules import economy as econ
+from unionsim.model.rules import elite as elite_rules
+from unionsim.model.rules.kremlin import FACTIONS
+from unionsim.model.state import INDICATORS, WorldState, clip, clip01
+
+# Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
+# leaves every other actor's draws unchanged, so paired comparisons stay aligned.
+STREAMS = ("minsk", "siloviki", "raiders", "monetarists", "restrainers", "putin", "nato", "west",
+           "public", "elite", "events")
+
+
+def seed_from(rng: Any) -> int:
+    """An integer run seed from what Mesa or a user passes as ``rng``/``seed``."""
+    if rng is None:
+        return int(np.random.SeedSequence().generate_state(2, np.uint32).view(np.uint64)[0]
+                   >> np.uint64(1))
+    if isinstance(rng, (int, np.integer)):
+        return int(rng)
+    if isinstance(rng, np.random.SeedSequence):
+        return int(rng.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63 - 1))
+    raise TypeError(f"rng/seed must be an int, a numpy SeedSequence or Generator, not {type(rng)}")
+
+
+class UnionModel(mesa.Model):
+    """The Union State of Belarus and Russia as a Mesa model.
+
+    >>> m = UnionModel(scenario="baseline", seed=7)      # doctest: +SKIP
+    >>> m.run_model(); m.outcome                          # doctest: +SKIP
+
+    Parameters
+    ----------
+    scenario: a `LoadedScenario`, a `Scenario`, a path or the name of a shipped scenario;
+        ``None`` means the shipped baseline.
+    overrides: ``{"minsk.sovereignty_weight": 0.8, ...}``, checked against the documented ranges.
+    seed / rng: the run's seed (``rng`` is what Mesa's ``batch_run`` passes).
+    params: an already resolved `ParameterSet` (the batch runner passes one; then ``overrides``
+        must be empty).
+    collect: keep a Mesa ``DataCollector`` (one row per month). The batch runner turns it off and
+        reads the model's own indicator array, which is much cheaper.
+    record: keep a log of every decision with its reasons (for ``unionsim trace``).
+    """
+
+    def __init__(self, scenario: Any = None, overrides: Mapping[str, float] | None = None,
+                 seed: Any = None, rng: Any = None, params: ParameterSet | None = None,
+                 collect: bool = True, record: bool = False):
+        if seed is not None and rng is not None:
+            raise ValueError("give either seed or rng, not both")
+        self.seed = seed_from(seed if seed is not None else rng)
+        super().__init__(rng=self.seed)
+        self.scenario_source = _as_loaded(scenario)
+        # `spec`, not `scenario`: Mesa >= 3.5 reserves Model.scenario for its own Scenario class
+        self.spec: Scenario = self.scenario_source.spec
+        if params is None:
+            params = self.scenario_source.parameters(overrides=overrides)
+        elif overrides:
+            params = params.with_values(overrides, "overrides")
+        self.parameters = params
+        self.p: SimpleNamespace = params.namespace()
+        self.horizon = self.spec.horizon
+        self.month = 0
+        self.record = record
+        self.decisions: list[dict] = []
+        self.counts: dict[str, int] = {}
+        self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
+                      "west_answered_takeover": False}
+        self.co_opting = False
+        self.summit_every = 3
+        self.max_sanctions = 0.0
+        self.max_radicalism = 0.0
+        self.schedule = self.scenario_source.schedule
+        self.tension_path = ev.interpolate_path(self.spec.paths.get("tension", []),
+                                                self.spec, self.p.initial.tension)
+        self.oil_path = ev.interpolate_path(self.spec.paths.get("oil_price_index", []),
+                                            self.spec, 1.0)
+        self.state = initial_state(self.p, self.tension_path[0])
+        self.series = np.full((self.horizon + 1, len(INDICATORS)), np.nan)
+        self._getters = [operator.attrgetter(name) for name in INDICATORS]
+
+        self.minsk = Minsk(self)
+        self.factions = [KremlinFaction(self, f) for f in FACTIONS]
+        self.putin = Putin(self)
+        self.nato = Nato(self)
+        self.west = West(self)
+        self.public = Public(self)
+        self.elite_stream = self.stream("elite")
+        self._bookkeeping()
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_read_state, name) for name in INDICATORS},
+            # attrgetters, not attribute strings: Mesa wraps strings in closures that cannot be
+            # pickled, and a model must survive pickling (process pools, checkpoints)
+            agenttype_reporters={
+                KremlinFaction: {"influence": operator.attrgetter("influence")},
+                PublicCohort: {name: operator.attrgetter(name) for name in
+                               ("protest_share", "legitimacy", "support_incorporation",
+                                "west_orientation")}},
+        ) if collect else None
+        self._record(0)
+
+    # ------------------------------------------------------------------ streams and logging
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream of one actor or purpose, spawned from the run's seed."""
+        base = name.split(".")[0]
+        index = STREAMS.index(base)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(index,)))
+
+    def note_decision(self, actor: str, kind: str, choice: str, options, weights,
+                      why: Callable[[], str] | None) -> None:
+        """Count every decision; with ``record`` on, also log it with its odds and reasons."""
+        key = (actor, kind, choice)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.record:
+            total = sum(weights)
+            probabilities = [w / total for w in weights]
+            self.decisions.append({
+                "month": self.month, "actor": actor, "kind": kind, "choice": choice,
+                "probability": probabilities[list(options).index(choice)],
+                "options": dict(zip(options, (round(x, 3) for x in probabilities))),
+                "why": why() if why else ""})
+
+    def note_event(self, actor: str, text: str) -> None:
+        if self.record:
+            self.decisions.append({"month": self.month, "actor": actor, "kind": "event",
+                                   "choice": text, "probability": 1.0, "options": {}, "why": ""})
+
+    # ------------------------------------------------------------------ shared mechanics
+    def open_round(self, *, depth: float, size: float, deadline: float, summit_every: int) -> None:
+        """Open a round of integration talks (from a scheduled event or Moscow's own demand)."""
+        s = self.state
+        s.round_open, s.round_depth, s.round_size = 1.0, depth, size
+        s.round_deadline = max(deadline, self.month + 1)
+        s.round_next_summit = min(self.month + summit_every, s.round_deadline)
+        s.round_extensions = 0.0
+        s.compensation_promised = max(s.compensation_promised, self.p.kremlin.compensation_offer)
+        self.summit_every = summit_every
+        what = "supranational bodies" if depth >= 2 else f"{int(size)} roadmaps"
+        self.note_event("kremlin", f"integration talks open on {what}; deadline "
+                                   f"{month_label(int(s.round_deadline), self.spec.start)}")
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        self.month = self.steps
+        m, s = self.month, self.state
+        s.tension = clip01(self.tension_path[m] + s.tension_excess)
+        s.oil_price_index = float(self.oil_path[m])
+        for event in self.schedule.get(m, ()):
+            ev.apply_event(self, event)
+        if not s.absorbed:
+            self.public.step()
+            self.minsk.step()
+            self._elite_step()
+        self.putin.step()
+        self.nato.step()
+        self.west.step()
+        self._economy_step()
+        self._bookkeeping()
+        self._record(m)
+        if m >= self.horizon:
+            self.running = False
+
+    def _elite_step(self) -> None:
+        s, p = self.state, self.p
+        target = elite_rules.cohesion_target(s.economic_stress, s.protest_share, s.repression,
+                                             s.sanctions_level, s.russian_backing,
+                                             s.info_campaign, p)
+        s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
+        if s.regime == 2:
+            return
+        hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
+                                              s.russian_backing, p)
+        if hazard > 0 and bernoulli(self.elite_stream, hazard):
+            s.regime = 2.0
+            s.repression = p.minsk.base_repression
+            s.minsk_west_tilt = 1.0
+            s.kremlin_trust = min(s.kremlin_trust, 0.1)
+            s.elite_cohesion = p.elite.new_regime_cohesion
+            self.minsk.become_successor(new_regime=True)
+            self.note_event("elite", f"security forces defect (monthly hazard {hazard:.1%}): "
+                                     f"the regime falls")
+
+    def _economy_step(self) -> None:
+        s, p = self.state, self.p
+        trade_war = s.trade_war_months > 0
+        s.russian_strain = econ.russian_budget_strain(s.oil_price_index, p)
+        shock = s.shock_growth_pp if s.shock_months > 0 else 0.0
+        s.growth = econ.growth_rate(s.oil_price_index, s.energy_support, s.sanctions_level,
+                                    trade_war, shock, p)
+        balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
+                                       s.sanctions_level, p)
+        s.reserves += balance / 12.0
+        if s.reserves <= 0.0:
+            s.defaulted = 1.0
+            s.reserves = 0.0
+        s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
+        s.trade_war_months = max(0.0, s.trade_war_months - 1.0)
+        s.shock_months = max(0.0, s.shock_months - 1.0)
+
+    def _bookkeeping(self) -> None:
+        """Decays, derived variables and run-level memories."""
+        s, p = self.state, self.p
+        d = p.world
+        s.dispute *= 1.0 - d.dispute_decay
+        s.coercion *= 1.0 - d.coercion_decay
+        s.minsk_west_tilt *= 1.0 - d.tilt_decay
+        s.info_campaign = max(p.initial.info_campaign * 0.5, s.info_campaign * (1.0 - d.info_decay))
+        s.russian_backing *= 1.0 - d.backing_decay
+        s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
+        s.belarusianisation *= 1.0 - d.identity_decay
+        s.election_salience *= 1.0 - p.public.salience_decay
+        s.tension_excess *= 1.0 - d.tension_decay
+        s.rotation_months = max(0.0, s.rotation_months - 1.0)
+        s.nato_exercise_months = max(0.0, s.nato_exercise_months - 1.0)
+        if s.exercise_months > 0 and s.exercise_troops_k > 0:
+            s.exercise_months -= 1.0
+        s.outside_options = econ.outside_options(s.western_engagement, s.energy_offer > 0,
+                                                 s.diversified, s.sanctions_level, p)
+        s.presence = econ.presence_level(s.rotation_months, s.exercise_troops_k,
+                                         s.permanent_troops_k, s.base_agreed > 0, s.occupied > 0)
+        s.sovereignty = econ.sovereignty_index(s.roadmaps_implemented, s.supranational_bodies > 0,
+                                               s.presence, s.assets_sold, s.absorbed > 0, p)
+        s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
+        self.max_sanctions = max(self.max_sanctions, s.sanctions_level)
+        self.max_radicalism = max(self.max_radicalism, s.protest_radicalism)
+
+    def _record(self, month: int) -> None:
+        s = self.state
+        row = self.series[month]
+        for j, get in enumerate(self._getters):
+            row[j] = get(s)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ results
+    def run(self) -> "UnionModel":
+        """Run to the horizon and return the model (for chaining)."""
+        while self.running:
+            self.step()
+        return self
+
+    @property
+    def outcome(self) -> str:
+        return outcomes.classify(self.state, self.p)
+
+    def result(self) -> dict[str, Any]:
+        """Outcome, flags and final indicators of a finished run (one row of outcomes.parquet)."""
+        row: dict[str, Any] = {"outcome": self.outcome}
+        row.update(outcomes.run_flags(self.state, self.flags, self.max_sanctions,
+                                      self.max_radicalism, self.p))
+        row.update(outcomes.final_indicators(self.state))
+        return row
+
+
+def _read_state(name: str, model: "UnionModel") -> float:
+    """DataCollector reporter: one state variable (a partial of this stays picklable)."""
+    return getattr(model.state, name)
+
+
+def _as_loaded(scenario: Any) -> LoadedScenario:
+    if scenario is None:
+        return load_scenario("baseline")
+    if isinstance(scenario, LoadedScenario):
+        return scenario
+    if isinstance(scenario, Scenario):
+        return LoadedScenario(scenario)
+    if isinstance(scenario, (str, Path)):
+        return load_scenario(scenario)
+    raise TypeError(f"scenario must be a path, a name, a Scenario or a LoadedScenario, "
+                    f"not {type(scenario).__name__}")
+
+
+def initial_state(p: SimpleNamespace, tension: float) -> WorldState:
+    """The world at the start month, from the ``initial`` parameter group (January 2019 in the
+    shipped parameters: E15, E17, M36, L13, L19, L21)."""
+    i = p.initial
+    s = WorldState()
+    s.energy_support = i.energy_support
+    s.reserves = i.reserves
+    s.debt = i.debt
+    s.growth = i.growth
+    s.tension = clip(tension, 0.0, 1.0)
+    s.nato_posture = i.nato_posture
+    s.kremlin_trust = i.kremlin_trust
+    s.western_engagement = i.western_engagement
+    s.sanctions_level = i.sanctions_level
+    s.repression = i.repression
+    s.elite_cohesion = i.elite_cohesion
+    s.info_campaign = i.info_campaign
+    s.belarusianisation = i.belarusianisation
+    s.diversified = i.diversified
+    return s

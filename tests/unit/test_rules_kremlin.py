@@ -1,0 +1,125 @@
+"""Kremlin rules: faction weights and interests, Putin's arbitration, the crisis threshold."""
+
+from dataclasses import replace
+
+import pytest
+
+from tests.conftest import with_values
+from unionsim.model.choice import UNAVAILABLE, logit_probabilities
+from unionsim.model.rules import kremlin as k
+
+V = k.KremlinView(tension=0.5, nato_posture=0.3, minsk_west_tilt=0.0, kremlin_trust=0.35,
+                  dispute=0.0, minsk_stress=0.05, protest_threat=0.0, radicalism=0.0,
+                  elite_cohesion=0.85, regime=0, russian_strain=0.3, energy_support=3.0,
+                  round_open=False, base_pending=False, base_in_place=False, asset_pending=False,
+                  assets_left=6.0, assets_refused=0.0, trade_war=False, loan_requested=False,
+                  escalated=False, crisis=False, absorbed=False, coercion=0.0, unimplemented=0.0)
+IDX = {o: i for i, o in enumerate(k.OPTIONS)}
+
+
+def putin_probs(v, p, lobbied=None):
+    influence = k.faction_influence(v, p)
+    interests = [k.faction_utilities(f, v, p) for f in k.FACTIONS]
+    lobbied = lobbied or [IDX["hold"]] * 4
+    u = k.arbitrate(v, influence, interests, lobbied, k.available(v, p), p)
+    return dict(zip(k.OPTIONS, logit_probabilities(u, p.putin.choice_temperature)))
+
+
+def test_influence_sums_to_one_and_moves_with_context(p):
+    base = k.faction_influence(V, p)
+    assert sum(base) == pytest.approx(1.0)
+    # SIL-01/02: NATO build-up and Minsk's westward moves strengthen the hawks
+    hawkish = k.faction_influence(replace(V, nato_posture=1.0, minsk_west_tilt=1.0), p)
+    assert hawkish[0] > base[0]
+    # MON-03: budget strain strengthens the monetarists
+    strained = k.faction_influence(replace(V, russian_strain=1.0), p)
+    assert strained[2] > base[2]
+    # RES-01: coercion strengthens the restrainers
+    assert k.faction_influence(replace(V, coercion=1.0), p)[3] > base[3]
+
+
+def test_each_faction_wants_what_the_documents_say(p):
+    best = {f: k.OPTIONS[max(range(len(k.OPTIONS)), key=k.faction_utilities(f, V, p).__getitem__)]
+            for f in k.FACTIONS}
+    assert best["siloviki"] == "demand_base"          # SIL-05
+    assert best["raiders"] in ("demand_assets", "trade_war")  # OLI-01
+    assert best["monetarists"] == "cut_support"       # MON-01
+    assert best["restrainers"] == "hold"              # RES-01
+
+
+def test_siloviki_want_a_base_more_under_a_nato_build_up(p):
+    calm = k.faction_utilities("siloviki", V, p)[IDX["demand_base"]]
+    tense = k.faction_utilities("siloviki", replace(V, nato_posture=1.0, tension=0.9), p)
+    assert tense[IDX["demand_base"]] > calm
+
+
+def test_options_off_the_table(p):
+    mask = k.available(V, p)
+    assert not mask[IDX["bailout"]]            # nobody asked, no stress
+    assert not mask[IDX["concession"]]         # no dispute
+    assert not mask[IDX["security_support"]]   # quiet street
+    assert mask[IDX["intervene"]]
+    failed = replace(V, intervention_failed=True)
+    assert not k.available(failed, p)[IDX["intervene"]]
+
+
+def test_putin_mostly_holds_course_when_nothing_happens(p):
+    # KRE-12: reactive policy
+    probs = putin_probs(V, p)
+    assert probs["hold"] > 0.8
+    assert probs["intervene"] < 1e-6
+
+
+def test_putin_keeps_a_stressed_minsk_afloat_with_loans(p):
+    # E14, KRE-12: loans just large enough to avoid bankruptcy
+    probs = putin_probs(replace(V, minsk_stress=0.8, loan_requested=True), p)
+    assert probs["bailout"] > 0.5
+
+
+def test_escalation_to_putin_moderates_his_ruling(p):
+    # MIN-18, PUT-02: a moderate ruling, i.e. less coercion
+    coerced = replace(V, dispute=0.6)
+    plain = putin_probs(coerced, p, lobbied=[IDX["demand_base"], IDX["trade_war"],
+                                             IDX["cut_support"], IDX["hold"]])
+    moderated = putin_probs(replace(coerced, escalated=True), p,
+                            lobbied=[IDX["demand_base"], IDX["trade_war"], IDX["cut_support"],
+                                     IDX["hold"]])
+    coercive = ("demand_base", "trade_war", "cut_support")
+    assert sum(moderated[o] for o in coercive) < sum(plain[o] for o in coercive)
+
+
+def test_the_crisis_threshold(p):
+    # KRE-16: Ukraine-like protests or a lost regime switch on the logic of 2014
+    assert not k.is_crisis(0.1, 0, 0.85, p)
+    assert k.is_crisis(p.kremlin.crisis_threshold, 0, 0.85, p)
+    assert k.is_crisis(0.0, 2, 0.85, p)
+    assert k.is_crisis(0.0, 0, p.kremlin.collapse_cohesion, p)
+
+
+def test_force_is_off_the_table_while_minsk_is_manageable_and_likely_when_lost(p):
+    assert putin_probs(replace(V, protest_threat=1.0), p)["intervene"] < 1e-4
+    lost = replace(V, crisis=True, regime=2, elite_cohesion=0.5, protest_threat=1.0)
+    assert putin_probs(lost, p, lobbied=[IDX["intervene"]] + [IDX["hold"]] * 3)["intervene"] > 0.3
+
+
+def test_exercise_troops_leave_unless_hawks_prevail_under_a_build_up(p):
+    calm = logit_probabilities(k.exercise_exit_utilities(3.0, V, p), p.putin.choice_temperature)
+    assert calm[0] > 0.95  # Zapad 2017: nobody stayed
+    build_up = replace(V, nato_posture=1.0, tension=1.0, kremlin_trust=0.0)
+    tense = logit_probabilities(k.exercise_exit_utilities(3.0, build_up, p),
+                                p.putin.choice_temperature)
+    assert tense[1] > calm[1]
+
+
+def test_takeover_odds_fall_with_resistance_and_rise_with_a_local_base(p):
+    base = k.intervention_success(0.19, 0.05, 0.5, 2, p)
+    assert k.intervention_success(0.25, 0.05, 0.5, 2, p) < base
+    assert k.intervention_success(0.19, 0.5, 0.5, 2, p) > base
+    assert k.intervention_success(0.19, 0.05, 0.9, 0, p) < k.intervention_success(0.19, 0.05, 0.2,
+                                                                                   0, p)
+    assert 0.0 <= base <= 1.0
+
+
+def test_unknown_faction_is_an_error(p):
+    with pytest.raises(ValueError):
+        k.faction_utilities("oligarchs", V, p)
