@@ -138,3 +138,27 @@ def test_help_explains_every_command_with_an_example():
     for command in ("run", "trace", "params", "validate"):
         r = cli(command, "--help")
         assert r.returncode == 0 and "Example: unionsim" in r.stdout, command
+
+
+def test_per_run_samples_reach_the_model_and_the_outcomes(tmp_path):
+    from unionsim.config.scenario import load_scenario
+    from unionsim.experiment.plan import make_plan
+    from unionsim.experiment.runner import execute_serial
+    from unionsim.experiment.store import ResultsStore
+    from unionsim.experiment.batch import manifest_for
+    from unionsim.errors import ParameterError
+
+    scenario = load_scenario("baseline")
+    plan = make_plan(scenario, runs=4, seed=2,
+                     samples={"minsk.sovereignty_weight": [0.4, 0.5, 0.6, 0.95]}, sampler="test")
+    tasks = list(plan.tasks())
+    assert [t.values["minsk.sovereignty_weight"] for t in tasks] == [0.4, 0.5, 0.6, 0.95]
+    assert tasks[0].values["putin.reactivity"] == plan.parameters["putin.reactivity"]
+    store = ResultsStore.create(tmp_path / "s", manifest_for(plan, executor="serial",
+                                                             timeseries=False))
+    execute_serial(plan, store, timeseries=False)
+    store.finalize()
+    outcomes = pd.read_parquet(tmp_path / "s" / "outcomes.parquet")
+    assert list(outcomes["param.minsk.sovereignty_weight"]) == [0.4, 0.5, 0.6, 0.95]
+    with pytest.raises(ParameterError):
+        make_plan(scenario, runs=2, seed=1, samples={"minsk.sovereignty_weight": [0.1, 0.5]})

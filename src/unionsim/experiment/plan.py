@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from unionsim.config.params import ParameterSet
+from unionsim.config.params import ParameterSet, check_in_range, unknown_parameter
 from unionsim.config.scenario import LoadedScenario
 
 
@@ -26,11 +26,16 @@ def run_seeds(master_seed: int, n_runs: int) -> list[int]:
 
 @dataclass(frozen=True)
 class RunTask:
-    """Everything one run needs (picklable: it crosses process and cluster boundaries)."""
+    """Everything one run needs (picklable: it crosses process and cluster boundaries).
+
+    ``values`` are all parameter values in force for this run; ``sampled`` the ones drawn for
+    this run alone (they are also in ``values`` and are stored with the run's outcome row).
+    """
 
     run: int
     seed: int
     values: dict[str, float]
+    sampled: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,16 @@ class Plan:
     param_files: tuple[str, ...] = ()
     sets: dict[str, float] = field(default_factory=dict)
     seeds: tuple[int, ...] = ()
+    samples: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    sampler: str = "none"
 
-    def tasks(self, runs: Iterator[int] | None = None) -> Iterator[RunTask]:
+    def tasks(self, runs: Iterable[int] | None = None) -> Iterator[RunTask]:
         """The run tasks, all of them or only those listed in ``runs``."""
-        values = dict(self.parameters.values)
+        base = dict(self.parameters.values)
         for i in (range(self.n_runs) if runs is None else runs):
-            yield RunTask(run=i, seed=self.seeds[i], values=values)
+            sampled = {name: float(column[i]) for name, column in self.samples.items()}
+            values = {**base, **sampled} if sampled else base
+            yield RunTask(run=i, seed=self.seeds[i], values=values, sampled=sampled)
 
     def describe(self) -> dict[str, Any]:
         """What the manifest records to make the batch reproducible."""
@@ -64,22 +73,41 @@ class Plan:
             "parameters": dict(self.parameters.values),
             "changed_parameters": {k: {"value": v, "from": self.parameters.origin.get(k, "")}
                                    for k, v in self.parameters.changed().items()},
+            "sampler": self.sampler,
+            "sampled_parameters": sorted(self.samples),
         }
 
     def fingerprint(self) -> str:
         """A hash of what determines the results (scenario, parameters, seeds)."""
         d = self.describe()
+        samples = {k: list(v) for k, v in sorted(self.samples.items())}
         key = json.dumps({"spec": d["scenario"]["spec"], "parameters": d["parameters"],
-                          "master_seed": d["master_seed"], "n_runs": d["n_runs"]},
-                         sort_keys=True)
+                          "master_seed": d["master_seed"], "n_runs": d["n_runs"],
+                          "sampler": self.sampler, "samples": samples}, sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None
-              ) -> Plan:
-    """Resolve the parameters and draw every run's seed."""
+def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None,
+              samples: dict[str, Iterable[float]] | None = None, sampler: str = "none") -> Plan:
+    """Resolve the parameters and draw every run's seed.
+
+    ``samples`` gives per-run values of some parameters (one column of ``runs`` values per
+    name), e.g. from an uncertainty sampler or a sensitivity design; each value is checked
+    against the parameter's documented range.
+    """
     sets = dict(sets or {})
     parameters = scenario.parameters(param_files=param_files, sets=sets)
+    columns = {}
+    for name, column in (samples or {}).items():
+        column = tuple(float(x) for x in column)
+        if len(column) != runs:
+            raise ValueError(f"samples for {name} have {len(column)} values, expected {runs}")
+        spec = parameters.specs.get(name)
+        if spec is None:
+            raise unknown_parameter(name, parameters.specs, origin="samples")
+        for value in column:
+            check_in_range(name, value, spec, origin="samples")
+        columns[name] = column
     return Plan(scenario=scenario, parameters=parameters, master_seed=seed, n_runs=runs,
                 param_files=tuple(str(p) for p in param_files), sets=sets,
-                seeds=tuple(run_seeds(seed, runs)))
+                seeds=tuple(run_seeds(seed, runs)), samples=columns, sampler=sampler)

@@ -28,6 +28,7 @@ class RunResult:
     row: dict = field(default_factory=dict)
     series: np.ndarray | None = None
     decisions: dict = field(default_factory=dict)
+    sampled: dict = field(default_factory=dict)
     error: str = ""
     seconds: float = 0.0
 
@@ -43,11 +44,12 @@ def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True)
         model.run()
         return RunResult(run=task.run, seed=task.seed, status="ok", row=model.result(),
                          series=model.series if timeseries else None,
-                         decisions=dict(model.counts), seconds=time.perf_counter() - start)
+                         decisions=dict(model.counts), sampled=dict(task.sampled),
+                         seconds=time.perf_counter() - start)
     except Exception as exc:  # a failing run is data, not the end of the batch
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunResult(run=task.run, seed=task.seed, status="failed", error=detail,
-                         seconds=time.perf_counter() - start)
+                         sampled=dict(task.sampled), seconds=time.perf_counter() - start)
 
 
 def execute_serial(plan: Plan, store, *, runs=None, timeseries: bool = True,

@@ -179,6 +179,7 @@ def _concat_sorted_parts(files: list[Path], target: Path) -> None:
 def _outcome_row(r) -> dict:
     # no timings here: the same plan must give a byte-identical outcomes file
     row = {"run": r.run, "seed": r.seed, "status": r.status, "error": r.error}
+    row.update({f"param.{name}": value for name, value in sorted(r.sampled.items())})
     if r.status == "ok":
         row.update(r.row)
     return row
