@@ -35,6 +35,26 @@ def manifest_for(plan: Plan, *, executor: str, timeseries: bool) -> dict:
     }
 
 
+def run_plan(plan: Plan, out: str | Path, *, force: bool = False, executor: str = "serial",
+             workers: int | None = None, timeseries: bool = True,
+             progress: Callable[[int], None] | None = None) -> Path:
+    """Execute a plan into a results folder and return the folder.
+
+    This is the one entry point every batch goes through (``unionsim run``, sensitivity
+    designs, Python callers); executors other than ``serial`` plug in here.
+    """
+    if executor != "serial":
+        raise UsageError(f"executor '{executor}' is not available; use 'serial'", field="executor")
+    out = Path(out)
+    store = ResultsStore.create(out, manifest_for(plan, executor=executor, timeseries=timeseries),
+                                force=force)
+    started = time.perf_counter()
+    execute_serial(plan, store, timeseries=timeseries, progress=progress)
+    elapsed = time.perf_counter() - started
+    store.finalize(seconds=round(elapsed, 3), runs_per_second=round(plan.n_runs / elapsed, 2))
+    return out
+
+
 def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               out: str | Path | None = None, param_files=(), sets=None, force: bool = False,
               timeseries: bool = True, progress: Callable[[int], None] | None = None) -> Path:
@@ -49,10 +69,4 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets)
     out = Path(out) if out is not None else default_out_dir(loaded.name)
-    store = ResultsStore.create(out, manifest_for(plan, executor="serial", timeseries=timeseries),
-                                force=force)
-    started = time.perf_counter()
-    execute_serial(plan, store, timeseries=timeseries, progress=progress)
-    elapsed = time.perf_counter() - started
-    store.finalize(seconds=round(elapsed, 3), runs_per_second=round(runs / elapsed, 2))
-    return out
+    return run_plan(plan, out, force=force, timeseries=timeseries, progress=progress)
