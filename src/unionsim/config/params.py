@@ -57,7 +57,7 @@ class ParameterSet:
         origins = dict(self.origin)
         for name, value in new.items():
             line = doc.line_of(loc_prefix + (name,)) if doc else None
-            file = doc.path if doc else None
+            file = doc.file_of(loc_prefix + (name,)) if doc else None
             spec = self.specs.get(name)
             if spec is None:
                 raise unknown_parameter(name, self.specs, file=file, line=line, origin=origin)

@@ -1,28 +1,49 @@
-"""Load scenarios: find the file, validate it against the schema, check names and ranges."""
+"""Load scenarios: find the file, resolve ``extends``, validate, check names and ranges.
+
+``extends`` merges a scenario onto the one it names (a shipped scenario's name, or a path relative
+to the extending file). The rules, documented in ``scenarios/README.md``:
+
+* ``name``, ``title``, ``description`` belong to the extending scenario; other plain keys
+  (``start``, ``horizon``, ``sampler``) replace the parent's when given;
+* ``sources`` add to the parent's;
+* ``overrides``, ``uncertainty`` and ``paths`` merge by key; a key set to ``null`` removes the
+  parent's entry;
+* ``events`` and ``triggers`` follow the parent's; an entry whose ``id`` matches a parent entry
+  replaces it in place, and ``remove: [id, ...]`` drops parent entries.
+
+Errors point at the file and line the offending key came from, whichever file in the chain that
+is.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from unionsim.config.params import resolve_parameters, shipped_dir
-from unionsim.config.schema import Scenario
+from unionsim.config.schema import Documented, Scenario
 from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
 from unionsim.errors import ConfigError, ScenarioError
 
 PATH_BOUNDS = {"tension": (0.0, 1.0), "oil_price_index": (0.1, 3.0)}
+MERGED_BY_KEY = ("overrides", "uncertainty", "paths")
+LISTS_BY_ID = ("events", "triggers")
+OWN_KEYS = ("name", "title", "description")
 
 
 @dataclass(frozen=True)
 class LoadedScenario:
-    """A validated scenario and where it came from."""
+    """A validated scenario, where it came from and the chain of files it extends."""
 
     spec: Scenario
     path: Path | None = None
     doc: YamlDoc | None = None
+    chain: tuple[Path, ...] = field(default_factory=tuple)
 
     @property
     def name(self) -> str:
@@ -41,39 +62,215 @@ class LoadedScenario:
         return resolve_parameters(param_files=param_files, scenario_overrides=self.spec.overrides,
                                   scenario_doc=self.doc, sets=sets, overrides=overrides)
 
+    def uncertain_parameters(self) -> dict[str, tuple[float, float]]:
+        """Each uncertain parameter's sampling bounds (its documented range for ``documented``)."""
+        from unionsim.config.params import default_parameters
 
-def find_scenario(ref: str | Path) -> Path:
+        specs = default_parameters().specs
+        return {name: (tuple(specs[name].range) if isinstance(dist, Documented)
+                       else clip_bounds(dist.bounds(), specs[name].range))
+                for name, dist in self.spec.uncertainty.items()}
+
+
+def clip_bounds(bounds, documented) -> tuple[float, float]:
+    """Sampling bounds cut to the documented range (a normal's open tails, for instance)."""
+    return (max(bounds[0], documented[0]), min(bounds[1], documented[1]))
+
+
+def find_scenario(ref: str | Path, relative_to: Path | None = None) -> Path:
     """A scenario file from a path, or from the name of a shipped scenario (``baseline``)."""
     path = Path(ref)
+    if relative_to is not None and not path.is_absolute():
+        candidate = relative_to / path
+        if candidate.exists() or path.suffix in (".yaml", ".yml"):
+            return candidate
     if path.exists() or path.suffix in (".yaml", ".yml") or "/" in str(ref):
         return path
     shipped = shipped_dir("scenarios") / f"{ref}.yaml"
     return shipped if shipped.exists() else path
 
 
+def shipped_scenarios() -> list[Path]:
+    """The scenario files shipped with unionsim."""
+    return sorted(shipped_dir("scenarios").glob("*.yaml"))
+
+
 def load_scenario(ref: str | Path) -> LoadedScenario:
-    """Read and validate a scenario file (or a shipped scenario by name).
+    """Read and validate a scenario file (or a shipped scenario by name), resolving ``extends``.
 
     Raises a `unionsim.errors.UnionsimError` naming the file, the line and the field on any
     problem: missing file, malformed YAML, unknown key, wrong type, month outside the horizon,
-    unknown parameter or value outside its documented range.
+    impossible distribution, circular ``extends``, a trigger on an unknown state variable, an
+    unknown parameter or a value outside its documented range.
     """
     path = find_scenario(ref)
-    doc = read_yaml(path, what="scenario")
-    if not isinstance(doc.data, dict):
-        raise ConfigError("expected a scenario: a mapping with name, title, description, start, "
-                          "horizon, sources and events", file=path, line=doc.line_of(()))
+    doc, chain = _merged_document(path, ())
     try:
         spec = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         raise validation_error(exc, doc, Scenario, what="scenario") from None
-    loaded = LoadedScenario(spec, path, doc)
+    loaded = LoadedScenario(spec, path, doc, chain)
+    _check_names_and_ranges(loaded, doc)
+    return loaded
+
+
+# --------------------------------------------------------------------------- extends
+
+def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tuple[Path, ...]]:
+    doc = read_yaml(path, what="scenario")
+    if not isinstance(doc.data, dict):
+        raise ConfigError("expected a scenario: a mapping with name, title, description, start, "
+                          "horizon, sources and events", file=path, line=doc.line_of(()))
+    doc.files = {loc: path for loc in doc.lines}
+    resolved = path.resolve()
+    parent_ref = doc.data.get("extends")
+    remove = doc.data.pop("remove", None)
+    if parent_ref is None:
+        if remove is not None:
+            raise ConfigError("'remove' only makes sense with 'extends'", file=path,
+                              line=doc.line_of(("remove",)), field="remove")
+        return doc, (resolved,)
+    if not isinstance(parent_ref, str):
+        raise ConfigError("extends must name a scenario (a shipped name or a file path)",
+                          file=path, line=doc.line_of(("extends",)), field="extends")
+    parent_path = find_scenario(parent_ref, relative_to=path.parent)
+    if parent_path.resolve() in stack + (resolved,):
+        cycle = " -> ".join(p.name for p in stack + (resolved, parent_path.resolve()))
+        raise ScenarioError(f"circular extends: {cycle}", file=path,
+                            line=doc.line_of(("extends",)), field="extends",
+                            hint="a scenario cannot extend itself, directly or through others")
+    if not parent_path.exists():
+        raise ScenarioError(f"extends '{parent_ref}': no such scenario", file=path,
+                            line=doc.line_of(("extends",)), field="extends",
+                            hint="give a shipped scenario's name or a path relative to this file")
+    parent, chain = _merged_document(parent_path, stack + (resolved,))
+    try:  # the parent must be a valid scenario on its own (errors point into the parent)
+        Scenario.model_validate(parent.data)
+    except ValidationError as exc:
+        raise validation_error(exc, parent, Scenario, what="scenario") from None
+    merged = _merge(parent, doc, remove)
+    return merged, chain + (resolved,)
+
+
+def _merge(parent: YamlDoc, child: YamlDoc, remove: Any) -> YamlDoc:
+    data: dict[str, Any] = {k: v for k, v in parent.data.items() if k not in OWN_KEYS}
+    lines = {loc: n for loc, n in parent.lines.items() if not loc or loc[0] not in OWN_KEYS}
+    files = {loc: f for loc, f in parent.files.items() if not loc or loc[0] not in OWN_KEYS}
+
+    def take(key: str, child_key: Any = None, to: tuple | None = None) -> None:
+        src = (key,) if child_key is None else (key, child_key)
+        dst = to or src
+        for loc in [loc for loc in lines if loc[:len(dst)] == dst]:
+            lines.pop(loc), files.pop(loc)
+        for loc, n in child.lines.items():
+            if loc[:len(src)] == src:
+                lines[dst + loc[len(src):]] = n
+                files[dst + loc[len(src):]] = child.path
+
+    for key, value in child.data.items():
+        if key == "sources":
+            data["sources"] = list(parent.data.get("sources", [])) + list(value or [])
+            offset = len(parent.data.get("sources", []))
+            for loc, n in child.lines.items():
+                if loc[:1] == ("sources",) and len(loc) > 1:
+                    lines[("sources", loc[1] + offset) + loc[2:]] = n
+                    files[("sources", loc[1] + offset) + loc[2:]] = child.path
+        elif key in MERGED_BY_KEY and isinstance(value, dict) and \
+                isinstance(data.get(key), dict):
+            merged = dict(data[key])
+            for k, v in value.items():
+                if v is None:
+                    merged.pop(k, None)
+                else:
+                    merged[k] = v
+                    take(key, k)
+            data[key] = merged
+        elif key in LISTS_BY_ID and isinstance(value, list) and isinstance(data.get(key), list):
+            data[key] = _merge_list(key, data[key], value, take, child)
+        else:
+            data[key] = value
+            take(key)
+    if remove is not None:
+        data = _remove_ids(data, remove, child)
+    return YamlDoc(path=child.path, data=data, lines=lines, files=files)
+
+
+def _merge_list(key: str, parent_items: list, child_items: list, take, child: YamlDoc) -> list:
+    items = list(parent_items)
+    ids = {item.get("id"): i for i, item in enumerate(items) if isinstance(item, dict)}
+    for j, item in enumerate(child_items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if item_id is not None and item_id in ids:
+            items[ids[item_id]] = item
+            take(key, j, to=(key, ids[item_id]))
+        else:
+            items.append(item)
+            take(key, j, to=(key, len(items) - 1))
+    return items
+
+
+def _remove_ids(data: dict, remove: Any, child: YamlDoc) -> dict:
+    if not isinstance(remove, list) or not all(isinstance(x, str) for x in remove):
+        raise ConfigError("remove lists the ids of inherited events or triggers to drop",
+                          file=child.path, field="remove")
+    known = {item.get("id") for key in LISTS_BY_ID for item in data.get(key, [])
+             if isinstance(item, dict)}
+    for target in remove:
+        if target not in known:
+            close = difflib.get_close_matches(target, [k for k in known if k], n=1)
+            raise ScenarioError(f"remove: no inherited event or trigger has id '{target}'",
+                                file=child.path, field="remove",
+                                hint=(f"did you mean '{close[0]}'?" if close else
+                                      "ids are set with 'id:' on the parent's entries"))
+    for key in LISTS_BY_ID:
+        if key in data:
+            data[key] = [item for item in data[key]
+                         if not (isinstance(item, dict) and item.get("id") in remove)]
+    return data
+
+
+# --------------------------------------------------------------------------- checks
+
+def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
+    from unionsim.config.params import check_in_range, default_parameters, unknown_parameter
+    from unionsim.model.state import STATE_VARIABLES
+
+    spec = loaded.spec
     loaded.parameters()  # unknown override names and out-of-range values fail here, with lines
+    specs = default_parameters().specs
+    for name, dist in spec.uncertainty.items():
+        loc = ("uncertainty", name)
+        if name not in specs:
+            raise unknown_parameter(name, specs, file=doc.file_of(loc), line=doc.line_of(loc))
+        if isinstance(dist, Documented):
+            continue
+        lo, hi = specs[name].range
+        for key in ("low", "high", "mean", "mode"):
+            value = getattr(dist, key, None)
+            if value is not None and not lo <= value <= hi:
+                raise ScenarioError(f"{key} {value} is outside the documented range [{lo}, {hi}] "
+                                    f"of {name}", file=doc.file_of(loc + (key,)),
+                                    line=doc.line_of(loc + (key,)), field=f"uncertainty.{name}",
+                                    hint=f"`unionsim params {name}` shows the range and sources")
+        for i, value in enumerate(getattr(dist, "values", None) or []):
+            check_in_range(name, value, specs[name], file=doc.file_of(loc + ("values", i)),
+                           line=doc.line_of(loc + ("values", i)))
+    for i, trigger in enumerate(spec.triggers):
+        for key in ("all", "any"):
+            for j, cond in enumerate(getattr(trigger.when, key) or []):
+                if cond.variable not in STATE_VARIABLES:
+                    loc = ("triggers", i, "when", key, j, "variable")
+                    close = difflib.get_close_matches(cond.variable, list(STATE_VARIABLES), n=3)
+                    raise ScenarioError(
+                        f"unknown state variable '{cond.variable}'", file=doc.file_of(loc),
+                        line=doc.line_of(loc), field=f"triggers[{i}].when.{key}[{j}].variable",
+                        hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
+                        if close else "the state variables are listed in docs/model.md, section 2")
     for name, points in spec.paths.items():
         lo, hi = PATH_BOUNDS[name]
         for i, (month, value) in enumerate(points):
             if not lo <= value <= hi:
-                raise ScenarioError(f"value {value} at {month} is outside [{lo}, {hi}]", file=path,
-                                    line=doc.line_of(("paths", name, i)),
+                loc = ("paths", name, i)
+                raise ScenarioError(f"value {value} at {month} is outside [{lo}, {hi}]",
+                                    file=doc.file_of(loc), line=doc.line_of(loc),
                                     field=f"paths.{name}[{i}]")
-    return loaded

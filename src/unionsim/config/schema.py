@@ -178,22 +178,34 @@ def _check_month_ref(v):
 # --------------------------------------------------------------------------- events
 
 class EventBase(Strict):
-    """Fields every scheduled event has."""
+    """Fields every event has. A scheduled event (under ``events:``) needs a ``month``; the event
+    a trigger fires (under ``triggers: ... then:``) must not have one. ``id`` names an event so a
+    scenario that ``extends`` this one can replace or remove it."""
 
-    month: MonthRef
+    month: MonthRef | None = None
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-]+$")
     note: str | None = None
 
     @field_validator("month", mode="before")
     @classmethod
     def _month_ok(cls, v):
-        return _check_month_ref(v)
+        return None if v is None else _check_month_ref(v)
 
 
 class TaxManoeuvreStep(EventBase):
-    """One annual step of Russia's oil tax manoeuvre: the duty-free oil rent shrinks (E1-E6)."""
+    """One annual step of Russia's oil tax manoeuvre: the duty-free oil rent shrinks and Minsk's
+    demand for compensation flares (E1-E6, E5b, SC2)."""
 
     type: Literal["tax_manoeuvre_step"]
     cut_bn: float = Field(gt=0, le=3, description="USD bn per year of Russian support removed")
+
+
+class SubsidyCut(EventBase):
+    """Moscow cuts energy support outside the tax manoeuvre, as it has since 2015 (E10, E11, SC1);
+    Minsk reads it as coercion (BYP-17, MIN-45)."""
+
+    type: Literal["subsidy_cut"]
+    cut_bn: float = Field(gt=0, le=5, description="USD bn per year of Russian support removed")
 
 
 class RoadmapRound(EventBase):
@@ -211,8 +223,48 @@ class RoadmapRound(EventBase):
         return _check_month_ref(v)
 
 
+class Ultimatum(RoadmapRound):
+    """An ultimatum: integration by the deadline or the threatened support goes (U13, KRE-04,
+    KRE-37, SC4). Refusing makes Moscow carry out the threat."""
+
+    type: Literal["ultimatum"]  # type: ignore[assignment]
+    threat_bn: float = Field(gt=0, le=5, description="USD bn per year Moscow threatens to remove")
+
+
+class AirbaseDemand(EventBase):
+    """Moscow demands an airbase or permanent presence (M25, SIL-05, KRE-26, SC10)."""
+
+    type: Literal["airbase_demand"]
+
+
+class Exercise(EventBase):
+    """A joint Russian-Belarusian exercise such as Zapad (M18-M23, SC11)."""
+
+    type: Literal["exercise"]
+    name: str = "Zapad"
+    russian_troops_k: float = Field(gt=0, le=100, description="Russian troops requested, thousands")
+    duration_months: int = Field(default=1, ge=1, le=6)
+
+
+class NatoExercise(EventBase):
+    """A large NATO exercise near Belarus such as Defender Europe 2020 (M33, NAT-05, SC12)."""
+
+    type: Literal["nato_exercise"]
+    name: str = "Defender Europe"
+    months: int = Field(default=3, ge=1, le=12)
+    tension: float = Field(default=0.05, ge=0, le=0.5, description="Russia-West tension added")
+
+
+class NatoBuildup(EventBase):
+    """NATO reinforces its eastern flank (EFP, US deployments in Poland; M36, NAT-04, NAT-06)."""
+
+    type: Literal["nato_buildup"]
+    posture: float = Field(gt=0, le=0.5, description="forward posture added (0..1 scale)")
+
+
 class Election(EventBase):
-    """A Belarusian election: fraud salience rises and the regime weighs pre-emptive repression."""
+    """A Belarusian election: fraud salience rises and the regime weighs pre-emptive repression
+    (MIN-49, MIN-52, L6)."""
 
     type: Literal["election"]
     kind: Literal["presidential", "parliamentary"] = "presidential"
@@ -227,33 +279,281 @@ class EconomicShock(EventBase):
     label: str = "economic shock"
 
 
-class Exercise(EventBase):
-    """A joint Russian-Belarusian exercise such as Zapad (M18-M23)."""
+class OilPriceShock(EventBase):
+    """The world oil price moves by a factor for some months; Russia's budget and both economies
+    follow (E24, MON-03)."""
 
-    type: Literal["exercise"]
-    name: str = "Zapad"
-    russian_troops_k: float = Field(gt=0, le=100, description="Russian troops requested, thousands")
-    duration_months: int = Field(default=1, ge=1, le=6)
+    type: Literal["oil_price_shock"]
+    factor: float = Field(gt=0.1, le=3, description="oil price multiplier, e.g. 0.6 for a 40% fall")
+    months: int = Field(default=12, ge=1, le=120)
 
 
-Event = Annotated[
-    Union[TaxManoeuvreStep, RoadmapRound, Election, EconomicShock, Exercise],
-    Field(discriminator="type"),
-]
+class SanctionsPackage(EventBase):
+    """The West adopts a sanctions package whatever its rules would do (L25, WES-06)."""
+
+    type: Literal["sanctions_package"]
+    levels: int = Field(default=1, ge=1, le=3, description="sanctions levels added (0..3 scale)")
+
+
+class EnergyOffer(EventBase):
+    """The West offers alternative oil, as Pompeo did on 1 February 2020 (E31, WES-08, SC22)."""
+
+    type: Literal["energy_offer"]
+
+
+class InfoCampaign(EventBase):
+    """A Russian hybrid and information campaign (HYB-01, HYB-02, FAC-03, SC14)."""
+
+    type: Literal["info_campaign"]
+    intensity: float = Field(default=0.7, gt=0, le=1)
+    months: int = Field(default=12, ge=1, le=120)
+
+
+class Unrest(EventBase):
+    """An exogenous wave of grievance and militancy in the street (BYP-18, KRE-16, HYB-03, SC16):
+    what turns protest Ukraine-like is left to the actors."""
+
+    type: Literal["unrest"]
+    grievance: float = Field(default=0.3, gt=0, le=1, description="hardship added (0..1)")
+    militancy: float = Field(default=0.3, ge=0, le=1, description="propensity to clashes added")
+    months: int = Field(default=3, ge=1, le=24)
+
+
+class TensionShock(EventBase):
+    """A Russia-West crisis elsewhere raises tension (MIN-21, NAT-03)."""
+
+    type: Literal["tension_shock"]
+    delta: float = Field(ge=-1, le=1, description="change of Russia-West tension")
+
+
+class KaliningradCrisis(EventBase):
+    """A crisis over the land corridor to Kaliningrad through the Suwalki gap (NAT-11, NAT-12,
+    SC13): tension rises, NATO exercises, Moscow wants forces and transit in Belarus."""
+
+    type: Literal["kaliningrad_crisis"]
+    tension: float = Field(default=0.25, ge=0, le=1)
+    months: int = Field(default=4, ge=1, le=24)
+
+
+class LeaderExit(EventBase):
+    """Lukashenka leaves office; a successor takes over in a controlled transfer that Moscow
+    expects to steer (SC18, KRE-18, KRE-26, L2)."""
+
+    type: Literal["leader_exit"]
+    cohesion_loss: float = Field(default=0.3, ge=0, le=1, description="elite cohesion lost")
+
+
+EVENT_CLASSES = (TaxManoeuvreStep, SubsidyCut, RoadmapRound, Ultimatum, AirbaseDemand, Exercise,
+                 NatoExercise, NatoBuildup, Election, EconomicShock, OilPriceShock,
+                 SanctionsPackage, EnergyOffer, InfoCampaign, Unrest, TensionShock,
+                 KaliningradCrisis, LeaderExit)
+
+Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="type")]  # type: ignore[valid-type]
 
 EVENT_TYPES: dict[str, type[EventBase]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (TaxManoeuvreStep, RoadmapRound, Election, EconomicShock, Exercise)
+    for cls in EVENT_CLASSES
 }
+
+
+# --------------------------------------------------------------------------- triggers
+
+class Condition(Strict):
+    """A test on one world-state variable: exactly one of above, below, at_least, at_most."""
+
+    variable: str
+    above: float | None = None
+    below: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        tests = [k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None]
+        if len(tests) != 1:
+            raise LocatedValueError((), "a condition needs exactly one of above, below, at_least, "
+                                        f"at_most (got {', '.join(tests) or 'none'})")
+        return self
+
+    def holds(self, value: float) -> bool:
+        if self.above is not None:
+            return value > self.above
+        if self.below is not None:
+            return value < self.below
+        if self.at_least is not None:
+            return value >= self.at_least
+        return value <= self.at_most  # type: ignore[operator]
+
+
+class When(Strict):
+    """When a trigger fires: all (or any) conditions hold for ``for_months`` months in a row."""
+
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    for_months: int = Field(default=1, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _one_list(self) -> "When":
+        if (self.all is None) == (self.any is None) or not (self.all or self.any):
+            raise LocatedValueError((), "give a non-empty list under exactly one of 'all' or 'any'")
+        return self
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return self.all or self.any or []
+
+
+class Trigger(Strict):
+    """An event that fires when a condition on the world state holds (once, or every time)."""
+
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-]+$")
+    when: When
+    then: Event
+    repeat: bool = False
+    cooldown: int = Field(default=6, ge=0, le=600, description="months between repeated firings")
+    window: tuple[MonthRef, MonthRef] | None = None
+    note: str | None = None
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _window_ok(cls, v):
+        if v is None:
+            return v
+        if not isinstance(v, (list, tuple)) or len(v) != 2:
+            raise ValueError("window is [first month, last month]")
+        return tuple(_check_month_ref(x) for x in v)
+
+    @model_validator(mode="after")
+    def _no_month_on_then(self) -> "Trigger":
+        if self.then.month is not None:
+            raise LocatedValueError(("then", "month"), "a triggered event fires when its condition "
+                                                       "holds, so it must not have a month")
+        return self
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+class Uniform(Strict):
+    """Uniform between low and high."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if not self.low < self.high:
+            raise LocatedValueError(("high",), f"high ({self.high}) must exceed low ({self.low})")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Normal(Strict):
+    """Normal with mean and sd, cut to [low, high] (the documented range when not given)."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0, description="standard deviation, positive")
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Normal":
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise LocatedValueError(("high",), f"high ({self.high}) must exceed low ({self.low})")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        lo = self.low if self.low is not None else self.mean - 4 * self.sd
+        hi = self.high if self.high is not None else self.mean + 4 * self.sd
+        return (lo, hi)
+
+
+class Triangular(Strict):
+    """Triangular between low and high with its peak at mode."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not self.low < self.high:
+            raise LocatedValueError(("high",), f"high ({self.high}) must exceed low ({self.low})")
+        if not self.low <= self.mode <= self.high:
+            raise LocatedValueError(("mode",), f"mode ({self.mode}) must lie in [low, high] = "
+                                               f"[{self.low}, {self.high}]")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Beta(Strict):
+    """Beta(a, b) stretched to [low, high]."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Beta":
+        if not self.low < self.high:
+            raise LocatedValueError(("high",), f"high ({self.high}) must exceed low ({self.low})")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Choice(Strict):
+    """One of a list of values, with optional weights."""
+
+    dist: Literal["choice"]
+    values: list[float] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights_ok(self) -> "Choice":
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise LocatedValueError(("weights",), f"{len(self.weights)} weights for "
+                                                      f"{len(self.values)} values")
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise LocatedValueError(("weights",), "weights must be non-negative and not all 0")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
+
+
+class Documented(Strict):
+    """Uniform over the parameter's documented range (``params/default.yaml``)."""
+
+    dist: Literal["documented"]
+
+
+Distribution = Annotated[Union[Uniform, Normal, Triangular, Beta, Choice, Documented],
+                         Field(discriminator="dist")]
+DISTRIBUTIONS = ("uniform", "normal", "triangular", "beta", "choice", "documented")
 
 
 # --------------------------------------------------------------------------- scenario
 
 PathName = Literal["tension", "oil_price_index"]
+Sampler = Literal["mc", "lhs"]
 
 
 class Scenario(Strict):
-    """A scenario: when it starts, how long it runs, what it changes and what happens."""
+    """A scenario: when it starts, how long it runs, what it changes and what happens.
+
+    After ``extends`` is resolved (see `unionsim.config.scenario`) this is the whole scenario.
+    """
 
     name: str = Field(pattern=r"^[a-z0-9_\-]+$")
     title: str = Field(min_length=3)
@@ -261,9 +561,13 @@ class Scenario(Strict):
     start: str
     horizon: int = Field(ge=1, le=600, description="months to simulate")
     sources: list[SourceRef] = Field(min_length=1)
+    extends: str | None = Field(default=None, description="the scenario this one builds on")
+    sampler: Sampler = Field(default="mc", description="default sampler of uncertain parameters")
     overrides: dict[str, float] = Field(default_factory=dict)
+    uncertainty: dict[str, Distribution] = Field(default_factory=dict)
     paths: dict[PathName, list[tuple[MonthRef, float]]] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
 
     @field_validator("start")
     @classmethod
@@ -271,33 +575,55 @@ class Scenario(Strict):
         parse_month(v)
         return v
 
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _documented_shorthand(cls, v):
+        # 'name: documented' is short for 'name: {dist: documented}'
+        if isinstance(v, dict):
+            return {k: ({"dist": "documented"} if x == "documented" else x) for k, x in v.items()}
+        return v
+
     @model_validator(mode="after")
-    def _months_inside_horizon(self) -> "Scenario":
+    def _consistent(self) -> "Scenario":
         for i, event in enumerate(self.events):
-            refs = [("month", event.month)]
+            if event.month is None:
+                raise LocatedValueError(("events", i), f"events[{i}] ({event.type}) needs a "
+                                                       f"month: YYYY-MM or a month number")
+            self._inside(("events", i, "month"), event.month, f"events[{i}] ({event.type}) month")
             if isinstance(event, RoadmapRound):
-                refs.append(("deadline", event.deadline))
-            for fname, ref in refs:
-                idx = month_index(ref, self.start)
-                if not 1 <= idx <= self.horizon:
-                    last = month_label(self.horizon, self.start)
-                    raise LocatedValueError(("events", i, fname),
-                        f"events[{i}] ({event.type}) {fname} {ref} is outside the scenario, which "
-                        f"runs from {self.start} to {last} (months 1..{self.horizon})")
-            if isinstance(event, RoadmapRound):
-                if month_index(event.deadline, self.start) < month_index(event.month, self.start):
+                self._inside(("events", i, "deadline"), event.deadline,
+                             f"events[{i}] ({event.type}) deadline")
+                if self.month_of(event.deadline) < self.month_of(event.month):
                     raise LocatedValueError(("events", i, "deadline"), f"events[{i}] "
-                                            f"(roadmap_round): deadline {event.deadline} comes "
-                                     f"before the round opens ({event.month})")
+                                            f"({event.type}): deadline {event.deadline} comes "
+                                            f"before the round opens ({event.month})")
+        for i, trigger in enumerate(self.triggers):
+            if isinstance(trigger.then, RoadmapRound):
+                raise LocatedValueError(("triggers", i, "then", "type"), "a triggered event cannot "
+                                        "carry a fixed deadline; schedule the round instead")
+            if trigger.window:
+                for j, ref in enumerate(trigger.window):
+                    self._inside(("triggers", i, "window", j), ref, f"triggers[{i}] window")
         for name, points in self.paths.items():
             if not points:
                 raise LocatedValueError(("paths", name), f"paths.{name} needs at least one "
                                                          f"[month, value] point")
-            idx = [month_index(m, self.start) for m, _ in points]
+            idx = [self.month_of(m) for m, _ in points]
             if idx != sorted(idx):
                 raise LocatedValueError(("paths", name), f"paths.{name}: points must be in time "
                                                          f"order")
+        both = sorted(set(self.overrides) & set(self.uncertainty))
+        if both:
+            raise LocatedValueError(("uncertainty", both[0]), f"'{both[0]}' is both overridden and "
+                                    f"uncertain; keep it in one of the two")
         return self
+
+    def _inside(self, loc: tuple, ref: MonthRef, what: str) -> None:
+        idx = self.month_of(ref)
+        if not 1 <= idx <= self.horizon:
+            last = month_label(self.horizon, self.start)
+            raise LocatedValueError(loc, f"{what} {ref} is outside the scenario, which runs from "
+                                         f"{self.start} to {last} (months 1..{self.horizon})")
 
     def month_of(self, ref: MonthRef) -> int:
         """Month number (1-based) of a month reference in this scenario."""

@@ -25,20 +25,30 @@ Path_ = tuple[Any, ...]
 
 @dataclass
 class YamlDoc:
-    """Parsed YAML data with the source line of each key (1-based)."""
+    """Parsed YAML data with the source line of each key (1-based).
+
+    A document assembled from several files (a scenario that ``extends`` another) also records,
+    in ``files``, which file each key came from.
+    """
 
     path: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    files: dict[Path_, Path] = field(default_factory=dict)
+
+    def _deepest(self, loc: Path_) -> Path_:
+        loc = tuple(loc)
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        return loc
 
     def line_of(self, loc: Path_) -> int | None:
         """Line of the deepest existing prefix of ``loc`` (an unknown key's parent, say)."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get((), None)
+        return self.lines.get(self._deepest(loc))
+
+    def file_of(self, loc: Path_) -> Path:
+        """The file the deepest existing prefix of ``loc`` came from."""
+        return self.files.get(self._deepest(loc), self.path)
 
 
 def read_yaml(path: str | Path, *, what: str = "file") -> YamlDoc:
@@ -138,7 +148,8 @@ def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
         message += f"\n  ({more} more problem{'s' if more > 1 else ''} in this {what}: {extra}"
         message += ", ..." if more > 3 else ""
         message += ")"
-    return ConfigError(message, file=doc.path, line=doc.line_of(data_loc), field=_dotted(loc))
+    return ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
+                       field=_dotted(loc))
 
 
 def _error_loc(err: dict) -> Path_:

@@ -7,9 +7,12 @@ from typing import Callable
 
 import numpy as np
 
-from unionsim.config.schema import (EconomicShock, Election, EventBase, Exercise, RoadmapRound,
-                                    Scenario, TaxManoeuvreStep)
-from unionsim.model.state import clip01
+from unionsim.config.schema import (AirbaseDemand, EconomicShock, Election, EnergyOffer, EventBase,
+                                    Exercise, InfoCampaign, KaliningradCrisis, LeaderExit,
+                                    NatoBuildup, NatoExercise, OilPriceShock, RoadmapRound,
+                                    SanctionsPackage, Scenario, SubsidyCut, TaxManoeuvreStep,
+                                    TensionShock, Ultimatum, Unrest)
+from unionsim.model.state import clip, clip01
 
 
 def tax_manoeuvre_step(model, e: TaxManoeuvreStep) -> None:
@@ -30,6 +33,128 @@ def roadmap_round(model, e: RoadmapRound) -> None:
                      size=float(e.roadmaps if e.depth == "roadmaps" else 1),
                      deadline=float(model.spec.month_of(e.deadline)),
                      summit_every=e.summit_every)
+    model.state.round_threat = 0.0
+
+
+def subsidy_cut(model, e: SubsidyCut) -> None:
+    """Moscow cuts energy support (E10, E11); Minsk and the public read it as coercion (MIN-45,
+    BYP-17)."""
+    s = model.state
+    cut = min(e.cut_bn, s.energy_support)
+    s.energy_support -= cut
+    s.dispute = clip01(s.dispute + 0.3)
+    s.coercion = clip01(s.coercion + 0.3)
+    model.note_event("event", f"Moscow cuts support by ${cut:.2f}bn/yr to "
+                              f"${s.energy_support:.2f}bn/yr")
+
+
+def ultimatum(model, e: Ultimatum) -> None:
+    """An ultimatum: a round of talks whose failure costs the threatened support (U13, KRE-04,
+    KRE-37); seen by many as a threat to statehood (SC4), so it also counts as coercion."""
+    roadmap_round(model, e)
+    s = model.state
+    s.round_threat = e.threat_bn
+    s.coercion = clip01(s.coercion + 0.3)
+    model.note_event("event", f"ultimatum: integration by the deadline or ${e.threat_bn:.1f}bn/yr "
+                              f"of support goes")
+
+
+def airbase_demand(model, e: AirbaseDemand) -> None:
+    """Moscow asks for a base (M25, SIL-05, KRE-26); Minsk answers next month."""
+    s = model.state
+    s.base_demand = 1.0
+    s.coercion = clip01(s.coercion + 0.1)
+    model.note_event("event", "Moscow demands an airbase in Belarus")
+
+
+def nato_exercise(model, e: NatoExercise) -> None:
+    """A large NATO exercise near Belarus (M33, NAT-05): tension rises, Minsk feels threatened."""
+    s = model.state
+    s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
+    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    model.note_event("event", f"NATO exercise {e.name} for {e.months} months")
+
+
+def nato_buildup(model, e: NatoBuildup) -> None:
+    """NATO reinforces the eastern flank (M36, NAT-04, NAT-06); tension rises in proportion."""
+    s, n = model.state, model.p.nato
+    s.nato_posture = clip01(s.nato_posture + e.posture)
+    s.tension_excess = clip(s.tension_excess + n.tension_impulse * e.posture / n.reinforce_step,
+                            -1.0, 1.0)
+    model.note_event("event", f"NATO build-up: posture {s.nato_posture:.2f}")
+
+
+def oil_price_shock(model, e: OilPriceShock) -> None:
+    """The oil price moves by a factor for some months (E24, MON-03)."""
+    s = model.state
+    s.oil_shock_factor = e.factor
+    s.oil_shock_months = float(e.months)
+    model.note_event("event", f"oil price x{e.factor:g} for {e.months} months")
+
+
+def sanctions_package(model, e: SanctionsPackage) -> None:
+    """The West adopts a sanctions package (L25, WES-06)."""
+    s = model.state
+    s.sanctions_level = min(3.0, s.sanctions_level + e.levels)
+    s.western_engagement = clip01(s.western_engagement - 0.3 * e.levels)
+    model.note_event("event", f"Western sanctions package: level {s.sanctions_level:.0f}")
+
+
+def energy_offer(model, e: EnergyOffer) -> None:
+    """The West offers alternative oil (E31, WES-08)."""
+    model.state.energy_offer = 1.0
+    model.note_event("event", "the West offers alternative oil supplies")
+
+
+def info_campaign(model, e: InfoCampaign) -> None:
+    """A Russian information campaign keeps its intensity up for some months (HYB-01, FAC-03)."""
+    s = model.state
+    s.info_floor = e.intensity
+    s.info_floor_months = float(e.months)
+    s.info_campaign = max(s.info_campaign, e.intensity)
+    s.coercion = clip01(s.coercion + 0.2)
+    model.note_event("event", f"Russian information campaign, intensity {e.intensity:.1f}, for "
+                              f"{e.months} months")
+
+
+def unrest(model, e: Unrest) -> None:
+    """A wave of grievance and militancy in the street (BYP-18, KRE-16, HYB-03)."""
+    s = model.state
+    s.unrest_grievance = e.grievance
+    s.unrest_militancy = e.militancy
+    s.unrest_months = float(e.months)
+    model.note_event("event", f"unrest: grievance +{e.grievance:.1f}, militancy "
+                              f"+{e.militancy:.1f} for {e.months} months")
+
+
+def tension_shock(model, e: TensionShock) -> None:
+    """Russia-West tension jumps (or eases) for reasons outside Belarus (MIN-21, NAT-03)."""
+    s = model.state
+    s.tension_excess = clip(s.tension_excess + e.delta, -1.0, 1.0)
+    model.note_event("event", f"Russia-West tension {e.delta:+.2f}")
+
+
+def kaliningrad_crisis(model, e: KaliningradCrisis) -> None:
+    """A crisis over the corridor to Kaliningrad (NAT-11, NAT-12, SC13): tension, NATO exercises,
+    and a Russian demand for forces and transit in Belarus."""
+    s = model.state
+    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
+    s.base_demand = 1.0
+    model.note_event("event", "crisis over the Suwalki gap and the corridor to Kaliningrad")
+
+
+def leader_exit(model, e: LeaderExit) -> None:
+    """Lukashenka leaves; a successor takes over in a transfer Moscow expects to steer (SC18,
+    KRE-18). After a fall of the regime there is no Lukashenka left to leave."""
+    s = model.state
+    if s.regime != 0:
+        model.note_event("event", "leader exit: no effect, the regime has already changed")
+        return
+    s.regime = 1.0
+    s.elite_cohesion = clip01(s.elite_cohesion - e.cohesion_loss)
+    model.minsk.become_successor(new_regime=False)
+    model.note_event("event", "Lukashenka leaves office; a successor takes over")
 
 
 def election(model, e: Election) -> None:
@@ -62,11 +187,13 @@ def exercise(model, e: Exercise) -> None:
 
 
 HANDLERS: dict[type[EventBase], Callable] = {
-    TaxManoeuvreStep: tax_manoeuvre_step,
-    RoadmapRound: roadmap_round,
-    Election: election,
-    EconomicShock: economic_shock,
-    Exercise: exercise,
+    TaxManoeuvreStep: tax_manoeuvre_step, SubsidyCut: subsidy_cut, RoadmapRound: roadmap_round,
+    Ultimatum: ultimatum, AirbaseDemand: airbase_demand, Exercise: exercise,
+    NatoExercise: nato_exercise, NatoBuildup: nato_buildup, Election: election,
+    EconomicShock: economic_shock, OilPriceShock: oil_price_shock,
+    SanctionsPackage: sanctions_package, EnergyOffer: energy_offer, InfoCampaign: info_campaign,
+    Unrest: unrest, TensionShock: tension_shock, KaliningradCrisis: kaliningrad_crisis,
+    LeaderExit: leader_exit,
 }
 
 

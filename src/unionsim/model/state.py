@@ -35,6 +35,8 @@ STATE_VARIABLES: dict[str, Var] = {
     "shock_growth_pp": Var("pp", -20, 10, "exogenous growth shock in force (L30)"),
     "shock_months": Var("months", 0, 60, "months left of the exogenous shock"),
     "defaulted": Var("0/1", 0, 1, "reserves ran out at least once"),
+    "oil_shock_factor": Var("factor", 0.1, 3, "oil price multiplier of a shock in force (E24)"),
+    "oil_shock_months": Var("months", 0, 120, "months left of an oil price shock"),
     # integration
     "round_open": Var("0/1", 0, 1, "a round of integration talks is open (U15-U30)"),
     "round_depth": Var("1..2", 0, 2, "1 = economic roadmaps, 2 = supranational bodies (U20)"),
@@ -42,6 +44,8 @@ STATE_VARIABLES: dict[str, Var] = {
     "round_deadline": Var("month", 0, 600, "month of the signing deadline"),
     "round_next_summit": Var("month", 0, 600, "month of the next summit"),
     "round_extensions": Var("count", 0, 10, "times the deadline was pushed back"),
+    "round_threat": Var("USD bn/yr", 0, 5, "support Moscow threatens to remove if the round fails "
+                        "(an ultimatum, U13)"),
     "roadmaps_signed": Var("roadmaps", 0, 31, "integration roadmaps signed (U27)", True),
     "roadmaps_implemented": Var("roadmaps", 0, 31, "signed roadmaps in force (SYS-01, U29)", True),
     "compensation_promised": Var("USD bn/yr", 0, 5, "support Moscow offers once roadmaps are law "
@@ -89,6 +93,11 @@ STATE_VARIABLES: dict[str, Var] = {
     "dispute": Var("0..1", 0, 1, "intensity of the current Minsk-Moscow dispute", True),
     "minsk_west_tilt": Var("0..1", 0, 1, "Minsk's recent opening to the West (SIL-02, KRE-30)"),
     "info_campaign": Var("0..1", 0, 1, "intensity of Russian information pressure (HYB-01)", True),
+    "info_floor": Var("0..1", 0, 1, "intensity a scheduled campaign keeps up (HYB-01, SC14)"),
+    "info_floor_months": Var("months", 0, 120, "months left of a scheduled information campaign"),
+    "unrest_grievance": Var("0..1", 0, 1, "grievance added by a wave of unrest (BYP-18)"),
+    "unrest_militancy": Var("0..1", 0, 1, "militancy added by a wave of unrest (KRE-16)"),
+    "unrest_months": Var("months", 0, 24, "months left of a wave of unrest"),
     "coercion": Var("0..1", 0, 1, "recent visible Russian coercion of Belarus (BYP-17)"),
     "election_salience": Var("0..1", 0, 1, "salience of a stolen election (MIN-49, L6)"),
     "loan_requested": Var("0/1", 0, 1, "Minsk has asked Moscow for a loan (MIN-10, E14)"),
@@ -125,12 +134,15 @@ class WorldState:
     shock_growth_pp: float = 0.0
     shock_months: float = 0.0
     defaulted: float = 0.0
+    oil_shock_factor: float = 1.0
+    oil_shock_months: float = 0.0
     round_open: float = 0.0
     round_depth: float = 0.0
     round_size: float = 0.0
     round_deadline: float = 0.0
     round_next_summit: float = 0.0
     round_extensions: float = 0.0
+    round_threat: float = 0.0
     roadmaps_signed: float = 0.0
     roadmaps_implemented: float = 0.0
     compensation_promised: float = 0.0
@@ -170,6 +182,11 @@ class WorldState:
     dispute: float = 0.0
     minsk_west_tilt: float = 0.0
     info_campaign: float = 0.0
+    info_floor: float = 0.0
+    info_floor_months: float = 0.0
+    unrest_grievance: float = 0.0
+    unrest_militancy: float = 0.0
+    unrest_months: float = 0.0
     coercion: float = 0.0
     election_salience: float = 0.0
     loan_requested: float = 0.0

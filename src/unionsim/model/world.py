@@ -98,6 +98,10 @@ class UnionModel(mesa.Model):
         self.max_sanctions = 0.0
         self.max_radicalism = 0.0
         self.schedule = self.scenario_source.schedule
+        self.triggers = self.spec.triggers
+        self.trigger_streak = [0] * len(self.triggers)
+        self.trigger_fired: list[int | None] = [None] * len(self.triggers)
+        self.pending_triggers: list = []
         self.tension_path = ev.interpolate_path(self.spec.paths.get("tension", []),
                                                 self.spec, self.p.initial.tension)
         self.oil_path = ev.interpolate_path(self.spec.paths.get("oil_price_index", []),
@@ -172,9 +176,14 @@ class UnionModel(mesa.Model):
         self.month = self.steps
         m, s = self.month, self.state
         s.tension = clip01(self.tension_path[m] + s.tension_excess)
-        s.oil_price_index = float(self.oil_path[m])
+        s.oil_price_index = float(self.oil_path[m]) * (s.oil_shock_factor if s.oil_shock_months
+                                                        else 1.0)
         for event in self.schedule.get(m, ()):
             ev.apply_event(self, event)
+        fired, self.pending_triggers = self.pending_triggers, []
+        for trigger in fired:
+            self.note_event("trigger", f"trigger {trigger.id or trigger.then.type} fires")
+            ev.apply_event(self, trigger.then)
         if not s.absorbed:
             self.public.step()
             self.minsk.step()
@@ -184,9 +193,34 @@ class UnionModel(mesa.Model):
         self.west.step()
         self._economy_step()
         self._bookkeeping()
+        self._check_triggers(m)
         self._record(m)
         if m >= self.horizon:
             self.running = False
+
+    def _check_triggers(self, month: int) -> None:
+        """Queue the triggered events whose condition has held long enough; they fire at the
+        start of next month, before the actors move (see `config.schema.Trigger`)."""
+        if not self.triggers:
+            return
+        s = self.state
+        for i, trigger in enumerate(self.triggers):
+            tests = [c.holds(getattr(s, c.variable)) for c in trigger.when.conditions]
+            holds = all(tests) if trigger.when.all else any(tests)
+            self.trigger_streak[i] = self.trigger_streak[i] + 1 if holds else 0
+            if self.trigger_streak[i] < trigger.when.for_months:
+                continue
+            if trigger.window and not (self.spec.month_of(trigger.window[0]) <= month + 1
+                                       <= self.spec.month_of(trigger.window[1])):
+                continue
+            last = self.trigger_fired[i]
+            if last is not None and (not trigger.repeat or month - last < trigger.cooldown):
+                continue
+            self.trigger_fired[i] = month
+            self.trigger_streak[i] = 0
+            self.pending_triggers.append(trigger)
+            key = ("trigger", trigger.id or f"#{i}", "fired")
+            self.counts[key] = self.counts.get(key, 0) + 1
 
     def _elite_step(self) -> None:
         s, p = self.state, self.p
@@ -239,6 +273,11 @@ class UnionModel(mesa.Model):
         s.election_salience *= 1.0 - p.public.salience_decay
         s.tension_excess *= 1.0 - d.tension_decay
         s.rotation_months = max(0.0, s.rotation_months - 1.0)
+        s.oil_shock_months = max(0.0, s.oil_shock_months - 1.0)
+        s.unrest_months = max(0.0, s.unrest_months - 1.0)
+        if s.info_floor_months > 0:
+            s.info_campaign = max(s.info_campaign, s.info_floor)
+            s.info_floor_months -= 1.0
         s.nato_exercise_months = max(0.0, s.nato_exercise_months - 1.0)
         if s.exercise_months > 0 and s.exercise_troops_k > 0:
             s.exercise_months -= 1.0

@@ -78,7 +78,7 @@ class Minsk(Actor):
     def answer_round(self, v: rules.MinskView) -> None:
         p, s, month = self.weights, self.state, self.model.month
         final = month >= s.round_deadline and s.round_extensions >= p.minsk.max_extensions
-        stake = s.compensation_promised + p.kremlin.cut_step
+        stake = s.compensation_promised + p.kremlin.cut_step + s.round_threat
         utilities = rules.integration_answer_utilities(int(s.round_depth), s.round_size, stake,
                                                        final, v, p)
         what = "supranational roadmap" if s.round_depth >= 2 else f"{int(s.round_size)} roadmaps"
@@ -89,6 +89,7 @@ class Minsk(Actor):
                                      f"stress {v.economic_stress:.2f}")
         if choice == "sign":
             self.next_review = month + 1  # decide on implementation right after signing
+            s.round_threat = 0.0
             if s.round_depth >= 2:
                 s.supranational_signed = 1.0
             else:
@@ -101,6 +102,14 @@ class Minsk(Actor):
             s.compensation_promised = 0.0 if not s.roadmaps_signed else s.compensation_promised
             s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
             s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+            if s.round_threat:
+                # an ultimatum's threat is a commitment Moscow has made in public (U13, KRE-37)
+                cut = min(s.round_threat, s.energy_support)
+                s.energy_support -= cut
+                s.coercion = clip01(s.coercion + 0.3)
+                s.round_threat = 0.0
+                self.model.note_event("kremlin", f"the ultimatum is carried out: support falls "
+                                                 f"by ${cut:.2f}bn/yr")
         else:  # stall: the talks go on to the next summit, pushing the deadline if need be
             if month >= s.round_deadline:
                 s.round_deadline = month + p.kremlin.round_months / 2.0

@@ -76,7 +76,9 @@ class Public(Actor):
     def step(self) -> None:
         s, p, c = self.state, self.p, self.cohorts
         shocks = self.stream.standard_normal(len(c.weight))
-        hard = rules.hardship(s.economic_stress, s.election_salience, shocks, p)
+        unrest = s.unrest_months > 0
+        hard = rules.hardship(s.economic_stress, s.election_salience, shocks, p,
+                              extra=s.unrest_grievance if unrest else 0.0)
         target = rules.legitimacy_target(c, s.economic_stress, s.repression, s.election_salience,
                                          s.coercion, self.model.co_opting, s.belarusianisation, p)
         c.legitimacy = c.legitimacy + p.public.legitimacy_adjustment * (target - c.legitimacy)
@@ -88,7 +90,9 @@ class Public(Actor):
         self.write_aggregates()
         s.protest_radicalism = clip01(s.protest_radicalism + 0.3 * (
             rules.radicalism_target(s.protest_share, s.repression, s.elite_cohesion,
-                                    s.info_campaign, p) - s.protest_radicalism))
+                                    s.info_campaign, p,
+                                    extra_militancy=s.unrest_militancy if unrest else 0.0)
+            - s.protest_radicalism))
 
     def write_aggregates(self) -> None:
         s, c = self.state, self.cohorts

@@ -77,12 +77,13 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 def hardship(economic_stress: float, election_salience: float, shocks: np.ndarray,
-             p: SimpleNamespace) -> np.ndarray:
+             p: SimpleNamespace, extra: float = 0.0) -> np.ndarray:
     """Perceived hardship of each cohort, 0..1: economic decline and price shocks (BYP-18) and the
-    sense of a stolen election (MIN-49, L6), with a monthly mobilisation shock per cohort."""
+    sense of a stolen election (MIN-49, L6), with a monthly mobilisation shock per cohort;
+    ``extra`` is grievance from a scenario's wave of unrest."""
     q = p.public
     base = q.base_hardship + q.stress_hardship * economic_stress \
-        + q.election_grievance * election_salience
+        + q.election_grievance * election_salience + extra
     return _unit(base * np.exp(q.mobilisation_noise * shocks))
 
 
@@ -183,14 +184,17 @@ def west_target(c: Cohorts, coercion: float, info_campaign: float, repression: f
 
 
 def radicalism_target(protest_share: float, repression: float, elite_cohesion: float,
-                      info_campaign: float, p: SimpleNamespace) -> float:
+                      info_campaign: float, p: SimpleNamespace,
+                      extra_militancy: float = 0.0) -> float:
     """How Ukraine-like the street becomes, 0..1 (KRE-16: seized buildings, armed clashes).
 
     Large protests turn violent when met by force and when the state's hold slips; Russian-backed
     groups may mobilise first (HYB-06), which is the disputed strength of a pro-Russian base (D6).
-    Belarusian protest has a low baseline militancy (BYP-09).
+    Belarusian protest has a low baseline militancy (BYP-09); a scenario's wave of unrest may add
+    to it (``extra_militancy``).
     """
     q = p.public
     street = min(protest_share / q.mass_protest_share, 2.0) / 2.0
-    return min(1.0, street * (q.militancy * (repression + (1.0 - elite_cohesion))
+    militancy = min(1.0, q.militancy + extra_militancy)
+    return min(1.0, street * (militancy * (repression + (1.0 - elite_cohesion))
                               + q.prorussian_mobilisation * info_campaign))
