@@ -149,7 +149,7 @@ def test_per_run_samples_reach_the_model_and_the_outcomes(tmp_path):
     from unionsim.errors import ParameterError
 
     scenario = load_scenario("baseline")
-    plan = make_plan(scenario, runs=4, seed=2,
+    plan = make_plan(scenario, runs=4, seed=2, uncertainty=False,
                      samples={"minsk.sovereignty_weight": [0.4, 0.5, 0.6, 0.95]}, sampler="test")
     tasks = list(plan.tasks())
     assert [t.values["minsk.sovereignty_weight"] for t in tasks] == [0.4, 0.5, 0.6, 0.95]
@@ -162,3 +162,36 @@ def test_per_run_samples_reach_the_model_and_the_outcomes(tmp_path):
     assert list(outcomes["param.minsk.sovereignty_weight"]) == [0.4, 0.5, 0.6, 0.95]
     with pytest.raises(ParameterError):
         make_plan(scenario, runs=2, seed=1, samples={"minsk.sovereignty_weight": [0.1, 0.5]})
+
+
+def test_scenarios_lists_every_shipped_scenario():
+    r = cli("scenarios")
+    assert r.returncode == 0
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        assert path.stem in r.stdout
+    assert "extends baseline" in r.stdout
+
+
+def test_schema_prints_a_json_schema_of_the_scenario_language(tmp_path):
+    r = cli("schema")
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "Scenario" and "events" in schema["properties"]
+    assert "Ultimatum" in schema["$defs"] and "Trigger" in schema["$defs"]
+    out = tmp_path / "s.json"
+    assert cli("schema", "--out", out).returncode == 0
+    assert json.loads(out.read_text()) == schema
+
+
+def test_run_samples_the_scenario_uncertainty_and_fixed_turns_it_off(tmp_path):
+    out = tmp_path / "u"
+    assert cli("run", "baseline", "--runs", 6, "--seed", 2, "--out", out, "--no-timeseries",
+               "--sampler", "mc").returncode == 0
+    outcomes = pd.read_parquet(out / "outcomes.parquet")
+    assert outcomes["param.minsk.sovereignty_weight"].nunique() == 6
+    assert json.loads((out / "manifest.json").read_text())["sampler"] == "mc"
+    fixed = tmp_path / "f"
+    assert cli("run", "baseline", "--runs", 3, "--seed", 2, "--out", fixed, "--fixed",
+               "--no-timeseries").returncode == 0
+    assert not any(c.startswith("param.") for c in pd.read_parquet(fixed / "outcomes.parquet"))
+    bad = cli("run", "baseline", "--runs", 3, "--sampler", "sobol", "--out", tmp_path / "b")
+    assert bad.returncode == 2 and "--sampler must be one of" in bad.stderr

@@ -65,3 +65,31 @@ def test_the_bibliography_lists_the_five_documents():
     text = (ROOT / "docs" / "sources.md").read_text("utf-8")
     for doc in DOCUMENTS.values():
         assert doc.id in text and doc.title in text
+
+
+def test_the_fact_index_matches_the_facts_sheet():
+    facts = ROOT.parent / "shared" / "FACTS.md"
+    if not facts.exists():
+        pytest.skip("../shared/FACTS.md is not available here")
+    spec = importlib.util.spec_from_file_location("extract", ROOT / "scripts" /
+                                                  "extract_fact_index.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    import json
+
+    shipped = json.loads((ROOT / "src" / "unionsim" / "data" / "fact_index.json").read_text())
+    assert shipped == mod.extract(facts.read_text("utf-8"))
+
+
+def test_the_scenario_language_guide_shows_every_construct():
+    guide = (ROOT / "scenarios" / "README.md").read_text("utf-8")
+    from unionsim.config.schema import DISTRIBUTIONS
+
+    for construct in ("extends:", "remove:", "uncertainty:", "sampler:", "paths:", "events:",
+                      "triggers:", "overrides:", "window:", "repeat:", "for_months:", "any:",
+                      "all:"):
+        assert construct in guide, construct
+    for dist in DISTRIBUTIONS:
+        assert dist in guide, dist
+    for event_type in EVENT_TYPES:
+        assert f"`{event_type}`" in guide, event_type

@@ -45,10 +45,11 @@ def test_precedence_from_drastic_to_mild(p):
 
 def test_flags(p):
     s = state(protest_peak=0.05, loans_total=1.5, roadmaps_signed=28, energy_offer=1)
-    flags = run_flags(s, {"crisis_logic": False, "troops_stayed": True, "trade_war": False},
+    flags = run_flags(s, {"crisis_logic": False, "troops_stayed": True, "trade_war": False,
+                          "temporary_deployment": False},
                       max_sanctions=2, max_radicalism=0.1, p=p)
     assert flags["mass_protests"] and flags["troops_stayed"] and flags["sectoral_sanctions"]
-    assert flags["russian_loan"] and flags["roadmaps_signed"] and flags["western_energy_offer"]
+    assert flags["russian_loan"] and flags["integration_signed"] and flags["western_energy_offer"]
     assert not flags["ukraine_like_protests"] and not flags["crisis_logic"]
     assert not flags["default"] and not flags["regime_fell"]
 
@@ -58,3 +59,10 @@ def test_final_indicators_are_the_listed_state_values():
     out = final_indicators(s)
     assert list(out) == list(FINAL_INDICATORS)
     assert out["reserves"] == 4.2 and out["sovereignty"] == 0.9
+
+
+def test_flag_names_do_not_collide_with_indicator_names():
+    from unionsim.model.outcomes import FLAGS
+
+    assert not set(FLAGS) & set(FINAL_INDICATORS)
+    assert "outcome" not in FLAGS and "outcome" not in FINAL_INDICATORS

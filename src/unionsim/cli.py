@@ -49,6 +49,12 @@ def run(
     force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
     no_timeseries: bool = typer.Option(False, "--no-timeseries",
                                        help="Store outcomes only (for very large batches)."),
+    sampler: Optional[str] = typer.Option(None, "--sampler", metavar="mc|lhs",
+                                          help="How to draw the scenario's uncertain parameters: "
+                                               "mc (Monte Carlo) or lhs (Latin hypercube); "
+                                               "default: the scenario's own choice."),
+    fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
+                               "run uses the parameter values (only choices and shocks vary)."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -66,7 +72,7 @@ def run(
     with _progress(runs) as advance:
         folder = run_batch(scenario, runs=runs, seed=seed, out=out, param_files=params,
                            sets=sets, force=force, timeseries=not no_timeseries,
-                           progress=advance)
+                           sampler=sampler, uncertainty=not fixed, progress=advance)
     _print_summary(console, folder)
 
 
@@ -212,6 +218,46 @@ def params_cmd(
         if "note" in r:
             typer.echo(f"    note: {r['note']}")
     typer.echo(f"{len(records)} parameter{'s' if len(records) != 1 else ''}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios with their one-line descriptions.
+
+    Example: unionsim scenarios
+    """
+    from unionsim.config.scenario import load_scenario, shipped_scenarios
+
+    for path in shipped_scenarios():
+        loaded = load_scenario(path)
+        spec = loaded.spec
+        base = f" (extends {spec.extends})" if spec.extends else ""
+        uncertain = f", {len(spec.uncertainty)} uncertain parameters" if spec.uncertainty else ""
+        typer.echo(f"{spec.name:28s} {spec.title}")
+        typer.echo(f"{'':28s} {spec.start} + {spec.horizon} months, {len(spec.events)} events, "
+                   f"{len(spec.triggers)} trigger{'' if len(spec.triggers) == 1 else 's'}{uncertain}{base}")
+
+
+@app.command()
+def schema(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE",
+                                       help="Write the JSON Schema to FILE instead of printing it."),
+) -> None:
+    """Print the JSON Schema of the scenario language, for editors that check YAML as you type.
+
+    Example: unionsim schema --out scenario.schema.json  (then point your editor's YAML plugin
+    at it, e.g. '# yaml-language-server: $schema=scenario.schema.json' in a scenario file)
+    """
+    import json
+
+    from unionsim.config.schema import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
 
 
 @app.command()

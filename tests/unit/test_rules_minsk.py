@@ -72,6 +72,7 @@ def test_base_demands_are_refused_and_a_nato_build_up_makes_a_rotation_likelier(
     # MIN-29: no permanent base; MIN-30: a temporary deployment under a NATO build-up
     refuse, rotation, accept = probs(r.base_answer_utilities(1.0, CALM, p), p)
     assert accept < 0.05 and refuse > accept
+    assert rotation == 0.0  # no NATO build-up, no temporary deployment (MIN-30)
     threatened = change(CALM, nato_threat=1.5)
     _, rotation_hi, accept_hi = probs(r.base_answer_utilities(1.0, threatened, p), p)
     assert rotation_hi > rotation

@@ -136,7 +136,9 @@ def _dotted(loc: Path_) -> str:
 def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
                      *, prefix: Path_ = (), what: str = "file") -> ConfigError:
     """Translate a pydantic `ValidationError` into one `ConfigError` naming file, line, field."""
-    errors = exc.errors(include_url=False)
+    # a misspelt key shows up twice: as an unknown key and as a missing one; the unknown key
+    # (with its suggestion) is the more useful message, so it goes first
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = prefix + _error_loc(first)
     data_loc = _data_loc(loc, doc.data)
@@ -201,11 +203,12 @@ def _describe(err: dict, loc: Path_, model: type[BaseModel], prefix: Path_) -> s
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         tag = ctx.get("tag")
+        what = str(ctx.get("discriminator", "type")).strip("'")
         expected = ctx.get("expected_tags", "")
         options = [t.strip().strip("'") for t in str(expected).split(",")]
         close = difflib.get_close_matches(str(tag), options, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown type '{tag}'{hint}; expected one of: {expected}"
+        return f"unknown {what} '{tag}'{hint}; expected one of: {expected}"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

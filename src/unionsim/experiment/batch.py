@@ -57,7 +57,8 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, executor: str 
 
 def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               out: str | Path | None = None, param_files=(), sets=None, force: bool = False,
-              timeseries: bool = True, progress: Callable[[int], None] | None = None) -> Path:
+              timeseries: bool = True, sampler: str | None = None, uncertainty: bool = True,
+              progress: Callable[[int], None] | None = None) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input.
@@ -67,6 +68,7 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets)
+    plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
+                     sampler=sampler, uncertainty=uncertainty)
     out = Path(out) if out is not None else default_out_dir(loaded.name)
     return run_plan(plan, out, force=force, timeseries=timeseries, progress=progress)

@@ -12,6 +12,7 @@ import numpy as np
 
 from unionsim.config.params import ParameterSet, check_in_range, unknown_parameter
 from unionsim.config.scenario import LoadedScenario
+from unionsim.errors import UsageError
 
 
 def run_seeds(master_seed: int, n_runs: int) -> list[int]:
@@ -88,15 +89,31 @@ class Plan:
 
 
 def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None,
-              samples: dict[str, Iterable[float]] | None = None, sampler: str = "none") -> Plan:
-    """Resolve the parameters and draw every run's seed.
+              samples: dict[str, Iterable[float]] | None = None, sampler: str | None = None,
+              uncertainty: bool = True) -> Plan:
+    """Resolve the parameters, draw the uncertain ones for every run, and every run's seed.
 
-    ``samples`` gives per-run values of some parameters (one column of ``runs`` values per
-    name), e.g. from an uncertainty sampler or a sensitivity design; each value is checked
+    The scenario's ``uncertainty`` is sampled with ``sampler`` (``mc`` or ``lhs``; default: the
+    scenario's own ``sampler``) unless ``uncertainty`` is False. A parameter the user fixes with
+    ``--set`` or ``--params`` is not sampled. ``samples`` gives per-run values directly (one
+    column of ``runs`` values per name, e.g. a sensitivity design); each value is checked
     against the parameter's documented range.
     """
+    from unionsim.experiment.sampling import SAMPLERS, sample_uncertainty
+
     sets = dict(sets or {})
     parameters = scenario.parameters(param_files=param_files, sets=sets)
+    user_fixed = {k for k, origin in parameters.origin.items() if origin != "scenario overrides"}
+    samples = dict(samples or {})
+    uncertain = {k: v for k, v in scenario.spec.uncertainty.items()
+                 if uncertainty and k not in user_fixed and k not in samples}
+    sampler = sampler or (scenario.spec.sampler if uncertain else "none")
+    if uncertain:
+        if sampler not in SAMPLERS:
+            raise UsageError(f"--sampler must be one of {', '.join(SAMPLERS)} (got {sampler})",
+                             field="sampler")
+        bounds = {name: tuple(parameters.specs[name].range) for name in uncertain}
+        samples.update(sample_uncertainty(uncertain, bounds, runs, seed, sampler))
     columns = {}
     for name, column in (samples or {}).items():
         column = tuple(float(x) for x in column)
@@ -110,4 +127,5 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
         columns[name] = column
     return Plan(scenario=scenario, parameters=parameters, master_seed=seed, n_runs=runs,
                 param_files=tuple(str(p) for p in param_files), sets=sets,
-                seeds=tuple(run_seeds(seed, runs)), samples=columns, sampler=sampler)
+                seeds=tuple(run_seeds(seed, runs)), samples=columns,
+                sampler=sampler if columns else "none")

@@ -21,9 +21,10 @@ from unionsim.model.state import WorldState
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
             "economic_integration", "symbolic_integration", "status_quo")
 
-FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "intervention_attempted",
-         "troops_stayed", "sectoral_sanctions", "western_energy_offer", "trade_war",
-         "russian_loan", "default", "assets_sold", "roadmaps_signed", "regime_fell")
+FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
+         "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
+         "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
+         "integration_signed", "regime_fell")
 
 FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_total", "growth",
                     "roadmaps_signed", "roadmaps_implemented", "supranational_bodies",
@@ -59,15 +60,17 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "mass_protests": s.protest_peak >= p.public.mass_protest_share,
         "ukraine_like_protests": max_radicalism >= p.kremlin.crisis_threshold,
         "crisis_logic": bool(flags["crisis_logic"]),
-        "intervention_attempted": bool(s.intervention_attempted),
+        "forces_deployed": bool(flags.get("forces_deployed", False)),
+        "takeover_attempted": bool(s.intervention_attempted),
         "troops_stayed": bool(flags["troops_stayed"]),
+        "temporary_deployment": bool(flags.get("temporary_deployment", False)),
         "sectoral_sanctions": max_sanctions >= 2,
         "western_energy_offer": bool(s.energy_offer),
         "trade_war": bool(flags["trade_war"]),
         "russian_loan": s.loans_total > 0,
         "default": bool(s.defaulted),
-        "assets_sold": s.assets_sold > 0,
-        "roadmaps_signed": s.roadmaps_signed > 0,
+        "asset_sale": s.assets_sold > 0,
+        "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == 2,
     }
 

@@ -1,7 +1,7 @@
 """UnionModel: the Mesa model of the Union State, one month per step.
 
 Order within a month (documented in docs/model.md, "Process overview"):
-exogenous paths -> scheduled events -> the public -> Minsk -> the elite -> the Kremlin (factions
+scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the elite -> the Kremlin (factions
 lobby, Putin acts) -> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
@@ -92,6 +92,7 @@ class UnionModel(mesa.Model):
         self.decisions: list[dict] = []
         self.counts: dict[str, int] = {}
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
+                      "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
         self.co_opting = False
         self.summit_every = 3
@@ -175,15 +176,16 @@ class UnionModel(mesa.Model):
     def step(self) -> None:
         self.month = self.steps
         m, s = self.month, self.state
-        s.tension = clip01(self.tension_path[m] + s.tension_excess)
-        s.oil_price_index = float(self.oil_path[m]) * (s.oil_shock_factor if s.oil_shock_months
-                                                        else 1.0)
         for event in self.schedule.get(m, ()):
             ev.apply_event(self, event)
         fired, self.pending_triggers = self.pending_triggers, []
         for trigger in fired:
             self.note_event("trigger", f"trigger {trigger.id or trigger.then.type} fires")
             ev.apply_event(self, trigger.then)
+        # exogenous values after the month's events, so a shock counts from its own month
+        s.tension = clip01(self.tension_path[m] + s.tension_excess)
+        s.oil_price_index = float(self.oil_path[m]) * (s.oil_shock_factor if s.oil_shock_months
+                                                        else 1.0)
         if not s.absorbed:
             self.public.step()
             self.minsk.step()

@@ -25,7 +25,8 @@ def kremlin_view(model) -> rules.KremlinView:
         loan_requested=s.loan_requested > 0, escalated=s.escalated > 0,
         crisis=s.crisis_logic > 0, absorbed=s.absorbed > 0, coercion=s.coercion,
         unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / 28.0,
-        intervention_failed=s.intervention_attempted > 0 and not s.absorbed)
+        intervention_failed=s.intervention_attempted > 0 and not s.absorbed,
+        forces_present=s.exercise_troops_k > 0)
 
 
 class KremlinFaction(Actor):
@@ -125,6 +126,15 @@ class Putin(Actor):
             s.dispute = clip01(s.dispute - 0.3)
         elif choice == "security_support":
             s.russian_backing = 1.0
+        elif choice == "deploy_forces":
+            # Russian forces sent in to hold the regime (KRE-16, M47); like exercise troops, whether
+            # they leave is decided when their mission ends
+            s.russian_backing = 1.0
+            s.exercise_troops_k = k.deployment_troops_k
+            s.exercise_months = k.deployment_months
+            model.flags["forces_deployed"] = True
+            model.note_event("putin", f"Russian forces ({k.deployment_troops_k:.0f}k) are sent "
+                                      f"into Belarus to hold the regime")
         elif choice == "intervene":
             self.intervene()
         s.escalated = 0.0
@@ -164,5 +174,6 @@ class Putin(Actor):
                 model.flags["troops_stayed"] = True
             elif answer == "rotation":
                 s.rotation_months = max(s.rotation_months, p.minsk.rotation_months)
+                model.flags["temporary_deployment"] = True
         s.exercise_troops_k = 0.0
         s.exercise_months = 0.0

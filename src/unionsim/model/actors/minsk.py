@@ -174,6 +174,7 @@ class Minsk(Actor):
         elif choice == "rotation":
             s.rotation_months = max(s.rotation_months, p.minsk.rotation_months)
             s.kremlin_trust = clip01(s.kremlin_trust + 0.05)
+            self.model.flags["temporary_deployment"] = True
         else:
             s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
             s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)

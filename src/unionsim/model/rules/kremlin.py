@@ -16,7 +16,8 @@ from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.state import clip01
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
-           "trade_war", "info_campaign", "bailout", "concession", "security_support", "intervene")
+           "trade_war", "info_campaign", "bailout", "concession", "security_support",
+           "deploy_forces", "intervene")
 FACTIONS = ("siloviki", "raiders", "monetarists", "restrainers")
 EXIT_OPTIONS = ("withdraw", "leave_troops")
 
@@ -25,10 +26,11 @@ EXIT_OPTIONS = ("withdraw", "leave_troops")
 # keeping course to force (KRE-26, KRE-23, NAT-10).
 EXTREMITY = {"hold": 0.0, "concession": 0.15, "bailout": 0.15, "demand_integration": 0.3,
              "security_support": 0.3, "cut_support": 0.4, "info_campaign": 0.4,
-             "demand_assets": 0.5, "demand_base": 0.6, "trade_war": 0.7, "intervene": 1.0}
+             "demand_assets": 0.5, "demand_base": 0.6, "trade_war": 0.7, "deploy_forces": 0.7,
+             "intervene": 1.0}
 _EXTREMITY = [EXTREMITY[o] for o in OPTIONS]
 (_HOLD, _CUT, _DEMAND_INTEGRATION, _DEMAND_BASE, _DEMAND_ASSETS, _TRADE_WAR, _INFO, _BAILOUT,
- _CONCESSION, _SECURITY, _INTERVENE) = range(len(OPTIONS))
+ _CONCESSION, _SECURITY, _DEPLOY, _INTERVENE) = range(len(OPTIONS))
 _COERCIVE_NOT_FORCE = (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS)
 
 
@@ -62,6 +64,7 @@ class KremlinView:
     coercion: float
     unimplemented: float
     intervention_failed: bool = False
+    forces_present: bool = False
 
 
 def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
@@ -90,6 +93,8 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
     """Which options make sense this month (the others are not on the table).
 
     A failed takeover is not tried again within a run: its costs are then known (KRE-23, KRE-24).
+    Forces are sent in to back a regime only once the crisis logic is on and the street is massive
+    (KRE-16; M47: guard police 'if necessary').
     """
     k = p.kremlin
     incumbent = v.regime == 0
@@ -104,6 +109,7 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
         v.loan_requested or v.minsk_stress > 0.3,           # bailout
         v.dispute > 0.05 or v.escalated,                    # concession
         incumbent and v.protest_threat > 0.3,               # security_support
+        v.regime != 2 and v.crisis and v.protest_threat > 1.0 and not v.forces_present,
         not v.absorbed and not v.intervention_failed,      # intervene
     ]
 
@@ -131,6 +137,7 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
         u[_INFO] = f.discipline * v.minsk_west_tilt
         u[_DEMAND_ASSETS] = f.vpk_interest
         u[_SECURITY] = f.backing * threat
+        u[_DEPLOY] = f.backing * threat + 0.5 * f.base_ambition  # and a foothold
         u[_CUT] = -0.5 * f.backing
         u[_BAILOUT] = 0.5 * f.backing * v.minsk_stress
         u[_CONCESSION] = 0.5 * f.backing * v.kremlin_trust
@@ -150,13 +157,14 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
         u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
         u[_CONCESSION] = -f.austerity
         u[_INTERVENE] = -f.annexation_cost_aversion
+        u[_DEPLOY] = -0.25 * f.annexation_cost_aversion
         u[_TRADE_WAR] = -0.25 * f.austerity
     elif faction == "restrainers":
         f = k.restrainers
         u[_HOLD] = f.restraint
         u[_CONCESSION] = f.brotherhood
         u[_BAILOUT] = f.brotherhood * v.minsk_stress
-        for i in (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS):
+        for i in (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS, _DEPLOY):
             u[i] = -0.5 * f.restraint
         u[_INTERVENE] = -2.0 * f.restraint
     else:
@@ -185,6 +193,8 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       ruling is mostly a refusal to escalate further (see `arbitrate`).
     * Show the Union State off as a success (KRE-33, D11) and lock in future presidents (KRE-09).
     * Do not destabilise Belarus himself (PUT-03): coercion costs more while the street is restless.
+    * Under the crisis logic, send forces to hold the regime against a massive street (KRE-16,
+      M47): worth more than backing from afar, and the cost of troops in an ally is discounted.
     * Force is costly: takeover, a 10-million region to subsidise, sanctions, guerrilla war, the
       CSTO's implosion (KRE-21, KRE-23-KRE-25, L28) - unless the crisis logic discounts costs
       (KRE-16) and the regime is lost to the West (KRE-17).
@@ -199,6 +209,8 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (0.5 if v.loan_requested else 0.0))
     u[_SECURITY] = q.crisis_backing * min(v.protest_threat, 2.0)
     cost_scale = q.crisis_cost_discount if v.crisis else 1.0
+    u[_DEPLOY] = 1.5 * q.crisis_backing * min(v.protest_threat, 2.0) \
+        - p.kremlin.troops_stay_cost * cost_scale
     destabilising = q.stability * min(v.protest_threat, 1.0) * cost_scale
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising

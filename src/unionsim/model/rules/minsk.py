@@ -113,14 +113,15 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
     """Utilities of refusing a Russian airbase, offering a temporary rotation, or accepting a base.
 
     The constitution bans permanent foreign combat units and Minsk has resisted the base since 2013
-    (MIN-29); under a NATO build-up it may ask for a temporary deployment (MIN-30, M24) and more
-    guarantees (MIN-31). Refusal costs what Moscow ties to it (KRE-26: ending subsidies as a lever).
+    (MIN-29); only under a NATO build-up does it ask for a temporary deployment (MIN-30, M24) and
+    more guarantees (MIN-31), so a rotation is on the table only when the NATO threat is elevated.
+    Refusal costs what Moscow ties to it (KRE-26: ending subsidies as a lever).
     """
     m = p.minsk
     security = m.nato_threat_weight * v.nato_threat
     refuse = -refusal_cost(stake_bn, v, p)
-    rotation = -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction \
-        + 0.5 * security
+    rotation = UNAVAILABLE if v.nato_threat < m.rotation_threat else \
+        -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction + 0.5 * security
     accept = -(m.sovereignty_weight * m.base_sovereignty_cost
                + m.survival_weight * m.constitutional_ban_cost) + security
     return [refuse, rotation, accept]
