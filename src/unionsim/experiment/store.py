@@ -198,9 +198,11 @@ def _series_table(results: list, indicators: Iterable[str], start: str):
     months = np.tile(np.arange(n_months, dtype=np.int16), len(results))
     # month 0 is the state before the first month, i.e. at the end of the month before the start
     labels = [month_label(m, start) for m in range(n_months)]
+    # a plain string column (Parquet dictionary-encodes it on disk anyway): readers get ordinary
+    # strings that compare, e.g. ts[ts.date <= "2020-08"]
     columns = {"run": runs, "month": months,
                "date": pa.array(np.tile(np.array(labels, dtype=object), len(results)),
-                                type=pa.string()).dictionary_encode()}
+                                type=pa.string())}
     for j, name in enumerate(indicators):
         columns[name] = stacked[:, j].astype(np.float32)
     return pa.table(columns)
