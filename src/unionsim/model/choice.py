@@ -56,8 +56,13 @@ def choose(rng: np.random.Generator, utilities: Sequence[float], temperature: fl
         raise ValueError("no option is available")
     inv = 1.0 / temperature
     exp = math.exp
-    weights = [exp((u - top) * inv) if u != UNAVAILABLE else 0.0 for u in utilities]
-    target = rng.random() * sum(weights)
+    weights = []
+    total = 0.0
+    for u in utilities:  # one pass; same left-to-right sum as sum(weights)
+        w = exp((u - top) * inv) if u != UNAVAILABLE else 0.0
+        weights.append(w)
+        total += w
+    target = rng.random() * total
     cumulative = 0.0
     last = 0
     for i, w in enumerate(weights):

@@ -38,7 +38,7 @@ STATE_VARIABLES: dict[str, Var] = {
     "oil_shock_factor": Var("factor", 0.1, 3, "oil price multiplier of a shock in force (E24)"),
     "oil_shock_months": Var("months", 0, 120, "months left of an oil price shock"),
     # integration
-    "round_open": Var("0/1", 0, 1, "a round of integration talks is open (U15-U30)"),
+    "round_open": Var("0/1", 0, 1, "a round of integration talks is open (U15-U30)", True),
     "round_depth": Var("1..2", 0, 2, "1 = economic roadmaps, 2 = supranational bodies (U20)"),
     "round_size": Var("roadmaps", 0, 31, "roadmaps in the open package (U17, U27)"),
     "round_deadline": Var("month", 0, 600, "month of the signing deadline"),

@@ -295,9 +295,7 @@ class UnionModel(mesa.Model):
 
     def _record(self, month: int) -> None:
         s = self.state
-        row = self.series[month]
-        for j, get in enumerate(self._getters):
-            row[j] = get(s)
+        self.series[month] = [get(s) for get in self._getters]
         if self.datacollector is not None:
             self.datacollector.collect(self)
 

@@ -231,14 +231,15 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     q = p.putin
     own = putin_utilities(v, p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
+    bonus = q.lobby_bonus
     combined = []
     for i in range(len(OPTIONS)):
         if not mask[i]:
             combined.append(UNAVAILABLE)
             continue
         lobby = 0.0
-        for j in range(len(influence)):
-            lobby += influence[j] * (faction_u[j][i] + (q.lobby_bonus if lobbied[j] == i else 0.0))
+        for weight, interests, choice in zip(influence, faction_u, lobbied):
+            lobby += weight * (interests[i] + (bonus if choice == i else 0.0))
         combined.append(own[i] + lobby - moderation * _EXTREMITY[i])
     return combined
 

@@ -1,0 +1,1 @@
+"""The validation suite: the documents' claims as executable checks (`unionsim check`)."""

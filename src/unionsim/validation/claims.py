@@ -1,0 +1,293 @@
+"""The documents' testable claims, each as a measurable property of simulated batches.
+
+Every claim names the FACTS ids it rests on, the batches it needs (a shipped scenario, optionally
+under a parameter overlay that takes one side of a documented dispute), what is measured, and a
+pass threshold. The thresholds were written down from the documents' wording before the suite was
+first run (see the git history of this file); they are not tuned to the results.
+
+Sample size: every batch has `RUNS` = 500 runs. A proportion's 95% Wilson interval is then at most
++-4.4 percentage points wide (at 50%) and below 1 point at the 1% level, which is enough to decide
+thresholds of 1% to 20% and contrasts of 5 to 20 points; contrasts must also be significant (the
+95% interval of the difference excludes zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+RUNS = 500
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch a claim needs: a scenario, optional overlays and --set values."""
+
+    scenario: str
+    params: tuple[str, ...] = ()
+    sets: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def label(self) -> str:
+        extra = [p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in self.params]
+        extra += [f"{k}={v:g}" for k, v in self.sets]
+        return self.scenario + (f" [{', '.join(extra)}]" if extra else "")
+
+
+@dataclass
+class Data:
+    """What a measure reads of one batch (loaded from its results folder)."""
+
+    outcomes: pd.DataFrame
+    timeseries: pd.DataFrame | None
+    decisions: pd.DataFrame | None
+
+    def by_date(self, indicator: str, first: str, last: str) -> pd.DataFrame:
+        """Each run's values of an indicator between two months (inclusive), runs as rows."""
+        ts = self.timeseries
+        window = ts[(ts["date"] >= first) & (ts["date"] <= last)]
+        return window.pivot(index="run", columns="date", values=indicator)
+
+
+# A measure maps a batch to one 0/1 value per run (for proportions) or a number per run.
+PerRun = Callable[[Data], np.ndarray]
+
+
+def flag(name: str) -> PerRun:
+    """1 where a flag fired (or, for an outcome name, where the run ended in it)."""
+    def measure(d: Data) -> np.ndarray:
+        o = d.outcomes
+        return (o[name].astype(bool) if name in o else o["outcome"] == name).to_numpy()
+    measure.__doc__ = name
+    return measure
+
+
+def any_of(*measures: PerRun) -> PerRun:
+    def measure(d: Data) -> np.ndarray:
+        return np.logical_or.reduce([m(d) for m in measures])
+    return measure
+
+
+def all_of(*measures: PerRun) -> PerRun:
+    def measure(d: Data) -> np.ndarray:
+        return np.logical_and.reduce([m(d) for m in measures])
+    return measure
+
+
+def final(indicator: str) -> PerRun:
+    def measure(d: Data) -> np.ndarray:
+        return d.outcomes[indicator].to_numpy(dtype=float)
+    return measure
+
+
+def ever(indicator: str, first: str, last: str, at_least: float) -> PerRun:
+    """1 where the indicator reached ``at_least`` at some month in [first, last]."""
+    def measure(d: Data) -> np.ndarray:
+        return (d.by_date(indicator, first, last).max(axis=1) >= at_least).to_numpy()
+    return measure
+
+
+def at(indicator: str, date: str) -> PerRun:
+    def measure(d: Data) -> np.ndarray:
+        return d.by_date(indicator, date, date).iloc[:, 0].to_numpy(dtype=float)
+    return measure
+
+
+def below(measure_: PerRun, threshold: float) -> PerRun:
+    def measure(d: Data) -> np.ndarray:
+        return measure_(d) < threshold
+    return measure
+
+
+def chose(actor: str, kind: str, choice: str) -> PerRun:
+    """1 where the actor took the decision at least once."""
+    def measure(d: Data) -> np.ndarray:
+        dec = d.decisions
+        hit = dec[(dec.actor == actor) & (dec.kind == kind) & (dec.choice == choice)]
+        runs = d.outcomes["run"]
+        return runs.isin(hit["run"]).to_numpy()
+    return measure
+
+
+def share_of(outcomes: tuple[str, ...], among: tuple[str, ...]
+             ) -> Callable[[Data], tuple[int, int]]:
+    """Runs ending in ``outcomes`` and runs ending in ``among`` (a share of a subset)."""
+    def measure(d: Data) -> tuple[int, int]:
+        o = d.outcomes["outcome"]
+        return int(o.isin(outcomes).sum()), int(o.isin(among).sum())
+    return measure
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One testable claim.
+
+    kind:
+      * ``proportion``: share of runs of ``batch`` where ``measure`` is 1, compared with
+        ``threshold`` by ``op``;
+      * ``difference``: share in ``batch`` minus share in ``other``; passes when it satisfies
+        ``op threshold`` and its 95% interval excludes 0;
+      * ``quantile``: the ``q`` quantile of ``measure`` over runs;
+      * ``median_difference``: median of ``measure`` in ``batch`` minus in ``other``;
+      * ``ratio``: ``measure`` returns (k, n): the share k/n of a subset of runs.
+    """
+
+    id: str
+    statement: str
+    facts: tuple[str, ...]
+    kind: str
+    batch: Batch
+    measure: Callable
+    op: str
+    threshold: float
+    other: Batch | None = None
+    q: float = 0.5
+    dispute: str | None = None
+    note: str = ""
+
+
+BASE = Batch("baseline")
+ELECTION = Batch("election_2020")
+TRADABLE = Batch("baseline", params=("params/sovereignty_tradable.yaml",))
+SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("V01", "Forced incorporation is not attempted while Minsk is manageable",
+          ("KRE-16", "KRE-21", "KRE-23"), "proportion", BASE,
+          all_of(flag("takeover_attempted"), lambda d: ~flag("crisis_logic")(d)), "<=", 0.01,
+          note="share of baseline runs with a takeover attempt and no crisis logic"),
+    Claim("V02", "Annexation stays unlikely in the 2019-2023 baseline", ("SC15", "KRE-24"),
+          "proportion", BASE, flag("absorption"), "<=", 0.05),
+    Claim("V03", "Signed integration documents are mostly not implemented", ("SYS-01", "U29"),
+          "ratio", BASE, share_of(("economic_integration",),
+                                  ("economic_integration", "symbolic_integration")), "<=", 0.4,
+          note="share of runs with signed roadmaps in which at least half are in force"),
+    Claim("V04", "No supranational bodies before 2024", ("U24", "MIN-05"), "proportion", BASE,
+          flag("supranational_union"), "<=", 0.02),
+    Claim("V05", "The 2019 round ends without a signature", ("U22", "MIN-25"), "proportion",
+          BASE, ever("roadmaps_signed", "2019-01", "2019-12", 1), "<=", 0.2,
+          note="roadmaps signed by December 2019"),
+    Claim("V06", "Isolated in 2021, Minsk can no longer slam the door", ("MIN-25", "SC6"),
+          "difference", Batch("roadmaps_2021"), ever("roadmaps_signed", "2021-01", "2021-12", 1),
+          ">=", 0.2, other=BASE,
+          note="signed by Dec 2021 in roadmaps_2021 minus signed by Dec 2019 in the baseline"),
+    Claim("V07", "High Russia-West tension lets Minsk concede less", ("MIN-21", "MIN-22"),
+          "difference", Batch("baseline", sets=(("initial.tension", 0.7),)),
+          flag("integration_signed"), "<=", -0.05,
+          other=Batch("baseline", sets=(("initial.tension", 0.3),)),
+          note="share signing roadmaps at tension 0.7 minus at tension 0.3"),
+    Claim("V08", "Mass repression brings Western sectoral sanctions", ("WES-06", "MIN-53", "L25"),
+          "proportion", ELECTION, all_of(flag("sectoral_sanctions"), flag("mass_protests")),
+          ">=", 0.7, note="runs with mass protests and sectoral sanctions"),
+    Claim("V09", "Moscow keeps Minsk afloat with a loan in the 2020 crisis",
+          ("E12", "E14", "KRE-12"), "proportion", ELECTION,
+          ever("loans_total", "2020-08", "2021-06", 0.1), ">=", 0.7),
+    Claim("V10", "Isolation brings little extra Russian money (energy support)",
+          ("KRE-19", "MIN-61"), "quantile", ELECTION,
+          lambda d: final("energy_support")(d) - (3.0 - 3 * 0.35), "<=", 0.4, q=0.5,
+          note="median final support above the scheduled tax-manoeuvre path, USD bn/yr"),
+    Claim("V11", "The tax manoeuvre goes on regardless of the political crisis",
+          ("E5", "SC2"), "proportion", BASE, below(at("energy_support", "2021-12"), 3.0),
+          ">=", 0.95, note="support in Dec 2021 below its Jan 2019 level"),
+    Claim("V12", "The regime survives 2020 with Russian backing", ("E13", "KRE-17", "SC20"),
+          "proportion", ELECTION, flag("regime_change"), "<=", 0.1),
+    Claim("V13", "Ukraine-like protests switch the Kremlin to the logic of 2014", ("KRE-16",),
+          "difference", Batch("colour_revolution"), flag("crisis_logic"), ">=", 0.15,
+          other=ELECTION),
+    Claim("V14", "Ukraine-like protests raise the chance of Russian intervention",
+          ("KRE-16", "HYB-03", "M47"), "difference", Batch("colour_revolution"),
+          any_of(flag("forces_deployed"), flag("takeover_attempted")), ">=", 0.1,
+          other=ELECTION),
+    Claim("V15", "Zapad 2017 leaves no Russian troops behind", ("SC11", "M20", "MIN-32"),
+          "proportion", Batch("zapad_2017"),
+          any_of(flag("troops_stayed"), flag("temporary_deployment")), "<=", 0.1),
+    Claim("V16", "A NATO build-up raises Minsk's reliance on Russian forces",
+          ("NAT-04", "NAT-05", "MIN-30"), "difference", Batch("zapad_nato_buildup"),
+          any_of(flag("troops_stayed"), flag("temporary_deployment")), ">=", 0.1,
+          other=Batch("zapad_2017")),
+    Claim("V17", "...but not the alliance's cohesion", ("NAT-07",), "median_difference",
+          Batch("zapad_nato_buildup"), final("kremlin_trust"), "<=", 0.05,
+          other=Batch("zapad_2017"), note="median final Kremlin trust, build-up minus none"),
+    Claim("V18", "No permanent Russian base through 2021", ("MIN-29", "MIN-61"), "proportion",
+          BASE, ever("presence", "2019-01", "2021-12", 3), "<=", 0.02),
+    Claim("V19", "Support for joining Russia stays in single digits, even under a campaign",
+          ("P3", "P8", "P15", "BYP-04"), "quantile", Batch("hybrid_campaign"),
+          final("support_incorporation"), "<", 0.10, q=0.95),
+    Claim("V20", "Russian pressure rallies the public round sovereignty", ("BYP-17", "BYP-07"),
+          "median_difference", Batch("subsidy_cuts"), final("support_independence"), ">", 0.0,
+          other=BASE),
+    Claim("V21", "No default: Moscow lends just enough", ("E14", "KRE-12"), "proportion", BASE,
+          flag("default"), "<=", 0.05),
+    # ---- disputed claims, tested under each side's parameters (FACTS section 5)
+    Claim("V22", "Sovereignty not for sale: no supranational bodies", ("MIN-05", "MIN-06"),
+          "proportion", SACRED, flag("supranational_union"), "<=", 0.01, dispute="D1",
+          note="carnegie2019 / shraibman2021a position"),
+    Claim("V23", "Sovereignty tradable when cornered: deeper integration more often",
+          ("MIN-09",), "difference", TRADABLE,
+          any_of(flag("economic_integration"), flag("supranational_union")), ">=", 0.05,
+          other=SACRED, dispute="D1", note="marin2020 / westwary2019 position against the other"),
+    Claim("V24", "Without a pro-Russian base a takeover rarely succeeds",
+          ("BYP-04", "KRE-17"), "proportion",
+          Batch("colour_revolution", params=("params/no_prorussian_base.yaml",)),
+          flag("absorption"), "<=", 0.05, dispute="D6",
+          note="carnegie2019 / shraibman2021b position"),
+    Claim("V25", "A mobilisable pro-Russian base makes absorption likelier",
+          ("HYB-06", "HYB-05"), "difference",
+          Batch("colour_revolution", params=("params/prorussian_base.yaml",)),
+          flag("absorption"), ">=", 0.02,
+          other=Batch("colour_revolution", params=("params/no_prorussian_base.yaml",)),
+          dispute="D6", note="westwary2019 / marin2020 position against the other"),
+    Claim("V26", "A proactive Kremlin reopens integration talks more often", ("U11", "KRE-12"),
+          "difference", Batch("baseline", params=("params/proactive_russia.yaml",)),
+          chose("putin", "policy", "demand_integration"), ">=", 0.1,
+          other=Batch("baseline", params=("params/reactive_russia.yaml",)), dispute="D5"),
+)
+
+
+@dataclass(frozen=True)
+class HistoryFact:
+    """One thing the documents report happened, as a per-run test on the history scenario."""
+
+    id: str
+    statement: str
+    facts: tuple[str, ...]
+    measure: PerRun
+
+
+HISTORY_SCENARIO = "history_2019_2021"
+HISTORY: tuple[HistoryFact, ...] = (
+    HistoryFact("H1", "No roadmaps signed in December 2019", ("U22", "U24"),
+                lambda d: ~ever("roadmaps_signed", "2019-01", "2019-12", 1)(d)),
+    HistoryFact("H2", "The tax manoeuvre on schedule, no compensation", ("E5", "E6"),
+                below(at("energy_support", "2021-06"), 3.0 - 3 * 0.35 + 0.01)),
+    HistoryFact("H3", "Mass protests after the August 2020 election", ("MIN-53", "SC19"),
+                ever("protest_share", "2020-08", "2020-12", 0.03)),
+    HistoryFact("H4", "Mass repression", ("MIN-53",),
+                ever("repression", "2020-08", "2021-06", 0.7)),
+    HistoryFact("H5", "Western sectoral sanctions by June 2021", ("L25", "WES-06"),
+                ever("sanctions_level", "2020-08", "2021-06", 2)),
+    HistoryFact("H6", "A Russian loan by the end of 2020", ("E12", "E13"),
+                ever("loans_total", "2020-08", "2020-12", 0.1)),
+    HistoryFact("H7", "Lukashenka still in power, Belarus not absorbed (June 2021)",
+                ("KRE-17", "SC20"),
+                lambda d: (at("regime", "2021-06")(d) == 0) & (at("absorbed", "2021-06")(d) == 0)),
+    HistoryFact("H8", "Integration talks revived in 2021, roadmaps close to signature",
+                ("U26", "U27", "U28"),
+                lambda d: ever("roadmaps_signed", "2021-01", "2021-06", 1)(d)
+                | (d.by_date("roadmaps_signed", "2021-06", "2021-06").iloc[:, 0].to_numpy() > 0)
+                | _round_open_2021(d)),
+    HistoryFact("H9", "No new permanent Russian deployment", ("MIN-61",),
+                lambda d: ~ever("presence", "2019-01", "2021-06", 3)(d)),
+)
+
+
+def _round_open_2021(d: Data) -> np.ndarray:
+    """Talks open at some month of the first half of 2021 (roadmaps or supranational)."""
+    from unionsim.model.state import INDICATORS
+
+    if "round_open" in INDICATORS:
+        return ever("round_open", "2021-01", "2021-06", 1)(d)
+    return np.zeros(len(d.outcomes), dtype=bool)
