@@ -288,6 +288,57 @@ def validate(
         raise typer.Exit(code=2)
 
 
+@app.command()
+def check(
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
+                                          help="Also write the verdicts as a table: .md or .html."),
+    only: List[str] = typer.Option([], "--only", metavar="ID",
+                                   help="Check only these claims (repeatable), e.g. --only V13."),
+    runs: int = typer.Option(500, "--runs", "-n", metavar="N",
+                             help="Runs per batch (the thresholds were set for 500)."),
+    seed: int = typer.Option(2026, "--seed", "-s", metavar="SEED", help="Master seed."),
+    cache: Path = typer.Option(Path("runs/checks"), "--cache", metavar="DIR",
+                               help="Where the batches are stored and reused."),
+    no_history: bool = typer.Option(False, "--no-history", help="Skip the history check."),
+) -> None:
+    """Check the model against the documents' claims and the 2019-2021 history.
+
+    Runs (or reuses) the batches each claim needs, prints one verdict per claim with the measured
+    value, its 95% interval and the threshold, then how much probability the model puts on what
+    happened between January 2019 and June 2021. Exits 1 if a claim fails that is not listed as
+    a known failure (with its reason) in unionsim/validation/claims.py.
+
+    Example: unionsim check --report runs/checks/report.md
+    """
+    from unionsim.validation.claims import KNOWN_FAILURES
+    from unionsim.validation.report import write
+    from unionsim.validation.runner import run_checks
+
+    if runs < 1:
+        raise UnionsimError(f"--runs must be at least 1 (got {runs})", field="runs")
+    result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
+                        history=not no_history,
+                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    for r in result.results:
+        typer.echo(r.verdict + (f"  ({KNOWN_FAILURES[r.claim.id]})"
+                                if not r.passed and r.claim.id in KNOWN_FAILURES else ""))
+    if result.history is not None:
+        h = result.history
+        typer.echo(f"\nHistory check, {h.runs} runs of history_2019_2021:")
+        for fact, share, lo, hi in h.facts:
+            typer.echo(f"  {fact.id} {share:6.1%} [{lo:.1%}, {hi:.1%}]  {fact.statement}")
+        share, lo, hi = h.joint
+        typer.echo(f"  all {share:6.1%} [{lo:.1%}, {hi:.1%}]  everything above in the same run")
+    passed = len(result.results) - len(result.failed)
+    typer.echo(f"\n{passed} of {len(result.results)} claims pass")
+    if report is not None:
+        typer.echo(f"report: {write(result, report, KNOWN_FAILURES)}")
+    unexpected = [r.claim.id for r in result.failed if r.claim.id not in KNOWN_FAILURES]
+    if unexpected:
+        typer.echo(f"unexpected failures: {', '.join(unexpected)}", err=True)
+        raise typer.Exit(code=1)
+
+
 def _print_error(console, exc: Exception) -> None:
     console.print("error: ", style="bold red", end="")
     console.print(str(exc), markup=False, soft_wrap=True)

@@ -97,9 +97,21 @@ def test_the_crisis_threshold(p):
 
 
 def test_force_is_off_the_table_while_minsk_is_manageable_and_likely_when_lost(p):
-    assert putin_probs(replace(V, protest_threat=1.0), p)["intervene"] < 1e-4
-    lost = replace(V, crisis=True, regime=2, elite_cohesion=0.5, protest_threat=1.0)
+    assert putin_probs(replace(V, protest_threat=1.0, takeover_odds=0.3), p)["intervene"] < 1e-4
+    lost = replace(V, crisis=True, regime=2, elite_cohesion=0.5, protest_threat=1.0,
+                   takeover_odds=0.5)
     assert putin_probs(lost, p, lobbied=[IDX["intervene"]] + [IDX["hold"]] * 3)["intervene"] > 0.3
+
+
+def test_putin_gambles_only_where_he_sees_weakness(p):
+    # KRE-15: the better the odds, the likelier a takeover; no risk of loss, no takeover
+    lost = replace(V, crisis=True, regime=2, elite_cohesion=0.5, protest_threat=1.0)
+    poor = putin_probs(replace(lost, takeover_odds=0.2), p)["intervene"]
+    good = putin_probs(replace(lost, takeover_odds=0.7), p)["intervene"]
+    assert good > 3 * poor
+    assert k.risk_of_loss(replace(V, crisis=True, radicalism=0.6), p) == 0.6
+    assert k.risk_of_loss(V, p) == 0.0
+    assert k.risk_of_loss(replace(V, regime=2), p) == 1.0
 
 
 def test_exercise_troops_leave_unless_hawks_prevail_under_a_build_up(p):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -13,6 +15,23 @@ import numpy as np
 from unionsim.config.params import ParameterSet, check_in_range, unknown_parameter
 from unionsim.config.scenario import LoadedScenario
 from unionsim.errors import UsageError
+
+
+@lru_cache(maxsize=1)
+def model_fingerprint() -> str:
+    """A hash of the code that determines results (model, rules, events, schema, sampling).
+
+    Stored in every manifest and part of the plan's fingerprint, so that results made by other
+    code are never reused or resumed as if they were the same.
+    """
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(list((root / "model").rglob("*.py")) + list((root / "config").glob("*.py"))
+                   + [root / "experiment" / "sampling.py", root / "experiment" / "runner.py"])
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.relative_to(root).as_posix().encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def run_seeds(master_seed: int, n_runs: int) -> list[int]:
@@ -76,6 +95,7 @@ class Plan:
                                    for k, v in self.parameters.changed().items()},
             "sampler": self.sampler,
             "sampled_parameters": sorted(self.samples),
+            "model_fingerprint": model_fingerprint(),
         }
 
     def fingerprint(self) -> str:
@@ -84,7 +104,8 @@ class Plan:
         samples = {k: list(v) for k, v in sorted(self.samples.items())}
         key = json.dumps({"spec": d["scenario"]["spec"], "parameters": d["parameters"],
                           "master_seed": d["master_seed"], "n_runs": d["n_runs"],
-                          "sampler": self.sampler, "samples": samples}, sort_keys=True)
+                          "sampler": self.sampler, "samples": samples,
+                          "model": d["model_fingerprint"]}, sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 

@@ -144,9 +144,12 @@ class Claim:
     op: str
     threshold: float
     other: Batch | None = None
+    other_measure: Callable | None = None  # when the other batch is measured differently
     q: float = 0.5
     dispute: str | None = None
     note: str = ""
+    unit: str = "share"  # how values print: 'share' (as %), or a unit such as 'USD bn/yr'
+
 
 
 BASE = Batch("baseline")
@@ -172,7 +175,7 @@ CLAIMS: tuple[Claim, ...] = (
           note="roadmaps signed by December 2019"),
     Claim("V06", "Isolated in 2021, Minsk can no longer slam the door", ("MIN-25", "SC6"),
           "difference", Batch("roadmaps_2021"), ever("roadmaps_signed", "2021-01", "2021-12", 1),
-          ">=", 0.2, other=BASE,
+          ">=", 0.2, other=BASE, other_measure=ever("roadmaps_signed", "2019-01", "2019-12", 1),
           note="signed by Dec 2021 in roadmaps_2021 minus signed by Dec 2019 in the baseline"),
     Claim("V07", "High Russia-West tension lets Minsk concede less", ("MIN-21", "MIN-22"),
           "difference", Batch("baseline", sets=(("initial.tension", 0.7),)),
@@ -188,7 +191,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("V10", "Isolation brings little extra Russian money (energy support)",
           ("KRE-19", "MIN-61"), "quantile", ELECTION,
           lambda d: final("energy_support")(d) - (3.0 - 3 * 0.35), "<=", 0.4, q=0.5,
-          note="median final support above the scheduled tax-manoeuvre path, USD bn/yr"),
+          note="median final support above the scheduled tax-manoeuvre path",
+          unit="USD bn/yr"),
     Claim("V11", "The tax manoeuvre goes on regardless of the political crisis",
           ("E5", "SC2"), "proportion", BASE, below(at("energy_support", "2021-12"), 3.0),
           ">=", 0.95, note="support in Dec 2021 below its Jan 2019 level"),
@@ -208,9 +212,11 @@ CLAIMS: tuple[Claim, ...] = (
           ("NAT-04", "NAT-05", "MIN-30"), "difference", Batch("zapad_nato_buildup"),
           any_of(flag("troops_stayed"), flag("temporary_deployment")), ">=", 0.1,
           other=Batch("zapad_2017")),
-    Claim("V17", "...but not the alliance's cohesion", ("NAT-07",), "median_difference",
+    Claim("V17", "A NATO build-up does not make the alliance more cohesive", ("NAT-07",),
+          "median_difference",
           Batch("zapad_nato_buildup"), final("kremlin_trust"), "<=", 0.05,
-          other=Batch("zapad_2017"), note="median final Kremlin trust, build-up minus none"),
+          other=Batch("zapad_2017"), note="median final Kremlin trust, build-up minus none",
+          unit="trust (0..1)"),
     Claim("V18", "No permanent Russian base through 2021", ("MIN-29", "MIN-61"), "proportion",
           BASE, ever("presence", "2019-01", "2021-12", 3), "<=", 0.02),
     Claim("V19", "Support for joining Russia stays in single digits, even under a campaign",
@@ -218,7 +224,7 @@ CLAIMS: tuple[Claim, ...] = (
           final("support_incorporation"), "<", 0.10, q=0.95),
     Claim("V20", "Russian pressure rallies the public round sovereignty", ("BYP-17", "BYP-07"),
           "median_difference", Batch("subsidy_cuts"), final("support_independence"), ">", 0.0,
-          other=BASE),
+          other=BASE, unit="share of the public"),
     Claim("V21", "No default: Moscow lends just enough", ("E14", "KRE-12"), "proportion", BASE,
           flag("default"), "<=", 0.05),
     # ---- disputed claims, tested under each side's parameters (FACTS section 5)
@@ -245,6 +251,12 @@ CLAIMS: tuple[Claim, ...] = (
           chose("putin", "policy", "demand_integration"), ">=", 0.1,
           other=Batch("baseline", params=("params/reactive_russia.yaml",)), dispute="D5"),
 )
+
+
+# Claims that still fail after calibration within the documented ranges, with the reason. Listed
+# here rather than hidden: `unionsim check` shows them as failures with this text, and the test
+# suite fails if a claim fails that is not listed, or if a listed claim starts passing.
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

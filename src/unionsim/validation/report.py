@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from unionsim.validation.runner import CheckReport, _fmt
+from unionsim.validation.runner import CheckReport, _fmt, _unit
 
 
 def markdown(report: CheckReport, known_failures: dict[str, str] | None = None) -> str:
@@ -26,8 +26,8 @@ def markdown(report: CheckReport, known_failures: dict[str, str] | None = None) 
             verdict += f" - {known[c.id]}"
         lines.append(f"| {c.id} | {c.statement} | {', '.join(c.facts)} | {c.dispute or ''} | "
                      f"{batch} | {_fmt(c, r.value)} [{_fmt(c, r.low)}, {_fmt(c, r.high)}]"
-                     f"{' (' + r.detail + ')' if r.detail else ''} | {c.op} "
-                     f"{_fmt(c, c.threshold)} | {verdict} |")
+                     f"{_unit(c)}{' (' + r.detail + ')' if r.detail else ''} | {c.op} "
+                     f"{_fmt(c, c.threshold)}{_unit(c)} | {verdict} |")
     if report.history is not None:
         h = report.history
         lines += ["", "## History check: January 2019 to June 2021", "",

@@ -31,8 +31,8 @@ class ClaimResult:
     def verdict(self) -> str:
         c = self.claim
         return (f"{c.id} {'PASS' if self.passed else 'FAIL'}: {c.statement} - measured "
-                f"{_fmt(c, self.value)} [{_fmt(c, self.low)}, {_fmt(c, self.high)}], "
-                f"threshold {c.op} {_fmt(c, c.threshold)}")
+                f"{_fmt(c, self.value)} [{_fmt(c, self.low)}, {_fmt(c, self.high)}]{_unit(c)}, "
+                f"threshold {c.op} {_fmt(c, c.threshold)}{_unit(c)}")
 
 
 @dataclass
@@ -56,10 +56,16 @@ class CheckReport:
 
 
 def _fmt(claim: Claim, x: float) -> str:
-    if claim.kind in ("proportion", "difference", "ratio") or (
-            claim.kind == "quantile" and abs(claim.threshold) <= 1):
-        return f"{x:+.1%}" if claim.kind == "difference" else f"{x:.1%}"
-    return f"{x:+.3g}" if "difference" in claim.kind else f"{x:.3g}"
+    """A value as the claim's unit prints it (shares as percentages), without the unit name."""
+    x = 0.0 if abs(x) < 1e-9 else x
+    signed = "difference" in claim.kind
+    if claim.unit == "share":
+        return f"{x:+.1%}" if signed else f"{x:.1%}"
+    return f"{x:+.3g}" if signed else f"{x:.3g}"
+
+
+def _unit(claim: Claim) -> str:
+    return "" if claim.unit == "share" else f" {claim.unit}"
 
 
 def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int | None,
@@ -116,7 +122,7 @@ def evaluate(claim: Claim, data: dict[Batch, Data], seed: int = 0) -> ClaimResul
     if claim.kind == "difference":
         b = data[claim.other]
         x = np.asarray(claim.measure(a), dtype=bool)
-        y = np.asarray(claim.measure(b), dtype=bool)
+        y = np.asarray((claim.other_measure or claim.measure)(b), dtype=bool)
         d, lo, hi = difference_interval(int(x.sum()), len(x), int(y.sum()), len(y))
         significant = lo > 0 if claim.op in (">=", ">") else hi < 0
         return ClaimResult(claim, d, lo, hi, op(d, claim.threshold) and significant,

@@ -26,7 +26,15 @@ def kremlin_view(model) -> rules.KremlinView:
         crisis=s.crisis_logic > 0, absorbed=s.absorbed > 0, coercion=s.coercion,
         unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / 28.0,
         intervention_failed=s.intervention_attempted > 0 and not s.absorbed,
-        forces_present=s.exercise_troops_k > 0)
+        forces_present=s.exercise_troops_k > 0, takeover_odds=takeover_odds(model))
+
+
+def takeover_odds(model) -> float:
+    """The odds of a takeover as things stand (what the Kremlin weighs, and what is drawn)."""
+    s, p = model.state, model.p
+    resistance = p.public.resistance_share * s.support_independence / 0.75
+    return rules.intervention_success(resistance, p.public.prorussian_mobilisation,
+                                      s.elite_cohesion, int(s.regime), p)
 
 
 class KremlinFaction(Actor):
@@ -143,9 +151,7 @@ class Putin(Actor):
         """A takeover attempt; success is drawn from the documented odds (KRE-23, HYB-05, BYP-07)."""
         model, s, p = self.model, self.state, self.p
         s.intervention_attempted = 1.0
-        resistance = p.public.resistance_share * s.support_independence / 0.75
-        chance = rules.intervention_success(resistance, p.public.prorussian_mobilisation,
-                                            s.elite_cohesion, int(s.regime), p)
+        chance = takeover_odds(model)
         if bernoulli(self.stream, chance):
             s.absorbed = 1.0
             s.occupied = 1.0

@@ -65,6 +65,7 @@ class KremlinView:
     unimplemented: float
     intervention_failed: bool = False
     forces_present: bool = False
+    takeover_odds: float = 0.0
 
 
 def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
@@ -196,15 +197,17 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     * Under the crisis logic, send forces to hold the regime against a massive street (KRE-16,
       M47): worth more than backing from afar, and the cost of troops in an ally is discounted.
     * Force is costly: takeover, a 10-million region to subsidise, sanctions, guerrilla war, the
-      CSTO's implosion (KRE-21, KRE-23-KRE-25, L28) - unless the crisis logic discounts costs
-      (KRE-16) and the regime is lost to the West (KRE-17).
+      CSTO's implosion (KRE-21, KRE-23-KRE-25, L28). Its value is that of not losing Belarus,
+      weighed by the risk of losing it (`risk_of_loss`) and by the odds the takeover succeeds:
+      Putin gambles only where he sees weakness (KRE-15). The crisis logic discounts the costs
+      (KRE-16).
     """
     q = p.putin
     headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
     u = [0.0] * len(OPTIONS)
     u[_HOLD] = q.reactivity * (1.0 - headache)
     u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + (0.5 if v.loan_requested else 0.0)) \
-        * (0.5 + v.kremlin_trust)
+        * (0.5 + v.kremlin_trust) + 0.5 * q.crisis_backing * min(v.protest_threat, 1.0)
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost
     u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (0.5 if v.loan_requested else 0.0))
     u[_SECURITY] = q.crisis_backing * min(v.protest_threat, 2.0)
@@ -214,10 +217,20 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     destabilising = q.stability * min(v.protest_threat, 1.0) * cost_scale
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising
-    lost_to_west = 1.0 if (v.regime == 2 or v.elite_cohesion <= p.kremlin.collapse_cohesion) else 0.0
-    u[_INTERVENE] = (q.crisis_value * lost_to_west if v.crisis else 0.0) \
+    u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * 2.0 * v.takeover_odds \
         - q.intervention_cost * cost_scale
     return u
+
+
+def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:
+    """0..1: how likely the Kremlin judges it is to lose Belarus to the West (KRE-16, KRE-17).
+
+    Certain once the regime has fallen or the elite collapses; under the crisis logic, as likely
+    as the street is Ukraine-like ('even an illusory risk'); otherwise nil.
+    """
+    if v.regime == 2 or v.elite_cohesion <= p.kremlin.collapse_cohesion:
+        return 1.0
+    return v.radicalism if v.crisis else 0.0
 
 
 def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float]],

@@ -154,7 +154,8 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
       Moscow resents it (SIL-02, KRE-30);
     * belarusianise: soft Belarusianisation for legitimacy under Russian information pressure,
       kept in check (MIN-58, BYP-17);
-    * request_loan: ask Moscow for fresh funds when stressed (MIN-10, E14).
+    * request_loan: ask Moscow for fresh funds when stressed (MIN-10, E14), or turn to it when
+      the street threatens the regime and the West is no alternative (MIN-53).
     """
     m = p.minsk
     dependence = 1.0 - v.outside_options
@@ -173,8 +174,11 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     belarusianise = (UNAVAILABLE if v.belarusianisation >= 0.8 else
                      m.identity_value * (v.info_campaign + v.dispute) * (1.0 - v.legitimacy)
                      - 0.5 * m.russia_irritation * dependence)
+    # short of money, or with the regime threatened on the street, Minsk turns to Moscow (MIN-53)
+    need = max(v.economic_stress,
+               dependence * min(protest_threat(v.protest_share, v.election_salience, p), 1.0))
     request_loan = (UNAVAILABLE if v.loan_requested else
-                    m.loan_need * v.economic_stress - m.initiative_inertia)
+                    m.loan_need * need - m.initiative_inertia)
     return [hold, escalate, blackmail, anti_western, diversify, open_west, belarusianise,
             request_loan]
 
