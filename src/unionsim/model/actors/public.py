@@ -1,13 +1,11 @@
-"""The Belarusian public: one Mesa agent per cohort over shared numpy arrays.
+"""The Belarusian public: one Mesa agent per cohort over shared cohort records.
 
-The cohorts are updated together by `Public.step` (vectorised, see `rules.public`); each
-`PublicCohort` agent exposes its cohort's values so Mesa tools (DataCollector agent-type reporters,
-AgentSet queries) work on them.
+The cohorts are updated together by `Public.step` (see `rules.public`); each `PublicCohort` agent
+exposes its cohort's values so Mesa tools (DataCollector agent-type reporters, AgentSet queries)
+work on them.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import public as rules
@@ -19,7 +17,7 @@ class PublicCohort(Actor):
 
     classifier = {
         "stochastic": True,
-        "decisions": {},  # individual protest is drawn inside the cohort arrays
+        "decisions": {},  # protest is the cohort's share above Epstein's threshold, not a draw
         "facts": ["P1", "P9", "P11", "P13", "BYP-01", "BYP-07", "BYP-09", "BYP-17", "BYP-18",
                   "HYB-04"],
     }
@@ -30,40 +28,40 @@ class PublicCohort(Actor):
         self.label = rules.COHORTS[index][0]
 
     @property
-    def _c(self) -> rules.Cohorts:
-        return self.model.public.cohorts
+    def cohort(self) -> rules.Cohort:
+        return self.model.public.cohorts[self.index]
 
     @property
     def weight(self) -> float:
-        return float(self._c.weight[self.index])
+        return self.cohort.weight
 
     @property
     def legitimacy(self) -> float:
-        return float(self._c.legitimacy[self.index])
+        return self.cohort.legitimacy
 
     @property
     def protest_share(self) -> float:
-        return float(self._c.active_share[self.index])
+        return self.cohort.active
 
     @property
     def support_incorporation(self) -> float:
-        return float(self._c.attitudes[self.index, rules.INCORPORATION])
+        return self.cohort.incorporation
 
     @property
     def support_union(self) -> float:
-        return float(self._c.attitudes[self.index, rules.UNION])
+        return self.cohort.union
 
     @property
     def support_independence(self) -> float:
-        return float(self._c.attitudes[self.index, rules.INDEPENDENCE])
+        return self.cohort.independence
 
     @property
     def west_orientation(self) -> float:
-        return float(self._c.west[self.index])
+        return self.cohort.west
 
 
 class Public(Actor):
-    """The whole public: updates all cohorts at once each month and writes the aggregates."""
+    """The whole public: updates every cohort each month and writes the aggregates."""
 
     classifier = {"stochastic": True, "decisions": {}, "facts": PublicCohort.classifier["facts"]}
 
@@ -74,19 +72,24 @@ class Public(Actor):
         self.write_aggregates()
 
     def step(self) -> None:
-        s, p, c = self.state, self.p, self.cohorts
-        shocks = self.stream.standard_normal(len(c.weight))
+        s, p = self.state, self.p
+        q = p.public
+        shocks = self.stream.standard_normal(len(self.cohorts)).tolist()
         unrest = s.unrest_months > 0
-        hard = rules.hardship(s.economic_stress, s.election_salience, shocks, p,
-                              extra=s.unrest_grievance if unrest else 0.0)
-        target = rules.legitimacy_target(c, s.economic_stress, s.repression, s.election_salience,
-                                         s.coercion, self.model.co_opting, s.belarusianisation, p)
-        c.legitimacy = c.legitimacy + p.public.legitimacy_adjustment * (target - c.legitimacy)
-        c.active_share, c.detained = rules.protest(c, hard, s.repression, p)
-        c.attitudes = rules.attitude_flows(c.attitudes, c.media_susceptibility, s.info_campaign,
-                                           s.coercion, s.belarusianisation, p)
-        west_goal = rules.west_target(c, s.coercion, s.info_campaign, s.repression, p)
-        c.west = c.west + p.public.west_adjustment * (west_goal - c.west)
+        extra = s.unrest_grievance if unrest else 0.0
+        co_opt = self.model.co_opting
+        for c, shock in zip(self.cohorts, shocks):
+            hard = rules.hardship(s.economic_stress, s.election_salience, shock, p, extra=extra)
+            target = rules.legitimacy_target(c, s.economic_stress, s.repression,
+                                             s.election_salience, s.coercion, co_opt,
+                                             s.belarusianisation, p)
+            c.legitimacy += q.legitimacy_adjustment * (target - c.legitimacy)
+            c.active, c.detained = rules.protest(c, hard, s.repression, p)
+            c.incorporation, c.union, c.independence = rules.attitude_flows(
+                c.incorporation, c.union, c.independence, c.media, s.info_campaign, s.coercion,
+                s.belarusianisation, p)
+            c.west += q.west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
+                                                             s.repression, p) - c.west)
         self.write_aggregates()
         s.protest_radicalism = clip01(s.protest_radicalism + 0.3 * (
             rules.radicalism_target(s.protest_share, s.repression, s.elite_cohesion,
@@ -95,16 +98,23 @@ class Public(Actor):
             - s.protest_radicalism))
 
     def write_aggregates(self) -> None:
-        s, c = self.state, self.cohorts
-        w = c.weight
-        s.protest_share = float(w @ c.active_share)
-        s.protest_peak = max(s.protest_peak, s.protest_share)
-        s.legitimacy = float(w @ c.legitimacy)
-        shares = w @ c.attitudes
-        s.support_incorporation = float(shares[rules.INCORPORATION])
-        s.support_union = float(shares[rules.UNION])
-        s.support_independence = float(shares[rules.INDEPENDENCE])
-        s.west_orientation = float(w @ c.west)
+        s = self.state
+        protest = legitimacy = inc = uni = ind = west = 0.0
+        for c in self.cohorts:
+            w = c.weight
+            protest += w * c.active
+            legitimacy += w * c.legitimacy
+            inc += w * c.incorporation
+            uni += w * c.union
+            ind += w * c.independence
+            west += w * c.west
+        s.protest_share = protest
+        s.protest_peak = max(s.protest_peak, protest)
+        s.legitimacy = legitimacy
+        s.support_incorporation = inc
+        s.support_union = uni
+        s.support_independence = ind
+        s.west_orientation = west
 
     def protest_by_cohort(self) -> dict[str, float]:
-        return dict(zip(self.cohorts.labels, np.round(self.cohorts.active_share, 4).tolist()))
+        return {c.label: round(c.active, 4) for c in self.cohorts}

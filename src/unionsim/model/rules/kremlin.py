@@ -10,6 +10,7 @@ mostly reactive (KRE-12), except that Ukraine-like protests switch the Kremlin t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import mul
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
@@ -244,17 +245,12 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     q = p.putin
     own = putin_utilities(v, p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
-    bonus = q.lobby_bonus
-    combined = []
-    for i in range(len(OPTIONS)):
-        if not mask[i]:
-            combined.append(UNAVAILABLE)
-            continue
-        lobby = 0.0
-        for weight, interests, choice in zip(influence, faction_u, lobbied):
-            lobby += weight * (interests[i] + (bonus if choice == i else 0.0))
-        combined.append(own[i] + lobby - moderation * _EXTREMITY[i])
-    return combined
+    # influence-weighted interests, one sum per option over the factions (C-level loops)
+    lobby = [sum(map(mul, influence, column)) for column in zip(*faction_u)]
+    for weight, choice in zip(influence, lobbied):
+        lobby[choice] += weight * q.lobby_bonus
+    return [own[i] + lobby[i] - moderation * _EXTREMITY[i] if mask[i] else UNAVAILABLE
+            for i in range(len(OPTIONS))]
 
 
 def restrict(utilities: list[float], mask: list[bool]) -> list[float]:
