@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -33,13 +33,19 @@ class RunResult:
     seconds: float = 0.0
 
 
-def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True) -> RunResult:
-    """Run one task to the scenario's horizon; failures are caught and reported."""
+def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True,
+            specs: Mapping[str, Any] | None = None) -> RunResult:
+    """Run one task to the scenario's horizon; failures are caught and reported.
+
+    ``specs`` are the parameter specs the task's values belong to (a plan's
+    ``parameters.specs``); by default the documented defaults, read once per process.
+    """
     from unionsim.model.world import UnionModel  # deferred: keeps the CLI quick to start
 
     start = time.perf_counter()
     try:
-        params = ParameterSet(default_parameters().specs, task.values)
+        params = ParameterSet(specs if specs is not None else default_parameters().specs,
+                              task.values)
         model = UnionModel(scenario=scenario, params=params, seed=task.seed, collect=False)
         model.run()
         return RunResult(run=task.run, seed=task.seed, status="ok", row=model.result(),
