@@ -278,3 +278,23 @@ def test_scenarios_that_differ_in_one_late_event_are_aligned_until_it(baseline):
         assert b[event_month, growth] < a[event_month, growth] - 1.0  # the event does act
     other_seed = UnionModel(scenario=baseline, seed=4, collect=False).run().series
     assert not (other_seed[:event_month] == a[:event_month]).all()  # not vacuous
+
+
+# --------------------------------------------------------------------------- progress
+
+def test_plain_progress_lines_give_rate_and_time_left_and_skip_resumed_runs():
+    from unionsim.cli import _PlainProgress
+
+    now = [0.0]
+    stream = io.StringIO()
+    progress = _PlainProgress(1000, stream=stream, clock=lambda: now[0])
+    progress.start(1000, 400)           # a resumed batch: 400 runs were already done
+    for _ in range(5):
+        now[0] += 1.0
+        progress(50)                    # 50 runs/s from here on
+    lines = stream.getvalue().splitlines()
+    assert lines == ["progress: 500/1000 runs (50 runs/s, about 10 s left)",
+                     "progress: 600/1000 runs (50 runs/s, about 8 s left)"]
+    now[0] += 45.0                      # slow chunk: a line at least every 30 s
+    progress(10)
+    assert stream.getvalue().splitlines()[-1] == "progress: 660/1000 runs (5 runs/s, about 1 min 05 s left)"

@@ -329,8 +329,8 @@ def main() -> None:
         _print_error(_console(stderr=True), exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("interrupted; finished runs are kept in the results folder's parts/",
-              file=sys.stderr)
+        print("interrupted; finished runs are kept in the results folder: repeat the command "
+              "with --resume to finish the batch", file=sys.stderr)
         sys.exit(130)
 
 

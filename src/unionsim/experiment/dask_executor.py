@@ -30,6 +30,11 @@ def _import_distributed():
     return distributed
 
 
+# A remote cluster's size is not known before connecting; chunks are sized as if it had this
+# many workers (smaller chunks balance better; the cost is more, smaller parts).
+REMOTE_CLUSTER_WORKERS = 32
+
+
 class DaskExecutor:
     """Runs chunks on a dask.distributed cluster (``scheduler`` address, or a local cluster)."""
 
@@ -44,10 +49,13 @@ class DaskExecutor:
                              hint="drop --workers when giving --scheduler")
         _import_distributed()  # fail before any work starts
         self.scheduler = scheduler
-        self.workers = workers or available_cores()
+        self.workers = workers or (available_cores() if scheduler is None
+                                   else REMOTE_CLUSTER_WORKERS)
 
     def run(self, plan: Plan, chunks: Sequence[Sequence[int]], *, timeseries: bool
             ) -> Iterator[EncodedPart]:
+        if not chunks:
+            return
         distributed = _import_distributed()
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(self._client(distributed))

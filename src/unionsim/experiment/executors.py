@@ -139,6 +139,8 @@ class ProcessExecutor:
         self.start_method = start_method or default_start_method()
 
     def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
+        if not chunks:
+            return
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # only takes effect if this program has not started a fork server yet
