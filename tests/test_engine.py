@@ -20,7 +20,7 @@ from unionsim.config.scenario import LoadedScenario
 from unionsim.config.schema import Scenario
 from unionsim.errors import ResultsError, UsageError
 from unionsim.experiment.batch import run_plan
-from unionsim.experiment.executors import chunk_runs, default_chunk_size
+from unionsim.experiment.executors import MAX_CHUNK, MIN_CHUNK, chunk_runs, guided_chunks
 from unionsim.experiment.plan import make_plan
 from unionsim.model.state import INDICATORS
 from unionsim.model.world import UnionModel
@@ -60,9 +60,22 @@ def test_chunks_are_ranges_of_consecutive_runs_that_never_span_a_gap():
     assert chunk_runs([], 5) == []
     with pytest.raises(UsageError):
         chunk_runs([1], 0)
-    assert default_chunk_size(10_000, 2) == 250
-    assert default_chunk_size(24, 2) == 3
-    assert default_chunk_size(1, 8) == 1
+
+
+@pytest.mark.parametrize("runs,workers", [(range(10_000), 2), (range(1500), 2), (range(24), 8),
+                                          ([0, 1, 2, 7, 8, 9, 10, 400, *range(500, 900)], 2)])
+def test_guided_chunks_cover_every_run_once_and_shrink_towards_the_end(runs, workers):
+    chunks = guided_chunks(list(runs), workers)
+    assert [run for chunk in chunks for run in chunk] == sorted(runs)
+    assert all(chunk == list(range(chunk[0], chunk[-1] + 1)) for chunk in chunks)
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= MAX_CHUNK
+    present = set(runs)
+    # only a gap in the runs (on resume) or the end of the batch makes a chunk smaller
+    assert all(len(chunk) >= MIN_CHUNK for chunk in chunks if chunk[-1] + 1 in present)
+    if len(runs) >= 1500:  # large chunks first, small ones at the end
+        assert sizes[0] == MAX_CHUNK or sizes[0] >= len(runs) // (2 * workers)
+        assert sizes[-2] <= 2 * MIN_CHUNK
 
 
 # --------------------------------------------------------------------------- identical results

@@ -16,7 +16,7 @@ from typing import Callable
 
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.errors import ResultsError, UsageError
-from unionsim.experiment.executors import Executor, chunk_runs, default_chunk_size, make_executor
+from unionsim.experiment.executors import Executor, chunk_runs, guided_chunks, make_executor
 from unionsim.experiment.plan import Plan, make_plan
 from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore, environment,
                                        now_iso, read_manifest)
@@ -80,7 +80,7 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
             say(f"nothing to resume in {out}: starting the batch")
         store, done = ResultsStore.create(out, manifest, force=force), set()
     missing = [run for run in range(plan.n_runs) if run not in done]
-    chunks = chunk_runs(missing, chunk_size or default_chunk_size(len(missing), runner.workers))
+    chunks = chunk_runs(missing, chunk_size) if chunk_size else guided_chunks(missing, runner.workers)
     if hasattr(progress, "start"):
         progress.start(plan.n_runs, len(done))
     started = time.perf_counter()

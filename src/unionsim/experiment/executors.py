@@ -27,8 +27,8 @@ from unionsim.experiment.parts import EncodedPart, encode_part
 from unionsim.experiment.plan import Plan
 
 EXECUTORS = ("process", "serial", "dask")
-MAX_CHUNK = 250          # runs per part: a few seconds of work, a few MB of bytes at most
-CHUNKS_PER_WORKER = 4    # enough chunks to balance the load and to report progress
+MAX_CHUNK = 250  # runs per part at most: a few seconds of work, a few MB of bytes
+MIN_CHUNK = 10   # runs per part at least (unless fewer remain): a part costs a few ms to write
 
 
 class Executor(Protocol):
@@ -77,9 +77,25 @@ def chunk_runs(runs: Sequence[int], size: int) -> list[list[int]]:
     return chunks
 
 
-def default_chunk_size(n_runs: int, workers: int) -> int:
-    """About `CHUNKS_PER_WORKER` chunks per worker, at most `MAX_CHUNK` runs each."""
-    return max(1, min(MAX_CHUNK, math.ceil(n_runs / (max(1, workers) * CHUNKS_PER_WORKER))))
+def guided_chunks(runs: Sequence[int], workers: int) -> list[list[int]]:
+    """Chunks that shrink as the batch nears its end (guided scheduling), never spanning a gap.
+
+    Each chunk takes a share 1/(2 x workers) of the runs still unassigned, between `MIN_CHUNK`
+    and `MAX_CHUNK` runs: large chunks early keep the overhead per run low, small ones at the end
+    keep every worker busy until the last run (with equal chunks, one worker may sit idle for
+    most of a chunk at the end). Chunking never changes results.
+    """
+    remaining = len(runs)
+    chunks: list[list[int]] = []
+    for segment in chunk_runs(runs, max(1, remaining)):  # maximal runs of consecutive indices
+        start = 0
+        while start < len(segment):
+            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(remaining / (2 * max(1, workers)))))
+            chunk = segment[start:start + size]
+            chunks.append(chunk)
+            start += len(chunk)
+            remaining -= len(chunk)
+    return chunks
 
 
 # --------------------------------------------------------------------------- serial
@@ -150,8 +166,10 @@ class ProcessExecutor:
                                    initargs=(plan, timeseries))
         finished = False
         try:
-            futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
-            for future in as_completed(futures):
+            # No list of the futures is kept here: a finished future holds its part's bytes, and
+            # as_completed drops each future once yielded, so memory does not grow with the runs.
+            for future in as_completed([pool.submit(_run_chunk_in_worker, chunk)
+                                        for chunk in chunks]):
                 try:
                     part = future.result()
                 except BrokenProcessPool:
