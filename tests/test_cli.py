@@ -143,9 +143,7 @@ def test_help_explains_every_command_with_an_example():
 def test_per_run_samples_reach_the_model_and_the_outcomes(tmp_path):
     from unionsim.config.scenario import load_scenario
     from unionsim.experiment.plan import make_plan
-    from unionsim.experiment.runner import execute_serial
-    from unionsim.experiment.store import ResultsStore
-    from unionsim.experiment.batch import manifest_for
+    from unionsim.experiment.batch import run_plan
     from unionsim.errors import ParameterError
 
     scenario = load_scenario("baseline")
@@ -154,10 +152,7 @@ def test_per_run_samples_reach_the_model_and_the_outcomes(tmp_path):
     tasks = list(plan.tasks())
     assert [t.values["minsk.sovereignty_weight"] for t in tasks] == [0.4, 0.5, 0.6, 0.95]
     assert tasks[0].values["putin.reactivity"] == plan.parameters["putin.reactivity"]
-    store = ResultsStore.create(tmp_path / "s", manifest_for(plan, executor="serial",
-                                                             timeseries=False))
-    execute_serial(plan, store, timeseries=False)
-    store.finalize()
+    run_plan(plan, tmp_path / "s", executor="serial", timeseries=False)
     outcomes = pd.read_parquet(tmp_path / "s" / "outcomes.parquet")
     assert list(outcomes["param.minsk.sovereignty_weight"]) == [0.4, 0.5, 0.6, 0.95]
     with pytest.raises(ParameterError):

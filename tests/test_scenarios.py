@@ -9,7 +9,7 @@ import pytest
 
 from unionsim.config.scenario import load_scenario, shipped_scenarios
 from unionsim.config.schema import EVENT_TYPES
-from unionsim.errors import ConfigError, ParameterError, ScenarioError
+from unionsim.errors import ConfigError, ScenarioError
 from unionsim.experiment.plan import make_plan
 from unionsim.experiment.sampling import sample_uncertainty, uniforms
 from unionsim.model.world import UnionModel
@@ -173,7 +173,7 @@ def test_a_condition_that_never_holds_never_fires(tmp_path):
 
 
 def test_extends_merges_as_documented(tmp_path):
-    parent = scenario(tmp_path, """\
+    scenario(tmp_path, """\
         overrides: {minsk.sovereignty_weight: 0.6, putin.reactivity: 0.3}
         uncertainty: {elite.army_defection_risk: documented}
         events:

@@ -47,6 +47,20 @@ def run(
     set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
     force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
+    resume: bool = typer.Option(False, "--resume", help="Finish an interrupted batch in --out: "
+                                "only the missing runs are run. Give the same command as before "
+                                "plus --resume; a different plan is refused."),
+    executor: str = typer.Option("process", "--executor", "-e", metavar="NAME",
+                                 help="process (a local pool of --workers processes), serial "
+                                      "(this process only) or dask (a dask.distributed cluster; "
+                                      'needs pip install "unionsim[dask]"). All give identical '
+                                      "results."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N",
+                                          help="Worker processes (default: all cores)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Address of a dask scheduler, e.g. "
+                                                 "tcp://10.0.0.5:8786 (with --executor dask; "
+                                                 "without it a local cluster is started)."),
     no_timeseries: bool = typer.Option(False, "--no-timeseries",
                                        help="Store outcomes only (for very large batches)."),
     sampler: Optional[str] = typer.Option(None, "--sampler", metavar="mc|lhs",
@@ -60,7 +74,8 @@ def run(
 
     Prints outcome probabilities with 95% intervals, how often each flag fired and the final
     key indicators, then the folder it wrote (manifest.json, outcomes.parquet,
-    timeseries.parquet, decisions.parquet).
+    timeseries.parquet, decisions.parquet). Finished runs are stored as the batch goes: after a
+    crash or Ctrl-C, the same command plus --resume runs only what is missing.
 
     Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
     """
@@ -71,13 +86,70 @@ def run(
     console = _console()
     with _progress(runs) as advance:
         folder = run_batch(scenario, runs=runs, seed=seed, out=out, param_files=params,
-                           sets=sets, force=force, timeseries=not no_timeseries,
-                           sampler=sampler, uncertainty=not fixed, progress=advance)
+                           sets=sets, force=force, resume=resume, executor=executor,
+                           workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
+                           sampler=sampler, uncertainty=not fixed, progress=advance,
+                           notify=_notice)
     _print_summary(console, folder)
 
 
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class _PlainProgress:
+    """``progress: k/N runs (r runs/s, about t left)`` lines, about every tenth of the batch
+    and at least every 30 seconds (for logs and cluster job output)."""
+
+    def __init__(self, total: int, stream=None, clock=None):
+        import time
+
+        self.total, self.done, self.start_done = total, 0, 0
+        self.stream = stream or sys.stderr
+        self.clock = clock or time.monotonic
+        self.started = self.last_line = self.clock()
+        self.next = max(1, total // 10)
+
+    def start(self, total: int, done: int) -> None:
+        self.total, self.done, self.start_done = total, done, done
+        self.started = self.last_line = self.clock()
+        self.next = done + max(1, total // 10)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = self.clock()
+        if self.done >= self.next or self.done >= self.total or now - self.last_line >= 30:
+            print(self.line(now), file=self.stream, flush=True)
+            self.last_line = now
+            while self.next <= self.done:
+                self.next += max(1, self.total // 10)
+
+    def line(self, now: float) -> str:
+        text = f"progress: {self.done}/{self.total} runs"
+        elapsed, ran = now - self.started, self.done - self.start_done
+        if elapsed > 0 and ran > 0:
+            rate = ran / elapsed
+            text += f" ({rate:.0f} runs/s, about {_duration((self.total - self.done) / rate)} left)"
+        return text
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
 def _progress(total: int):
-    """A progress bar on a terminal, plain progress lines otherwise."""
+    """A progress bar with runs/s and time left on a terminal, plain progress lines otherwise.
+
+    Yields a callable taking the number of runs just finished, with a ``start(total, done)``
+    method that a resumed batch calls first.
+    """
     import contextlib
 
     @contextlib.contextmanager
@@ -95,17 +167,18 @@ def _progress(total: int):
                           TimeRemainingColumn(), console=_console(stderr=True),
                           transient=True) as progress:
                 task = progress.add_task("runs", total=total)
-                yield lambda n: progress.advance(task, n)
+
+                class Advance:
+                    def start(self, total: int, done: int) -> None:
+                        # runs done before a resume fill the bar but do not count towards speed
+                        progress.reset(task, total=total, completed=done)
+
+                    def __call__(self, n: int) -> None:
+                        progress.advance(task, n)
+
+                yield Advance()
         else:
-            state = {"done": 0, "next": max(1, total // 10)}
-
-            def advance(n: int) -> None:
-                state["done"] += n
-                if state["done"] >= state["next"] or state["done"] == total:
-                    print(f"progress: {state['done']}/{total} runs", file=sys.stderr, flush=True)
-                    state["next"] += max(1, total // 10)
-
-            yield advance
+            yield _PlainProgress(total)
 
     return bar()
 
@@ -121,7 +194,9 @@ def _print_summary(console, folder: Path) -> None:
     n_ok, n_failed = m.get("runs_ok", 0), m.get("runs_failed", 0)
     console.print(f"[bold]{m['scenario']['title']}[/bold]")
     console.print(f"{n_ok} runs, master seed {m['master_seed']}"
-                  + (f", [red]{n_failed} failed[/red]" if n_failed else ""))
+                  + (f", [red]{n_failed} failed[/red] (their seeds and errors are in "
+                     f"outcomes.parquet; the shares below count finished runs only)"
+                     if n_failed else ""))
     table = Table(title="Outcomes (share of runs, 95% Wilson interval)")
     for col in ("outcome", "share", "95% interval", "runs"):
         table.add_column(col, justify="left" if col == "outcome" else "right")
@@ -352,8 +427,8 @@ def main() -> None:
         _print_error(_console(stderr=True), exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("interrupted; finished runs are kept in the results folder's parts/",
-              file=sys.stderr)
+        print("interrupted; finished runs are kept in the results folder: repeat the command "
+              "with --resume to finish the batch", file=sys.stderr)
         sys.exit(130)
 
 

@@ -64,6 +64,10 @@ class UsageError(UnionsimError):
     """A command-line option has a value that cannot work (e.g. a negative run count)."""
 
 
+class ExecutionError(UnionsimError):
+    """A batch could not go on: a worker process died, a cluster could not be reached."""
+
+
 class ModelError(UnionsimError):
     """The model reached a state it cannot continue from (a bug or an impossible input)."""
 

@@ -4,8 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import with_values
-from unionsim.model.choice import UNAVAILABLE, logit_probabilities
+from unionsim.model.choice import logit_probabilities
 from unionsim.model.rules import kremlin as k
 
 V = k.KremlinView(tension=0.5, nato_posture=0.3, minsk_west_tilt=0.0, kremlin_trust=0.35,

@@ -1,6 +1,5 @@
 """Minsk's rules against the behaviour the documents describe (each test names its FACTS ids)."""
 
-import pytest
 
 from tests.conftest import change, with_values
 from unionsim.model.choice import UNAVAILABLE, logit_probabilities

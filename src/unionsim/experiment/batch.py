@@ -1,4 +1,10 @@
-"""Run a batch end to end: plan it, execute it, store it."""
+"""Run a batch end to end: plan it, execute it, store it.
+
+`run_plan` is the one entry point every batch goes through (``unionsim run``, sensitivity
+designs, Python callers). It opens the results folder (new, ``force``-replaced or resumed), hands
+the runs that are still missing to an executor in chunks, writes each finished part as it
+arrives and assembles the final files at the end.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,15 @@ from pathlib import Path
 from typing import Callable
 
 from unionsim.config.scenario import LoadedScenario, load_scenario
-from unionsim.errors import UsageError
+from unionsim.errors import ResultsError, UsageError
+from unionsim.experiment.executors import Executor, chunk_runs, guided_chunks, make_executor
 from unionsim.experiment.plan import Plan, make_plan
-from unionsim.experiment.runner import execute_serial
-from unionsim.experiment.store import FORMAT_VERSION, ResultsStore, environment, now_iso
+from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore, environment,
+                                       now_iso, read_manifest)
+
+Progress = Callable[[int], None]
+"""Called with the number of runs just finished. If it also has a ``start(total, done)`` method,
+that is called first with the planned runs and the runs already done (on resume)."""
 
 
 def default_out_dir(scenario_name: str) -> Path:
@@ -21,7 +32,7 @@ def default_out_dir(scenario_name: str) -> Path:
     return Path("runs") / f"{scenario_name}-{stamp}"
 
 
-def manifest_for(plan: Plan, *, executor: str, timeseries: bool) -> dict:
+def manifest_for(plan: Plan, *, executor: str, timeseries: bool, workers: int = 1) -> dict:
     """The manifest written when a batch starts."""
     return {
         "format_version": FORMAT_VERSION,
@@ -29,39 +40,122 @@ def manifest_for(plan: Plan, *, executor: str, timeseries: bool) -> dict:
         "command": sys.argv,
         "fingerprint": plan.fingerprint(),
         "executor": executor,
+        "workers": workers,
         "timeseries": timeseries,
         "environment": environment(),
         **plan.describe(),
     }
 
 
-def run_plan(plan: Plan, out: str | Path, *, force: bool = False, executor: str = "serial",
-             workers: int | None = None, timeseries: bool = True,
-             progress: Callable[[int], None] | None = None) -> Path:
+def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool = False,
+             executor: str | Executor = "process", workers: int | None = None,
+             scheduler: str | None = None, timeseries: bool = True,
+             chunk_size: int | None = None, progress: Progress | None = None,
+             notify: Callable[[str], None] | None = None) -> Path:
     """Execute a plan into a results folder and return the folder.
 
-    This is the one entry point every batch goes through (``unionsim run``, sensitivity
-    designs, Python callers); executors other than ``serial`` plug in here.
+    ``executor`` is ``"process"`` (a local pool of ``workers`` processes, default all cores),
+    ``"serial"``, ``"dask"`` (a cluster at ``scheduler``, or a local one) or an `Executor`.
+    An existing folder is refused unless ``force`` (replace it) or ``resume`` (run only the
+    missing runs of the same plan; refused if the plan differs). ``notify`` receives one-line
+    messages for the user (e.g. how many runs a resumed batch already had).
     """
-    if executor != "serial":
-        raise UsageError(f"executor '{executor}' is not available; use 'serial'", field="executor")
+    if force and resume:
+        raise UsageError("--force and --resume contradict each other", field="resume",
+                         hint="--resume finishes the batch in the folder; --force replaces it")
+    runner = make_executor(executor, workers=workers, scheduler=scheduler) \
+        if isinstance(executor, str) else executor
     out = Path(out)
-    store = ResultsStore.create(out, manifest_for(plan, executor=executor, timeseries=timeseries),
-                                force=force)
+    say = notify or (lambda message: None)
+    manifest = manifest_for(plan, executor=runner.name, timeseries=timeseries,
+                            workers=runner.workers)
+    if resume and (out / MANIFEST).exists():
+        store, done = _reopen(out, plan, manifest)
+        if store is None:
+            say(f"{out} is already complete ({plan.n_runs} runs); nothing to run")
+            return out
+        say(f"resuming {out}: {len(done)} of {plan.n_runs} runs already done")
+    else:
+        if resume:
+            say(f"nothing to resume in {out}: starting the batch")
+        store, done = ResultsStore.create(out, manifest, force=force), set()
+    missing = [run for run in range(plan.n_runs) if run not in done]
+    chunks = chunk_runs(missing, chunk_size) if chunk_size else guided_chunks(missing, runner.workers)
+    if hasattr(progress, "start"):
+        progress.start(plan.n_runs, len(done))
     started = time.perf_counter()
-    execute_serial(plan, store, timeseries=timeseries, progress=progress)
+    for part in runner.run(plan, chunks, timeseries=timeseries):
+        store.write_encoded(part)
+        if progress:
+            progress(part.n_runs)
     elapsed = time.perf_counter() - started
-    store.finalize(seconds=round(elapsed, 3), runs_per_second=round(plan.n_runs / elapsed, 2))
+    store.finalize(seconds=round(elapsed, 3),
+                   runs_per_second=round(len(missing) / elapsed, 2) if missing else None)
+    return out
+
+
+def _reopen(out: Path, plan: Plan, manifest: dict) -> tuple[ResultsStore | None, set[int]]:
+    """Reopen a folder to resume it; ``(None, ...)`` when it is already complete."""
+    previous = read_manifest(out)
+    differences = plan_differences(previous, manifest)
+    if differences:
+        raise ResultsError(
+            "cannot resume: this command's plan differs from the folder's manifest ("
+            + "; ".join(differences) + ")", file=out,
+            hint="repeat the command that started the batch (manifest.json, 'command') with "
+                 "--resume, or pass --force to replace the folder, or choose another --out")
+    if previous.get("status") == "complete":
+        return None, set()
+    store = ResultsStore.reopen(out)
+    resumes = previous.get("resumes", [])
+    done = store.done_runs()
+    store.update_manifest(resumes=[*resumes, {"at": now_iso(), "command": sys.argv,
+                                              "runs_done_before": len(done),
+                                              "executor": manifest["executor"],
+                                              "workers": manifest["workers"]}])
+    return store, done
+
+
+def plan_differences(previous: dict, current: dict) -> list[str]:
+    """What differs between a stored manifest and a new one, in words (empty: same plan)."""
+    if previous.get("format_version") != current["format_version"]:
+        return [f"results format {previous.get('format_version')} vs {current['format_version']}"]
+    out = []
+    for key, label in (("master_seed", "master seed"), ("n_runs", "number of runs"),
+                       ("sampler", "sampler")):
+        if previous.get(key) != current.get(key):
+            out.append(f"{label} {previous.get(key)} in the folder vs {current.get(key)} now")
+    before, now = previous.get("scenario", {}), current["scenario"]
+    if before.get("spec") != now["spec"]:
+        out.append(f"scenario '{before.get('name')}' in the folder differs from "
+                   f"'{now['name']}' now")
+    old_values, new_values = previous.get("parameters", {}), current["parameters"]
+    changed = sorted(k for k in set(old_values) | set(new_values)
+                     if old_values.get(k) != new_values.get(k))
+    if changed:
+        shown = ", ".join(f"{k} {old_values.get(k)} vs {new_values.get(k)}" for k in changed[:4])
+        more = f" and {len(changed) - 4} more" if len(changed) > 4 else ""
+        out.append(f"parameters differ: {shown}{more}")
+    if previous.get("timeseries") != current["timeseries"]:
+        out.append("the folder was started " + ("with" if previous.get("timeseries") else
+                                                "without") + " time series (--no-timeseries)")
+    if not out and previous.get("fingerprint") != current["fingerprint"]:
+        out.append(f"plan fingerprint {previous.get('fingerprint')} vs {current['fingerprint']}"
+                   " (the per-run parameter samples differ)")
     return out
 
 
 def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               out: str | Path | None = None, param_files=(), sets=None, force: bool = False,
-              timeseries: bool = True, sampler: str | None = None, uncertainty: bool = True,
-              progress: Callable[[int], None] | None = None) -> Path:
+              resume: bool = False, executor: str = "process", workers: int | None = None,
+              scheduler: str | None = None, timeseries: bool = True,
+              sampler: str | None = None, uncertainty: bool = True,
+              progress: Progress | None = None,
+              notify: Callable[[str], None] | None = None) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
-    Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input.
+    Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
+    options are those of `run_plan`.
     """
     if runs < 1:
         raise UsageError(f"--runs must be at least 1 (got {runs})", field="runs")
@@ -70,5 +164,11 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
                      sampler=sampler, uncertainty=uncertainty)
-    out = Path(out) if out is not None else default_out_dir(loaded.name)
-    return run_plan(plan, out, force=force, timeseries=timeseries, progress=progress)
+    if out is None:
+        if resume:
+            raise UsageError("--resume needs the folder to finish", field="out",
+                             hint="add --out DIR with the folder of the interrupted batch")
+        out = default_out_dir(loaded.name)
+    return run_plan(plan, Path(out), force=force, resume=resume, executor=executor,
+                    workers=workers, scheduler=scheduler, timeseries=timeseries,
+                    progress=progress, notify=notify)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Mapping
 
 import numpy as np
 
 from unionsim.config.params import ParameterSet, default_parameters
 from unionsim.config.scenario import LoadedScenario
-from unionsim.experiment.plan import Plan, RunTask
+from unionsim.experiment.plan import RunTask
 
 
 @dataclass
@@ -33,13 +33,19 @@ class RunResult:
     seconds: float = 0.0
 
 
-def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True) -> RunResult:
-    """Run one task to the scenario's horizon; failures are caught and reported."""
+def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True,
+            specs: Mapping[str, Any] | None = None) -> RunResult:
+    """Run one task to the scenario's horizon; failures are caught and reported.
+
+    ``specs`` are the parameter specs the task's values belong to (a plan's
+    ``parameters.specs``); by default the documented defaults, read once per process.
+    """
     from unionsim.model.world import UnionModel  # deferred: keeps the CLI quick to start
 
     start = time.perf_counter()
     try:
-        params = ParameterSet(default_parameters().specs, task.values)
+        params = ParameterSet(specs if specs is not None else default_parameters().specs,
+                              task.values)
         model = UnionModel(scenario=scenario, params=params, seed=task.seed, collect=False)
         model.run()
         return RunResult(run=task.run, seed=task.seed, status="ok", row=model.result(),
@@ -50,19 +56,3 @@ def run_one(task: RunTask, scenario: LoadedScenario, *, timeseries: bool = True)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunResult(run=task.run, seed=task.seed, status="failed", error=detail,
                          sampled=dict(task.sampled), seconds=time.perf_counter() - start)
-
-
-def execute_serial(plan: Plan, store, *, runs=None, timeseries: bool = True,
-                   chunk_size: int = 250,
-                   progress: Callable[[int], None] | None = None) -> None:
-    """Run the plan's tasks in this process, writing a store part every ``chunk_size`` runs."""
-    chunk: list[RunResult] = []
-    for task in plan.tasks(runs):
-        chunk.append(run_one(task, plan.scenario, timeseries=timeseries))
-        if progress:
-            progress(1)
-        if len(chunk) >= chunk_size:
-            store.write_part(chunk)
-            chunk = []
-    if chunk:
-        store.write_part(chunk)

@@ -9,7 +9,9 @@ Layout of a results folder::
     parts/               finished chunks, written while the batch runs
 
 Every file is written to a temporary name and renamed into place, so a killed batch leaves only
-whole files behind; the final files are assembled from the parts once every run is done.
+whole files behind; a part counts only once its outcomes file (written last) exists, and
+`ResultsStore.reopen` removes what a killed batch left half-done. The final files are merged from
+the parts once every run is done (see `unionsim.experiment.parts` for the layout).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from unionsim.errors import ResultsError
+from unionsim.experiment.parts import (DECISIONS_KIND, OUTCOMES_KIND, TIMESERIES_KIND,
+                                       WRITE_ORDER, EncodedPart, merge_parts)
 
 MANIFEST = "manifest.json"
 OUTCOMES = "outcomes.parquet"
@@ -34,12 +38,17 @@ PARTS = "parts"
 FORMAT_VERSION = 1
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def _atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write to a temporary name, then rename: readers see the whole file or none of it.
+
+    ``sync`` also flushes to the disk (the manifest); parts skip it, since a part lost to a power
+    cut is simply run again on --resume."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
@@ -48,21 +57,13 @@ def write_json(path: Path, data: dict) -> None:
     _atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=False) + "\n").encode())
 
 
-def _write_table(table, path: Path) -> None:
-    import pyarrow.parquet as pq
-
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-
-
 class ResultsStore:
-    """Writes one results folder."""
+    """Writes one results folder: creates it, takes finished parts, assembles the final files."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
-    # ------------------------------------------------------------------ creating
+    # ------------------------------------------------------------------ creating and reopening
     @classmethod
     def create(cls, path: str | Path, manifest: dict, *, force: bool = False) -> "ResultsStore":
         """Create the folder and write a manifest marked 'running'.
@@ -72,12 +73,34 @@ class ResultsStore:
         path = Path(path)
         if path.exists() and any(path.iterdir()):
             if not force:
-                raise ResultsError("results folder already exists", file=path,
-                                   hint="choose another --out, or pass --force to replace it")
+                raise ResultsError(f"results folder already exists ({describe_folder(path)})",
+                                   file=path,
+                                   hint="pass --resume to finish an interrupted batch, --force "
+                                        "to replace the folder, or choose another --out")
             shutil.rmtree(path)
         (path / PARTS).mkdir(parents=True, exist_ok=True)
         store = cls(path)
         write_json(path / MANIFEST, {**manifest, "status": "running"})
+        return store
+
+    @classmethod
+    def reopen(cls, path: str | Path) -> "ResultsStore":
+        """Open an interrupted folder to finish it: remove what a killed batch left half-written.
+
+        Temporary files (``.*.tmp-*``) are deleted, and so are part files whose outcomes file is
+        missing: a part counts only once its outcomes file, written last, exists. Their runs are
+        then simply run again.
+        """
+        store = cls(path)
+        store.manifest()  # fails clearly if this is not a results folder
+        parts = store.path / PARTS
+        parts.mkdir(exist_ok=True)
+        for stray in [*store.path.glob(".*.tmp-*"), *parts.glob(".*.tmp-*")]:
+            stray.unlink(missing_ok=True)
+        finished = {f.name.split(".")[0] for f in parts.glob("part-*.outcomes.parquet")}
+        for f in parts.glob("part-*.parquet"):
+            if f.name.split(".")[0] not in finished:
+                f.unlink(missing_ok=True)
         return store
 
     def manifest(self) -> dict:
@@ -94,27 +117,19 @@ class ResultsStore:
         write_json(self.path / MANIFEST, {**self.manifest(), **changes})
 
     # ------------------------------------------------------------------ parts
-    def write_part(self, results: list) -> Path:
-        """Write finished runs as one part (three files, the outcomes file last: a part counts as
-        done only once its outcomes file exists)."""
-        import pyarrow as pa
-
-        from unionsim.model.state import INDICATORS
-
-        first, last = results[0].run, results[-1].run
-        stem = f"part-{first:07d}-{last:07d}"
+    def write_encoded(self, part: EncodedPart) -> Path:
+        """Write a part encoded elsewhere (e.g. in a worker). Each file is written to a temporary
+        name and renamed; the outcomes file comes last, so a part counts as done only once all
+        its files exist."""
         parts = self.path / PARTS
-        series_rows = [r for r in results if r.series is not None]
-        if series_rows:
-            _write_table(_series_table(series_rows, INDICATORS, self.start),
-                         parts / f"{stem}.ts.parquet")
-        _write_table(_decisions_table(results), parts / f"{stem}.decisions.parquet")
-        table = pa.Table.from_pylist([_outcome_row(r) for r in results])
-        _write_table(table, parts / f"{stem}.outcomes.parquet")
-        return parts / f"{stem}.outcomes.parquet"
+        for kind in WRITE_ORDER:
+            if kind in part.files:
+                _atomic_write_bytes(parts / f"{part.stem}.{kind}.parquet", part.files[kind],
+                                    sync=False)
+        return parts / f"{part.stem}.{OUTCOMES_KIND}.parquet"
 
     def done_runs(self) -> set[int]:
-        """Runs already stored in parts (for resuming)."""
+        """Runs already stored in finished parts (for resuming)."""
         import pyarrow.parquet as pq
 
         done: set[int] = set()
@@ -124,98 +139,47 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ finishing
     def finalize(self, **manifest_changes: Any) -> dict:
-        """Assemble the final files from the parts, sorted by run, and mark the folder complete."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
+        """Assemble the final files from the parts, sorted by run, and mark the folder complete.
 
+        Refuses unless every planned run is stored exactly once. Memory stays bounded: the parts
+        are streamed into the final files one at a time.
+        """
         parts = self.path / PARTS
-        outcome_files = sorted(parts.glob("part-*.outcomes.parquet"))
+        outcome_files = sorted(parts.glob(f"part-*.{OUTCOMES_KIND}.parquet"))
         if not outcome_files:
             raise ResultsError("no finished runs to assemble", file=self.path)
-        outcomes = pa.concat_tables([pq.read_table(f) for f in outcome_files],
-                                    promote_options="default")
-        outcomes = outcomes.take(pc.sort_indices(outcomes, [("run", "ascending")]))
-        _write_table(outcomes, self.path / OUTCOMES)
-        decision_files = sorted(parts.glob("part-*.decisions.parquet"))
-        decisions = pa.concat_tables([pq.read_table(f) for f in decision_files])
-        decisions = decisions.take(pc.sort_indices(
-            decisions, [("run", "ascending"), ("actor", "ascending"), ("kind", "ascending"),
-                        ("choice", "ascending")]))
-        _write_table(decisions, self.path / DECISIONS)
-        ts_files = sorted(parts.glob("part-*.ts.parquet"), key=lambda f: f.name)
+        status: dict[str, int] = {}
+        n_rows = merge_parts(outcome_files, self.path / OUTCOMES, OUTCOMES_KIND,
+                             status_counts=status)
+        expected = self.manifest().get("n_runs")
+        if expected is not None and n_rows != expected:
+            (self.path / OUTCOMES).unlink(missing_ok=True)
+            raise ResultsError(f"not all runs have completed: expected {expected}, got {n_rows}",
+                               file=self.path, hint="finish the batch with --resume")
+        merge_parts(sorted(parts.glob(f"part-*.{DECISIONS_KIND}.parquet")),
+                    self.path / DECISIONS, DECISIONS_KIND)
+        ts_files = sorted(parts.glob(f"part-*.{TIMESERIES_KIND}.parquet"))
         if ts_files:
-            _concat_sorted_parts(ts_files, self.path / TIMESERIES)
-        counts = dict(zip(*[c.to_pylist() for c in
-                            pc.value_counts(outcomes.column("status")).flatten()]))
-        self.update_manifest(status="complete", runs_ok=int(counts.get("ok", 0)),
-                             runs_failed=int(counts.get("failed", 0)),
+            merge_parts(ts_files, self.path / TIMESERIES, TIMESERIES_KIND)
+        self.update_manifest(status="complete", runs_ok=int(status.get("ok", 0)),
+                             runs_failed=int(status.get("failed", 0)),
                              finished=now_iso(), **manifest_changes)
         shutil.rmtree(parts)
         return self.manifest()
 
 
-def _concat_sorted_parts(files: list[Path], target: Path) -> None:
-    """Stream parts into one file (memory stays at one part), in run order."""
-    import pyarrow.parquet as pq
-
-    def first_run(f: Path) -> int:
-        return int(f.name.split("-")[1])
-
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    writer = None
+def describe_folder(path: Path) -> str:
+    """A short account of a results folder's state, for messages."""
     try:
-        for f in sorted(files, key=first_run):
-            table = pq.read_table(f)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
-    os.replace(tmp, target)
-
-
-def _outcome_row(r) -> dict:
-    # no timings here: the same plan must give a byte-identical outcomes file
-    row = {"run": r.run, "seed": r.seed, "status": r.status, "error": r.error}
-    row.update({f"param.{name}": value for name, value in sorted(r.sampled.items())})
-    if r.status == "ok":
-        row.update(r.row)
-    return row
-
-
-def _series_table(results: list, indicators: Iterable[str], start: str):
-    import numpy as np
-    import pyarrow as pa
-
-    from unionsim.config.schema import month_label
-
-    indicators = list(indicators)
-    n_months = results[0].series.shape[0]
-    stacked = np.concatenate([r.series for r in results], axis=0)
-    runs = np.repeat(np.array([r.run for r in results], dtype=np.int32), n_months)
-    months = np.tile(np.arange(n_months, dtype=np.int16), len(results))
-    # month 0 is the state before the first month, i.e. at the end of the month before the start
-    labels = [month_label(m, start) for m in range(n_months)]
-    # a plain string column (Parquet dictionary-encodes it on disk anyway): readers get ordinary
-    # strings that compare, e.g. ts[ts.date <= "2020-08"]
-    columns = {"run": runs, "month": months,
-               "date": pa.array(np.tile(np.array(labels, dtype=object), len(results)),
-                                type=pa.string())}
-    for j, name in enumerate(indicators):
-        columns[name] = stacked[:, j].astype(np.float32)
-    return pa.table(columns)
-
-
-def _decisions_table(results: list):
-    import pyarrow as pa
-
-    rows = [{"run": r.run, "actor": a, "kind": k, "choice": c, "count": n}
-            for r in results for (a, k, c), n in sorted(r.decisions.items())]
-    schema = pa.schema([("run", pa.int32()), ("actor", pa.string()), ("kind", pa.string()),
-                        ("choice", pa.string()), ("count", pa.int32())])
-    return pa.Table.from_pylist(rows, schema=schema)
+        m = read_manifest(path)
+    except ResultsError:
+        return "not a results folder"
+    status = m.get("status", "unknown")
+    if status == "complete":
+        return f"a complete batch of {m.get('n_runs')} runs"
+    if status == "running":
+        return f"an unfinished batch of {m.get('n_runs')} runs"
+    return f"status: {status}"
 
 
 def now_iso() -> str:

@@ -13,7 +13,7 @@ thresholds of 1% to 20% and contrasts of 5 to 20 points; contrasts must also be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

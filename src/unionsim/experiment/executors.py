@@ -1,0 +1,220 @@
+"""Executors: run chunks of a plan and yield each chunk's encoded part as it finishes.
+
+An executor only computes. `run_chunk` is the unit of work everywhere: it runs the chunk's runs
+with `run_one` and encodes them as Parquet bytes (`EncodedPart`); the parent process writes the
+bytes into the results folder (`ResultsStore.write_encoded`) and reports progress. Each run
+depends only on its seed and parameter values, and the final files are sorted by run, so results
+do not depend on the executor, the number of workers or the chunking.
+
+* `SerialExecutor`: in this process.
+* `ProcessExecutor`: a local pool of worker processes. Each worker receives the plan once, in the
+  pool initializer; after that only lists of run indices go out and Parquet bytes come back.
+* `DaskExecutor` (in `unionsim.experiment.dask_executor`): a dask.distributed cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterator, Protocol, Sequence
+
+from unionsim.errors import ExecutionError, UsageError
+from unionsim.experiment.parts import EncodedPart, encode_part
+from unionsim.experiment.plan import Plan
+
+EXECUTORS = ("process", "serial", "dask")
+MAX_CHUNK = 250  # runs per part at most: a few seconds of work, a few MB of bytes
+MIN_CHUNK = 10   # runs per part at least (unless fewer remain): a part costs a few ms to write
+
+
+class Executor(Protocol):
+    """Runs chunks of a plan; yields one `EncodedPart` per chunk, in any order."""
+
+    name: str
+    workers: int
+
+    def run(self, plan: Plan, chunks: Sequence[Sequence[int]], *, timeseries: bool
+            ) -> Iterator[EncodedPart]: ...
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. a cluster job's allocation)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_chunk(plan: Plan, runs: Sequence[int], timeseries: bool) -> EncodedPart:
+    """Run the listed runs of a plan and encode them as one part (the unit of work)."""
+    from unionsim.experiment.runner import run_one
+    from unionsim.model.state import INDICATORS
+
+    specs = plan.parameters.specs  # already in the plan: workers need not read params/ again
+    results = [run_one(task, plan.scenario, timeseries=timeseries, specs=specs)
+               for task in plan.tasks(runs)]
+    return encode_part(results, INDICATORS, plan.scenario.spec.start)
+
+
+def chunk_runs(runs: Sequence[int], size: int) -> list[list[int]]:
+    """Split run indices into chunks of at most ``size`` consecutive runs.
+
+    Chunks never span a gap (on resume, the missing runs have gaps), so each part holds a range
+    of runs that no other part overlaps, which the final merge relies on.
+    """
+    if size < 1:
+        raise UsageError(f"chunk size must be at least 1 (got {size})", field="chunk_size")
+    chunks: list[list[int]] = []
+    for run in sorted(runs):
+        if chunks and len(chunks[-1]) < size and run == chunks[-1][-1] + 1:
+            chunks[-1].append(run)
+        else:
+            chunks.append([run])
+    return chunks
+
+
+def guided_chunks(runs: Sequence[int], workers: int) -> list[list[int]]:
+    """Chunks that shrink as the batch nears its end (guided scheduling), never spanning a gap.
+
+    Each chunk takes a share 1/(2 x workers) of the runs still unassigned, between `MIN_CHUNK`
+    and `MAX_CHUNK` runs: large chunks early keep the overhead per run low, small ones at the end
+    keep every worker busy until the last run (with equal chunks, one worker may sit idle for
+    most of a chunk at the end). Chunking never changes results.
+    """
+    remaining = len(runs)
+    chunks: list[list[int]] = []
+    for segment in chunk_runs(runs, max(1, remaining)):  # maximal runs of consecutive indices
+        start = 0
+        while start < len(segment):
+            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(remaining / (2 * max(1, workers)))))
+            chunk = segment[start:start + size]
+            chunks.append(chunk)
+            start += len(chunk)
+            remaining -= len(chunk)
+    return chunks
+
+
+# --------------------------------------------------------------------------- serial
+
+class SerialExecutor:
+    """Runs every chunk in this process."""
+
+    name = "serial"
+    workers = 1
+
+    def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
+        for chunk in chunks:
+            yield run_chunk(plan, chunk, timeseries)
+
+
+# --------------------------------------------------------------------------- local processes
+
+def default_start_method() -> str:
+    """``forkserver`` where it exists (Linux, macOS), else ``spawn`` (Windows).
+
+    Not ``fork``: the parent may already run threads (pyarrow's pool, a progress bar), and
+    forking a multi-threaded process can deadlock the child. The fork server is a clean
+    single-threaded process started once; it preloads the model so that each worker is a cheap
+    fork of it, and later pools in the same program (tests, sensitivity loops) reuse it.
+    """
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+# Modules the fork server imports once so that workers start with the model loaded.
+PRELOAD = ["unionsim.experiment.executors", "unionsim.experiment.runner", "unionsim.model.world"]
+
+_worker_plan: tuple[Plan, bool] | None = None  # set in each worker by _init_worker
+
+
+def _init_worker(plan: Plan, timeseries: bool) -> None:
+    """Pool initializer: keep the plan for all the chunks this worker will run."""
+    global _worker_plan
+    _worker_plan = (plan, timeseries)
+    # Ctrl-C reaches the whole process group; the parent handles it and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk_in_worker(runs: Sequence[int]) -> EncodedPart:
+    plan, timeseries = _worker_plan
+    return run_chunk(plan, runs, timeseries)
+
+
+class ProcessExecutor:
+    """A local pool of ``workers`` processes (default: all available cores)."""
+
+    name = "process"
+
+    def __init__(self, workers: int | None = None, start_method: str | None = None):
+        if workers is not None and workers < 1:
+            raise UsageError(f"--workers must be at least 1 (got {workers})", field="workers")
+        self.workers = workers or available_cores()
+        self.start_method = start_method or default_start_method()
+
+    def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
+        if not chunks:
+            return
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            # only takes effect if this program has not started a fork server yet
+            context.set_forkserver_preload(PRELOAD)
+        pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(chunks))),
+                                   mp_context=context, initializer=_init_worker,
+                                   initargs=(plan, timeseries))
+        finished = False
+        try:
+            # No list of the futures is kept here: a finished future holds its part's bytes, and
+            # as_completed drops each future once yielded, so memory does not grow with the runs.
+            for future in as_completed([pool.submit(_run_chunk_in_worker, chunk)
+                                        for chunk in chunks]):
+                try:
+                    part = future.result()
+                except BrokenProcessPool:
+                    raise ExecutionError(
+                        "a worker process died (killed, or out of memory); the runs finished "
+                        "so far are kept", hint="run the same command again with --resume, "
+                        "perhaps with fewer --workers") from None
+                yield part
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # an error, Ctrl-C or the caller stopped early: do not wait for running chunks
+                _stop_now(pool)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Cancel pending chunks and stop the workers at once (finished parts are already stored)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+# --------------------------------------------------------------------------- choosing
+
+def make_executor(name: str = "process", *, workers: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor called ``name`` (one of `EXECUTORS`), with its options checked."""
+    if name not in EXECUTORS:
+        raise UsageError(f"unknown executor '{name}'", field="executor",
+                         hint="choose one of: " + ", ".join(EXECUTORS))
+    if scheduler is not None and name != "dask":
+        raise UsageError(f"--scheduler is for the dask executor, not '{name}'", field="scheduler",
+                         hint="add --executor dask, or drop --scheduler")
+    if name == "serial":
+        if workers not in (None, 1):
+            raise UsageError(f"the serial executor runs in one process (got --workers {workers})",
+                             field="workers", hint="drop --workers, or use --executor process")
+        return SerialExecutor()
+    if name == "dask":
+        from unionsim.experiment.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler=scheduler, workers=workers)
+    return ProcessExecutor(workers=workers)
