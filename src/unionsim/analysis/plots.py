@@ -188,12 +188,13 @@ def difference_bars(diff: pd.DataFrame, ax: Axes | None = None, *,
     err = np.vstack([d - diff["ci_low"].to_numpy(), diff["ci_high"].to_numpy() - d])
     clear = (diff["ci_low"] > 0) | (diff["ci_high"] < 0)
     colors = [PALETTE[1] if c else "0.55" for c in clear]
-    ax.errorbar(d, y, xerr=err, fmt="none", ecolor=colors, elinewidth=2, capsize=3)
-    ax.scatter(d, y, color=colors, zorder=3, s=18)
+    for i, color in enumerate(colors):
+        ax.errorbar(d[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=color, ecolor=color,
+                    elinewidth=2, capsize=3, markersize=4)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [pretty(o) for o in diff["outcome"]])
     ax.xaxis.set_major_formatter(_percent_points)
-    ax.set_xlabel(label)
+    ax.set_xlabel(f"{label}, percentage points")
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -235,7 +236,7 @@ def _fmt_percent(x, _pos=None) -> str:
 
 
 def _fmt_points(x, _pos=None) -> str:
-    return f"{x * 100:+.0f} pp" if x else "0"
+    return f"{x * 100:+.0f}" if round(x * 100) else "0"
 
 
 _percent = FuncFormatter(_fmt_percent)
