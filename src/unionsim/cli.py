@@ -242,6 +242,115 @@ def validate(
         raise typer.Exit(code=2)
 
 
+# --------------------------------------------------------------------------- analysis
+# These commands only read results folders (run, then analyse); `sensitivity` is the exception
+# that runs a new batch, because a sensitivity design is a batch of its own.
+
+@app.command()
+def plot(
+    run_dir: Path = typer.Argument(..., metavar="RUN_DIR", help="A results folder written by "
+                                   "`unionsim run`."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Where to write the figures (default: RUN_DIR/plots)."),
+) -> None:
+    """Draw a results folder: outcome probabilities, fan charts, final distributions, flag timing.
+
+    Writes PNG files into RUN_DIR/plots/: outcomes.png (probabilities with 95% intervals),
+    fan_charts.png (median, 50% and 90% of runs per month, events marked),
+    final_distributions.png and flag_timeline.png (when flags first fire).
+
+    Example: unionsim plot runs/baseline-20250101-120000
+    """
+    from unionsim.analysis.figures import plot_folder
+
+    for path in plot_folder(run_dir, out):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def compare(
+    run_dirs: List[Path] = typer.Argument(..., metavar="RUN_DIR RUN_DIR...",
+                                          help="Two or more results folders; each is compared "
+                                               "with the first."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Where to write tables and figures (default: "
+                                            "FIRST_RUN_DIR/compare)."),
+) -> None:
+    """Compare results folders: outcome shares, flags and final indicators, with tests.
+
+    Prints differences (other minus first) with 95% intervals and p-values, naming each test:
+    Newcombe interval and Fisher's exact test for shares, Welch interval and Mann-Whitney U for
+    indicators. Folders that share run seeds are also compared run by run (common random
+    numbers): Newcombe's paired interval with McNemar's exact test, Wilcoxon signed-rank.
+    Writes CSV tables, compare_outcomes.png and compare_fan_charts.png.
+
+    Example: unionsim compare runs/base runs/tradable --out runs/base-vs-tradable
+    """
+    from unionsim.analysis.compare import compare_folders
+
+    comp = compare_folders(run_dirs, out)
+    console = _wide_console()
+    for d in comp.differences:
+        _print_difference(console, d)
+    for path in comp.files:
+        console.print(f"wrote {path}")
+
+
+def _wide_console():
+    """A console for wide tables: the terminal's width, or 150 columns when piped."""
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+
+
+def _print_difference(console, d) -> None:
+    from rich.table import Table
+
+    paired = d.pairs > 0
+    t = Table(title=f"Outcomes: {d.label_b} minus {d.label_a}")
+    cols = ["outcome", "A", "B", "B-A [95% CI]", "p (Fisher)"]
+    if paired:
+        cols += [f"paired B-A [95% CI] ({d.pairs} seeds)", "p (McNemar)"]
+    for c in cols:
+        t.add_column(c, justify="left" if c == "outcome" else "right")
+    for i, r in enumerate(d.outcomes.itertuples()):
+        row = [r.event.replace("_", " "), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
+               _pp(r.diff, r.ci_low, r.ci_high), _p(r.p_value)]
+        if paired:
+            q = d.paired_outcomes.iloc[i]
+            row += [_pp(q["diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
+        t.add_row(*row)
+    console.print(t)
+    t = Table(title=f"Final indicators: {d.label_b} minus {d.label_a}")
+    cols = ["indicator", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
+    if paired:
+        cols += ["paired mean B-A [95% CI]", "p (Wilcoxon)"]
+    for c in cols:
+        t.add_column(c, justify="left" if c == "indicator" else "right")
+    for i, r in enumerate(d.indicators.itertuples()):
+        row = [r.indicator.replace("_", " "), f"{r.median_a:.3g}", f"{r.median_b:.3g}",
+               _num(r.mean_diff, r.ci_low, r.ci_high), _p(r.p_value)]
+        if paired:
+            q = d.paired_indicators.iloc[i]
+            row += [_num(q["mean_diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
+        t.add_row(*row)
+    console.print(t)
+    console.print("Intervals: Newcombe (shares; paired version on shared seeds), Welch t "
+                  "(indicator means; paired t on shared seeds). Tests are two-sided.")
+
+
+def _pp(d: float, lo: float, hi: float) -> str:
+    return f"{d * 100:+.1f} pp [{lo * 100:+.1f}, {hi * 100:+.1f}]"
+
+
+def _num(d: float, lo: float, hi: float) -> str:
+    return f"{d:+.3g} [{lo:+.3g}, {hi:+.3g}]"
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _print_error(console, exc: Exception) -> None:
     console.print("error: ", style="bold red", end="")
     console.print(str(exc), markup=False, soft_wrap=True)
