@@ -169,3 +169,44 @@ def _comparison_title(results: Sequence) -> str:
     titles = {r.manifest["scenario"]["title"] for r in results}
     head = " vs ".join(parts)
     return head + ("\n" + next(iter(titles)) if len(titles) == 1 else "")
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+def _sensitivity_title(result, manifest: dict, what: str) -> str:
+    d = result.design
+    how = (f"Sobol' (N={d.n}, first and total order)" if d.method == "sobol"
+           else f"Morris (N={d.n} trajectories, {d.num_levels} levels)")
+    reps = f", {d.repeats} runs per point" if d.repeats > 1 else ""
+    return (f"{what}\n{manifest['scenario']['title']} - {how}, {len(d.names)} parameters, "
+            f"{manifest.get('runs_ok', manifest['n_runs'])} runs{reps}")
+
+
+def sensitivity_ranking_figure(result, manifest: dict, top: int = 20) -> Figure:
+    """Parameters ranked by their largest index over all outputs; disputed ones hatched (*)."""
+    table = result.ranking.assign(disputed=result.ranking["disputes"] != "")
+    ax = plots.new_axes(8, 0.32 * min(top, len(table)) + 1.6)
+    measure = "total-order index ST" if result.design.method == "sobol" else "mu* / sd(output)"
+    plots.importance_bars(table, "score", ax, highlight="disputed", top=top,
+                          xlabel=f"Largest {measure} over outcome chances and indicators "
+                                 "(* disputed in the documents)")
+    ax.set_title(_sensitivity_title(result, manifest, "Which parameters matter"), fontsize=9.5)
+    return ax.figure
+
+
+def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int = 8) -> Figure:
+    """One tornado panel per output (outcome chances first), top parameters of each."""
+    idx = result.indices
+    outputs = list(dict.fromkeys(idx["output"]))[:max_outputs]
+    fig, axes = _grid(len(outputs), cols=2, width=6.2, height=0.3 * top + 1.4)
+    for ax, output in zip(axes, outputs):
+        t = idx[idx["output"] == output]
+        if result.design.method == "sobol":
+            plots.importance_bars(t, "ST", ax, error="ST_conf", second="S1", top=top,
+                                  xlabel="Sobol' index (ST with 95% interval; S1 thin)")
+        else:
+            plots.importance_bars(t, "mu_star", ax, error="mu_star_conf", top=top,
+                                  xlabel="mu* (change over the whole range, 95% interval)")
+        ax.set_title(output.replace("_", " "), fontsize=9)
+    fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output"), fontsize=10)
+    return fig
