@@ -296,6 +296,142 @@ def compare(
         console.print(f"wrote {path}")
 
 
+@app.command()
+def sensitivity(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file or shipped "
+                                   "scenario name; or an existing sensitivity folder to "
+                                   "analyse again without running."),
+    method: str = typer.Option("sobol", "--method", "-m", metavar="sobol|morris",
+                               help="Sobol' indices (first and total order) or Morris screening."),
+    n: int = typer.Option(64, "--n", metavar="N", help="Base sample size: a power of 2 for sobol "
+                          "(runs = N x (parameters + 2)); trajectories for morris "
+                          "(runs = N x (parameters + 1))."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="Seeds the design and the "
+                             "runs."),
+    param: List[str] = typer.Option([], "--param", metavar="NAME", help="A parameter to vary over "
+                                    "its documented range (repeatable)."),
+    all_: bool = typer.Option(False, "--all", help="Vary every parameter over its documented "
+                              "range (default: the parameters the scenario marks uncertain)."),
+    repeats: int = typer.Option(1, "--repeats", "-r", metavar="R", help="Runs per design point, "
+                                "averaged (multiplies the run count)."),
+    independent_seeds: bool = typer.Option(False, "--independent-seeds", help="Give every run "
+                                           "its own seed instead of common random numbers "
+                                           "(repeat r of every design point shares seed r)."),
+    indicator: List[str] = typer.Option([], "--indicator", metavar="NAME", help="A final "
+                                        "indicator to analyse besides the outcome chances "
+                                        "(repeatable; default: sovereignty, energy_support, "
+                                        "reserves, legitimacy, protest_peak, "
+                                        "support_incorporation)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Results folder "
+                                       "(default: runs/<scenario>-sensitivity-<method>-<time>)."),
+    set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
+    top: int = typer.Option(15, "--top", metavar="K", help="Rows of the ranked table to print."),
+) -> None:
+    """Global sensitivity analysis (SALib) of outcome chances and final indicators.
+
+    Builds a seeded Sobol' or Morris design over the chosen parameters, runs it as one batch
+    (like `unionsim run`), then ranks parameters by their largest index over the outputs and
+    marks those the documents dispute (FACTS D1-D16). Writes sensitivity/indices.csv,
+    ranking.csv, ranking.png and indices.png into the folder.
+
+    Example: unionsim sensitivity baseline --method morris --n 20 --all --out runs/sens
+    """
+    from unionsim.analysis.sensitivity import (DEFAULT_INDICATORS, DESIGN_FILE,
+                                               analyse_sensitivity, make_design, run_design)
+
+    indicators = tuple(indicator) or DEFAULT_INDICATORS
+    folder = Path(scenario)
+    if not (folder / DESIGN_FILE).exists():
+        from unionsim.config.params import parse_set_options
+        from unionsim.config.scenario import load_scenario
+        from unionsim.experiment.batch import default_out_dir
+
+        loaded = load_scenario(scenario)
+        design = make_design(loaded, method=method, n=n, seed=seed, names=param, all_=all_,
+                             repeats=repeats, common_seeds=not independent_seeds)
+        runs = len(design.points()) * repeats
+        typer.echo(f"{method} design: {len(design.names)} parameters, {runs} runs", err=True)
+        out = out or default_out_dir(f"{loaded.name}-sensitivity-{method}")
+        with _progress(runs) as advance:
+            folder = run_design(loaded, design, out, param_files=params,
+                                sets=parse_set_options(set_), force=force, progress=advance)
+    result = analyse_sensitivity(folder, indicators=indicators)
+    _print_sensitivity(_wide_console(), result, top)
+    typer.echo(f"results: {folder}")
+
+
+def _print_sensitivity(console, result, top: int) -> None:
+    from rich.table import Table
+
+    d = result.design
+    measure = "ST (total order)" if d.method == "sobol" else "mu*/sd"
+    t = Table(title=f"Parameters ranked by their largest {measure} over the outcome chances "
+                    f"({d.method}, N={d.n}, {len(d.names)} parameters)")
+    for c in ("rank", "parameter", "outcomes", "largest for", "all outputs", "largest for ",
+              "disputed"):
+        t.add_column(c, justify="left" if c.startswith(("parameter", "largest", "disputed"))
+                     else "right")
+    for r in result.ranking.head(top).itertuples():
+        t.add_row(str(r.rank), r.parameter, f"{r.outcome_score:.3f}", r.top_outcome,
+                  f"{r.score:.3f}", r.top_output, r.disputes or "")
+    console.print(t)
+    for output, why in result.skipped.items():
+        console.print(f"not analysed: {output} ({why})")
+    seeds = ("common random numbers: repeat r of every design point uses the same seed"
+             if d.common_seeds else "every run has its own seed")
+    console.print(f"Runs: {seeds}. {result.note}")
+    console.print("disputed: the documents disagree about this parameter (FACTS section 5).")
+    for f in result.files:
+        console.print(f"wrote {f}")
+
+
+@app.command()
+def discover(
+    run_dir: Path = typer.Argument(..., metavar="RUN_DIR", help="A results folder whose runs "
+                                   "varied parameters (e.g. from `unionsim sensitivity`)."),
+    outcome: str = typer.Option(..., "--outcome", metavar="NAME", help="An outcome (e.g. "
+                                "economic_integration) or a flag (e.g. mass_protests)."),
+    max_depth: int = typer.Option(3, "--max-depth", metavar="D", help="Depth of the decision "
+                                  "tree: at most D parameters restrict a box."),
+    min_leaf: float = typer.Option(0.05, "--min-box", metavar="SHARE", help="Smallest box, as a "
+                                   "share of runs."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Where to write boxes and figure (default: "
+                                            "RUN_DIR/discovery)."),
+) -> None:
+    """Scenario discovery: parameter ranges under which an outcome becomes likely.
+
+    Fits a decision tree (CART) to the runs' sampled parameters and reports each leaf as a box
+    of ranges with its density (share of the box's runs ending in the outcome), coverage
+    (share of all such runs inside the box) and mass (share of all runs in the box).
+
+    Example: unionsim discover runs/sens --outcome economic_integration
+    """
+    from rich.table import Table
+
+    from unionsim.analysis.discovery import discover_folder
+
+    found = discover_folder(run_dir, outcome, out=out, max_depth=max_depth, min_leaf=min_leaf)
+    console = _wide_console()
+    console.print(f"{outcome.replace('_', ' ')}: {found.hits} of {found.runs} runs "
+                  f"(base rate {found.base_rate:.1%}); boxes from a decision tree of depth "
+                  f"<= {max_depth}, densest first")
+    t = Table()
+    for c in ("box", "density", "coverage", "mass", "runs", "parameter ranges"):
+        t.add_column(c, justify="left" if c == "parameter ranges" else "right")
+    for r in found.table().itertuples():
+        mark = " *" if r.density > found.base_rate else ""
+        t.add_row(f"{r.box}{mark}", f"{r.density:.1%}", f"{r.coverage:.1%}", f"{r.mass:.1%}",
+                  str(r.runs), r.ranges)
+    console.print(t)
+    console.print("* density above the base rate. Tree importance: " + ", ".join(
+        f"{k} {v:.2f}" for k, v in found.importance.items()))
+    for f in found.files:
+        console.print(f"wrote {f}")
+
+
 def _wide_console():
     """A console for wide tables: the terminal's width, or 150 columns when piped."""
     from rich.console import Console

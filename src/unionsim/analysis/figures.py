@@ -187,9 +187,9 @@ def sensitivity_ranking_figure(result, manifest: dict, top: int = 20) -> Figure:
     table = result.ranking.assign(disputed=result.ranking["disputes"] != "")
     ax = plots.new_axes(8, 0.32 * min(top, len(table)) + 1.6)
     measure = "total-order index ST" if result.design.method == "sobol" else "mu* / sd(output)"
-    plots.importance_bars(table, "score", ax, highlight="disputed", top=top,
-                          xlabel=f"Largest {measure} over outcome chances and indicators "
-                                 "(* disputed in the documents)")
+    plots.importance_bars(table, "outcome_score", ax, highlight="disputed", top=top,
+                          xlabel=f"Largest {measure} over the outcome chances "
+                                 "(* and orange: disputed in the documents)")
     ax.set_title(_sensitivity_title(result, manifest, "Which parameters matter"), fontsize=9.5)
     return ax.figure
 
@@ -210,3 +210,25 @@ def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int =
         ax.set_title(output.replace("_", " "), fontsize=9)
     fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output"), fontsize=10)
     return fig
+
+
+# --------------------------------------------------------------------------- discovery
+
+def discovery_figure(res, found) -> Figure:
+    """The runs in the plane of the two parameters the tree relies on most, the densest box."""
+    from unionsim.analysis.discovery import target
+
+    ok = ok_runs(res.outcomes)
+    names = list(found.importance.index[:2]) or found.parameters[:2]
+    if len(names) == 1:
+        names.append(next(p for p in found.parameters if p != names[0]))
+    x, y = (ok[f"param.{n}"].to_numpy(dtype=float) for n in names)
+    ax = plots.new_axes(7, 5.5)
+    best = found.boxes[0]
+    plots.box_scatter(x, y, target(ok, found.outcome), ax, xname=names[0], yname=names[1],
+                      box=best.limits, outcome=found.outcome)
+    ax.set_title(figure_title(res.manifest, res.outcomes,
+                              f"Where '{found.outcome.replace('_', ' ')}' is likely: densest box "
+                              f"(density {best.density:.0%}, coverage {best.coverage:.0%}; "
+                              f"base rate {found.base_rate:.0%})"), fontsize=9)
+    return ax.figure

@@ -241,3 +241,25 @@ def _fmt_points(x, _pos=None) -> str:
 
 _percent = FuncFormatter(_fmt_percent)
 _percent_points = FuncFormatter(_fmt_points)
+
+
+def box_scatter(x: np.ndarray, y: np.ndarray, hit: np.ndarray, ax: Axes | None = None, *,
+                xname: str, yname: str, box: dict | None = None,
+                outcome: str = "outcome") -> Axes:
+    """Runs in the plane of two parameters, those ending in the outcome highlighted, and a box's
+    ranges in these two parameters drawn as a rectangle."""
+    from matplotlib.patches import Rectangle
+
+    ax = ax or new_axes(6, 5)
+    hit = np.asarray(hit, dtype=bool)
+    ax.scatter(x[~hit], y[~hit], s=8, color="0.75", label=f"other runs ({(~hit).sum()})")
+    ax.scatter(x[hit], y[hit], s=12, color=PALETTE[1], label=f"{pretty(outcome)} ({hit.sum()})")
+    if box:
+        x0, x1 = box.get(xname, (x.min(), x.max()))
+        y0, y1 = box.get(yname, (y.min(), y.max()))
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="black",
+                               linewidth=1.5, linestyle="--", label="densest box"))
+    ax.set_xlabel(xname)
+    ax.set_ylabel(yname)
+    ax.legend(fontsize=7.5, loc="best")
+    return ax

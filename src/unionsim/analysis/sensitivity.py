@@ -32,8 +32,8 @@ METHODS = ("sobol", "morris")
 DEFAULT_INDICATORS = ("sovereignty", "energy_support", "reserves", "legitimacy",
                       "protest_peak", "support_incorporation")
 DESIGN_FILE = Path("sensitivity") / "design.json"
-NOISE_NOTE = ("Each run has its own random seed, so outputs are noisy: indices include "
-              "stochastic noise (see the 95% intervals); raise --n or --repeats to shrink it.")
+NOISE_NOTE = ("Runs are stochastic, so the indices include noise from the runs' random draws "
+              "(see the 95% intervals in indices.csv); raise --n or --repeats to shrink it.")
 
 
 def choose_parameters(loaded, names: Sequence[str] = (), all_: bool = False
@@ -142,30 +142,30 @@ class Design:
                    common_seeds=bool(d.get("common_seeds", False)))
 
 
-def run_sensitivity(scenario, *, method: str, n: int, seed: int, out: str | Path,
-                    names: Sequence[str] = (), all_: bool = False, repeats: int = 1,
-                    common_seeds: bool = True,
-                    param_files=(), sets=None, force: bool = False,
-                    progress: Callable[[int], None] | None = None,
-                    **engine) -> Path:
-    """Run a sensitivity design as one batch into ``out`` and save the design beside it.
+def make_design(loaded, *, method: str, n: int, seed: int, names: Sequence[str] = (),
+                all_: bool = False, repeats: int = 1, common_seeds: bool = True) -> Design:
+    """The design for a scenario: `choose_parameters`, then a seeded `Design`."""
+    chosen = choose_parameters(loaded, names, all_)
+    return Design(method=method, names=tuple(chosen), bounds=tuple(chosen.values()), n=n,
+                  seed=seed, repeats=repeats, common_seeds=common_seeds)
+
+
+def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=None,
+               force: bool = False, progress: Callable[[int], None] | None = None,
+               **engine) -> Path:
+    """Run a design as one batch into ``out`` and save the design beside the results.
 
     Extra keyword arguments (e.g. ``workers=``, ``resume=`` once the engine has them) go to
     `run_plan` unchanged.
     """
-    from unionsim.config.scenario import LoadedScenario, load_scenario
     from unionsim.experiment.batch import run_plan
     from unionsim.experiment.plan import make_plan
     from unionsim.experiment.store import write_json
 
-    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    chosen = choose_parameters(loaded, names, all_)
-    design = Design(method=method, names=tuple(chosen), bounds=tuple(chosen.values()), n=n,
-                    seed=seed, repeats=repeats, common_seeds=common_seeds)
     samples = design.samples()
     runs = len(next(iter(samples.values())))
-    plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
-                     samples=samples, sampler=f"salib-{method}")
+    plan = make_plan(loaded, runs=runs, seed=design.seed, param_files=param_files, sets=sets,
+                     samples=samples, sampler=f"salib-{design.method}")
     seeds = design.run_seeds()
     if seeds is not None:
         plan = dataclasses.replace(plan, seeds=tuple(seeds))
@@ -173,6 +173,20 @@ def run_sensitivity(scenario, *, method: str, n: int, seed: int, out: str | Path
     (out / DESIGN_FILE.parent).mkdir(exist_ok=True)
     write_json(out / DESIGN_FILE, design.describe())
     return out
+
+
+def run_sensitivity(scenario, *, method: str, n: int, seed: int, out: str | Path,
+                    names: Sequence[str] = (), all_: bool = False, repeats: int = 1,
+                    common_seeds: bool = True, param_files=(), sets=None, force: bool = False,
+                    progress: Callable[[int], None] | None = None, **engine) -> Path:
+    """`make_design` and `run_design` for a scenario file, name or `LoadedScenario`."""
+    from unionsim.config.scenario import LoadedScenario, load_scenario
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    design = make_design(loaded, method=method, n=n, seed=seed, names=names, all_=all_,
+                         repeats=repeats, common_seeds=common_seeds)
+    return run_design(loaded, design, out, param_files=param_files, sets=sets, force=force,
+                      progress=progress, **engine)
 
 
 @dataclass
@@ -273,18 +287,29 @@ def _indices(design: Design, x: np.ndarray, y: np.ndarray, confidence: float) ->
 
 
 def rank_parameters(indices: pd.DataFrame, method: str) -> pd.DataFrame:
-    """One row per parameter: its largest score over the outputs and where it reaches it.
+    """One row per parameter, most influential on the outcome chances first.
 
     The score is the total-order index ST for Sobol' and mu* divided by the output's standard
-    deviation for Morris, so outputs of different units can be ranked together.
+    deviation for Morris, so outputs of different units can be ranked together. For each
+    parameter: its largest score over the outcome chances (``outcome_score``, where:
+    ``top_outcome``) and over all outputs including indicators (``score``, ``top_output``).
+    Parameters are ordered by ``outcome_score``, then ``score``.
     """
-    best = indices.loc[indices.groupby("parameter")["score"].idxmax()]
-    mean = indices.groupby("parameter")["score"].mean()
-    ranking = pd.DataFrame({"parameter": best["parameter"].to_numpy(),
-                            "score": best["score"].to_numpy(),
-                            "top_output": best["output"].to_numpy(),
-                            "mean_score": mean.loc[best["parameter"]].to_numpy()})
-    ranking = ranking.sort_values(["score", "mean_score"], ascending=False, ignore_index=True)
+    def best(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return pd.DataFrame(columns=["score", "output"])
+        rows = frame.loc[frame.groupby("parameter")["score"].idxmax()]
+        return rows.set_index("parameter")[["score", "output"]]
+
+    overall = best(indices)
+    chances = best(indices[indices["output"].str.startswith("P(")])
+    chances = chances.reindex(overall.index)
+    ranking = pd.DataFrame({"parameter": overall.index,
+                            "outcome_score": chances["score"].fillna(0.0).to_numpy(float),
+                            "top_outcome": chances["output"].fillna("").to_numpy(),
+                            "score": overall["score"].to_numpy(float),
+                            "top_output": overall["output"].to_numpy()})
+    ranking = ranking.sort_values(["outcome_score", "score"], ascending=False, ignore_index=True)
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
     ranking["measure"] = "ST" if method == "sobol" else "mu*/sd"
     return ranking
