@@ -432,6 +432,26 @@ def discover(
         console.print(f"wrote {f}")
 
 
+@app.command()
+def report(
+    run_dirs: List[Path] = typer.Argument(..., metavar="RUN_DIR...", help="One or more results "
+                                          "folders; several are also compared with the first."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE.html",
+                                       help="The report file (default: FIRST_RUN_DIR/report.html)."),
+) -> None:
+    """Write one self-contained HTML report (figures embedded) that can be mailed.
+
+    It holds the scenario in words with its sources, the outcome, flag and indicator tables,
+    the figures, the comparison when several folders are given, a sensitivity ranking when the
+    folder holds one, and every parameter with its provenance.
+
+    Example: unionsim report runs/base runs/tradable --out base-vs-tradable.html
+    """
+    from unionsim.analysis.report import build_report
+
+    typer.echo(f"wrote {build_report(run_dirs, out)}")
+
+
 def _wide_console():
     """A console for wide tables: the terminal's width, or 150 columns when piped."""
     from rich.console import Console
