@@ -366,17 +366,24 @@ def _print_sensitivity(console, result, top: int) -> None:
     from rich.table import Table
 
     d = result.design
-    measure = "ST (total order)" if d.method == "sobol" else "mu*/sd"
-    t = Table(title=f"Parameters ranked by their largest {measure} over the outcome chances "
-                    f"({d.method}, N={d.n}, {len(d.names)} parameters)")
-    for c in ("rank", "parameter", "outcomes", "largest for", "all outputs", "largest for ",
-              "disputed"):
-        t.add_column(c, justify="left" if c.startswith(("parameter", "largest", "disputed"))
-                     else "right")
+    t = Table(title=f"Parameters ranked by their largest effect on an outcome's chance "
+                    f"({d.method}, N={d.n}, {len(d.names)} parameters, "
+                    f"{d.repeats} run(s) per design point)")
+    for c in ("rank", "parameter", "effect (pp)", "on the chance of", "largest score",
+              "for", "disputed"):
+        t.add_column(c, justify="left" if c in ("parameter", "on the chance of", "for",
+                                                "disputed") else "right")
     for r in result.ranking.head(top).itertuples():
-        t.add_row(str(r.rank), r.parameter, f"{r.outcome_score:.3f}", r.top_outcome,
-                  f"{r.score:.3f}", r.top_output, r.disputes or "")
+        t.add_row(str(r.rank), r.parameter, f"{r.outcome_effect * 100:.1f}",
+                  r.top_outcome.removeprefix("P(").removesuffix(")").replace("_", " "),
+                  f"{r.score:.2f}", r.top_output, r.disputes or "")
     console.print(t)
+    if d.method == "sobol":
+        console.print("effect: sqrt(ST) x sd of the outcome's chance across the design (the "
+                      "spread the parameter accounts for); score: total-order index ST.")
+    else:
+        console.print("effect: mu*, the mean absolute change of the outcome's chance over the "
+                      "parameter's whole range; score: mu* / sd of the output.")
     for output, why in result.skipped.items():
         console.print(f"not analysed: {output} ({why})")
     seeds = ("common random numbers: repeat r of every design point uses the same seed"

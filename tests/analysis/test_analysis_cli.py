@@ -48,7 +48,7 @@ def test_sensitivity_then_discover(tmp_path):
             "--param", "minsk.sovereignty_weight", "--param", "putin.reactivity",
             "--indicator", "reserves", "--out", out)
     assert r.returncode == 0, r.stderr
-    assert "12 runs" in r.stderr and "mu*/sd" in r.stdout and "D1" in r.stdout
+    assert "12 runs" in r.stderr and "effect (pp)" in r.stdout and "D1" in r.stdout
     assert "common random numbers" in r.stdout
     ranking = pd.read_csv(out / "sensitivity" / "ranking.csv")
     assert sorted(ranking["parameter"]) == ["minsk.sovereignty_weight", "putin.reactivity"]

@@ -112,13 +112,18 @@ def test_outputs_average_the_repeats_of_each_design_point():
     assert y["P(status_quo)"].tolist() == [0.5, 0.0]
 
 
-def test_ranking_orders_by_outcome_chances_then_all_outputs():
-    idx = pd.DataFrame({"parameter": ["a", "b", "a", "b"], "score": [0.1, 0.6, 0.9, 0.2],
-                        "output": ["P(status_quo)", "P(status_quo)", "reserves", "reserves"]})
-    r = rank_parameters(idx, "sobol")
+def test_ranking_orders_by_effect_on_outcome_chances_then_all_outputs():
+    idx = pd.DataFrame({"parameter": ["a", "b", "a", "b", "a", "b"],
+                        "score": [0.1, 0.6, 0.9, 0.2, 0.8, 0.1],
+                        "effect": [0.02, 0.15, 3.0, 0.5, 0.01, 0.005],
+                        "output": ["P(status_quo)", "P(status_quo)", "reserves", "reserves",
+                                   "P(absorption)", "P(absorption)"]})
+    r = rank_parameters(idx, "morris")
     assert r["parameter"].tolist() == ["b", "a"]
-    assert r["outcome_score"].tolist() == [0.6, 0.1] and r["score"].tolist() == [0.6, 0.9]
-    assert r["top_output"].tolist() == ["P(status_quo)", "reserves"]
+    assert r["outcome_effect"].tolist() == [0.15, 0.02]          # probability units
+    assert r["top_outcome"].tolist() == ["P(status_quo)", "P(status_quo)"]
+    assert r["score"].tolist() == [0.6, 0.9] and r["top_output"].tolist() == ["P(status_quo)",
+                                                                              "reserves"]
 
 
 def test_sobol_run_is_analysed_from_the_folder(sobol_folder):
@@ -136,6 +141,8 @@ def test_sobol_run_is_analysed_from_the_folder(sobol_folder):
     assert disputes["putin.reactivity"] == "D5"
     ei = result.indices[result.indices["output"] == "P(economic_integration)"]
     assert ei.set_index("parameter")["ST"].idxmax() == "minsk.sovereignty_weight"
+    sd = np.std(design_outputs(res.outcomes, result.design, [])["P(economic_integration)"])
+    assert ei["effect"].to_numpy() == pytest.approx(np.sqrt(ei["ST"].clip(lower=0)) * sd)
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(result.indices)
     for f in result.files:
         assert f.exists() and f.stat().st_size > 0
@@ -207,3 +214,30 @@ def test_report_is_self_contained_with_every_image_embedded(folders, tmp_path):
     assert "The Union State of Belarus and Russia (Anaïs Marin" in html   # sources in words
     assert "Fisher exact" in html and "McNemar exact" in html
     assert "minsk.sovereignty_weight" in html and "D1" in html            # provenance
+
+
+def test_report_opens_in_headless_chromium_without_broken_images_or_console_output(
+        folders, tmp_path):
+    """Needs Debian's chromium (apt-get install -y chromium); skipped where it is absent."""
+    import shutil
+    import subprocess
+
+    from unionsim.analysis.report import build_report
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    html = build_report([folders["base"], folders["trad"]], tmp_path / "r.html").read_text()
+    probe = ("<script>window.addEventListener('load',function(){var i=[].slice.call("
+             "document.images);document.body.setAttribute('data-images',i.length);"
+             "document.body.setAttribute('data-broken',i.filter(function(x){return !x.complete"
+             "||x.naturalWidth===0}).length)})</script>")
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", probe + "</body>"), "utf-8")
+    r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+                        "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert 'data-images="10"' in r.stdout and 'data-broken="0"' in r.stdout
+    assert ":CONSOLE" not in r.stderr          # no console message of any level

@@ -186,10 +186,12 @@ def sensitivity_ranking_figure(result, manifest: dict, top: int = 20) -> Figure:
     """Parameters ranked by their largest index over all outputs; disputed ones hatched (*)."""
     table = result.ranking.assign(disputed=result.ranking["disputes"] != "")
     ax = plots.new_axes(8, 0.32 * min(top, len(table)) + 1.6)
-    measure = "total-order index ST" if result.design.method == "sobol" else "mu* / sd(output)"
-    plots.importance_bars(table, "outcome_score", ax, highlight="disputed", top=top,
-                          xlabel=f"Largest {measure} over the outcome chances "
-                                 "(* and orange: disputed in the documents)")
+    measure = ("sqrt(ST) x sd of the chance" if result.design.method == "sobol"
+               else "mu*, mean absolute change over the range")
+    table["effect_pp"] = table["outcome_effect"] * 100
+    plots.importance_bars(table, "effect_pp", ax, highlight="disputed", top=top,
+                          xlabel=f"Largest effect on an outcome's chance, percentage points "
+                                 f"({measure}); * and orange: disputed in the documents")
     ax.set_title(_sensitivity_title(result, manifest, "Which parameters matter"), fontsize=9.5)
     return ax.figure
 

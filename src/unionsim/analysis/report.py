@@ -169,10 +169,10 @@ def sensitivity_section(path: Path) -> str:
     if not (sdir / "ranking.csv").exists():
         return ""
     ranking = pd.read_csv(sdir / "ranking.csv", keep_default_na=False).head(15)
-    html = ("<h3>Sensitivity</h3><p class='note'>Parameters ranked by their largest index over "
-            "the outcome chances; <span class='disputed'>disputes</span> lists the FACTS "
-            "disagreements (D1-D16) the documents have about a parameter.</p>"
-            + _table(ranking, {"outcome_score": _g, "score": _g}))
+    html = ("<h3>Sensitivity</h3><p class='note'>Parameters ranked by their largest effect on "
+            "an outcome's chance (in probability); <span class='disputed'>disputes</span> lists "
+            "the FACTS disagreements (D1-D16) the documents have about a parameter.</p>"
+            + _table(ranking, {"outcome_effect": _g, "score": _g}))
     for name, cap in (("ranking", "Ranking (hatched: disputed in the documents)."),
                       ("indices", "Indices of each output with 95% intervals.")):
         if (sdir / f"{name}.png").exists():

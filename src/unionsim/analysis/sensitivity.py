@@ -276,9 +276,10 @@ def _indices(design: Design, x: np.ndarray, y: np.ndarray, confidence: float) ->
             warnings.filterwarnings("ignore", message="Constant values encountered")
             si = sobol.analyze(problem, y, calc_second_order=False, conf_level=confidence,
                                seed=design.seed)
+        st = np.clip(np.asarray(si["ST"], dtype=float), 0, None)
         return pd.DataFrame({"parameter": design.names, "S1": si["S1"], "S1_conf": si["S1_conf"],
-                             "ST": si["ST"], "ST_conf": si["ST_conf"],
-                             "score": np.clip(si["ST"], 0, None)})
+                             "ST": si["ST"], "ST_conf": si["ST_conf"], "score": st,
+                             "effect": np.sqrt(st) * float(np.std(y))})
     from SALib.analyze import morris
 
     si = morris.analyze(problem, x, y, conf_level=confidence, num_levels=design.num_levels,
@@ -288,35 +289,44 @@ def _indices(design: Design, x: np.ndarray, y: np.ndarray, confidence: float) ->
     return pd.DataFrame({"parameter": design.names, "mu_star": mu_star,
                          "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
                          "mu": np.asarray(si["mu"], dtype=float),
-                         "sigma": np.asarray(si["sigma"], dtype=float), "score": mu_star / sd})
+                         "sigma": np.asarray(si["sigma"], dtype=float), "score": mu_star / sd,
+                         "effect": mu_star})
 
 
 def rank_parameters(indices: pd.DataFrame, method: str) -> pd.DataFrame:
-    """One row per parameter, most influential on the outcome chances first.
+    """One row per parameter, the largest effect on an outcome's chance first.
 
-    The score is the total-order index ST for Sobol' and mu* divided by the output's standard
-    deviation for Morris, so outputs of different units can be ranked together. For each
-    parameter: its largest score over the outcome chances (``outcome_score``, where:
-    ``top_outcome``) and over all outputs including indicators (``score``, ``top_output``).
-    Parameters are ordered by ``outcome_score``, then ``score``.
+    Two measures per output (see `_indices`):
+
+    * ``effect``, in the output's own units, so in probability for an outcome's chance: mu*
+      for Morris (the mean absolute change over the parameter's whole range), sqrt(ST) times
+      the output's standard deviation for Sobol' (the spread the parameter accounts for).
+      Rare outcomes vary little, so their noisy indices do not dominate the ranking.
+    * ``score``, unitless: ST for Sobol', mu* / sd(output) for Morris.
+
+    For each parameter: the largest effect over the outcome chances (``outcome_effect``, where:
+    ``top_outcome``) and the largest score over all outputs including indicators (``score``,
+    ``top_output``). Parameters are ordered by ``outcome_effect``, then ``score``.
     """
-    def best(frame: pd.DataFrame) -> pd.DataFrame:
+    def best(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         if frame.empty:
-            return pd.DataFrame(columns=["score", "output"])
-        rows = frame.loc[frame.groupby("parameter")["score"].idxmax()]
-        return rows.set_index("parameter")[["score", "output"]]
+            return pd.DataFrame(columns=[column, "output"])
+        rows = frame.loc[frame.groupby("parameter")[column].idxmax()]
+        return rows.set_index("parameter")[[column, "output"]]
 
-    overall = best(indices)
-    chances = best(indices[indices["output"].str.startswith("P(")])
+    overall = best(indices, "score")
+    chances = best(indices[indices["output"].str.startswith("P(")], "effect")
     chances = chances.reindex(overall.index)
     ranking = pd.DataFrame({"parameter": overall.index,
-                            "outcome_score": chances["score"].fillna(0.0).to_numpy(float),
+                            "outcome_effect": chances["effect"].fillna(0.0).to_numpy(float),
                             "top_outcome": chances["output"].fillna("").to_numpy(),
                             "score": overall["score"].to_numpy(float),
                             "top_output": overall["output"].to_numpy()})
-    ranking = ranking.sort_values(["outcome_score", "score"], ascending=False, ignore_index=True)
+    ranking.loc[ranking["outcome_effect"] <= 0, "top_outcome"] = ""   # no effect: no "where"
+    ranking = ranking.sort_values(["outcome_effect", "score"], ascending=False,
+                                  ignore_index=True)
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
-    ranking["measure"] = "ST" if method == "sobol" else "mu*/sd"
+    ranking["measure"] = "sqrt(ST) sd" if method == "sobol" else "mu*"
     return ranking
 
 
