@@ -33,3 +33,11 @@ def sobol_folder(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("sens") / "sobol"
     return run_sensitivity("baseline", method="sobol", n=16, seed=2, out=out, names=SENS_PARAMS)
+
+
+@pytest.fixture(scope="session")
+def report_html(folders):
+    """The report of the baseline and the 'sovereignty tradable' batches (built once)."""
+    from unionsim.analysis.report import build_report
+
+    return build_report([folders["base"], folders["trad"]], folders["root"] / "report.html")

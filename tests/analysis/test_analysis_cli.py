@@ -36,10 +36,11 @@ def test_plot_compare_and_report_on_results_folders(folders, tmp_path):
     assert (table["pairs"] == 40).all() and set(table["test"]) == {"McNemar exact"}
     assert (tmp_path / "cmp" / "compare_fan_charts.png").stat().st_size > 20_000
 
-    r = cli("report", folders["base"], folders["trad"], "--out", tmp_path / "report.html")
+    r = cli("report", folders["other"], "--out", tmp_path / "report.html")
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "report.html").read_text("utf-8")
-    assert html.startswith("<!DOCTYPE html>") and html.count("data:image/png;base64,") == 10
+    assert html.startswith("<!DOCTYPE html>") and html.count("data:image/png;base64,") == 4
+    assert "30 runs completed, 0 failed; master seed 5" in html
 
 
 def test_sensitivity_then_discover(tmp_path):

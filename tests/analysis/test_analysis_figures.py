@@ -68,15 +68,11 @@ def test_plot_functions_draw_on_the_axes_they_are_given(folders):
     assert isinstance(plots.distribution(res.outcomes["reserves"], "reserves"), Axes)
 
 
-def test_no_pyplot_figures_are_left_open(folders, tmp_path):
+def test_plot_folder_writes_four_pngs_and_leaves_no_figure_open(folders):
     import matplotlib.pyplot as plt
 
-    plot_folder(folders["base"], tmp_path)
-    assert plt.get_fignums() == []
-
-
-def test_plot_folder_writes_four_titled_pngs(folders):
     files = plot_folder(folders["trad"])
+    assert plt.get_fignums() == []
     names = sorted(f.name for f in files)
     assert names == ["fan_charts.png", "final_distributions.png", "flag_timeline.png",
                      "outcomes.png"]

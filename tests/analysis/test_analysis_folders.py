@@ -194,11 +194,8 @@ class _Refs(HTMLParser):
                 self.refs.append((tag, key, attrs[key]))
 
 
-def test_report_is_self_contained_with_every_image_embedded(folders, tmp_path):
-    from unionsim.analysis.report import build_report
-
-    path = build_report([folders["base"], folders["trad"]], tmp_path / "r.html")
-    html = path.read_text("utf-8")
+def test_report_is_self_contained_with_every_image_embedded(folders, report_html):
+    html = report_html.read_text("utf-8")
     parser = _Refs()
     parser.feed(html)
     assert len(parser.imgs) == 4 * 2 + 2                  # per folder, then the comparison
@@ -217,17 +214,15 @@ def test_report_is_self_contained_with_every_image_embedded(folders, tmp_path):
 
 
 def test_report_opens_in_headless_chromium_without_broken_images_or_console_output(
-        folders, tmp_path):
+        report_html, tmp_path):
     """Needs Debian's chromium (apt-get install -y chromium); skipped where it is absent."""
     import shutil
     import subprocess
 
-    from unionsim.analysis.report import build_report
-
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("chromium is not installed")
-    html = build_report([folders["base"], folders["trad"]], tmp_path / "r.html").read_text()
+    html = report_html.read_text("utf-8")
     probe = ("<script>window.addEventListener('load',function(){var i=[].slice.call("
              "document.images);document.body.setAttribute('data-images',i.length);"
              "document.body.setAttribute('data-broken',i.filter(function(x){return !x.complete"

@@ -24,20 +24,26 @@ from unionsim.model.outcomes import FLAGS
 DPI = 110
 
 
+def _savefig(fig: Figure, target, **kw) -> None:
+    # figures laid out by matplotlib's constrained layout fit their canvas already; a "tight"
+    # bounding box would draw them twice
+    tight = fig.get_layout_engine() is None
+    fig.savefig(target, dpi=DPI, bbox_inches="tight" if tight else None, **kw)
+    fig.clear()
+
+
 def save(fig: Figure, path: str | Path) -> Path:
     """Write a figure as PNG and release it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight")
-    fig.clear()
+    _savefig(fig, path)
     return path
 
 
 def png_bytes(fig: Figure) -> bytes:
     """A figure as PNG bytes (for embedding), released afterwards."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
-    fig.clear()
+    _savefig(fig, buf, format="png")
     return buf.getvalue()
 
 
@@ -104,8 +110,10 @@ def timeline_figure(res) -> Figure:
                         events=scenario_events(res.manifest))
     untimed = [f for f in FLAGS if f not in FLAG_TIMING]
     ax.set_title(figure_title(res.manifest, res.outcomes, "When flags first fire"), fontsize=10)
-    ax.figure.text(0.01, -0.02, "Not shown (not recorded monthly): "
-                   + ", ".join(f.replace("_", " ") for f in untimed), fontsize=7, color="0.4")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False,
+              title="Not shown (not recorded monthly):\n"
+                    + "\n".join(f.replace("_", " ") for f in untimed),
+              title_fontsize=6.5)
     return ax.figure
 
 

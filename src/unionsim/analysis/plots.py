@@ -23,17 +23,16 @@ PALETTE = ("#1f5a96", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8", "#7
 
 def new_axes(width: float = 7.0, height: float = 4.0) -> Axes:
     """An Axes on a fresh Figure (no pyplot)."""
-    return Figure(figsize=(width, height)).add_subplot()
+    return Figure(figsize=(width, height), layout="constrained").add_subplot()
 
 
 def date_axis(ax: Axes, dates: Sequence[str] | None) -> Axes:
-    """Label month numbers with years: a tick at each January, a minor tick each month."""
+    """Label month numbers with years: a tick at each January."""
     if not dates:
         ax.set_xlabel("Month of the scenario")
         return ax
     january = [i for i, d in enumerate(dates) if d.endswith("-01")]
     ax.set_xticks(january, [dates[i][:4] for i in january])
-    ax.set_xticks(range(len(dates)), minor=True)
     ax.set_xlim(0, len(dates) - 1)
     return ax
 
