@@ -26,7 +26,7 @@ max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
 h1{border-bottom:3px solid #1f5a96;padding-bottom:.2em}h2{margin-top:2em;color:#1f5a96;
 border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
 th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}th{background:#eef3f8;
-text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td:first-child{white-space:nowrap}
 figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555}.note{font-size:.88em;color:#555}
 tr.changed td{background:#fff6d9}.disputed{color:#a04000;font-weight:600}
