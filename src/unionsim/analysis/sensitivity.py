@@ -17,6 +17,7 @@ include that noise. SALib's bootstrap intervals show it; more repeats or a large
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -165,8 +166,12 @@ def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=
 
     samples = design.samples()
     runs = len(next(iter(samples.values())))
+    # parameters outside the design keep their values: the scenario's own uncertainty sampling
+    # (where the engine has it) would add noise the indices cannot attribute
+    fixed = ({"uncertainty": False} if "uncertainty" in inspect.signature(make_plan).parameters
+             else {})
     plan = make_plan(loaded, runs=runs, seed=design.seed, param_files=param_files, sets=sets,
-                     samples=samples, sampler=f"salib-{design.method}")
+                     samples=samples, sampler=f"salib-{design.method}", **fixed)
     seeds = design.run_seeds()
     if seeds is not None:
         plan = dataclasses.replace(plan, seeds=tuple(seeds))
