@@ -69,8 +69,8 @@ def test_user_errors_are_one_line_and_exit_2(folders):
     for args, needle in [(("compare", folders["base"]), "at least two"),
                          (("sensitivity", "baseline", "--n", "10", "--param",
                            "putin.reactivity"), "power of 2"),
-                         (("discover", folders["base"], "--outcome", "status_quo"),
-                          "no parameter varied"),
+                         (("discover", folders["base"], "--outcome", "anarchy"),
+                          "unknown outcome"),
                          (("plot", folders["root"] / "missing"), "not found")]:
         r = cli(*args)
         assert r.returncode == 2, (args, r.stderr)

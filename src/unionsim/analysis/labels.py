@@ -55,8 +55,6 @@ def run_label(manifest: dict) -> str:
     parts = [manifest["scenario"]["name"]]
     parts += [Path(f).stem for f in manifest.get("param_files", [])]
     parts += [f"{k}={v:g}" for k, v in manifest.get("sets", {}).items()]
-    if manifest.get("sampled_parameters"):
-        parts.append(f"{len(manifest['sampled_parameters'])} sampled parameters")
     return " + ".join(parts)
 
 
