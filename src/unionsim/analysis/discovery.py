@@ -75,13 +75,13 @@ def discover(outcomes: pd.DataFrame, outcome: str, *, max_depth: int = 3,
     from sklearn.tree import DecisionTreeClassifier
 
     ok = outcomes[outcomes["status"] == "ok"]
+    y = target(ok, outcome)
     columns = [c for c in ok.columns if c.startswith("param.")]
     if not columns:
         raise ResultsError("no parameter varied in this batch (no param.* columns), so there are "
                            "no ranges to discover", hint="run a design first, e.g. unionsim "
                            "sensitivity baseline --method sobol --n 64 --all --out DIR")
     x = ok[columns].to_numpy(dtype=float)
-    y = target(ok, outcome)
     names = [c.removeprefix("param.") for c in columns]
     n, hits = len(y), int(y.sum())
     if hits == 0:
