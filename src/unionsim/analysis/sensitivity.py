@@ -328,6 +328,7 @@ def rank_parameters(indices: pd.DataFrame, method: str) -> pd.DataFrame:
                             "score": overall["score"].to_numpy(float),
                             "top_output": overall["output"].to_numpy()})
     ranking.loc[ranking["outcome_effect"] <= 0, "top_outcome"] = ""   # no effect: no "where"
+    ranking.loc[ranking["score"] <= 0, "top_output"] = ""
     ranking = ranking.sort_values(["outcome_effect", "score"], ascending=False,
                                   ignore_index=True)
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
