@@ -19,31 +19,6 @@ def proportion_interval(successes: int, trials: int, confidence: float = 0.95
     return float(ci.low), float(ci.high)
 
 
-def difference_interval(k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95
-                        ) -> tuple[float, float, float]:
-    """Difference of two independent proportions k1/n1 - k2/n2 with Newcombe's hybrid score
-    interval (built from the two Wilson intervals; method 10 in Newcombe 1998)."""
-    p1, p2 = k1 / n1, k2 / n2
-    l1, u1 = proportion_interval(k1, n1, confidence)
-    l2, u2 = proportion_interval(k2, n2, confidence)
-    d = p1 - p2
-    return d, d - ((p1 - l1) ** 2 + (u2 - p2) ** 2) ** 0.5, d + ((u1 - p1) ** 2 + (p2 - l2) ** 2) ** 0.5
-
-
-def quantile_interval(values, q: float, confidence: float = 0.95) -> tuple[float, float, float]:
-    """A quantile with a distribution-free interval from binomial order statistics."""
-    import numpy as np
-    from scipy.stats import binom
-
-    x = np.sort(np.asarray(values, dtype=float))
-    n = len(x)
-    alpha = 1 - confidence
-    lo_rank = int(binom.ppf(alpha / 2, n, q))
-    hi_rank = int(binom.ppf(1 - alpha / 2, n, q))
-    return (float(np.quantile(x, q)), float(x[max(lo_rank - 1, 0)]),
-            float(x[min(hi_rank, n - 1)]))
-
-
 def outcome_table(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Share of completed runs ending in each outcome, with a Wilson interval, in precedence order."""
     ok = outcomes[outcomes["status"] == "ok"]

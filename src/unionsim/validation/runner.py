@@ -9,8 +9,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from unionsim.analysis.summary import (difference_interval, proportion_interval,
-                                       quantile_interval)
+from unionsim.analysis.stats import difference_interval, quantile_interval
+from unionsim.analysis.summary import proportion_interval
 from unionsim.validation.claims import (CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, Batch, Claim,
                                         Data)
 

@@ -1,0 +1,206 @@
+"""Compare results folders: outcome probabilities, flags and final indicators.
+
+Every batch is compared with the first (the reference). Differences are always "other minus
+reference". Independent comparisons use Newcombe's interval and Fisher's exact test for
+proportions, and Welch's interval with Mann-Whitney U and Kolmogorov-Smirnov tests for final
+indicators. When the two folders share run seeds (the same master seed gives the same seed to
+run i), runs are also compared pair by pair - common random numbers - with Newcombe's paired
+interval and McNemar's exact test for proportions and the Wilcoxon signed-rank test for
+indicators. Each table names the method it used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from unionsim.analysis import stats
+from unionsim.analysis.labels import KEY_FINAL_INDICATORS, run_label
+from unionsim.analysis.series import ok_runs
+from unionsim.errors import UsageError
+from unionsim.model.outcomes import FLAGS, OUTCOMES
+
+#: Fewest shared seeds for which a paired comparison is reported.
+MIN_PAIRS = 10
+
+
+def event_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """One boolean column per outcome and per flag for the completed runs, indexed by seed."""
+    ok = ok_runs(outcomes)
+    cols = {name: (ok["outcome"] == name).to_numpy() for name in OUTCOMES}
+    cols.update({flag: ok[flag].astype(bool).to_numpy() for flag in FLAGS if flag in ok})
+    return pd.DataFrame(cols, index=pd.Index(ok["seed"].to_numpy(), name="seed"))
+
+
+def compare_proportions(a: pd.DataFrame, b: pd.DataFrame, names: Sequence[str],
+                        confidence: float = 0.95) -> pd.DataFrame:
+    """Independent comparison of event shares: B - A with Newcombe's interval, Fisher's test."""
+    rows = []
+    for name in names:
+        ka, na, kb, nb = int(a[name].sum()), len(a), int(b[name].sum()), len(b)
+        d, lo, hi = stats.difference_interval(kb, nb, ka, na, confidence)
+        rows.append({"event": name, "share_a": ka / na, "share_b": kb / nb, "diff": d,
+                     "ci_low": lo, "ci_high": hi, "test": "Fisher exact",
+                     "p_value": stats.fisher_exact(ka, na, kb, nb)})
+    return pd.DataFrame(rows)
+
+
+def paired_proportions(a: pd.DataFrame, b: pd.DataFrame, names: Sequence[str],
+                       confidence: float = 0.95) -> pd.DataFrame:
+    """Run-by-run comparison on shared seeds: B - A with Newcombe's paired interval, McNemar."""
+    seeds = a.index.intersection(b.index)
+    a, b = a.loc[seeds], b.loc[seeds]
+    rows = []
+    for name in names:
+        x, y = a[name].to_numpy(), b[name].to_numpy()
+        both, only_b = int((x & y).sum()), int((y & ~x).sum())
+        only_a, neither = int((x & ~y).sum()), int((~x & ~y).sum())
+        d, lo, hi = stats.paired_difference_interval(both, only_b, only_a, neither, confidence)
+        rows.append({"event": name, "pairs": len(seeds), "share_a": x.mean(), "share_b": y.mean(),
+                     "only_a": only_a, "only_b": only_b, "diff": d, "ci_low": lo, "ci_high": hi,
+                     "test": "McNemar exact", "p_value": stats.mcnemar_exact(only_b, only_a)})
+    return pd.DataFrame(rows)
+
+
+def compare_indicators(a: pd.DataFrame, b: pd.DataFrame, names: Sequence[str],
+                       confidence: float = 0.95) -> pd.DataFrame:
+    """Final indicators: medians, mean difference B - A with Welch's interval, MWU and KS tests."""
+    from scipy.stats import ks_2samp, mannwhitneyu, ttest_ind
+
+    a, b = ok_runs(a), ok_runs(b)
+    rows = []
+    for name in names:
+        x, y = a[name].astype(float).to_numpy(), b[name].astype(float).to_numpy()
+        d = y.mean() - x.mean()
+        if np.ptp(np.concatenate([x, y])) == 0:
+            lo = hi = 0.0
+            p_mw = p_ks = 1.0
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)   # a constant sample is fine
+                ci = ttest_ind(y, x, equal_var=False).confidence_interval(confidence)
+            lo, hi = (float(ci.low), float(ci.high)) if np.isfinite(ci.low) else (d, d)
+            p_mw = float(mannwhitneyu(y, x, alternative="two-sided").pvalue)
+            p_ks = float(ks_2samp(y, x, method="asymp").pvalue)
+        rows.append({"indicator": name, "median_a": float(np.median(x)),
+                     "median_b": float(np.median(y)), "mean_diff": d, "ci_low": lo, "ci_high": hi,
+                     "test": "Mann-Whitney U", "p_value": p_mw, "ks_p_value": p_ks})
+    return pd.DataFrame(rows)
+
+
+def paired_indicators(a: pd.DataFrame, b: pd.DataFrame, names: Sequence[str],
+                      confidence: float = 0.95) -> pd.DataFrame:
+    """Final indicators run by run on shared seeds: mean paired difference B - A with a t
+    interval, median paired difference, Wilcoxon signed-rank test."""
+    from scipy.stats import t as student_t
+    from scipy.stats import wilcoxon
+
+    a = ok_runs(a).set_index("seed")
+    b = ok_runs(b).set_index("seed")
+    seeds = a.index.intersection(b.index)
+    rows = []
+    for name in names:
+        diff = (b.loc[seeds, name].astype(float) - a.loc[seeds, name].astype(float)).to_numpy()
+        n, mean = len(diff), float(diff.mean())
+        if n > 1 and np.any(diff != 0):
+            half = student_t.ppf(0.5 + confidence / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n)
+            p = float(wilcoxon(diff, zero_method="wilcox").pvalue) if np.any(diff) else 1.0
+        else:
+            half, p = 0.0, 1.0
+        rows.append({"indicator": name, "pairs": n, "mean_diff": mean,
+                     "median_diff": float(np.median(diff)), "ci_low": mean - half,
+                     "ci_high": mean + half, "test": "Wilcoxon signed-rank", "p_value": p})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Difference:
+    """One batch compared with the reference (``a``)."""
+
+    label_a: str
+    label_b: str
+    outcomes: pd.DataFrame
+    flags: pd.DataFrame
+    indicators: pd.DataFrame
+    paired_outcomes: pd.DataFrame | None = None
+    paired_flags: pd.DataFrame | None = None
+    paired_indicators: pd.DataFrame | None = None
+    pairs: int = 0
+
+    @property
+    def method(self) -> str:
+        return (f"paired on {self.pairs} shared seeds" if self.pairs
+                else "independent samples")
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The outcome differences to plot: paired when seeds are shared, else independent."""
+        t = self.paired_outcomes if self.pairs else self.outcomes
+        return t.rename(columns={"event": "outcome"})
+
+
+@dataclass
+class Comparison:
+    results: list
+    differences: list[Difference] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def compare_results(a, b, indicators: Sequence[str] = KEY_FINAL_INDICATORS,
+                    confidence: float = 0.95) -> Difference:
+    """Compare two loaded results folders (`unionsim.experiment.store.Results`)."""
+    ea, eb = event_table(a.outcomes), event_table(b.outcomes)
+    flags = [f for f in FLAGS if f in ea and f in eb]
+    names = [i for i in indicators if i in a.outcomes and i in b.outcomes]
+    diff = Difference(label_a=run_label(a.manifest), label_b=run_label(b.manifest),
+                      outcomes=compare_proportions(ea, eb, OUTCOMES, confidence),
+                      flags=compare_proportions(ea, eb, flags, confidence),
+                      indicators=compare_indicators(a.outcomes, b.outcomes, names, confidence))
+    if diff.label_a == diff.label_b:
+        diff.label_a, diff.label_b = f"{diff.label_a} ({a.path.name})", \
+            f"{diff.label_b} ({b.path.name})"
+    pairs = len(ea.index.intersection(eb.index))
+    if pairs >= MIN_PAIRS:
+        diff.pairs = pairs
+        diff.paired_outcomes = paired_proportions(ea, eb, OUTCOMES, confidence)
+        diff.paired_flags = paired_proportions(ea, eb, flags, confidence)
+        diff.paired_indicators = paired_indicators(a.outcomes, b.outcomes, names, confidence)
+    return diff
+
+
+def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = None, *,
+                    figures: bool = True) -> Comparison:
+    """Compare every folder with the first; write CSV tables (and figures) into ``out``.
+
+    ``out`` defaults to ``<first folder>/compare``.
+    """
+    from unionsim.analysis.figures import (comparison_outcome_figure, overlay_fan_figure,
+                                           save)
+    from unionsim.experiment.store import load_results
+
+    if len(run_dirs) < 2:
+        raise UsageError(f"compare needs at least two results folders (got {len(run_dirs)})",
+                         hint="e.g. unionsim compare runs/base runs/tradable")
+    results = [load_results(d) for d in run_dirs]
+    comp = Comparison(results=results)
+    comp.differences = [compare_results(results[0], r) for r in results[1:]]
+    out = Path(out) if out is not None else Path(run_dirs[0]) / "compare"
+    out.mkdir(parents=True, exist_ok=True)
+    for i, d in enumerate(comp.differences, start=1):
+        for kind in ("outcomes", "flags", "indicators", "paired_outcomes", "paired_flags",
+                     "paired_indicators"):
+            table = getattr(d, kind)
+            if table is not None:
+                path = out / f"{kind}_{i}.csv"
+                table.assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
+                comp.files.append(path)
+    if figures:
+        comp.files.append(save(comparison_outcome_figure(results, comp.differences),
+                               out / "compare_outcomes.png"))
+        comp.files.append(save(overlay_fan_figure(results), out / "compare_fan_charts.png"))
+    return comp

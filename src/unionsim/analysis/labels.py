@@ -1,0 +1,115 @@
+"""Words for figures and tables: readable names with units, run labels, the scenario's events.
+
+Everything here reads a results folder's manifest or the model's documented metadata
+(`STATE_VARIABLES`, `OUTCOMES`, `FLAGS`); nothing is hard-coded twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unionsim.model.state import STATE_VARIABLES
+
+#: Indicators shown in fan charts and final distributions (all are in the monthly time series).
+KEY_INDICATORS: tuple[str, ...] = (
+    "sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
+    "roadmaps_implemented", "protest_share", "legitimacy", "sanctions_level",
+    "support_incorporation",
+)
+
+#: Final indicators compared between folders and shown as distributions (outcomes.parquet).
+KEY_FINAL_INDICATORS: tuple[str, ...] = (
+    "sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
+    "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
+    "support_incorporation",
+)
+
+_EXTRA_UNITS = {"protest_peak": STATE_VARIABLES["protest_peak"].unit}
+
+
+def pretty(name: str) -> str:
+    """``support_incorporation`` -> ``Support incorporation``."""
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def unit_of(name: str) -> str:
+    """The documented unit of a state variable or indicator ('' when unknown)."""
+    var = STATE_VARIABLES.get(name)
+    return var.unit if var else _EXTRA_UNITS.get(name, "")
+
+
+def axis_label(name: str) -> str:
+    """``Reserves (USD bn)``: the name and its unit, for an axis."""
+    unit = unit_of(name)
+    return f"{pretty(name)} ({unit})" if unit else pretty(name)
+
+
+def meaning_of(name: str) -> str:
+    var = STATE_VARIABLES.get(name)
+    return var.meaning if var else ""
+
+
+def run_label(manifest: dict) -> str:
+    """A short label that tells batches apart: the scenario name plus overlays and --set values."""
+    parts = [manifest["scenario"]["name"]]
+    parts += [Path(f).stem for f in manifest.get("param_files", [])]
+    parts += [f"{k}={v:g}" for k, v in manifest.get("sets", {}).items()]
+    return " + ".join(parts)
+
+
+def runs_ok(manifest: dict, outcomes=None) -> int:
+    if outcomes is not None:
+        return int((outcomes["status"] == "ok").sum())
+    return int(manifest.get("runs_ok", manifest.get("n_runs", 0)))
+
+
+def figure_title(manifest: dict, outcomes=None, what: str = "") -> str:
+    """Every figure's title: what it shows, the scenario's title, overlays and the run count."""
+    title = manifest["scenario"]["title"]
+    extra = run_label(manifest).split(" + ", 1)
+    overlay = f" [+ {extra[1]}]" if len(extra) > 1 else ""
+    head = f"{what}\n" if what else ""
+    return f"{head}{title}{overlay} - {runs_ok(manifest, outcomes)} runs"
+
+
+def _event_label(event: dict) -> str:
+    kind = event.get("type", "event")
+    if kind == "exercise":
+        return str(event.get("name") or "exercise")
+    if kind == "economic_shock":
+        return str(event.get("label") or "economic shock")
+    if kind == "election":
+        return f"{event.get('kind', '')} election".strip()
+    if kind == "roadmap_round":
+        depth = "supranational" if event.get("depth") == "supranational" else "integration"
+        return f"{depth} talks open"
+    if kind == "tax_manoeuvre_step":
+        return "tax manoeuvre step"
+    return kind.replace("_", " ")
+
+
+def scenario_events(manifest: dict) -> list[tuple[int, str]]:
+    """The scenario's scheduled events as (month number, label), one entry per month.
+
+    Month numbers count from 1 (the start month), as in the time series, where month 0 is the
+    state before the first month. Events in the same month share one label.
+    """
+    from unionsim.config.schema import month_index
+
+    spec = manifest["scenario"]["spec"]
+    by_month: dict[int, list[str]] = {}
+    for event in spec.get("events", []):
+        m = month_index(event["month"], spec["start"])
+        label = _event_label(event)
+        if label not in by_month.setdefault(m, []):
+            by_month[m].append(label)
+    return [(m, ", ".join(labels)) for m, labels in sorted(by_month.items())]
+
+
+def month_dates(manifest: dict) -> list[str]:
+    """'YYYY-MM' of months 0..horizon (month 0 is the month before the start)."""
+    from unionsim.config.schema import month_label
+
+    spec = manifest["scenario"]["spec"]
+    return [month_label(m, spec["start"]) for m in range(spec["horizon"] + 1)]

@@ -1,0 +1,274 @@
+"""One self-contained HTML report of one or more results folders, fit to be mailed.
+
+Figures are embedded as base64 PNG data URIs; the file references nothing outside itself (no
+scripts, fonts, stylesheets or links to load). It reads results folders only.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from unionsim.analysis import figures
+from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, month_dates, pretty, run_label,
+                                      unit_of)
+from unionsim.analysis.provenance import document_title, parameter_table
+from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;
+max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
+h1{border-bottom:3px solid #1f5a96;padding-bottom:.2em}h2{margin-top:2em;color:#1f5a96;
+border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
+th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}th{background:#eef3f8;
+text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td:first-child{white-space:nowrap}
+figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85em;color:#555}.note{font-size:.88em;color:#555}
+tr.changed td{background:#fff6d9}.disputed{color:#a04000;font-weight:600}
+details summary{cursor:pointer;font-weight:600;margin:.5em 0}
+"""
+
+
+def _table(frame: pd.DataFrame, formats: dict | None = None, numeric: Iterable[str] = (),
+           row_class=None) -> str:
+    formats = formats or {}
+    numeric = set(numeric) | set(formats)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        cells = []
+        for c in frame.columns:
+            v = row[c]
+            text = formats[c](v) if c in formats else ("" if pd.isna(v) else str(v))
+            cls = ' class="n"' if c in numeric else ""
+            cells.append(f"<td{cls}>{escape(text)}</td>")
+        cls = f' class="{row_class(i)}"' if row_class and row_class(i) else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _pct(v) -> str:
+    return f"{v:.1%}"
+
+
+def _pp(v) -> str:
+    return f"{v * 100:+.1f} pp"
+
+
+def _p(v) -> str:
+    return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def _g(v) -> str:
+    return f"{v:.3g}"
+
+
+def _img(fig, alt: str, caption: str) -> str:
+    data = base64.b64encode(figures.png_bytes(fig)).decode("ascii")
+    return (f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+def _png(path: Path, alt: str, caption: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+# --------------------------------------------------------------------------- sections
+
+def scenario_section(manifest: dict) -> str:
+    """The scenario in words: description, period, scheduled events and sources."""
+    from unionsim.config.schema import month_index
+
+    spec = manifest["scenario"]["spec"]
+    dates = month_dates(manifest)
+    parts = [f"<p>{escape(spec.get('description', ''))}</p>",
+             f"<p>From {escape(dates[1])} to {escape(dates[-1])} ({spec['horizon']} months).</p>"]
+    rows = []
+    for ev in spec.get("events", []):
+        if ev.get("month") is None:
+            continue
+        details = {k: v for k, v in ev.items() if k not in ("month", "type", "note")
+                   and v is not None}
+        rows.append({"month": dates[month_index(ev["month"], spec["start"])],
+                     "event": pretty(ev["type"]),
+                     "details": ", ".join(f"{k.replace('_', ' ')}: {v}"
+                                          for k, v in details.items()),
+                     "note": ev.get("note") or ""})
+    if rows:
+        parts.append("<h4>Scheduled events</h4>" + _table(pd.DataFrame(rows)))
+    others = {k: v for k, v in spec.items() if k in ("triggers", "uncertainty", "paths") and v}
+    for key, value in others.items():
+        parts.append(f"<p class='note'>{escape(pretty(key))}: {escape(str(value))}</p>")
+    sources = "".join(f"<li>{escape(document_title(s['doc']))}: facts "
+                      f"{escape(', '.join(s.get('facts', [])))}</li>"
+                      for s in spec.get("sources", []))
+    parts.append(f"<h4>Sources</h4><ul>{sources}</ul>")
+    return "".join(parts)
+
+
+def batch_section(manifest: dict) -> str:
+    env = manifest.get("environment", {})
+    items = [f"{manifest.get('runs_ok', 0)} runs completed, {manifest.get('runs_failed', 0)} "
+             f"failed; master seed {manifest.get('master_seed')}; created "
+             f"{manifest.get('created', '?')}",
+             "parameter files: " + (", ".join(manifest.get("param_files", [])) or "none"),
+             "--set: " + (", ".join(f"{k}={v:g}" for k, v in manifest.get("sets", {}).items())
+                          or "none"),
+             f"sampler: {manifest.get('sampler', 'none')}"
+             + (f" ({len(manifest['sampled_parameters'])} parameters sampled per run)"
+                if manifest.get("sampled_parameters") else ""),
+             "versions: " + ", ".join(f"{k} {v}" for k, v in env.items())]
+    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+
+
+def results_section(res) -> str:
+    out = outcome_table(res.outcomes).assign(outcome=lambda t: t["outcome"].map(pretty))
+    out = out[["outcome", "runs", "share", "ci_low", "ci_high"]].rename(
+        columns={"ci_low": "95% low", "ci_high": "95% high"})
+    flags = flag_table(res.outcomes).assign(flag=lambda t: t["flag"].map(pretty))
+    flags = flags[["flag", "runs", "share", "ci_low", "ci_high"]].rename(
+        columns={"ci_low": "95% low", "ci_high": "95% high"})
+    names = [n for n in KEY_FINAL_INDICATORS if n in res.outcomes]
+    ind = indicator_table(res.outcomes, names)
+    ind.insert(1, "unit", [unit_of(n) for n in names])
+    ind["indicator"] = ind["indicator"].map(pretty)
+    pf = {"share": _pct, "95% low": _pct, "95% high": _pct}
+    return ("<h3>Outcomes</h3><p class='note'>Share of completed runs ending in each outcome "
+            "(a run counts once, by the outcomes' precedence), with a 95% Wilson interval.</p>"
+            + _table(out, pf, numeric=["runs"])
+            + "<h3>Flags</h3><p class='note'>Share of runs in which each event happened at "
+              "least once (flags may co-occur).</p>" + _table(flags, pf, numeric=["runs"])
+            + "<h3>Final indicators</h3>"
+            + _table(ind, {c: _g for c in ("median", "p5", "p95", "mean")}))
+
+
+def figure_section(res) -> str:
+    caps = {
+        "outcomes": "Outcome probabilities with 95% Wilson intervals.",
+        "fan_charts": "Key indicators by month: median (line), 50% and 90% of runs (bands); "
+                      "dotted lines mark the scenario's scheduled events.",
+        "final_distributions": "Distributions of final indicators across runs.",
+        "flag_timeline": "When flags first fire: the share of runs in which each has happened "
+                         "by each month.",
+    }
+    if res.timeseries is None:
+        caps = {"outcomes": caps["outcomes"], "final_distributions": caps["final_distributions"]}
+    return "".join(_img(figures.FOLDER_FIGURES[name](res), pretty(name), cap)
+                   for name, cap in caps.items())
+
+
+def sensitivity_section(path: Path) -> str:
+    sdir = path / "sensitivity"
+    if not (sdir / "ranking.csv").exists():
+        return ""
+    ranking = pd.read_csv(sdir / "ranking.csv", keep_default_na=False).head(15)
+    html = ("<h3>Sensitivity</h3><p class='note'>Parameters ranked by their largest effect on "
+            "an outcome's chance (in probability); <span class='disputed'>disputes</span> lists "
+            "the FACTS disagreements (D1-D16) the documents have about a parameter.</p>"
+            + _table(ranking, {"outcome_effect": _g, "score": _g}))
+    for name, cap in (("ranking", "Ranking (hatched: disputed in the documents)."),
+                      ("indices", "Indices of each output with 95% intervals.")):
+        if (sdir / f"{name}.png").exists():
+            html += _png(sdir / f"{name}.png", name, cap)
+    return html
+
+
+def parameter_section(manifest: dict) -> str:
+    table = parameter_table(manifest)
+    changed = table[table["origin"] != "default"]
+    cols = ["name", "value", "default", "low", "high", "unit", "origin", "basis", "sources",
+            "disputes"]
+    fmt = {c: _g for c in ("value", "default", "low", "high")}
+    html = "<h3>Parameters</h3>"
+    if len(changed):
+        html += ("<p>Values that differ from the documented defaults:</p>"
+                 + _table(changed[cols + ["meaning"]], fmt))
+    else:
+        html += "<p>Every parameter at its documented default.</p>"
+    full = table[cols + ["meaning", "note"]]
+    flagged = set(changed.index)
+    html += (f"<details><summary>All {len(table)} parameters with provenance "
+             f"({(table['disputes'] != '').sum()} disputed in the documents)</summary>"
+             + _table(full, fmt, row_class=lambda i: "changed" if full.index[i] in flagged
+                      else "") + "</details>")
+    return html
+
+
+def comparison_section(comp) -> str:
+    html = "<h2>Comparison</h2>"
+    for d in comp.differences:
+        html += f"<h3>{escape(d.label_b)} minus {escape(d.label_a)}</h3>"
+        t = d.outcomes.assign(event=lambda x: x["event"].map(pretty))
+        cols = {"share_a": _pct, "share_b": _pct, "diff": _pp, "ci_low": _pp, "ci_high": _pp,
+                "p_value": _p}
+        html += ("<p class='note'>Independent samples: Newcombe's interval for the difference, "
+                 "Fisher's exact test.</p>"
+                 + _table(t[["event", *cols, "test"]], cols))
+        if d.pairs:
+            t = d.paired_outcomes.assign(event=lambda x: x["event"].map(pretty))
+            html += (f"<p class='note'>Run by run on {d.pairs} shared seeds (common random "
+                     "numbers): Newcombe's paired interval, McNemar's exact test.</p>"
+                     + _table(t[["event", "only_a", "only_b", *cols, "test"]], cols,
+                              numeric=["only_a", "only_b"]))
+        ind = d.indicators.assign(indicator=lambda x: x["indicator"].map(pretty))
+        fmt = {c: _g for c in ("median_a", "median_b", "mean_diff", "ci_low", "ci_high")}
+        fmt.update(p_value=_p, ks_p_value=_p)
+        html += ("<p class='note'>Final indicators: Welch interval for the mean difference, "
+                 "Mann-Whitney U and Kolmogorov-Smirnov tests.</p>" + _table(ind, fmt))
+        if d.pairs:
+            pi = d.paired_indicators.assign(indicator=lambda x: x["indicator"].map(pretty))
+            fmt = {c: _g for c in ("mean_diff", "median_diff", "ci_low", "ci_high")}
+            fmt["p_value"] = _p
+            html += ("<p class='note'>Paired: t interval of the mean paired difference, "
+                     "Wilcoxon signed-rank test.</p>" + _table(pi, fmt, numeric=["pairs"]))
+    html += _img(figures.comparison_outcome_figure(comp.results, comp.differences),
+                 "comparison of outcome probabilities",
+                 "Outcome probabilities side by side with 95% intervals, and the differences.")
+    if all(r.timeseries is not None for r in comp.results):
+        html += _img(figures.overlay_fan_figure(comp.results), "overlaid fan charts",
+                     "Median and 50% of runs by month for each batch.")
+    return html
+
+
+def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) -> Path:
+    """Write the HTML report of ``run_dirs`` (default: ``<first folder>/report.html``)."""
+    from importlib.metadata import version
+
+    from unionsim.analysis.compare import compare_results
+    from unionsim.experiment.store import load_results
+
+    results = [load_results(d) for d in run_dirs]
+    labels = [run_label(r.manifest) for r in results]
+    body = [f"<h1>unionsim report: {escape(' vs '.join(labels))}</h1>",
+            f"<p class='note'>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by "
+            f"unionsim {escape(version('unionsim'))} from "
+            f"{escape(', '.join(str(Path(d)) for d in run_dirs))}. Outcome shares are over "
+            "completed runs; intervals are 95%.</p>"]
+    for res, label in zip(results, labels):
+        m = res.manifest
+        body += [f"<h2>{escape(m['scenario']['title'])} <small>[{escape(label)}]</small></h2>",
+                 "<h3>The scenario</h3>", scenario_section(m), "<h3>This batch</h3>",
+                 batch_section(m), results_section(res), "<h3>Figures</h3>",
+                 figure_section(res), sensitivity_section(res.path), parameter_section(m)]
+    if len(results) > 1:
+        from unionsim.analysis.compare import Comparison
+
+        comp = Comparison(results=results,
+                          differences=[compare_results(results[0], r) for r in results[1:]])
+        body.append(comparison_section(comp))
+    title = escape("unionsim report: " + " vs ".join(labels))
+    html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{title}</title><style>{CSS}</style></head><body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+    out = Path(out) if out is not None else Path(run_dirs[0]) / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
