@@ -155,7 +155,7 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(baseline, tmp_path, opt
 def test_the_summary_says_how_many_runs_failed(baseline, tmp_path):
     from rich.console import Console
 
-    from unionsim.cli import _print_summary
+    from unionsim.cli.batch import _print_summary
 
     out = run_plan(failing_plan(baseline, runs=(4,)), tmp_path / "f", executor="serial")
     buffer = io.StringIO()
@@ -296,7 +296,7 @@ def test_scenarios_that_differ_in_one_late_event_are_aligned_until_it(baseline):
 # --------------------------------------------------------------------------- progress
 
 def test_plain_progress_lines_give_rate_and_time_left_and_skip_resumed_runs():
-    from unionsim.cli import _PlainProgress
+    from unionsim.cli.common import _PlainProgress
 
     now = [0.0]
     stream = io.StringIO()

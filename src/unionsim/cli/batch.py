@@ -1,0 +1,189 @@
+"""Commands that run the model: run, trace, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
+from unionsim.errors import UnionsimError
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file, or the name of "
+                                   "a shipped scenario (e.g. baseline)."),
+    runs: int = typer.Option(200, "--runs", "-n", metavar="N", help="Number of Monte Carlo runs (>= 1)."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="Master seed (>= 0); the same seed gives "
+                             "identical results."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Results folder (default: "
+                                       "runs/<scenario>-<timestamp>)."),
+    set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
+    resume: bool = typer.Option(False, "--resume", help="Finish an interrupted batch in --out: "
+                                "only the missing runs are run. Give the same command as before "
+                                "plus --resume; a different plan is refused."),
+    executor: str = typer.Option("process", "--executor", "-e", metavar="NAME",
+                                 help="process (a local pool of --workers processes), serial "
+                                      "(this process only) or dask (a dask.distributed cluster; "
+                                      'needs pip install "unionsim[dask]"). All give identical '
+                                      "results."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N",
+                                          help="Worker processes (default: all cores)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Address of a dask scheduler, e.g. "
+                                                 "tcp://10.0.0.5:8786 (with --executor dask; "
+                                                 "without it a local cluster is started)."),
+    no_timeseries: bool = typer.Option(False, "--no-timeseries",
+                                       help="Store outcomes only (for very large batches)."),
+    sampler: Optional[str] = typer.Option(None, "--sampler", metavar="mc|lhs",
+                                          help="How to draw the scenario's uncertain parameters: "
+                                               "mc (Monte Carlo) or lhs (Latin hypercube); "
+                                               "default: the scenario's own choice."),
+    fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
+                               "run uses the parameter values (only choices and shocks vary)."),
+) -> None:
+    """Run a Monte Carlo batch of a scenario and write a results folder.
+
+    Prints outcome probabilities with 95% intervals, how often each flag fired and the final
+    key indicators, then the folder it wrote (manifest.json, outcomes.parquet,
+    timeseries.parquet, decisions.parquet). Finished runs are stored as the batch goes: after a
+    crash or Ctrl-C, the same command plus --resume runs only what is missing.
+
+    Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
+    """
+    from unionsim.config.params import parse_set_options
+    from unionsim.experiment.batch import run_batch
+
+    sets = parse_set_options(set_)
+    console = _console()
+    with _progress(runs) as advance:
+        folder = run_batch(scenario, runs=runs, seed=seed, out=out, param_files=params,
+                           sets=sets, force=force, resume=resume, executor=executor,
+                           workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
+                           sampler=sampler, uncertainty=not fixed, progress=advance,
+                           notify=_notice)
+    _print_summary(console, folder)
+
+
+def _print_summary(console, folder: Path) -> None:
+    from rich.table import Table
+
+    from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
+    from unionsim.experiment.store import load_results
+
+    res = load_results(folder)
+    m = res.manifest
+    n_ok, n_failed = m.get("runs_ok", 0), m.get("runs_failed", 0)
+    console.print(f"[bold]{m['scenario']['title']}[/bold]")
+    console.print(f"{n_ok} runs, master seed {m['master_seed']}"
+                  + (f", [red]{n_failed} failed[/red] (their seeds and errors are in "
+                     f"outcomes.parquet; the shares below count finished runs only)"
+                     if n_failed else ""))
+    table = Table(title="Outcomes (share of runs, 95% Wilson interval)")
+    for col in ("outcome", "share", "95% interval", "runs"):
+        table.add_column(col, justify="left" if col == "outcome" else "right")
+    for r in outcome_table(res.outcomes).itertuples():
+        table.add_row(r.outcome.replace("_", " "), f"{r.share:.1%}",
+                      f"{r.ci_low:.1%} - {r.ci_high:.1%}", str(r.runs))
+    console.print(table)
+    flags = Table(title="Flags (share of runs in which each occurred)")
+    for col in ("flag", "share", "95% interval"):
+        flags.add_column(col, justify="left" if col == "flag" else "right")
+    for r in flag_table(res.outcomes).itertuples():
+        flags.add_row(r.flag.replace("_", " "), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
+    console.print(flags)
+    key = ["sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
+           "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
+           "support_incorporation"]
+    ind = Table(title="Final indicators (median, 5th-95th percentile)")
+    for col in ("indicator", "median", "5%", "95%"):
+        ind.add_column(col, justify="left" if col == "indicator" else "right")
+    for r in indicator_table(res.outcomes, key).itertuples():
+        ind.add_row(r.indicator.replace("_", " "), f"{r.median:.3g}", f"{r.p5:.3g}", f"{r.p95:.3g}")
+    console.print(ind)
+    rate = m.get("runs_per_second")
+    console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
+    console.print(f"results: {folder}")
+
+
+@app.command()
+def trace(
+    scenario: str = typer.Argument(..., metavar="SCENARIO",
+                                   help="Scenario file, or the name of a shipped scenario."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The run's seed (a run seed as stored in "
+                             "outcomes.parquet reproduces that run)."),
+    set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also show routine choices (holding course, stalling)."),
+) -> None:
+    """Tell one run month by month: who did what and why, and how the state moved.
+
+    Example: unionsim trace scenarios/baseline.yaml --seed 3
+    """
+    from unionsim.config.params import parse_set_options
+    from unionsim.config.scenario import load_scenario
+    from unionsim.model import trace as tr
+    from unionsim.model.world import UnionModel
+
+    loaded = load_scenario(scenario)
+    pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
+    model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False, record=True).run()
+    for line in tr.render(model, verbose=verbose):
+        typer.echo(line)
+
+
+@app.command()
+def check(
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
+                                          help="Also write the verdicts as a table: .md or .html."),
+    only: List[str] = typer.Option([], "--only", metavar="ID",
+                                   help="Check only these claims (repeatable), e.g. --only V13."),
+    runs: int = typer.Option(500, "--runs", "-n", metavar="N",
+                             help="Runs per batch (the thresholds were set for 500)."),
+    seed: int = typer.Option(2026, "--seed", "-s", metavar="SEED", help="Master seed."),
+    cache: Path = typer.Option(Path("runs/checks"), "--cache", metavar="DIR",
+                               help="Where the batches are stored and reused."),
+    no_history: bool = typer.Option(False, "--no-history", help="Skip the history check."),
+) -> None:
+    """Check the model against the documents' claims and the 2019-2021 history.
+
+    Runs (or reuses) the batches each claim needs, prints one verdict per claim with the measured
+    value, its 95% interval and the threshold, then how much probability the model puts on what
+    happened between January 2019 and June 2021. Exits 1 if a claim fails that is not listed as
+    a known failure (with its reason) in unionsim/validation/claims.py.
+
+    Example: unionsim check --report runs/checks/report.md
+    """
+    from unionsim.validation.claims import KNOWN_FAILURES
+    from unionsim.validation.report import write
+    from unionsim.validation.runner import run_checks
+
+    if runs < 1:
+        raise UnionsimError(f"--runs must be at least 1 (got {runs})", field="runs")
+    result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
+                        history=not no_history,
+                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    for r in result.results:
+        typer.echo(r.verdict + (f"  ({KNOWN_FAILURES[r.claim.id]})"
+                                if not r.passed and r.claim.id in KNOWN_FAILURES else ""))
+    if result.history is not None:
+        h = result.history
+        typer.echo(f"\nHistory check, {h.runs} runs of history_2019_2021:")
+        for fact, share, lo, hi in h.facts:
+            typer.echo(f"  {fact.id} {share:6.1%} [{lo:.1%}, {hi:.1%}]  {fact.statement}")
+        share, lo, hi = h.joint
+        typer.echo(f"  all {share:6.1%} [{lo:.1%}, {hi:.1%}]  everything above in the same run")
+    passed = len(result.results) - len(result.failed)
+    typer.echo(f"\n{passed} of {len(result.results)} claims pass")
+    if report is not None:
+        typer.echo(f"report: {write(result, report, KNOWN_FAILURES)}")
+    unexpected = [r.claim.id for r in result.failed if r.claim.id not in KNOWN_FAILURES]
+    if unexpected:
+        typer.echo(f"unexpected failures: {', '.join(unexpected)}", err=True)
+        raise typer.Exit(code=1)
