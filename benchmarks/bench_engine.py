@@ -233,7 +233,9 @@ def main() -> None:
 
     cores = available_cores()
     scenario = load_scenario("baseline")
-    plan = make_plan(scenario, runs=args.runs, seed=1)
+    # uncertainty off: the bare loop and mesa.batch_run take one parameter set, so every
+    # configuration must run exactly the same runs (same seeds, same values)
+    plan = make_plan(scenario, runs=args.runs, seed=1, uncertainty=False)
     tmp = Path(tempfile.mkdtemp(prefix="unionsim-bench-"))
     print(f"machine: {machine()}")
     print(f"baseline scenario, {scenario.spec.horizon} months; {args.runs} runs per measurement, "

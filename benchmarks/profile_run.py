@@ -25,7 +25,7 @@ def main() -> None:
     from unionsim.experiment.plan import make_plan
     from unionsim.model.world import UnionModel
 
-    plan = make_plan(load_scenario("baseline"), runs=args.runs, seed=1)
+    plan = make_plan(load_scenario("baseline"), runs=args.runs, seed=1, uncertainty=False)
 
     def loop(collect: bool) -> float:
         start = time.perf_counter()

@@ -71,15 +71,30 @@ def test_same_seed_gives_a_byte_identical_outcomes_file(batch, tmp_path):
     assert not a["seed"].equals(b["seed"])
 
 
-def test_a_run_seed_replays_in_trace(batch):
+def test_a_stored_run_replays_exactly_in_trace(batch):
     out, _ = batch
     outcomes = pd.read_parquet(out / "outcomes.parquet")
     row = outcomes.iloc[3]
-    r = cli("trace", "baseline", "--seed", int(row["seed"]))
+    assert any(c.startswith("param.") for c in outcomes)  # the baseline samples parameters
+    r = cli("trace", "--results", out, "--run", 3)
     assert r.returncode == 0, r.stderr
+    assert "does not reproduce" not in r.stderr and "other model code" not in r.stderr
     assert f"Outcome: {row['outcome'].replace('_', ' ')}" in r.stdout
     assert "2020-08" in r.stdout and "presidential election" in r.stdout
     assert "because:" in r.stdout
+    bad = cli("trace", "baseline", "--results", out)
+    assert bad.returncode == 2 and "give no scenario" in bad.stderr
+    missing = cli("trace", "--results", out, "--run", 999)
+    assert missing.returncode == 2 and "no run 999" in missing.stderr
+
+
+def test_replay_reproduces_every_stored_run(batch):
+    from unionsim.experiment.replay import replay_run
+
+    out, _ = batch
+    for run in (0, 7, 29):
+        replay = replay_run(out, run, record=False)
+        assert replay.matches and replay.same_code
 
 
 def test_existing_folder_is_not_overwritten(batch):

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
-from unionsim.errors import UnionsimError
+from unionsim.errors import UnionsimError, UsageError
 
 
 @app.command()
@@ -113,27 +113,55 @@ def _print_summary(console, folder: Path) -> None:
 
 @app.command()
 def trace(
-    scenario: str = typer.Argument(..., metavar="SCENARIO",
-                                   help="Scenario file, or the name of a shipped scenario."),
-    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The run's seed (a run seed as stored in "
-                             "outcomes.parquet reproduces that run)."),
+    scenario: Optional[str] = typer.Argument(None, metavar="[SCENARIO]",
+                                             help="Scenario file, or the name of a shipped "
+                                                  "scenario (not with --results)."),
+    seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The run's seed."),
     set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
+    results: Optional[Path] = typer.Option(None, "--results", "-r", metavar="DIR",
+                                           help="Replay a run stored in this results folder, "
+                                                "with its seed and sampled parameters."),
+    run: int = typer.Option(0, "--run", metavar="K", help="Which run of --results to replay."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show routine choices (holding course, stalling)."),
 ) -> None:
     """Tell one run month by month: who did what and why, and how the state moved.
 
-    Example: unionsim trace scenarios/baseline.yaml --seed 3
-    """
-    from unionsim.config.params import parse_set_options
-    from unionsim.config.scenario import load_scenario
-    from unionsim.model import trace as tr
-    from unionsim.model.world import UnionModel
+    Either a scenario and a seed, or a stored run: --results DIR --run K replays run K of a
+    batch exactly (its seed and its sampled parameter values).
 
-    loaded = load_scenario(scenario)
-    pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
-    model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False, record=True).run()
+    Example: unionsim trace scenarios/baseline.yaml --seed 3
+    Example: unionsim trace --results runs/baseline-20261122-101500 --run 17
+    """
+    from unionsim.model import trace as tr
+
+    if results is not None:
+        if scenario is not None or set_ or params:
+            raise UsageError("--results replays a stored run as it ran: give no scenario, "
+                             "--set or --params with it", field="results")
+        from unionsim.experiment.replay import replay_run
+
+        replay = replay_run(results, run)
+        model = replay.model
+        if not replay.same_code:
+            typer.echo("note: this folder was made by other model code; the replay may differ",
+                       err=True)
+        if not replay.matches:
+            typer.echo(f"note: the replay does not reproduce the stored result of run {run}",
+                       err=True)
+    else:
+        if scenario is None:
+            raise UsageError("give a scenario (and --seed), or --results DIR --run K",
+                             field="scenario")
+        from unionsim.config.params import parse_set_options
+        from unionsim.config.scenario import load_scenario
+        from unionsim.model.world import UnionModel
+
+        loaded = load_scenario(scenario)
+        pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
+        model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False,
+                           record=True).run()
     for line in tr.render(model, verbose=verbose):
         typer.echo(line)
 
