@@ -58,6 +58,13 @@ def test_sensitivity_then_discover(tmp_path):
     # analysing the folder again runs nothing
     again = cli("sensitivity", out, "--indicator", "reserves")
     assert again.returncode == 0 and "runs" not in again.stderr
+    # the same design with --resume finds the batch complete and leaves the results as they were
+    before = (out / "outcomes.parquet").read_bytes()
+    resumed = cli("sensitivity", "baseline", "--method", "morris", "--n", "4", "--seed", "3",
+                  "--param", "minsk.sovereignty_weight", "--param", "putin.reactivity",
+                  "--indicator", "reserves", "--out", out, "--resume", "--workers", "1")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "complete" in resumed.stderr and (out / "outcomes.parquet").read_bytes() == before
 
     r = cli("discover", out, "--outcome", "symbolic_integration", "--max-depth", "1")
     assert r.returncode == 0, r.stderr

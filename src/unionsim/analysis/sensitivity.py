@@ -17,7 +17,6 @@ include that noise. SALib's bootstrap intervals show it; more repeats or a large
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -57,7 +56,7 @@ def choose_parameters(loaded, names: Sequence[str] = (), all_: bool = False
     elif all_:
         chosen = {n: tuple(s.range) for n, s in specs.items()}
     else:
-        chosen = dict(getattr(loaded, "uncertain_parameters", lambda: {})())
+        chosen = loaded.uncertain_parameters()
         if not chosen:
             raise UsageError(f"scenario '{loaded.name}' marks no parameter as uncertain",
                              hint="pass --all (every parameter over its documented range) or "
@@ -157,8 +156,8 @@ def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=
                **engine) -> Path:
     """Run a design as one batch into ``out`` and save the design beside the results.
 
-    Extra keyword arguments (e.g. ``workers=``, ``resume=`` once the engine has them) go to
-    `run_plan` unchanged.
+    Extra keyword arguments (``workers=``, ``resume=``, ``executor=``...) go to `run_plan`
+    unchanged.
     """
     from unionsim.experiment.batch import run_plan
     from unionsim.experiment.plan import make_plan
@@ -167,11 +166,9 @@ def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=
     samples = design.samples()
     runs = len(next(iter(samples.values())))
     # parameters outside the design keep their values: the scenario's own uncertainty sampling
-    # (where the engine has it) would add noise the indices cannot attribute
-    fixed = ({"uncertainty": False} if "uncertainty" in inspect.signature(make_plan).parameters
-             else {})
+    # would add noise the indices cannot attribute
     plan = make_plan(loaded, runs=runs, seed=design.seed, param_files=param_files, sets=sets,
-                     samples=samples, sampler=f"salib-{design.method}", **fixed)
+                     samples=samples, sampler=f"salib-{design.method}", uncertainty=False)
     seeds = design.run_seeds()
     if seeds is not None:
         plan = dataclasses.replace(plan, seeds=tuple(seeds))

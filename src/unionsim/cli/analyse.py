@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from unionsim.cli.common import PARAMS_HELP, SET_HELP, _progress, app
+from unionsim.cli.common import PARAMS_HELP, SET_HELP, _notice, _progress, app
 
 
 @app.command()
@@ -96,12 +96,16 @@ def sensitivity(
     set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
     force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
+    resume: bool = typer.Option(False, "--resume", help="Finish an interrupted design in --out "
+                                "(same command plus --resume): only the missing runs are run."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", metavar="N",
+                                          help="Worker processes (default: all cores)."),
     top: int = typer.Option(15, "--top", metavar="K", help="Rows of the ranked table to print."),
 ) -> None:
     """Global sensitivity analysis (SALib) of outcome chances and final indicators.
 
     Builds a seeded Sobol' or Morris design over the chosen parameters, runs it as one batch
-    (like `unionsim run`), then ranks parameters by their largest index over the outputs and
+    (like `unionsim run`: parallel, resumable, seeded), then ranks parameters by their largest index over the outputs and
     marks those the documents dispute (FACTS D1-D16). Writes sensitivity/indices.csv,
     ranking.csv, ranking.png and indices.png into the folder.
 
@@ -125,7 +129,8 @@ def sensitivity(
         out = out or default_out_dir(f"{loaded.name}-sensitivity-{method}")
         with _progress(runs) as advance:
             folder = run_design(loaded, design, out, param_files=params,
-                                sets=parse_set_options(set_), force=force, progress=advance)
+                                sets=parse_set_options(set_), force=force, resume=resume,
+                                workers=workers, progress=advance, notify=_notice)
     result = analyse_sensitivity(folder, indicators=indicators)
     _print_sensitivity(_wide_console(), result, top)
     typer.echo(f"results: {folder}")
