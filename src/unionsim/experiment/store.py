@@ -23,6 +23,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -220,17 +221,37 @@ def read_manifest(path: str | Path) -> dict:
 
 @dataclass
 class Results:
-    """A results folder loaded for analysis (pandas DataFrames)."""
+    """A results folder loaded for analysis (pandas DataFrames).
+
+    ``outcomes`` is read at once; the time series and decision counts, which grow with the
+    number of runs times months (or decisions), are read on first use and then kept.
+    """
 
     path: Path
     manifest: dict
     outcomes: Any
-    timeseries: Any | None
-    decisions: Any | None
+
+    @cached_property
+    def timeseries(self) -> Any | None:
+        import pandas as pd
+
+        f = self.path / TIMESERIES
+        return pd.read_parquet(f) if f.exists() else None
+
+    @cached_property
+    def decisions(self) -> Any | None:
+        import pyarrow.parquet as pq
+
+        f = self.path / DECISIONS
+        if not f.exists():
+            return None
+        # a few distinct strings repeated millions of times: categories keep them small
+        return pq.read_table(f).to_pandas(strings_to_categorical=True)
 
 
 def load_results(path: str | Path) -> Results:
-    """Load a complete results folder: manifest, outcomes, time series and decisions."""
+    """Load a complete results folder: the manifest and outcomes now, the time series and
+    decisions when first used."""
     import pandas as pd
 
     path = Path(path)
@@ -238,7 +259,4 @@ def load_results(path: str | Path) -> Results:
     if manifest.get("status") != "complete":
         raise ResultsError(f"this batch is not complete (status: {manifest.get('status')})",
                            file=path, hint="finish it with the same command plus --resume")
-    outcomes = pd.read_parquet(path / OUTCOMES)
-    timeseries = pd.read_parquet(path / TIMESERIES) if (path / TIMESERIES).exists() else None
-    decisions = pd.read_parquet(path / DECISIONS) if (path / DECISIONS).exists() else None
-    return Results(path, manifest, outcomes, timeseries, decisions)
+    return Results(path, manifest, pd.read_parquet(path / OUTCOMES))
