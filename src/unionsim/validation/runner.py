@@ -11,6 +11,7 @@ import numpy as np
 
 from unionsim.analysis.stats import difference_interval, quantile_interval
 from unionsim.analysis.summary import proportion_interval
+from unionsim.errors import ResultsError
 from unionsim.validation.claims import (CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, Batch, Claim,
                                         Data)
 
@@ -84,7 +85,7 @@ def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int |
             m = read_manifest(folder)
             if m.get("status") == "complete" and m.get("fingerprint") == plan.fingerprint():
                 return folder
-        except Exception:  # an unreadable old folder is simply run again
+        except ResultsError:  # an unreadable old folder is simply run again
             pass
     if progress:
         progress(f"running {batch.label}: {runs} runs")
