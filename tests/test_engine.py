@@ -311,3 +311,16 @@ def test_plain_progress_lines_give_rate_and_time_left_and_skip_resumed_runs():
     now[0] += 45.0                      # slow chunk: a line at least every 30 s
     progress(10)
     assert stream.getvalue().splitlines()[-1] == "progress: 660/1000 runs (5 runs/s, about 1 min 05 s left)"
+
+
+def test_an_unguarded_script_gets_a_clear_message(tmp_path):
+    # worker processes import the calling script again; without a __main__ guard its top-level
+    # batch would start again inside them: the user must be told what to do
+    script = tmp_path / "unguarded.py"
+    script.write_text("from unionsim.experiment.batch import run_batch\n"
+                      f"run_batch('baseline', runs=8, seed=1, out={str(tmp_path / 'o')!r}, "
+                      "timeseries=False, workers=2)\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=120)
+    assert r.returncode != 0
+    assert 'if __name__ == "__main__":' in r.stderr and 'executor="serial"' in r.stderr

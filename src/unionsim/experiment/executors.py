@@ -168,15 +168,20 @@ class ProcessExecutor:
         try:
             # No list of the futures is kept here: a finished future holds its part's bytes, and
             # as_completed drops each future once yielded, so memory does not grow with the runs.
-            for future in as_completed([pool.submit(_run_chunk_in_worker, chunk)
-                                        for chunk in chunks]):
+            try:
+                futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
+            except (BrokenPipeError, BrokenProcessPool, EOFError):
+                raise ExecutionError("the worker processes could not start",
+                                     hint=_UNGUARDED_HINT) from None
+            for future in as_completed(futures):
                 try:
                     part = future.result()
                 except BrokenProcessPool:
                     raise ExecutionError(
-                        "a worker process died (killed, or out of memory); the runs finished "
-                        "so far are kept", hint="run the same command again with --resume, "
-                        "perhaps with fewer --workers") from None
+                        "a worker process died (killed, out of memory, or it failed while "
+                        "importing your script); the runs finished so far are kept",
+                        hint="run the same command again with --resume, perhaps with fewer "
+                             "--workers; " + _UNGUARDED_HINT) from None
                 yield part
             finished = True
         finally:
@@ -184,6 +189,13 @@ class ProcessExecutor:
                 pool.shutdown(wait=True)
             else:  # an error, Ctrl-C or the caller stopped early: do not wait for running chunks
                 _stop_now(pool)
+
+
+# Workers started by a fork server (or spawn) import the calling script again; a script that
+# starts batches at its top level then starts them again inside every worker.
+_UNGUARDED_HINT = ("if you start batches from a Python script, put that code under "
+                   "`if __name__ == \"__main__\":` (worker processes import the script), or use "
+                   "executor=\"serial\"")
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
