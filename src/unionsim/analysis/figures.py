@@ -146,7 +146,8 @@ def comparison_outcome_figure(results: Sequence, diffs: Sequence) -> Figure:
                                 for lab, r in zip(labels, results)], left)
     left.set_title("Outcome probabilities", fontsize=10)
     for diff in diffs:
-        plots.difference_bars(diff.table, right, label=f"{diff.label_b} minus {diff.label_a} "
+        # two lines: scenario labels with overlays are long and would be clipped on one
+        plots.difference_bars(diff.table, right, label=f"{diff.label_b} minus {diff.label_a}\n"
                                                         f"({diff.method})")
     right.set_title("Difference with 95% interval (red: interval excludes 0)", fontsize=10)
     fig.suptitle(_comparison_title(results), fontsize=11)

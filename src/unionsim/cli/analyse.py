@@ -244,20 +244,23 @@ def _print_difference(console, d) -> None:
     from rich.table import Table
 
     paired = d.pairs > 0
-    t = Table(title=f"Outcomes: {d.label_b} minus {d.label_a}")
-    cols = ["outcome", "A", "B", "B-A [95% CI]", "p (Fisher)"]
-    if paired:
-        cols += [f"paired B-A [95% CI] ({d.pairs} seeds)", "p (McNemar)"]
-    for c in cols:
-        t.add_column(c, justify="left" if c == "outcome" else "right")
-    for i, r in enumerate(d.outcomes.itertuples()):
-        row = [r.event.replace("_", " "), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
-               _pp(r.diff, r.ci_low, r.ci_high), _p(r.p_value)]
+    for title, table, paired_table, first in (
+            ("Outcomes", d.outcomes, d.paired_outcomes, "outcome"),
+            ("Flags (share of runs in which each occurred)", d.flags, d.paired_flags, "flag")):
+        t = Table(title=f"{title}: {d.label_b} minus {d.label_a}")
+        cols = [first, "A", "B", "B-A [95% CI]", "p (Fisher)"]
         if paired:
-            q = d.paired_outcomes.iloc[i]
-            row += [_pp(q["diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
-        t.add_row(*row)
-    console.print(t)
+            cols += [f"paired B-A [95% CI] ({d.pairs} seeds)", "p (McNemar)"]
+        for c in cols:
+            t.add_column(c, justify="left" if c == first else "right")
+        for i, r in enumerate(table.itertuples()):
+            row = [r.event.replace("_", " "), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
+                   _pp(r.diff, r.ci_low, r.ci_high), _p(r.p_value)]
+            if paired:
+                q = paired_table.iloc[i]
+                row += [_pp(q["diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
+            t.add_row(*row)
+        console.print(t)
     t = Table(title=f"Final indicators: {d.label_b} minus {d.label_a}")
     cols = ["indicator", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
     if paired:
