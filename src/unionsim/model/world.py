@@ -34,7 +34,7 @@ from unionsim.model.state import INDICATORS, WorldState, clip, clip01
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
 STREAMS = ("minsk", "siloviki", "raiders", "monetarists", "restrainers", "putin", "nato", "west",
-           "public", "elite", "events")
+           "public", "elite")
 
 
 def seed_from(rng: Any) -> int:
@@ -90,7 +90,7 @@ class UnionModel(mesa.Model):
         self.month = 0
         self.record = record
         self.decisions: list[dict] = []
-        self.counts: dict[str, int] = {}
+        self.counts: dict[tuple[str, str, str], int] = {}  # (actor, kind, choice) -> times
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
                       "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
