@@ -59,6 +59,12 @@ class SourceRef(Strict):
 
 Basis = Literal["document", "derived", "judgement"]
 
+# How the cited text bears on a parameter (the citation audit):
+#   value      - the text gives the number (or the inputs of the arithmetic in ``note``);
+#   direction  - the text gives only a sign or an ordering; the size is our choice;
+#   assumption - nothing in the documents fixes it; any source listed is context it rests on.
+Support = Literal["value", "direction", "assumption"]
+
 
 class ParameterSpec(Strict):
     """One model parameter with its provenance.
@@ -73,7 +79,9 @@ class ParameterSpec(Strict):
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=10)
     basis: Basis
-    sources: list[SourceRef] = Field(min_length=1)
+    support: Support | None = None
+    claim: str | None = Field(default=None, min_length=10)
+    sources: list[SourceRef] = Field(default_factory=list)
     note: str | None = None
 
     @field_validator("value", mode="before")
@@ -92,6 +100,14 @@ class ParameterSpec(Strict):
         if not lo <= self.value <= hi:
             raise LocatedValueError(("value",), f"value {self.value} lies outside its range "
                                                 f"[{lo}, {hi}]")
+        if not self.sources and self.support != "assumption":
+            raise LocatedValueError(("sources",), "no sources: cite the documents' claims that "
+                                                  "bear on this parameter, or mark it "
+                                                  "`support: assumption`")
+        if self.support in ("value", "direction") and not self.claim:
+            raise LocatedValueError(("claim",), f"support '{self.support}' needs a `claim:` "
+                                                "saying, in our words, what the cited text says "
+                                                "about this parameter")
         return self
 
 
