@@ -12,7 +12,7 @@ from unionsim.config.schema import (AirbaseDemand, EconomicShock, Election, Ener
                                     NatoBuildup, NatoExercise, OilPriceShock, RoadmapRound,
                                     SanctionsPackage, Scenario, SubsidyCut, TaxManoeuvreStep,
                                     TensionShock, Ultimatum, Unrest)
-from unionsim.model.state import clip, clip01
+from unionsim.model.state import MAX_SANCTIONS, Regime, clip, clip01
 
 
 def tax_manoeuvre_step(model, e: TaxManoeuvreStep) -> None:
@@ -95,7 +95,7 @@ def oil_price_shock(model, e: OilPriceShock) -> None:
 def sanctions_package(model, e: SanctionsPackage) -> None:
     """The West adopts a sanctions package (L25, WES-06)."""
     s = model.state
-    s.sanctions_level = min(3.0, s.sanctions_level + e.levels)
+    s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + e.levels)
     s.western_engagement = clip01(s.western_engagement - 0.3 * e.levels)
     model.note_event("event", f"Western sanctions package: level {s.sanctions_level:.0f}")
 
@@ -148,7 +148,7 @@ def leader_exit(model, e: LeaderExit) -> None:
     """Lukashenka leaves; a successor takes over in a transfer Moscow expects to steer (SC18,
     KRE-18). After a fall of the regime there is no Lukashenka left to leave."""
     s = model.state
-    if s.regime != 0:
+    if s.regime != Regime.INCUMBENT:
         model.note_event("event", "leader exit: no effect, the regime has already changed")
         return
     s.regime = 1.0

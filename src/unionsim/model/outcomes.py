@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from unionsim.model.state import WorldState
+from unionsim.model.state import Presence, Regime, SanctionLevel, WorldState
 
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
             "economic_integration", "symbolic_integration", "status_quo")
@@ -39,11 +39,11 @@ def classify(s: WorldState, p: SimpleNamespace) -> str:
     o = p.outcomes
     if s.absorbed:
         return "absorption"
-    if s.regime == 2:
+    if s.regime == Regime.NEW_REGIME:
         return "regime_change"
     if s.supranational_bodies:
         return "supranational_union"
-    if s.presence >= 3:
+    if s.presence >= Presence.PERMANENT_BASE:
         return "permanent_presence"
     if s.roadmaps_signed >= o.min_signed_roadmaps:
         implemented = s.roadmaps_implemented / s.roadmaps_signed
@@ -64,14 +64,14 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "takeover_attempted": bool(s.intervention_attempted),
         "troops_stayed": bool(flags["troops_stayed"]),
         "temporary_deployment": bool(flags.get("temporary_deployment", False)),
-        "sectoral_sanctions": max_sanctions >= 2,
+        "sectoral_sanctions": max_sanctions >= SanctionLevel.SECTORAL,
         "western_energy_offer": bool(s.energy_offer),
         "trade_war": bool(flags["trade_war"]),
         "russian_loan": s.loans_total > 0,
         "default": bool(s.defaulted),
         "asset_sale": s.assets_sold > 0,
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
-        "regime_fell": s.regime == 2,
+        "regime_fell": s.regime == Regime.NEW_REGIME,
     }
 
 

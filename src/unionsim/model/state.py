@@ -8,6 +8,38 @@ that scenario triggers and exogenous paths may name.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import IntEnum, auto
+
+
+class Presence(IntEnum):
+    """Levels of Russian military presence in Belarus (the ``presence`` state variable, M24-M27)."""
+
+    LEASED_SITES = 0
+    ROTATION = auto()
+    EXERCISE_TROOPS = auto()
+    PERMANENT_BASE = auto()
+    OCCUPATION = auto()
+
+
+class SanctionLevel(IntEnum):
+    """Steps of Western sanctions (the ``sanctions_level`` state variable, WES-06, L25)."""
+
+    NONE = 0
+    INDIVIDUAL = auto()
+    SECTORAL = auto()
+    COMPREHENSIVE = auto()
+
+
+class Regime(IntEnum):
+    """Who rules in Minsk (the ``regime`` state variable)."""
+
+    INCUMBENT = 0
+    SUCCESSOR = auto()
+    NEW_REGIME = auto()
+
+
+# Sanctions are read by several rules as a share of the top step: level / MAX_SANCTIONS.
+MAX_SANCTIONS = float(SanctionLevel.COMPREHENSIVE)
 
 
 @dataclass(frozen=True)

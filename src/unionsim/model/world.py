@@ -29,7 +29,7 @@ from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
 from unionsim.model.rules import elite as elite_rules
 from unionsim.model.rules.kremlin import FACTIONS
-from unionsim.model.state import INDICATORS, WorldState, clip, clip01
+from unionsim.model.state import INDICATORS, Regime, WorldState, clip, clip01
 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
@@ -230,7 +230,7 @@ class UnionModel(mesa.Model):
                                              s.sanctions_level, s.russian_backing,
                                              s.info_campaign, p)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
-        if s.regime == 2:
+        if s.regime == Regime.NEW_REGIME:
             return
         hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
                                               s.russian_backing, p)

@@ -24,7 +24,7 @@ def kremlin_view(model) -> rules.KremlinView:
         assets_refused=s.assets_refused, trade_war=s.trade_war_months > 0,
         loan_requested=s.loan_requested > 0, escalated=s.escalated > 0,
         crisis=s.crisis_logic > 0, absorbed=s.absorbed > 0, coercion=s.coercion,
-        unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / 28.0,
+        unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / p.integration.package_roadmaps,
         intervention_failed=s.intervention_attempted > 0 and not s.absorbed,
         forces_present=s.exercise_troops_k > 0, takeover_odds=takeover_odds(model))
 
@@ -109,7 +109,7 @@ class Putin(Actor):
             s.coercion = clip01(s.coercion + 0.3)
         elif choice == "demand_integration":
             depth = 2.0 if s.roadmaps_signed > 0 else 1.0
-            model.open_round(depth=depth, size=28.0 if depth < 2 else 1.0,
+            model.open_round(depth=depth, size=p.integration.package_roadmaps if depth < 2 else 1.0,
                              deadline=model.month + k.round_months, summit_every=3)
         elif choice == "demand_base":
             s.base_demand = 1.0

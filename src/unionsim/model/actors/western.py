@@ -5,7 +5,7 @@ from __future__ import annotations
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import nato as nato_rules
 from unionsim.model.rules import west as west_rules
-from unionsim.model.state import clip01
+from unionsim.model.state import MAX_SANCTIONS, clip01
 
 
 class Nato(Actor):
@@ -71,7 +71,7 @@ class West(Actor):
                                      f"{s.sanctions_level:.0f}, Minsk's tilt West "
                                      f"{s.minsk_west_tilt:.2f}")
         if choice == "sanction":
-            s.sanctions_level = min(3.0, s.sanctions_level + 1.0)
+            s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + 1.0)
             s.western_engagement = clip01(s.western_engagement - 0.3)
         elif choice == "ease":
             s.sanctions_level = max(0.0, s.sanctions_level - 1.0)
@@ -81,4 +81,4 @@ class West(Actor):
         elif choice == "energy_offer":
             s.energy_offer = 1.0
         s.western_finance = w.finance_at_full_engagement * s.western_engagement \
-            * (1.0 - s.sanctions_level / 3.0)
+            * (1.0 - s.sanctions_level / MAX_SANCTIONS)

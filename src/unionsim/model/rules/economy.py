@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from unionsim.model.state import clip, clip01
+from unionsim.model.state import MAX_SANCTIONS, Presence, clip, clip01
 
 
 def funding_balance(energy_support: float, western_finance: float, trade_war: bool,
@@ -67,7 +67,7 @@ def outside_options(western_engagement: float, energy_offer: bool, diversified: 
     return clip01(w.outside_base + w.outside_per_engagement * western_engagement
                   + (w.outside_energy_offer if energy_offer else 0.0)
                   + w.outside_per_diversification * diversified
-                  - w.outside_sanctions_cut * sanctions_level / 3.0)
+                  - w.outside_sanctions_cut * sanctions_level / MAX_SANCTIONS)
 
 
 def sovereignty_index(roadmaps_implemented: float, supranational_bodies: bool, presence: float,
@@ -93,11 +93,11 @@ def presence_level(rotation_months: float, exercise_troops_k: float, permanent_t
     """Ordinal Russian presence: leased sites (0), rotation (1), exercise troops (2), permanent (3),
     occupation (4) (M24-M27, MIN-29, MIN-30)."""
     if occupied:
-        return 4.0
+        return float(Presence.OCCUPATION)
     if base_agreed or permanent_troops_k > 0.0:
-        return 3.0
+        return float(Presence.PERMANENT_BASE)
     if exercise_troops_k > 0.0:
-        return 2.0
+        return float(Presence.EXERCISE_TROOPS)
     if rotation_months > 0.0:
-        return 1.0
-    return 0.0
+        return float(Presence.ROTATION)
+    return float(Presence.LEASED_SITES)

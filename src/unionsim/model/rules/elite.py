@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from unionsim.model.state import clip01
+from unionsim.model.state import MAX_SANCTIONS, clip01
 
 
 def cohesion_target(economic_stress: float, protest_share: float, repression: float,
@@ -30,7 +30,7 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
     return clip01(e.base_cohesion
                   - e.stress_erosion * economic_stress
                   - e.protest_erosion * min(unchecked, 2.0)
-                  + e.sanctions_binding * sanctions_level / 3.0
+                  + e.sanctions_binding * sanctions_level / MAX_SANCTIONS
                   + e.backing_support * russian_backing
                   - e.army_defection_risk * info_campaign)
 

@@ -14,7 +14,7 @@ from operator import mul
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import clip01
+from unionsim.model.state import Regime, clip01
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
@@ -99,7 +99,7 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
     (KRE-16; M47: guard police 'if necessary').
     """
     k = p.kremlin
-    incumbent = v.regime == 0
+    incumbent = v.regime == Regime.INCUMBENT
     return [
         True,                                               # hold
         v.energy_support > k.support_floor + 1e-9,          # cut_support
@@ -111,7 +111,7 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
         v.loan_requested or v.minsk_stress > 0.3,           # bailout
         v.dispute > 0.05 or v.escalated,                    # concession
         incumbent and v.protest_threat > 0.3,               # security_support
-        v.regime != 2 and v.crisis and v.protest_threat > 1.0 and not v.forces_present,
+        v.regime != Regime.NEW_REGIME and v.crisis and v.protest_threat > 1.0 and not v.forces_present,
         not v.absorbed and not v.intervention_failed,      # intervene
     ]
 
@@ -179,7 +179,7 @@ def is_crisis(radicalism: float, regime: int, elite_cohesion: float, p: SimpleNa
     falling to forces that might turn West (KRE-17) replace cost calculation by the 2014 logic.
     'Even an illusory risk' suffices, so the threshold is the perceived, not the real, danger."""
     k = p.kremlin
-    if regime == 2:
+    if regime == Regime.NEW_REGIME:
         return True
     return radicalism >= k.crisis_threshold or elite_cohesion <= k.collapse_cohesion
 
@@ -229,7 +229,7 @@ def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:
     Certain once the regime has fallen or the elite collapses; under the crisis logic, as likely
     as the street is Ukraine-like ('even an illusory risk'); otherwise nil.
     """
-    if v.regime == 2 or v.elite_cohesion <= p.kremlin.collapse_cohesion:
+    if v.regime == Regime.NEW_REGIME or v.elite_cohesion <= p.kremlin.collapse_cohesion:
         return 1.0
     return v.radicalism if v.crisis else 0.0
 
@@ -282,7 +282,7 @@ def intervention_success(resistance_share: float, prorussian_mobilisation: float
     mobilised base unless D6's 'parallel infrastructure' exists.
     """
     k = p.kremlin
-    state_weakness = 1.0 - elite_cohesion if regime != 2 else 1.0 - 0.5 * elite_cohesion
+    state_weakness = 1.0 - elite_cohesion if regime != Regime.NEW_REGIME else 1.0 - 0.5 * elite_cohesion
     chance = (k.takeover_base_success + k.takeover_weakness_gain * state_weakness
               + k.takeover_base_support_gain * prorussian_mobilisation
               - k.takeover_resistance_cost * resistance_share)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.state import MAX_SANCTIONS
 
 ANSWERS = ("refuse", "stall", "sign")
 BASE_ANSWERS = ("refuse", "rotation", "accept")
@@ -77,7 +78,7 @@ def integration_answer_utilities(depth: int, size: float, stake_bn: float, final
     refuse = -cost_of_no
     stall = UNAVAILABLE if final_summit else -m.stall_cost * cost_of_no
     if depth <= 1:
-        sign = -m.sovereignty_weight * m.roadmap_sovereignty_cost * (size / 28.0) \
+        sign = -m.sovereignty_weight * m.roadmap_sovereignty_cost * (size / p.integration.package_roadmaps) \
             * m.signature_commitment
     else:
         sign = -(m.sovereignty_weight * m.supranational_sovereignty_cost
@@ -169,7 +170,7 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     diversify = (UNAVAILABLE if v.diversified >= 0.95 else
                  v.dispute * m.diversify_value * (1.5 if v.energy_offer else 1.0)
                  * (1.0 - v.diversified) - m.russia_irritation * dependence)
-    open_west = (m.west_value * dependence * (1.0 - v.sanctions_level / 3.0)
+    open_west = (m.west_value * dependence * (1.0 - v.sanctions_level / MAX_SANCTIONS)
                  * (1.0 - v.repression) - m.russia_irritation * dependence * (1.0 - v.tension))
     belarusianise = (UNAVAILABLE if v.belarusianisation >= 0.8 else
                      m.identity_value * (v.info_campaign + v.dispute) * (1.0 - v.legitimacy)

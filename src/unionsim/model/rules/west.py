@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import clip01
+from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, clip01
 
 OPTIONS = ("hold", "sanction", "ease", "engage", "energy_offer")
 
@@ -40,13 +40,13 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     hold = w.inertia
     # sanctions answer repression (WES-06); with no violent repression on record they are not on
     # the table at all
-    sanction = UNAVAILABLE if sanctions_level >= 3 or abuse_memory < w.abuse_threshold else \
+    sanction = UNAVAILABLE if sanctions_level >= SanctionLevel.COMPREHENSIVE or abuse_memory < w.abuse_threshold else \
         w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** 2
     ease = UNAVAILABLE if sanctions_level <= 0 else \
         w.sovereignty_value * (1.0 - abuse_memory) - w.human_rights * abuse_memory \
         - w.unanimity_friction
     engage = UNAVAILABLE if engagement >= 1.0 else \
-        w.buffer_value * minsk_west_tilt * (1.0 - sanctions_level / 3.0) \
+        w.buffer_value * minsk_west_tilt * (1.0 - sanctions_level / MAX_SANCTIONS) \
         - w.legitimation_cost * abuse_memory
     offer = UNAVAILABLE if energy_offer else \
         w.energy_lever * dispute * (0.5 + diversified) - w.legitimation_cost * abuse_memory
