@@ -1,7 +1,8 @@
-"""Regenerate the generated sections of docs/model.md (state variables, parameter table).
+"""Regenerate the generated documentation: sections of docs/model.md (state variables, parameter
+table) and the whole of docs/parameter_audit.md.
 
 Usage: python scripts/update_docs.py [--check]
-With --check nothing is written; the exit code is 1 if the file is out of date.
+With --check nothing is written; the exit code is 1 if a file is out of date.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_MD = ROOT / "docs" / "model.md"
+AUDIT_MD = ROOT / "docs" / "parameter_audit.md"
 
 
 def state_table() -> str:
@@ -32,11 +34,12 @@ def parameter_table() -> str:
         g = name.rsplit(".", 1)[0]
         if g != group:
             group = g
-            rows += ["", f"**{g}**", "", "| parameter | value | range | unit | basis | sources |",
-                     "|---|---|---|---|---|---|"]
-        sources = "; ".join(f"{s.doc} {', '.join(s.facts)}" for s in spec.sources)
+            rows += ["", f"**{g}**", "",
+                 "| parameter | value | range | unit | basis | support | sources |",
+                 "|---|---|---|---|---|---|---|"]
+        sources = "; ".join(f"{s.doc} {', '.join(s.facts)}" for s in spec.sources) or "none"
         rows.append(f"| `{name}` | {spec.value:g} | {spec.range[0]:g} - {spec.range[1]:g} | "
-                    f"{spec.unit} | {spec.basis} | {sources} |")
+                    f"{spec.unit} | {spec.basis} | {spec.support} | {sources} |")
     return "\n".join(rows).strip()
 
 
@@ -47,16 +50,27 @@ def render(text: str) -> str:
     return text
 
 
+def audit_page() -> str:
+    from unionsim.config.audit import render_audit
+    from unionsim.config.params import default_parameters
+
+    return render_audit(default_parameters().specs)
+
+
 def main() -> int:
-    current = MODEL_MD.read_text("utf-8")
-    fresh = render(current)
-    if "--check" in sys.argv:
-        if fresh != current:
-            print("docs/model.md is out of date: run python scripts/update_docs.py")
-            return 1
-        return 0
-    MODEL_MD.write_text(fresh, "utf-8")
-    print("docs/model.md updated")
+    stale = []
+    for path, fresh in ((MODEL_MD, render(MODEL_MD.read_text("utf-8"))), (AUDIT_MD, audit_page())):
+        current = path.read_text("utf-8") if path.exists() else ""
+        if fresh == current:
+            continue
+        stale.append(path)
+        if "--check" not in sys.argv:
+            path.write_text(fresh, "utf-8")
+            print(f"{path.relative_to(ROOT)} updated")
+    if "--check" in sys.argv and stale:
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date: run python scripts/update_docs.py")
+        return 1
     return 0
 
 
