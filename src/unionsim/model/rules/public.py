@@ -90,7 +90,7 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
 def hardship(economic_stress: float, election_salience: float, shock: float,
              p: SimpleNamespace, extra: float = 0.0) -> float:
     """Perceived hardship of a cohort, 0..1: economic decline and price shocks (BYP-18) and the
-    sense of a stolen election (MIN-49, L6), with a monthly mobilisation shock (a standard normal
+    sense of a stolen election (MIN-53), with a monthly mobilisation shock (a standard normal
     ``shock``); ``extra`` is grievance from a scenario's wave of unrest."""
     q = p.public
     base = q.base_hardship + q.stress_hardship * economic_stress \
@@ -146,9 +146,9 @@ def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
     """The legitimacy a cohort drifts toward.
 
     Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and mismanaged
-    crises (BYP-18, ELI-11); repression alienates the young and urban most (MIN-53, P11); a stolen
-    election costs (MIN-49); Russian pressure brings a rally round the flag (BYP-17), as does soft
-    Belarusianisation (MIN-58); social spending buys some back (MIN-08).
+    crises (BYP-18, ELI-11); repression alienates the young and urban most and a stolen election
+    costs (both modelling assumptions); Russian pressure brings a rally round the flag (BYP-17), as
+    does soft Belarusianisation (MIN-58); social spending buys some back (MIN-08).
     """
     q = p.public
     shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
