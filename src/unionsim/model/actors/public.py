@@ -11,6 +11,10 @@ from unionsim.model.actors.base import Actor
 from unionsim.model.rules import public as rules
 from unionsim.model.state import clip01
 
+# Decimal places of the per-cohort protest shares this actor reports; presentation only (no rule
+# reads the rounded values).
+REPORTED_DIGITS = 4
+
 
 class PublicCohort(Actor):
     """One cohort of the Belarusian public (age group x urban/rural)."""
@@ -91,7 +95,7 @@ class Public(Actor):
             c.west += q.west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
                                                              s.repression, p) - c.west)
         self.write_aggregates()
-        s.protest_radicalism = clip01(s.protest_radicalism + 0.3 * (
+        s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (
             rules.radicalism_target(s.protest_share, s.repression, s.elite_cohesion,
                                     s.info_campaign, p,
                                     extra_militancy=s.unrest_militancy if unrest else 0.0)
@@ -117,4 +121,4 @@ class Public(Actor):
         s.west_orientation = west
 
     def protest_by_cohort(self) -> dict[str, float]:
-        return {c.label: round(c.active, 4) for c in self.cohorts}
+        return {c.label: round(c.active, REPORTED_DIGITS) for c in self.cohorts}

@@ -33,11 +33,13 @@ class Nato(Actor):
             s.nato_posture = clip01(s.nato_posture + n.reinforce_step)
             s.tension_excess = min(1.0, s.tension_excess + n.tension_impulse)
         elif choice == "exercise":
-            s.nato_exercise_months = max(s.nato_exercise_months, 2.0)
-            s.tension_excess = min(1.0, s.tension_excess + 0.5 * n.tension_impulse)
+            s.nato_exercise_months = max(s.nato_exercise_months, n.exercise_months)
+            s.tension_excess = min(1.0, s.tension_excess + n.exercise_tension_share
+                                   * n.tension_impulse)
         elif choice == "restraint":
             s.nato_posture = max(n.minimum_posture, s.nato_posture - n.reinforce_step)
-            s.tension_excess = max(-1.0, s.tension_excess - 0.5 * n.tension_impulse)
+            s.tension_excess = max(-1.0, s.tension_excess - n.restraint_tension_share
+                                   * n.tension_impulse)
 
 
 class West(Actor):
@@ -72,10 +74,10 @@ class West(Actor):
                                      f"{s.minsk_west_tilt:.2f}")
         if choice == "sanction":
             s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + 1.0)
-            s.western_engagement = clip01(s.western_engagement - 0.3)
+            s.western_engagement = clip01(s.western_engagement - w.sanction_engagement_loss)
         elif choice == "ease":
             s.sanctions_level = max(0.0, s.sanctions_level - 1.0)
-            s.western_engagement = clip01(s.western_engagement + 0.1)
+            s.western_engagement = clip01(s.western_engagement + w.ease_engagement_gain)
         elif choice == "engage":
             s.western_engagement = clip01(s.western_engagement + w.engagement_step)
         elif choice == "energy_offer":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.state import Presence
 
 OPTIONS = ("hold", "reinforce", "exercise", "restraint")
 
@@ -22,8 +23,8 @@ def threat_perception(presence: float, exercise_troops_k: float, tension: float,
     West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12).
     """
     n = p.nato
-    return (n.presence_weight * presence / 4.0
-            + n.exercise_weight * min(exercise_troops_k / 20.0, 1.0)
+    return (n.presence_weight * presence / Presence.OCCUPATION
+            + n.exercise_weight * min(exercise_troops_k / n.exercise_full_threat_troops_k, 1.0)
             + n.tension_weight * tension
             + (n.crisis_weight if crisis else 0.0))
 
@@ -39,7 +40,9 @@ def posture_utilities(threat: float, posture: float, p: SimpleNamespace) -> list
     hold = n.inertia
     reinforce = UNAVAILABLE if posture >= 1.0 else n.deterrence * threat - n.provocation * posture \
         - n.reinforce_cost
-    exercise = 0.6 * n.deterrence * threat - 0.5 * n.provocation * posture - 0.5 * n.reinforce_cost
+    exercise = n.exercise_deterrence_share * n.deterrence * threat \
+        - n.exercise_provocation_share * n.provocation * posture \
+        - n.exercise_cost_share * n.reinforce_cost
     restraint = UNAVAILABLE if posture <= n.minimum_posture else n.provocation * posture \
         - n.deterrence * threat
     return [hold, reinforce, exercise, restraint]

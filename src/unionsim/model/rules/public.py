@@ -68,15 +68,20 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
     for (label, urban, age), w in zip(COHORTS, raw):
         u = 1.0 if urban else 0.0
         base_legitimacy = min(max(q.initial_legitimacy + q.legitimacy_age_gradient * age
-                                  + q.legitimacy_rural_bonus * (1.0 - u), 0.05), 0.95)
-        inc = min(max(q.incorporation_support * (1.0 + q.union_age_gradient * age), 0.0), 0.5)
-        uni = min(max(q.union_support * (1.0 + q.union_age_gradient * age), 0.0), 0.6)
-        base_west = min(max(q.west_orientation * (1.0 - q.west_youth_gradient * age), 0.02), 0.9)
+                                  + q.legitimacy_rural_bonus * (1.0 - u), q.legitimacy_floor),
+                              q.legitimacy_ceiling)
+        inc = min(max(q.incorporation_support * (1.0 + q.union_age_gradient * age), 0.0),
+                  q.incorporation_cap)
+        uni = min(max(q.union_support * (1.0 + q.union_age_gradient * age), 0.0), q.union_cap)
+        base_west = min(max(q.west_orientation * (1.0 - q.west_youth_gradient * age),
+                            q.west_floor), q.west_ceiling)
         cohorts.append(Cohort(
             label=label, urban=u, age=float(age), weight=w / total,
             base_legitimacy=base_legitimacy, base_west=base_west,
-            media=q.media_pull * (1.0 + q.media_age_gradient * age) * (1.0 + 0.3 * (1.0 - u)),
-            backlash_factor=1.0 + 0.5 * u - 0.5 * age, media_age_factor=1.0 + 0.5 * age,
+            media=q.media_pull * (1.0 + q.media_age_gradient * age)
+            * (1.0 + q.media_rural_bonus * (1.0 - u)),
+            backlash_factor=1.0 + q.backlash_urban_gradient * u - q.backlash_age_gradient * age,
+            media_age_factor=1.0 + q.campaign_age_gradient * age,
             legitimacy=base_legitimacy, incorporation=inc, union=uni,
             independence=1.0 - inc - uni, west=base_west))
     return cohorts
@@ -85,7 +90,7 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
 def hardship(economic_stress: float, election_salience: float, shock: float,
              p: SimpleNamespace, extra: float = 0.0) -> float:
     """Perceived hardship of a cohort, 0..1: economic decline and price shocks (BYP-18) and the
-    sense of a stolen election (MIN-49, L6), with a monthly mobilisation shock (a standard normal
+    sense of a stolen election (MIN-53), with a monthly mobilisation shock (a standard normal
     ``shock``); ``extra`` is grievance from a scenario's wave of unrest."""
     q = p.public
     base = q.base_hardship + q.stress_hardship * economic_stress \
@@ -141,9 +146,9 @@ def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
     """The legitimacy a cohort drifts toward.
 
     Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and mismanaged
-    crises (BYP-18, ELI-11); repression alienates the young and urban most (MIN-53, P11); a stolen
-    election costs (MIN-49); Russian pressure brings a rally round the flag (BYP-17), as does soft
-    Belarusianisation (MIN-58); social spending buys some back (MIN-08).
+    crises (BYP-18, ELI-11); repression alienates the young and urban most and a stolen election
+    costs (both modelling assumptions); Russian pressure brings a rally round the flag (BYP-17), as
+    does soft Belarusianisation (MIN-58); social spending buys some back (MIN-08).
     """
     q = p.public
     shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
@@ -198,7 +203,7 @@ def radicalism_target(protest_share: float, repression: float, elite_cohesion: f
     to it (``extra_militancy``).
     """
     q = p.public
-    street = min(protest_share / q.mass_protest_share, 2.0) / 2.0
+    street = min(protest_share / q.mass_protest_share, q.street_saturation) / q.street_saturation
     militancy = min(1.0, q.militancy + extra_militancy)
     return min(1.0, street * (militancy * (repression + (1.0 - elite_cohesion))
                               + q.prorussian_mobilisation * info_campaign))

@@ -49,5 +49,5 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
         w.buffer_value * minsk_west_tilt * (1.0 - sanctions_level / MAX_SANCTIONS) \
         - w.legitimation_cost * abuse_memory
     offer = UNAVAILABLE if energy_offer else \
-        w.energy_lever * dispute * (0.5 + diversified) - w.legitimation_cost * abuse_memory
+        w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) - w.legitimation_cost * abuse_memory
     return [hold, sanction, ease, engage, offer]
