@@ -11,10 +11,6 @@ from unionsim.model.actors.base import Actor
 from unionsim.model.rules import public as rules
 from unionsim.model.state import clip01
 
-# Decimal places of the per-cohort protest shares this actor reports; presentation only (no rule
-# reads the rounded values).
-REPORTED_DIGITS = 4
-
 
 class PublicCohort(Actor):
     """One cohort of the Belarusian public (age group x urban/rural)."""
@@ -119,6 +115,3 @@ class Public(Actor):
         s.support_union = uni
         s.support_independence = ind
         s.west_orientation = west
-
-    def protest_by_cohort(self) -> dict[str, float]:
-        return {c.label: round(c.active, REPORTED_DIGITS) for c in self.cohorts}
