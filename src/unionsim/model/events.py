@@ -1,5 +1,7 @@
 """What scheduled events do. Each event changes the world state or asks an actor to decide;
-none writes an outcome. The event types themselves (their fields) are in `config.schema`."""
+none writes an outcome. The event types themselves (their fields) are in `config.schema`; the
+sizes of their side effects that a scenario does not set (how much a cut inflames the dispute,
+how much an ultimatum counts as coercion, ...) are parameters under ``events.*``."""
 
 from __future__ import annotations
 
