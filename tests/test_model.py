@@ -92,3 +92,74 @@ def test_outcomes_and_decisions_vary_across_runs(baseline):
         col = r.series[:, INDICATORS.index("roadmaps_signed")]
         signed_month.add(int(np.argmax(col > 0)) if (col > 0).any() else -1)
     assert len(signed_month) >= 3
+
+
+# ---------------------------------------------------------------- no hidden numbers (issue 10)
+
+def test_state_variable_table_is_package_data_in_state_order():
+    from importlib import resources
+
+    from unionsim.model.state import STATE_VARIABLES_FILE
+    assert resources.files("unionsim.model").joinpath(STATE_VARIABLES_FILE).is_file()
+    assert list(STATE_VARIABLES) == list(WorldState.__dataclass_fields__)
+    assert (STATE_VARIABLES["reserves"].lo, STATE_VARIABLES["reserves"].hi) == (0.0, 40.0)
+    assert (STATE_VARIABLES["growth"].lo, STATE_VARIABLES["growth"].hi) == (-20.0, 15.0)
+    assert STATE_VARIABLES["reserves"].indicator and not STATE_VARIABLES["debt"].unit == ""
+    assert "western_finance" not in INDICATORS and "presence" in INDICATORS
+
+
+def test_growth_is_held_inside_the_domain_of_growth():
+    from unionsim.config.params import default_parameters
+    from unionsim.model.rules.economy import growth_rate
+    p = default_parameters().namespace()
+    domain = STATE_VARIABLES["growth"]
+    assert growth_rate(1.0, p.initial.energy_support, 0, False, -80.0, p) == domain.lo
+    assert growth_rate(1.0, p.initial.energy_support, 0, False, 80.0, p) == domain.hi
+    inside = growth_rate(1.0, p.initial.energy_support, 0, False, 0.0, p)
+    assert domain.lo < inside < domain.hi
+
+
+def _fresh(overrides=None):
+    m = UnionModel(seed=1, collect=False, overrides=overrides or {})
+    s = m.state
+    s.dispute = s.coercion = 0.0
+    return m, s
+
+
+@pytest.mark.parametrize("size", [0.15, 0.25])
+def test_scripted_events_take_their_sizes_from_events_parameters(size):
+    from unionsim.config.schema import (AirbaseDemand, Election, InfoCampaign, SanctionsPackage,
+                                        SubsidyCut)
+    from unionsim.model import events as ev
+    other = 0.6 - size  # a different size, inside the documented range
+    m, s = _fresh({"events.subsidy_cut_dispute": size, "events.subsidy_cut_coercion": other})
+    ev.apply_event(m, SubsidyCut(type="subsidy_cut", cut_bn=0.5))
+    assert s.dispute == pytest.approx(size) and s.coercion == pytest.approx(other)
+
+    m, s = _fresh({"events.airbase_demand_coercion": size})
+    ev.apply_event(m, AirbaseDemand(type="airbase_demand"))
+    assert s.coercion == pytest.approx(size) and s.base_demand == 1.0
+
+    m, s = _fresh({"events.info_campaign_coercion": size})
+    ev.apply_event(m, InfoCampaign(type="info_campaign", intensity=0.5, months=3))
+    assert s.coercion == pytest.approx(size)
+
+    m, s = _fresh({"events.sanctions_engagement_cut": size})
+    before = s.western_engagement
+    ev.apply_event(m, SanctionsPackage(type="sanctions_package", levels=1))
+    assert s.western_engagement == pytest.approx(before - size)
+
+    m, s = _fresh({"events.parliamentary_salience_share": size})
+    s.election_salience = 0.0
+    ev.apply_event(m, Election(type="election", kind="parliamentary"))
+    assert s.election_salience == pytest.approx(size * m.p.public.election_salience)
+
+
+def test_world_defaults_are_parameters():
+    m = UnionModel(seed=1, collect=False, overrides={"integration.summit_every_months": 5.0,
+                                                       "world.info_floor_share": 0.8})
+    assert m.summit_every == 5.0
+    m.state.info_campaign = 0.0
+    m.state.info_floor_months = 0.0
+    m._bookkeeping()
+    assert m.state.info_campaign == pytest.approx(0.8 * m.p.initial.info_campaign)

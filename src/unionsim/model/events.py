@@ -1,5 +1,7 @@
 """What scheduled events do. Each event changes the world state or asks an actor to decide;
-none writes an outcome. The event types themselves (their fields) are in `config.schema`."""
+none writes an outcome. The event types themselves (their fields) are in `config.schema`; the
+sizes of their side effects that a scenario does not set (how much a cut inflames the dispute,
+how much an ultimatum counts as coercion, ...) are parameters under ``events.*``."""
 
 from __future__ import annotations
 
@@ -42,8 +44,8 @@ def subsidy_cut(model, e: SubsidyCut) -> None:
     s = model.state
     cut = min(e.cut_bn, s.energy_support)
     s.energy_support -= cut
-    s.dispute = clip01(s.dispute + 0.3)
-    s.coercion = clip01(s.coercion + 0.3)
+    s.dispute = clip01(s.dispute + model.p.events.subsidy_cut_dispute)
+    s.coercion = clip01(s.coercion + model.p.events.subsidy_cut_coercion)
     model.note_event("event", f"Moscow cuts support by ${cut:.2f}bn/yr to "
                               f"${s.energy_support:.2f}bn/yr")
 
@@ -54,7 +56,7 @@ def ultimatum(model, e: Ultimatum) -> None:
     roadmap_round(model, e)
     s = model.state
     s.round_threat = e.threat_bn
-    s.coercion = clip01(s.coercion + 0.3)
+    s.coercion = clip01(s.coercion + model.p.events.ultimatum_coercion)
     model.note_event("event", f"ultimatum: integration by the deadline or ${e.threat_bn:.1f}bn/yr "
                               f"of support goes")
 
@@ -63,7 +65,7 @@ def airbase_demand(model, e: AirbaseDemand) -> None:
     """Moscow asks for a base (M25, SIL-05, KRE-26); Minsk answers next month."""
     s = model.state
     s.base_demand = 1.0
-    s.coercion = clip01(s.coercion + 0.1)
+    s.coercion = clip01(s.coercion + model.p.events.airbase_demand_coercion)
     model.note_event("event", "Moscow demands an airbase in Belarus")
 
 
@@ -96,7 +98,8 @@ def sanctions_package(model, e: SanctionsPackage) -> None:
     """The West adopts a sanctions package (L25, WES-06)."""
     s = model.state
     s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + e.levels)
-    s.western_engagement = clip01(s.western_engagement - 0.3 * e.levels)
+    s.western_engagement = clip01(s.western_engagement
+                                  - model.p.events.sanctions_engagement_cut * e.levels)
     model.note_event("event", f"Western sanctions package: level {s.sanctions_level:.0f}")
 
 
@@ -112,7 +115,7 @@ def info_campaign(model, e: InfoCampaign) -> None:
     s.info_floor = e.intensity
     s.info_floor_months = float(e.months)
     s.info_campaign = max(s.info_campaign, e.intensity)
-    s.coercion = clip01(s.coercion + 0.2)
+    s.coercion = clip01(s.coercion + model.p.events.info_campaign_coercion)
     model.note_event("event", f"Russian information campaign, intensity {e.intensity:.1f}, for "
                               f"{e.months} months")
 
@@ -151,7 +154,7 @@ def leader_exit(model, e: LeaderExit) -> None:
     if s.regime != Regime.INCUMBENT:
         model.note_event("event", "leader exit: no effect, the regime has already changed")
         return
-    s.regime = 1.0
+    s.regime = float(Regime.SUCCESSOR)
     s.elite_cohesion = clip01(s.elite_cohesion - e.cohesion_loss)
     model.minsk.become_successor(new_regime=False)
     model.note_event("event", "Lukashenka leaves office; a successor takes over")
@@ -163,7 +166,8 @@ def election(model, e: Election) -> None:
     s = model.state
     peak = model.p.public.election_salience
     s.election_salience = clip01(max(s.election_salience,
-                                     peak if e.kind == "presidential" else 0.3 * peak))
+                                     peak if e.kind == "presidential"
+                                     else model.p.events.parliamentary_salience_share * peak))
     model.note_event("event", f"{e.kind} election")
 
 

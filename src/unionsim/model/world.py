@@ -47,7 +47,7 @@ def seed_from(rng: Any) -> int:
     if isinstance(rng, np.random.SeedSequence):
         return int(rng.generate_state(2, np.uint32).view(np.uint64)[0] >> np.uint64(1))
     if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63 - 1))
+        return int(rng.integers(0, np.iinfo(np.int64).max))
     raise TypeError(f"rng/seed must be an int, a numpy SeedSequence or Generator, not {type(rng)}")
 
 
@@ -95,7 +95,7 @@ class UnionModel(mesa.Model):
                       "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
         self.co_opting = False
-        self.summit_every = 3
+        self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
         self.max_radicalism = 0.0
         self.schedule = self.scenario_source.schedule
@@ -150,7 +150,8 @@ class UnionModel(mesa.Model):
             self.decisions.append({
                 "month": self.month, "actor": actor, "kind": kind, "choice": choice,
                 "probability": probabilities[list(options).index(choice)],
-                "options": dict(zip(options, (round(x, 3) for x in probabilities))),
+                # exact odds; `unionsim trace` rounds them for display
+                "options": dict(zip(options, probabilities)),
                 "why": why() if why else ""})
 
     def note_event(self, actor: str, text: str) -> None:
@@ -235,10 +236,10 @@ class UnionModel(mesa.Model):
         hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
                                               s.russian_backing, p)
         if hazard > 0 and bernoulli(self.elite_stream, hazard):
-            s.regime = 2.0
+            s.regime = float(Regime.NEW_REGIME)
             s.repression = p.minsk.base_repression
             s.minsk_west_tilt = 1.0
-            s.kremlin_trust = min(s.kremlin_trust, 0.1)
+            s.kremlin_trust = min(s.kremlin_trust, p.world.trust_after_regime_fall)
             s.elite_cohesion = p.elite.new_regime_cohesion
             self.minsk.become_successor(new_regime=True)
             self.note_event("elite", f"security forces defect (monthly hazard {hazard:.1%}): "
@@ -268,7 +269,8 @@ class UnionModel(mesa.Model):
         s.dispute *= 1.0 - d.dispute_decay
         s.coercion *= 1.0 - d.coercion_decay
         s.minsk_west_tilt *= 1.0 - d.tilt_decay
-        s.info_campaign = max(p.initial.info_campaign * 0.5, s.info_campaign * (1.0 - d.info_decay))
+        s.info_campaign = max(p.initial.info_campaign * d.info_floor_share,
+                              s.info_campaign * (1.0 - d.info_decay))
         s.russian_backing *= 1.0 - d.backing_decay
         s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
         s.belarusianisation *= 1.0 - d.identity_decay

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from unionsim.model.state import MAX_SANCTIONS, Presence, clip, clip01
+from unionsim.model.state import MAX_SANCTIONS, STATE_VARIABLES, Presence, clip, clip01
+
+# Growth is held inside the documented domain of the `growth` state variable
+# (state_variables.yaml); the bound acts only in extreme shocks.
+_GROWTH_DOMAIN = STATE_VARIABLES["growth"]
 
 
 def funding_balance(energy_support: float, western_finance: float, trade_war: bool,
@@ -30,7 +34,8 @@ def growth_rate(oil_price_index: float, energy_support: float, sanctions_level: 
     """Annual GDP growth, %: Belarus tracks Russia's growth, which tracks oil (E23, E24, BYP-21).
 
     Losing Russian support below its 2019 level costs growth (E1-E4: the tax manoeuvre as a loss of
-    income); sanctions and a trade war cost more; exogenous shocks (L30) add on top.
+    income); sanctions and a trade war cost more; exogenous shocks (L30) add on top. The result is
+    clipped to the domain of the ``growth`` state variable.
     """
     e = p.economy
     russian_growth = e.russian_growth + e.oil_growth_elasticity * (oil_price_index - 1.0)
@@ -38,7 +43,7 @@ def growth_rate(oil_price_index: float, energy_support: float, sanctions_level: 
     growth = (e.growth_tracking * russian_growth + e.support_growth_elasticity * support_gap
               - e.sanctions_growth_cost * sanctions_level - (e.trade_war_growth_cost if trade_war
                                                              else 0.0) + shock_pp)
-    return clip(growth, -20.0, 15.0)
+    return clip(growth, _GROWTH_DOMAIN.lo, _GROWTH_DOMAIN.hi)
 
 
 def economic_stress(reserves: float, growth: float, p: SimpleNamespace) -> float:
