@@ -6,6 +6,7 @@ import pytest
 
 from unionsim.model.choice import logit_probabilities
 from unionsim.model.rules import kremlin as k
+from tests.conftest import with_values
 
 V = k.KremlinView(tension=0.5, nato_posture=0.3, minsk_west_tilt=0.0, kremlin_trust=0.35,
                   dispute=0.0, minsk_stress=0.05, protest_threat=0.0, radicalism=0.0,
@@ -134,3 +135,54 @@ def test_takeover_odds_fall_with_resistance_and_rise_with_a_local_base(p):
 def test_unknown_faction_is_an_error(p):
     with pytest.raises(ValueError):
         k.faction_utilities("oligarchs", V, p)
+
+
+def test_extremity_ladder_comes_from_the_parameters(defaults, p):
+    # PUT-02: moderation penalises each option by its extremity; holding course is the middle
+    ladder = dict(zip(k.OPTIONS, k.extremity(p)))
+    assert ladder["hold"] == 0.0
+    assert ladder["intervene"] == p.putin.extremity.intervene == 1.0
+    assert ladder["concession"] < ladder["trade_war"] < ladder["intervene"]
+    mask = [True] * len(k.OPTIONS)
+    influence = k.faction_influence(V, p)
+    interests = [k.faction_utilities(f, V, p) for f in k.FACTIONS]
+    lobbied = [IDX["hold"]] * 4
+    before = k.arbitrate(V, influence, interests, lobbied, mask, p)
+    harsher = with_values(defaults, **{"putin.extremity.trade_war": 0.9})
+    after = k.arbitrate(V, influence, interests, lobbied, mask, harsher)
+    assert after[IDX["trade_war"]] == pytest.approx(before[IDX["trade_war"]]
+                                                    - p.putin.moderation * (0.9 - 0.7))
+    assert after[IDX["hold"]] == before[IDX["hold"]]
+
+
+def test_former_constants_move_behaviour_as_parameters(defaults, p):
+    # the bailout is on the table above a stress threshold (KRE-12), now a parameter
+    stressed = replace(V, minsk_stress=0.25)
+    assert not k.available(stressed, p)[IDX["bailout"]]
+    lower = with_values(defaults, **{"kremlin.bailout_stress_threshold": 0.2})
+    assert k.available(stressed, lower)[IDX["bailout"]]
+    # the weight of the odds in Putin's value of a takeover (KRE-15) scales that value linearly
+    lost = replace(V, crisis=True, regime=2, elite_cohesion=0.5, protest_threat=1.0,
+                   takeover_odds=0.5)
+    doubled = with_values(defaults, **{"putin.takeover_odds_weight": 4.0})
+    gain = (k.putin_utilities(lost, doubled)[IDX["intervene"]]
+            - k.putin_utilities(lost, p)[IDX["intervene"]])
+    assert gain == pytest.approx(p.putin.crisis_value * 1.0 * 2.0 * 0.5)
+    # the restrainers' aversion to force relative to their restraint (RES-01)
+    averse = with_values(defaults, **{"kremlin.restrainers.intervene_aversion_weight": 3.0})
+    assert k.faction_utilities("restrainers", V, averse)[IDX["intervene"]] == pytest.approx(
+        -3.0 * p.kremlin.restrainers.restraint)
+
+
+def test_kremlin_and_putin_parameters_say_how_their_sources_bear(defaults):
+    # the citation audit: support stated, and basis consistent with it
+    audited = {n: s for n, s in defaults.specs.items() if n.startswith(("kremlin.", "putin."))}
+    assert len(audited) > 100
+    for name, spec in audited.items():
+        assert spec.support in ("value", "direction", "assumption"), name
+        if spec.basis in ("document", "derived"):
+            assert spec.support == "value", name
+        else:
+            assert spec.support in ("direction", "assumption"), name
+        if spec.support != "assumption":
+            assert spec.claim and spec.sources, name

@@ -32,7 +32,8 @@ def kremlin_view(model) -> rules.KremlinView:
 def takeover_odds(model) -> float:
     """The odds of a takeover as things stand (what the Kremlin weighs, and what is drawn)."""
     s, p = model.state, model.p
-    resistance = p.public.resistance_share * s.support_independence / 0.75
+    resistance = (p.public.resistance_share * s.support_independence
+                  / p.kremlin.resistance_reference_independence)
     return rules.intervention_success(resistance, p.public.prorussian_mobilisation,
                                       s.elite_cohesion, int(s.regime), p)
 
@@ -105,25 +106,26 @@ class Putin(Actor):
         k = p.kremlin
         if choice == "cut_support":
             s.energy_support = max(k.support_floor, s.energy_support - k.cut_step)
-            s.dispute = clip01(s.dispute + 0.3)
-            s.coercion = clip01(s.coercion + 0.3)
+            s.dispute = clip01(s.dispute + k.blow_dispute_step)
+            s.coercion = clip01(s.coercion + k.coercion.cut_support)
         elif choice == "demand_integration":
             depth = 2.0 if s.roadmaps_signed > 0 else 1.0
             model.open_round(depth=depth, size=p.integration.package_roadmaps if depth < 2 else 1.0,
-                             deadline=model.month + k.round_months, summit_every=3)
+                             deadline=model.month + k.round_months,
+                             summit_every=p.integration.summit_every_months)
         elif choice == "demand_base":
             s.base_demand = 1.0
-            s.coercion = clip01(s.coercion + 0.1)
+            s.coercion = clip01(s.coercion + k.coercion.demand_base)
         elif choice == "demand_assets":
             s.asset_demand = 1.0
         elif choice == "trade_war":
             s.trade_war_months = k.trade_war_months
-            s.dispute = clip01(s.dispute + 0.3)
-            s.coercion = clip01(s.coercion + 0.4)
+            s.dispute = clip01(s.dispute + k.blow_dispute_step)
+            s.coercion = clip01(s.coercion + k.coercion.trade_war)
             model.flags["trade_war"] = True
         elif choice == "info_campaign":
-            s.info_campaign = clip01(s.info_campaign + 0.4)
-            s.coercion = clip01(s.coercion + 0.2)
+            s.info_campaign = clip01(s.info_campaign + k.info_campaign_step)
+            s.coercion = clip01(s.coercion + k.coercion.info_campaign)
         elif choice == "bailout":
             s.reserves += k.loan_size
             s.debt += k.loan_size
@@ -131,7 +133,7 @@ class Putin(Actor):
             s.loan_requested = 0.0
         elif choice == "concession":
             s.energy_support = min(p.initial.energy_support, s.energy_support + k.concession_step)
-            s.dispute = clip01(s.dispute - 0.3)
+            s.dispute = clip01(s.dispute - k.concession_dispute_relief)
         elif choice == "security_support":
             s.russian_backing = 1.0
         elif choice == "deploy_forces":

@@ -23,16 +23,21 @@ FACTIONS = ("siloviki", "raiders", "monetarists", "restrainers")
 EXIT_OPTIONS = ("withdraw", "leave_troops")
 
 # How far each option departs from the moderate middle, 0..1: Putin's moderation (PUT-02) is a
-# penalty proportional to this. The order follows the documents' own ladder of Russian tools, from
-# keeping course to force (KRE-26, KRE-23, NAT-10).
-EXTREMITY = {"hold": 0.0, "concession": 0.15, "bailout": 0.15, "demand_integration": 0.3,
-             "security_support": 0.3, "cut_support": 0.4, "info_campaign": 0.4,
-             "demand_assets": 0.5, "demand_base": 0.6, "trade_war": 0.7, "deploy_forces": 0.7,
-             "intervene": 1.0}
-_EXTREMITY = [EXTREMITY[o] for o in OPTIONS]
+# penalty proportional to this. The values are parameters (``putin.extremity.<option>``); holding
+# course is the middle itself, so its extremity is zero by definition.
 (_HOLD, _CUT, _DEMAND_INTEGRATION, _DEMAND_BASE, _DEMAND_ASSETS, _TRADE_WAR, _INFO, _BAILOUT,
  _CONCESSION, _SECURITY, _DEPLOY, _INTERVENE) = range(len(OPTIONS))
 _COERCIVE_NOT_FORCE = (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS)
+
+
+def extremity(p: SimpleNamespace) -> list[float]:
+    """How far each of `OPTIONS` departs from the moderate middle, 0..1, from ``putin.extremity``.
+
+    The order follows the documents' own ladder of Russian tools, from keeping course to force
+    (KRE-26, KRE-23, NAT-10); holding course is the middle (0).
+    """
+    e = p.putin.extremity
+    return [0.0 if o == "hold" else getattr(e, o) for o in OPTIONS]
 
 
 @dataclass(slots=True)
@@ -83,7 +88,8 @@ def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
         k.siloviki.base_influence * (1.0 + k.siloviki.context_gain
                                      * (v.nato_posture + v.tension + v.minsk_west_tilt)),
         k.raiders.base_influence * (1.0 + k.raiders.context_gain
-                                    * (min(v.assets_refused, 5.0) / 5.0 + v.dispute)),
+                                    * (min(v.assets_refused, k.raiders.refusals_to_saturate)
+                                       / k.raiders.refusals_to_saturate + v.dispute)),
         k.monetarists.base_influence * (1.0 + k.monetarists.context_gain * v.russian_strain),
         k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion),
     ]
@@ -108,10 +114,11 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
         not v.asset_pending and v.assets_left > 0,          # demand_assets
         not v.trade_war,                                    # trade_war
         True,                                               # info_campaign
-        v.loan_requested or v.minsk_stress > 0.3,           # bailout
-        v.dispute > 0.05 or v.escalated,                    # concession
-        incumbent and v.protest_threat > 0.3,               # security_support
-        v.regime != Regime.NEW_REGIME and v.crisis and v.protest_threat > 1.0 and not v.forces_present,
+        v.loan_requested or v.minsk_stress > k.bailout_stress_threshold,  # bailout
+        v.dispute > k.concession_dispute_threshold or v.escalated,  # concession
+        incumbent and v.protest_threat > k.security_support_threat,  # security_support
+        v.regime != Regime.NEW_REGIME and v.crisis and v.protest_threat > k.deploy_threat_threshold
+        and not v.forces_present,                           # deploy_forces
         not v.absorbed and not v.intervention_failed,      # intervene
     ]
 
@@ -131,44 +138,46 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
     """
     k = p.kremlin
     u = [0.0] * len(OPTIONS)
-    threat = min(v.protest_threat, 2.0)
+    threat = min(v.protest_threat, k.protest_threat_cap)
     if faction == "siloviki":
         f = k.siloviki
-        u[_DEMAND_BASE] = f.base_ambition * (0.5 + v.nato_posture + v.tension)
+        u[_DEMAND_BASE] = f.base_ambition * (f.base_wish_without_threat + v.nato_posture
+                                             + v.tension)
         u[_DEMAND_INTEGRATION] = f.discipline * (1.0 - v.kremlin_trust)
         u[_INFO] = f.discipline * v.minsk_west_tilt
         u[_DEMAND_ASSETS] = f.vpk_interest
         u[_SECURITY] = f.backing * threat
-        u[_DEPLOY] = f.backing * threat + 0.5 * f.base_ambition  # and a foothold
-        u[_CUT] = -0.5 * f.backing
-        u[_BAILOUT] = 0.5 * f.backing * v.minsk_stress
-        u[_CONCESSION] = 0.5 * f.backing * v.kremlin_trust
+        # backing the regime, and a foothold
+        u[_DEPLOY] = f.backing * threat + f.deploy_foothold_weight * f.base_ambition
+        u[_CUT] = -f.cut_aversion_weight * f.backing
+        u[_BAILOUT] = f.bailout_weight * f.backing * v.minsk_stress
+        u[_CONCESSION] = f.concession_weight * f.backing * v.kremlin_trust
         u[_INTERVENE] = f.crisis_push if v.crisis else -f.crisis_push
     elif faction == "raiders":
         f = k.raiders
-        u[_DEMAND_ASSETS] = f.asset_appetite * (0.5 + v.minsk_stress)
+        u[_DEMAND_ASSETS] = f.asset_appetite * (f.asset_wish_without_stress + v.minsk_stress)
         u[_TRADE_WAR] = f.protectionism
-        u[_INFO] = 0.5 * f.protectionism
+        u[_INFO] = f.info_campaign_weight * f.protectionism
         u[_CONCESSION] = -f.asset_appetite
-        u[_BAILOUT] = -0.5 * f.asset_appetite
-        u[_CUT] = 0.25 * f.asset_appetite
+        u[_BAILOUT] = -f.bailout_aversion_weight * f.asset_appetite
+        u[_CUT] = f.cut_support_weight * f.asset_appetite
     elif faction == "monetarists":
         f = k.monetarists
-        u[_CUT] = f.austerity * (0.5 + v.russian_strain)
+        u[_CUT] = f.austerity * (f.cut_wish_without_strain + v.russian_strain)
         u[_DEMAND_INTEGRATION] = f.conditionality * (1.0 + v.unimplemented)
         u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
         u[_CONCESSION] = -f.austerity
         u[_INTERVENE] = -f.annexation_cost_aversion
-        u[_DEPLOY] = -0.25 * f.annexation_cost_aversion
-        u[_TRADE_WAR] = -0.25 * f.austerity
+        u[_DEPLOY] = -f.deploy_aversion_weight * f.annexation_cost_aversion
+        u[_TRADE_WAR] = -f.trade_war_aversion_weight * f.austerity
     elif faction == "restrainers":
         f = k.restrainers
         u[_HOLD] = f.restraint
         u[_CONCESSION] = f.brotherhood
         u[_BAILOUT] = f.brotherhood * v.minsk_stress
         for i in (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS, _DEPLOY):
-            u[i] = -0.5 * f.restraint
-        u[_INTERVENE] = -2.0 * f.restraint
+            u[i] = -f.coercion_aversion_weight * f.restraint
+        u[_INTERVENE] = -f.intervene_aversion_weight * f.restraint
     else:
         raise ValueError(f"unknown faction {faction!r}; expected one of {FACTIONS}")
     return u
@@ -207,18 +216,22 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
     u = [0.0] * len(OPTIONS)
     u[_HOLD] = q.reactivity * (1.0 - headache)
-    u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + (0.5 if v.loan_requested else 0.0)) \
-        * (0.5 + v.kremlin_trust) + 0.5 * q.crisis_backing * min(v.protest_threat, 1.0)
+    request = q.loan_request_urgency if v.loan_requested else 0.0
+    u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + request) \
+        * (q.bailout_loyalty_floor + v.kremlin_trust) \
+        + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost
-    u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (0.5 if v.loan_requested else 0.0))
-    u[_SECURITY] = q.crisis_backing * min(v.protest_threat, 2.0)
+    u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (q.showcase_loan_leverage if v.loan_requested
+                                                  else 0.0))
+    threat = min(v.protest_threat, p.kremlin.protest_threat_cap)
+    u[_SECURITY] = q.crisis_backing * threat
     cost_scale = q.crisis_cost_discount if v.crisis else 1.0
-    u[_DEPLOY] = 1.5 * q.crisis_backing * min(v.protest_threat, 2.0) \
+    u[_DEPLOY] = q.deploy_backing_weight * q.crisis_backing * threat \
         - p.kremlin.troops_stay_cost * cost_scale
     destabilising = q.stability * min(v.protest_threat, 1.0) * cost_scale
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising
-    u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * 2.0 * v.takeover_odds \
+    u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \
         - q.intervention_cost * cost_scale
     return u
 
@@ -244,12 +257,13 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     """
     q = p.putin
     own = putin_utilities(v, p)
+    extremes = extremity(p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
     # influence-weighted interests, one sum per option over the factions (C-level loops)
     lobby = [sum(map(mul, influence, column)) for column in zip(*faction_u)]
     for weight, choice in zip(influence, lobbied):
         lobby[choice] += weight * q.lobby_bonus
-    return [own[i] + lobby[i] - moderation * _EXTREMITY[i] if mask[i] else UNAVAILABLE
+    return [own[i] + lobby[i] - moderation * extremes[i] if mask[i] else UNAVAILABLE
             for i in range(len(OPTIONS))]
 
 
@@ -267,7 +281,8 @@ def exercise_exit_utilities(troops_k: float, v: KremlinView, p: SimpleNamespace)
     """
     k = p.kremlin
     wish = k.siloviki.base_ambition * (v.nato_posture + v.tension) * (1.0 - v.kremlin_trust)
-    cost = p.putin.stability * (0.5 + min(v.protest_threat, 1.0)) + k.troops_stay_cost
+    cost = p.putin.stability * (p.putin.troops_stay_unrest_floor + min(v.protest_threat, 1.0)) \
+        + k.troops_stay_cost
     if v.crisis:
         cost *= p.putin.crisis_cost_discount
     return [0.0, wish - cost]
@@ -282,7 +297,8 @@ def intervention_success(resistance_share: float, prorussian_mobilisation: float
     mobilised base unless D6's 'parallel infrastructure' exists.
     """
     k = p.kremlin
-    state_weakness = 1.0 - elite_cohesion if regime != Regime.NEW_REGIME else 1.0 - 0.5 * elite_cohesion
+    state_weakness = (1.0 - elite_cohesion if regime != Regime.NEW_REGIME
+                      else 1.0 - k.new_regime_cohesion_weight * elite_cohesion)
     chance = (k.takeover_base_success + k.takeover_weakness_gain * state_weakness
               + k.takeover_base_support_gain * prorussian_mobilisation
               - k.takeover_resistance_cost * resistance_share)
