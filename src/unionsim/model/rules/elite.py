@@ -52,6 +52,7 @@ def defection_hazard(protest_share: float, cohesion: float, repression: float,
     mass = p.public.mass_protest_share
     street = 1.0 / (1.0 + math.exp(-(protest_share - mass) / (e.street_width_share * mass)))
     disloyal = (1.0 - cohesion) ** e.disloyalty_exponent
-    restraint = (1.0 - e.repression_restraint * repression) * (1.0 - e.backing_deterrence * russian_backing)
+    restraint = (1.0 - e.repression_restraint * repression) \
+        * (1.0 - e.backing_deterrence * russian_backing)
     return clip01(e.defection_scale * street * disloyal * restraint
                   * (1.0 + e.army_defection_risk))

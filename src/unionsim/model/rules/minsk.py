@@ -71,7 +71,7 @@ def integration_answer_utilities(depth: int, size: float, stake_bn: float, final
     SYS-01: signed is not implemented), so it costs only a fraction (``signature_commitment``) of
     their sovereignty cost. The supranational roadmap is a red line (MIN-05, MIN-06, U20): signing
     it costs sovereignty in full and threatens absolute power itself. Stalling buys time at a
-    fraction of the refusal cost (MIN-03, MIN-27) but is not available at the final summit.
+    fraction of the refusal cost (MIN-03, U22) but is not available at the final summit.
     """
     m = p.minsk
     cost_of_no = refusal_cost(stake_bn, v, p)
@@ -221,7 +221,7 @@ def exercise_utilities(troops_k: float, v: MinskView, p: SimpleNamespace) -> lis
     m = p.minsk
     dependence = 1.0 - v.outside_options
     troop_risk = m.sovereignty_weight * m.exercise_troop_risk * troops_k / m.exercise_troop_scale_k
-    cap = m.west_value * (m.cap_transparency_value + v.western_engagement) - m.russia_irritation * dependence \
-        * (1.0 - v.tension)
+    cap = m.west_value * (m.cap_transparency_value + v.western_engagement) \
+        - m.russia_irritation * dependence * (1.0 - v.tension)
     host = -troop_risk
     return [cap, host]
