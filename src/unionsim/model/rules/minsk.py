@@ -91,8 +91,8 @@ def implementation_utilities(stake_bn: float, remaining_share: float, supranatio
     """Utilities of dragging feet on, or implementing, the signed documents until the next review.
 
     Implementation gives up real sovereignty in proportion to what is still to be done; Moscow pays
-    only once the whole package is law (KRE-05). Dragging irritates Moscow (KRE-37: 'irreversible
-    delivery on past commitments') at a fraction of the cost of an outright refusal. So Minsk
+    only once the whole package is law (KRE-05). Dragging irritates Moscow, which demanded that past
+    commitments be delivered (KRE-37), at a fraction of the cost of an outright refusal. So Minsk
     implements only when isolated enough that the promised money matters (MIN-25); otherwise
     signed documents stay on paper (SYS-01, MIN-17). Setting up supranational bodies also shares
     power, which absolute personal power cannot do (MIN-05).
