@@ -155,9 +155,11 @@ def test_a_default_outside_its_range_is_an_error(tmp_path):
 def test_every_default_parameter_is_documented(defaults):
     assert len(defaults.specs) > 150
     for name, spec in defaults.specs.items():
-        # an honest assumption may cite nothing (schema: ParameterSpec); anything else must cite
+        # an honest assumption may cite nothing (issue 10); everything else cites its sources
         assert spec.sources or spec.support == "assumption", name
         assert spec.unit and len(spec.meaning) >= 10, name
+        if spec.support in ("value", "direction"):
+            assert spec.sources and spec.claim, name
         lo, hi = spec.range
         assert lo <= spec.value <= hi, name
 

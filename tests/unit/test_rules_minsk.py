@@ -132,3 +132,76 @@ def test_large_exercises_are_capped_and_observed(p):
     assert cap > host
     cap_small, host_small = probs(r.exercise_utilities(1.0, CALM, p), p)
     assert cap_small < cap
+
+
+# ---- the rules' thresholds and shapes are parameters (issue 10), and each one acts as documented
+
+INITIATIVE = {name: i for i, name in enumerate(r.INITIATIVES)}
+
+
+def test_escalation_needs_a_dispute_above_its_threshold_and_counts_putins_readiness(defaults):
+    v = change(CALM, dispute=0.1, kremlin_trust=0.35)
+    strict = with_values(defaults, **{"minsk.escalation_min_dispute": 0.15})
+    assert r.initiative_utilities(v, strict)[INITIATIVE["escalate"]] == UNAVAILABLE
+    ready = with_values(defaults, **{"minsk.escalation_min_dispute": 0.05,
+                                     "minsk.escalation_trust_offset": 1.0})
+    escalate = r.initiative_utilities(v, ready)[INITIATIVE["escalate"]]
+    assert escalate == 0.1 * ready.minsk.escalation_value * (1.0 + 0.35)
+
+
+def test_diversification_stops_at_its_ceiling_and_an_energy_offer_multiplies_its_value(defaults):
+    v = change(CALM, dispute=0.5, diversified=0.85)
+    low = with_values(defaults, **{"minsk.diversification_ceiling": 0.8})
+    assert r.initiative_utilities(v, low)[INITIATIVE["diversify"]] == UNAVAILABLE
+    flat = with_values(defaults, **{"minsk.energy_offer_diversify_factor": 1.0})
+    steep = with_values(defaults, **{"minsk.energy_offer_diversify_factor": 2.0})
+    no_offer = r.initiative_utilities(v, flat)[INITIATIVE["diversify"]]
+    assert r.initiative_utilities(change(v, energy_offer=True), flat)[INITIATIVE["diversify"]] \
+        == no_offer
+    gain = 0.5 * steep.minsk.diversify_value * (1.0 - 0.85)  # the dispute term, doubled below
+    offered = r.initiative_utilities(change(v, energy_offer=True), steep)[INITIATIVE["diversify"]]
+    assert abs(offered - no_offer - gain) < 1e-12
+
+
+def test_belarusianisation_stops_at_its_ceiling_and_irritates_moscow_by_a_share(defaults):
+    v = change(CALM, belarusianisation=0.7, info_campaign=0.5)
+    low = with_values(defaults, **{"minsk.belarusianisation_ceiling": 0.6})
+    assert r.initiative_utilities(v, low)[INITIATIVE["belarusianise"]] == UNAVAILABLE
+    mild = with_values(defaults, **{"minsk.belarusianise_irritation_share": 0.25})
+    full = with_values(defaults, **{"minsk.belarusianise_irritation_share": 1.0})
+    difference = (r.initiative_utilities(v, mild)[INITIATIVE["belarusianise"]]
+                  - r.initiative_utilities(v, full)[INITIATIVE["belarusianise"]])
+    dependence = 1.0 - v.outside_options
+    assert abs(difference - 0.75 * mild.minsk.russia_irritation * dependence) < 1e-12
+
+
+def test_a_rotation_brings_its_share_of_a_bases_security(defaults):
+    threatened = change(CALM, nato_threat=1.5)
+    small = with_values(defaults, **{"minsk.rotation_security_share": 0.2})
+    large = with_values(defaults, **{"minsk.rotation_security_share": 0.8})
+    rotation_small = r.base_answer_utilities(1.0, threatened, small)[1]
+    rotation_large = r.base_answer_utilities(1.0, threatened, large)[1]
+    security = small.minsk.nato_threat_weight * 1.5
+    assert abs(rotation_large - rotation_small - 0.6 * security) < 1e-12
+
+
+def test_co_optation_gets_dearer_under_stress_by_its_factor(defaults):
+    gentle = with_values(defaults, **{"minsk.coopt_stress_factor": 0.5})
+    harsh = with_values(defaults, **{"minsk.coopt_stress_factor": 4.0})
+    calm_gentle, calm_harsh = (r.domestic_utilities(CALM, q)[1] for q in (gentle, harsh))
+    stressed = change(CALM, economic_stress=1.0)
+    hard_gentle, hard_harsh = (r.domestic_utilities(stressed, q)[1] for q in (gentle, harsh))
+    extra = gentle.minsk.economy_weight * gentle.minsk.coopt_cost * 3.5
+    assert abs((hard_gentle - hard_harsh) - extra) < 1e-12
+    # without stress the factor does not matter (0.05 stress in CALM: a small difference only)
+    assert abs(calm_gentle - calm_harsh) < abs(hard_gentle - hard_harsh) / 10
+
+
+def test_capping_an_exercise_has_a_transparency_value_and_fear_scales_with_troops(defaults):
+    opaque = with_values(defaults, **{"minsk.cap_transparency_value": 0.0})
+    open_ = with_values(defaults, **{"minsk.cap_transparency_value": 0.5})
+    cap_opaque, host = r.exercise_utilities(12.0, CALM, opaque)
+    cap_open, _ = r.exercise_utilities(12.0, CALM, open_)
+    assert abs(cap_open - cap_opaque - 0.5 * opaque.minsk.west_value) < 1e-12
+    wide = with_values(defaults, **{"minsk.exercise_troop_scale_k": 20.0})
+    assert abs(r.exercise_utilities(12.0, CALM, wide)[1] - host / 2.0) < 1e-12

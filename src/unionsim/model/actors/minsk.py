@@ -38,7 +38,8 @@ class Minsk(Actor):
             sanctions_level=s.sanctions_level, western_engagement=s.western_engagement,
             protest_share=s.protest_share, election_salience=s.election_salience,
             legitimacy=s.legitimacy,
-            nato_threat=s.nato_posture + (0.5 if s.nato_exercise_months > 0 else 0.0),
+            nato_threat=s.nato_posture + (self.weights.minsk.nato_exercise_threat
+                                          if s.nato_exercise_months > 0 else 0.0),
             info_campaign=s.info_campaign, energy_offer=s.energy_offer > 0,
             diversified=s.diversified, repression=s.repression,
             loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation)
@@ -70,7 +71,7 @@ class Minsk(Actor):
                                      f"{v.western_engagement:.2f}")
         s = self.state
         target = p.minsk.mass_repression if choice == "repress" else p.minsk.base_repression
-        s.repression = s.repression + 0.5 * (target - s.repression)
+        s.repression = s.repression + p.minsk.repression_adjustment * (target - s.repression)
         self.model.co_opting = choice == "co_opt"
         if self.model.co_opting:
             s.reserves = max(0.0, s.reserves - p.minsk.coopt_cost_bn / 12.0)
@@ -95,27 +96,28 @@ class Minsk(Actor):
             else:
                 s.roadmaps_signed = max(s.roadmaps_signed, s.round_size)
             s.round_open = 0.0
-            s.kremlin_trust = clip01(s.kremlin_trust + 0.15)
-            s.dispute = clip01(s.dispute - 0.3)
+            s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.signing_trust_gain)
+            s.dispute = clip01(s.dispute - p.minsk.signing_dispute_relief)
         elif choice == "refuse":
             s.round_open = 0.0
             s.compensation_promised = 0.0 if not s.roadmaps_signed else s.compensation_promised
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
             s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
             if s.round_threat:
                 # an ultimatum's threat is a commitment Moscow has made in public (U13, KRE-37)
                 cut = min(s.round_threat, s.energy_support)
                 s.energy_support -= cut
-                s.coercion = clip01(s.coercion + 0.3)
+                s.coercion = clip01(s.coercion + p.minsk.ultimatum_coercion_rise)
                 s.round_threat = 0.0
                 self.model.note_event("kremlin", f"the ultimatum is carried out: support falls "
                                                  f"by ${cut:.2f}bn/yr")
         else:  # stall: the talks go on to the next summit, pushing the deadline if need be
             if month >= s.round_deadline:
-                s.round_deadline = month + p.kremlin.round_months / 2.0
+                s.round_deadline = month + p.kremlin.round_months * p.minsk.extension_share
                 s.round_extensions += 1
-                s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
-                s.dispute = clip01(s.dispute + 0.5 * p.minsk.refusal_dispute)
+                s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.extension_trust_loss)
+                s.dispute = clip01(s.dispute + p.minsk.extension_dispute_share
+                                   * p.minsk.refusal_dispute)
         if s.round_open:
             s.round_next_summit = month + self.model.summit_every
 
@@ -170,13 +172,13 @@ class Minsk(Actor):
         if choice == "accept":
             s.base_agreed = 1.0
             s.permanent_troops_k = max(s.permanent_troops_k, p.kremlin.base_troops_k)
-            s.kremlin_trust = clip01(s.kremlin_trust + 0.2)
+            s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.base_trust_gain)
         elif choice == "rotation":
             s.rotation_months = max(s.rotation_months, p.minsk.rotation_months)
-            s.kremlin_trust = clip01(s.kremlin_trust + 0.05)
+            s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.rotation_trust_gain)
             self.model.flags["temporary_deployment"] = True
         else:
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
             s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
 
     def answer_troops_staying(self) -> str:
@@ -189,7 +191,7 @@ class Minsk(Actor):
                              lambda: f"Moscow wants {s.exercise_troops_k:.1f}k troops to stay; "
                                      f"NATO threat {v.nato_threat:.2f}")
         if choice == "refuse":
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
             s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
         return choice
 
@@ -203,10 +205,11 @@ class Minsk(Actor):
         if choice == "sell":
             s.assets_sold += 1.0
             s.reserves += p.minsk.asset_sale_value
-            s.kremlin_trust = clip01(s.kremlin_trust + 0.1)
+            s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.asset_sale_trust_gain)
         else:
             s.assets_refused += 1.0
-            s.dispute = clip01(s.dispute + 0.5 * p.minsk.refusal_dispute)
+            s.dispute = clip01(s.dispute + p.minsk.asset_refusal_dispute_share
+                               * p.minsk.refusal_dispute)
 
     def take_initiative(self, v: rules.MinskView) -> None:
         p, s = self.weights, self.state
@@ -219,20 +222,22 @@ class Minsk(Actor):
             s.escalated = 1.0
         elif choice == "blackmail":
             s.escalated = 1.0
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.1)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.blackmail_trust_loss)
         elif choice == "anti_western":
-            s.kremlin_trust = clip01(s.kremlin_trust + 0.08)
-            s.western_engagement = clip01(s.western_engagement - 0.05)
-            s.minsk_west_tilt = clip01(s.minsk_west_tilt - 0.2)
+            s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.posturing_trust_gain)
+            s.western_engagement = clip01(s.western_engagement
+                                          - p.minsk.posturing_engagement_loss)
+            s.minsk_west_tilt = clip01(s.minsk_west_tilt - p.minsk.posturing_tilt_shift)
         elif choice == "diversify":
-            s.diversified = clip01(s.diversified + (0.25 if s.energy_offer else 0.1))
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+            s.diversified = clip01(s.diversified + (p.minsk.diversify_step_with_offer
+                                                    if s.energy_offer else p.minsk.diversify_step))
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.diversify_trust_loss)
         elif choice == "open_west":
-            s.minsk_west_tilt = clip01(s.minsk_west_tilt + 0.3)
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+            s.minsk_west_tilt = clip01(s.minsk_west_tilt + p.minsk.open_west_tilt_shift)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.open_west_trust_loss)
         elif choice == "belarusianise":
-            s.belarusianisation = clip01(s.belarusianisation + 0.3)
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.03)
+            s.belarusianisation = clip01(s.belarusianisation + p.minsk.belarusianise_step)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.belarusianise_trust_loss)
         elif choice == "request_loan":
             s.loan_requested = 1.0
 
@@ -245,10 +250,10 @@ class Minsk(Actor):
                              lambda: f"{name}: {troops_k:.1f}k Russian troops requested")
         s = self.state
         if choice == "cap_and_observe":
-            s.western_engagement = clip01(s.western_engagement + 0.03)
-            s.kremlin_trust = clip01(s.kremlin_trust - 0.05)
+            s.western_engagement = clip01(s.western_engagement + p.minsk.cap_engagement_gain)
+            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.cap_trust_loss)
             return min(troops_k, p.minsk.exercise_cap_k)
-        s.kremlin_trust = clip01(s.kremlin_trust + 0.05)
+        s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.hosting_trust_gain)
         return troops_k
 
     def become_successor(self, new_regime: bool) -> None:
@@ -262,7 +267,7 @@ class Minsk(Actor):
         if new_regime:
             minsk["sovereignty_weight"] = max(minsk["sovereignty_weight"],
                                               p.elite.new_regime_sovereignty_weight)
-            minsk["west_value"] = minsk["west_value"] * 2.0
+            minsk["west_value"] = minsk["west_value"] * p.elite.new_regime_west_factor
             minsk["mass_repression"] = minsk["base_repression"]
         else:
             minsk["sovereignty_weight"] = minsk["sovereignty_weight"] \

@@ -29,7 +29,7 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
     return clip01(e.base_cohesion
                   - e.stress_erosion * economic_stress
-                  - e.protest_erosion * min(unchecked, 2.0)
+                  - e.protest_erosion * min(unchecked, e.protest_erosion_cap)
                   + e.sanctions_binding * sanctions_level / MAX_SANCTIONS
                   + e.backing_support * russian_backing
                   - e.army_defection_risk * info_campaign)
@@ -50,8 +50,9 @@ def defection_hazard(protest_share: float, cohesion: float, repression: float,
     """
     e = p.elite
     mass = p.public.mass_protest_share
-    street = 1.0 / (1.0 + math.exp(-(protest_share - mass) / (0.25 * mass)))
-    disloyal = (1.0 - cohesion) ** 2
-    restraint = (1.0 - 0.5 * repression) * (1.0 - e.backing_deterrence * russian_backing)
+    street = 1.0 / (1.0 + math.exp(-(protest_share - mass) / (e.street_width_share * mass)))
+    disloyal = (1.0 - cohesion) ** e.disloyalty_exponent
+    restraint = (1.0 - e.repression_restraint * repression) \
+        * (1.0 - e.backing_deterrence * russian_backing)
     return clip01(e.defection_scale * street * disloyal * restraint
                   * (1.0 + e.army_defection_risk))

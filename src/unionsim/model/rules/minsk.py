@@ -71,7 +71,7 @@ def integration_answer_utilities(depth: int, size: float, stake_bn: float, final
     SYS-01: signed is not implemented), so it costs only a fraction (``signature_commitment``) of
     their sovereignty cost. The supranational roadmap is a red line (MIN-05, MIN-06, U20): signing
     it costs sovereignty in full and threatens absolute power itself. Stalling buys time at a
-    fraction of the refusal cost (MIN-03, MIN-27) but is not available at the final summit.
+    fraction of the refusal cost (MIN-03, U22) but is not available at the final summit.
     """
     m = p.minsk
     cost_of_no = refusal_cost(stake_bn, v, p)
@@ -91,8 +91,8 @@ def implementation_utilities(stake_bn: float, remaining_share: float, supranatio
     """Utilities of dragging feet on, or implementing, the signed documents until the next review.
 
     Implementation gives up real sovereignty in proportion to what is still to be done; Moscow pays
-    only once the whole package is law (KRE-05). Dragging irritates Moscow (KRE-37: 'irreversible
-    delivery on past commitments') at a fraction of the cost of an outright refusal. So Minsk
+    only once the whole package is law (KRE-05). Dragging irritates Moscow, which demanded that past
+    commitments be delivered (KRE-37), at a fraction of the cost of an outright refusal. So Minsk
     implements only when isolated enough that the promised money matters (MIN-25); otherwise
     signed documents stay on paper (SYS-01, MIN-17). Setting up supranational bodies also shares
     power, which absolute personal power cannot do (MIN-05).
@@ -122,7 +122,8 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
     security = m.nato_threat_weight * v.nato_threat
     refuse = -refusal_cost(stake_bn, v, p)
     rotation = UNAVAILABLE if v.nato_threat < m.rotation_threat else \
-        -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction + 0.5 * security
+        -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction \
+        + m.rotation_security_share * security
     accept = -(m.sovereignty_weight * m.base_sovereignty_cost
                + m.survival_weight * m.constitutional_ban_cost) + security
     return [refuse, rotation, accept]
@@ -161,20 +162,21 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     m = p.minsk
     dependence = 1.0 - v.outside_options
     hold = m.initiative_inertia
-    escalate = (v.dispute * m.escalation_value * (0.5 + v.kremlin_trust)
-                if v.dispute > 0.05 else UNAVAILABLE)
+    escalate = (v.dispute * m.escalation_value * (m.escalation_trust_offset + v.kremlin_trust)
+                if v.dispute > m.escalation_min_dispute else UNAVAILABLE)
     blackmail = (v.dispute * m.blackmail_value
                  - m.russia_irritation * dependence * (1.0 - v.tension))
     anti_western = (m.posturing_value * v.tension * dependence
                     - m.west_value * v.western_engagement)
-    diversify = (UNAVAILABLE if v.diversified >= 0.95 else
-                 v.dispute * m.diversify_value * (1.5 if v.energy_offer else 1.0)
+    diversify = (UNAVAILABLE if v.diversified >= m.diversification_ceiling else
+                 v.dispute * m.diversify_value
+                 * (m.energy_offer_diversify_factor if v.energy_offer else 1.0)
                  * (1.0 - v.diversified) - m.russia_irritation * dependence)
     open_west = (m.west_value * dependence * (1.0 - v.sanctions_level / MAX_SANCTIONS)
                  * (1.0 - v.repression) - m.russia_irritation * dependence * (1.0 - v.tension))
-    belarusianise = (UNAVAILABLE if v.belarusianisation >= 0.8 else
+    belarusianise = (UNAVAILABLE if v.belarusianisation >= m.belarusianisation_ceiling else
                      m.identity_value * (v.info_campaign + v.dispute) * (1.0 - v.legitimacy)
-                     - 0.5 * m.russia_irritation * dependence)
+                     - m.belarusianise_irritation_share * m.russia_irritation * dependence)
     # short of money, or with the regime threatened on the street, Minsk turns to Moscow (MIN-53)
     need = max(v.economic_stress,
                dependence * min(protest_threat(v.protest_share, v.election_salience, p), 1.0))
@@ -203,7 +205,7 @@ def domestic_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     risk = m.survival_weight * m.tolerance_risk * threat
     tolerate = -risk
     co_opt = -risk * (1.0 - m.coopt_efficacy) - m.economy_weight * m.coopt_cost \
-        * (1.0 + 2.0 * v.economic_stress)
+        * (1.0 + m.coopt_stress_factor * v.economic_stress)
     repress = (-risk * (1.0 - m.repression_efficacy) - m.repression_legitimacy_cost
                - m.west_value * v.western_engagement * m.sanction_fear)
     return [tolerate, co_opt, repress]
@@ -218,8 +220,8 @@ def exercise_utilities(troops_k: float, v: MinskView, p: SimpleNamespace) -> lis
     """
     m = p.minsk
     dependence = 1.0 - v.outside_options
-    troop_risk = m.sovereignty_weight * m.exercise_troop_risk * troops_k / 10.0
-    cap = m.west_value * (0.25 + v.western_engagement) - m.russia_irritation * dependence \
-        * (1.0 - v.tension)
+    troop_risk = m.sovereignty_weight * m.exercise_troop_risk * troops_k / m.exercise_troop_scale_k
+    cap = m.west_value * (m.cap_transparency_value + v.western_engagement) \
+        - m.russia_irritation * dependence * (1.0 - v.tension)
     host = -troop_risk
     return [cap, host]
