@@ -79,7 +79,7 @@ class ParameterSpec(Strict):
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=10)
     basis: Basis
-    support: Support | None = None
+    support: Support
     claim: str | None = Field(default=None, min_length=10)
     sources: list[SourceRef] = Field(default_factory=list)
     note: str | None = None
