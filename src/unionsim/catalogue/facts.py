@@ -74,8 +74,11 @@ def nearest_ids(fact_id: str, known=None, n: int = 3) -> list[str]:
     """The known ids that look most like a mistyped one (for error messages)."""
     known = list(known if known is not None else catalogue())
     by_fold = {k.casefold(): k for k in known}
+    bare = re.sub(r"[^0-9a-z]", "", fact_id.casefold())
+    # the same letters and digits (MIN28, min 28) first, then ids that look alike
+    same = [k for k in known if re.sub(r"[^0-9a-z]", "", k.casefold()) == bare]
     close = difflib.get_close_matches(fact_id.casefold(), list(by_fold), n=n, cutoff=0.5)
-    return [by_fold[c] for c in close]
+    return (same + [by_fold[c] for c in close if by_fold[c] not in same])[:n]
 
 
 def search(words: list[str] | str) -> list[Fact]:

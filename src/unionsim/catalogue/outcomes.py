@@ -39,11 +39,15 @@ DEFINITIONS: tuple[Definition, ...] = (
         (), ("SC15", "KRE-16", "KRE-23")),
     Definition(
         "regime_change", "outcome",
-        "The regime fell: the security forces defected (a monthly draw whose odds grow with the "
-        "protest share and falling elite cohesion) and a new regime took over.",
-        "A regime falls to the street only when the security apparatus splits; the documents saw "
-        "the 2020 elite stay loyal.",
-        ("elite.new_regime_cohesion",), ("SC16", "SC19")),
+        "The regime fell: the security forces and elite defected and a new regime took over. "
+        "Each month defection is drawn with odds that need protests near the mass-protest share "
+        "and grow as elite cohesion falls, and shrink under repression and Russian backing.",
+        "The regime is not hollowed out and survived 2020 with Moscow's backing; how loyal the "
+        "army would stay is disputed, and Moscow fears a revolt would bring anti-Russian forces "
+        "to power.",
+        ("public.mass_protest_share", "elite.defection_scale", "elite.backing_deterrence",
+         "elite.army_defection_risk"),
+        ("SC19", "MIN-60", "KRE-17", "D4")),
     Definition(
         "supranational_union", "outcome",
         "Supranational bodies were set up: Minsk signed the supranational package and implemented "

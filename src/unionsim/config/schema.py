@@ -51,8 +51,8 @@ class SourceRef(Strict):
                 from unionsim.catalogue.facts import SEARCH_HINT, nearest_ids
 
                 near = nearest_ids(fid, index)
-                raise LocatedValueError(("facts", i), f"'{fid}' is not a FACTS id (ids look like "
-                                        f"MIN-05, E17, SC11, D1)"
+                raise LocatedValueError(("facts", i), f"'{fid}' is not an id in FACTS, the facts "
+                                        f"catalogue (ids look like MIN-05, E17, SC11, D1)"
                                         + (f"; nearest: {', '.join(near)}" if near else "")
                                         + f"; find ids with: {SEARCH_HINT}")
             if self.doc not in index[fid]:
