@@ -209,6 +209,12 @@ def test_an_unknown_id_names_the_nearest_and_the_search_command():
     assert "did you mean MIN-28" in r.stderr and "unionsim facts --search" in r.stderr
 
 
+def test_help_gives_an_example():
+    for command in ("facts", "outcomes"):
+        r = cli(command, "--help")
+        assert r.returncode == 0 and "Example: unionsim" in r.stdout, command
+
+
 def test_outcomes_command_defines_every_outcome_and_flag_with_values():
     r = cli("outcomes")
     assert r.returncode == 0, r.stderr

@@ -14,9 +14,9 @@ from unionsim.errors import UsageError
 
 @app.command("facts")
 def facts_cmd(
-    ids: List[str] = typer.Argument(None, metavar="[ID]...",
+    ids: List[str] = typer.Argument(None, metavar="ID",
                                     help="FACTS ids to show, e.g. MIN-28 E17 SC11 (any case)."),
-    search: Optional[str] = typer.Option(None, "--search", "-s", metavar="WORDS",
+    search: Optional[str] = typer.Option(None, "--search", metavar="WORDS",
                                          help="List the ids whose description contains all these "
                                               "words (any case), e.g. --search airbase."),
 ) -> None:
@@ -26,7 +26,7 @@ def facts_cmd(
     prints our paraphrase of the claim, the supporting documents with their titles, and the
     parameters, rules, event types, scenarios and validation claims that cite the id.
 
-    Examples: unionsim facts MIN-28    unionsim facts --search oil tax
+    Example: unionsim facts MIN-28  (or: unionsim facts --search oil tax)
     """
     from unionsim.catalogue import facts as cat
 
@@ -63,7 +63,8 @@ def describe(fact, uses) -> list[str]:
     """The lines `unionsim facts ID` prints for one entry."""
     from unionsim.bibliography import DOCUMENTS
 
-    lines = [f"{fact.id}: {fact.kind}, {fact.family.replace('_', ' ')} ({fact.section})"]
+    family = "" if fact.family == fact.kind else f", {fact.family.replace('_', ' ')}"
+    lines = [f"{fact.id}: {fact.kind}{family} ({fact.section})"]
     lines += textwrap.wrap(fact.text, 96, initial_indent="  ", subsequent_indent="  ")
     lines.append("documents:")
     for doc_id in fact.documents:
