@@ -60,16 +60,17 @@ DEFINITIONS: tuple[Definition, ...] = (
         "permanent_presence", "outcome",
         "Russian forces are stationed permanently at the end: Minsk agreed to a base, or accepted "
         "that troops sent for an exercise or a deployment stay.",
-        "No permanent Russian base existed through 2021; a 2013 base announcement came to nothing "
-        "and the 2014 deployment was a rotation sent home within a year.",
-        (), ("SC10", "SC11", "M24", "M25")),
+        "Belarus hosts no Russian military base: a base announced in 2013 never came, the 2014 "
+        "deployment was a rotation sent home within a year, and after 2020 Minsk still accepted "
+        "no new permanent forces.",
+        (), ("SC10", "SC11", "M24", "M25", "NEI-06", "MIN-61")),
     Definition(
         "economic_integration", "outcome",
         "At least the minimum number of roadmaps were signed and at least the given share of "
         "the signed roadmaps is in force, without supranational bodies.",
         "The key roadmaps were meant to enter into force one to two years after signature; "
         "earlier union treaties were mostly not carried out.",
-        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("U27", "U29")),
+        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("U27", "U29", "U3")),
     Definition(
         "symbolic_integration", "outcome",
         "At least the minimum number of roadmaps were signed, but less than the given share of "
@@ -88,7 +89,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "mass_protests", "flag",
         "At some month the share of adults protesting reached the mass-protest share.",
-        "The 2020 protests after the election were the largest in the country's history.",
+        "Mass protests followed the August 2020 election and were met with harsh repression.",
         ("public.mass_protest_share",), ("SC19", "SC20")),
     Definition(
         "ukraine_like_protests", "flag",
@@ -107,7 +108,8 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "forces_deployed", "flag",
         "Under the crisis logic, Russia sent forces into Belarus to hold the regime.",
-        "Putin announced a reserve of security forces for Lukashenka in 2020 but did not use it.",
+        "In 2020 Minsk agreed that Russian guard police could be sent in if needed; none came, "
+        "and no new permanent Russian forces were stationed.",
         ("kremlin.deployment_troops_k", "kremlin.deployment_months"), ("KRE-16", "M47")),
     Definition(
         "takeover_attempted", "flag",
