@@ -33,10 +33,14 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "absorption", "outcome",
         "Russia attempted a takeover and it succeeded: Belarus is occupied and absorbed. Beats "
-        "every other outcome.",
+        "every other outcome. The odds of success rise with a weak, divided regime and a "
+        "mobilised pro-Russian base, and fall with the share ready to resist.",
         "The documents treat annexation as possible but costly and unlikely while Minsk stays "
         "manageable; Moscow would switch to it only under a Ukraine-like threat.",
-        (), ("SC15", "KRE-16", "KRE-23")),
+        ("kremlin.takeover_base_success", "kremlin.takeover_weakness_gain",
+         "kremlin.takeover_base_support_gain", "kremlin.takeover_resistance_cost",
+         "public.resistance_share", "public.prorussian_mobilisation"),
+        ("SC15", "KRE-16", "KRE-23", "BYP-07")),
     Definition(
         "regime_change", "outcome",
         "The regime fell: the security forces and elite defected and a new regime took over. "
@@ -170,8 +174,9 @@ DEFINITIONS: tuple[Definition, ...] = (
         "regime_fell", "flag",
         "A new regime took power at some point (the regime_change outcome, as a flag that can be "
         "counted alongside other outcomes).",
-        "See regime_change.",
-        (), ("SC16", "SC19")),
+        "As for regime_change: the documents expected the regime to survive, and Moscow fears "
+        "that a revolt would bring anti-Russian forces to power.",
+        (), ("SC19", "KRE-17")),
 )
 
 BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}
