@@ -96,12 +96,14 @@ def test_the_usage_index_is_built_from_the_code_at_run_time(tmp_path, monkeypatc
     shipped.mkdir()
     (shipped / "default.yaml").write_text((ROOT / "params" / "default.yaml").read_text("utf-8"))
     (shipped / "extra.yaml").write_text("title: extra\nposition:\n  facts: [MIN-28]\n"
-                                        "values: {minsk.sovereignty_weight: 0.5}\n")
+                                        "values: {minsk.sovereignty_weight: 0.5}  # MIN-5\n")
     real = params_module.shipped_dir
     monkeypatch.setattr(params_module, "shipped_dir",
                         lambda kind: shipped if kind == "params" else real(kind))
     uses = cat.usage_index()
     assert ("parameter file", "extra") in {(u.kind, u.name) for u in uses["MIN-28"]}
+    # a mistyped id is kept, so test_every_cited_id_resolves_in_the_catalogue would catch it
+    assert "MIN-5" in uses and cat.lookup("MIN-5") is None
 
 
 def test_every_shipped_scenario_cites_its_sources():

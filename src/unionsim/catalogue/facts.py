@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 #: How a FACTS id looks: MIN-05, E17, E5b, SC11, D1 (letters of figure rows: E U M P R L).
-FACT_ID = re.compile(r"\b(?:[A-Z]{3}-\d{2}|[EUMPRL]\d+b?|SC\d+|D\d+)\b")
+#: Deliberately loose (MIN-5 matches too) so that a mistyped citation is found and reported.
+FACT_ID = re.compile(r"\b(?:[A-Z]{3}-\d+|[EUMPRL]\d+b?|SC\d+|D\d+)\b")
 
 KINDS = ("figure", "claim", "scenario", "disagreement")
 
