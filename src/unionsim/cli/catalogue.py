@@ -35,7 +35,7 @@ def facts_cmd(
         found = cat.search(words)
         for fact in found:
             typer.echo(f"{fact.id:7s} {fact.kind:12s} {_first_words(fact.text, 96)}")
-        typer.echo(f"{len(found)} id{'' if len(found) == 1 else 's'} match "
+        typer.echo(f"{len(found)} {'id matches' if len(found) == 1 else 'ids match'} "
                    f"'{' '.join(words)}'; show one with: unionsim facts ID")
         return
     if not ids:
