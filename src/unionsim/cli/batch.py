@@ -134,7 +134,7 @@ def trace(
     Example: unionsim trace scenarios/baseline.yaml --seed 3
     Example: unionsim trace --results runs/baseline-20261122-101500 --run 17
     """
-    from unionsim.model import trace as tr
+    from unionsim.analysis import trace as tr
 
     if results is not None:
         if scenario is not None or set_ or params:
