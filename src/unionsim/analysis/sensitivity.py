@@ -288,11 +288,26 @@ def _indices(design: Design, x: np.ndarray, y: np.ndarray, confidence: float) ->
                         seed=design.seed)
     mu_star = np.asarray(si["mu_star"], dtype=float)
     sd = float(np.std(y)) or 1.0
+    # SALib divides each change of the output by the step in the unit cube (2/3 of the range
+    # with 4 levels), extrapolating it to the whole range: a share that moves from 0 to 1 in one
+    # step (one run per point, a run flipping by chance) becomes "150 pp". The effect reported
+    # is the change itself, the mean absolute change of the output over one step, which cannot
+    # exceed the output's spread over the design.
+    step = morris_step(design.num_levels)
     return pd.DataFrame({"parameter": design.names, "mu_star": mu_star,
                          "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
                          "mu": np.asarray(si["mu"], dtype=float),
                          "sigma": np.asarray(si["sigma"], dtype=float), "score": mu_star / sd,
-                         "effect": mu_star})
+                         "effect": mu_star * step})
+
+
+def morris_step(num_levels: int) -> float:
+    """The step of a Morris trajectory as a share of each parameter's range.
+
+    >>> morris_step(4)
+    0.6666666666666666
+    """
+    return num_levels / (2 * (num_levels - 1))
 
 
 def rank_parameters(indices: pd.DataFrame, method: str) -> pd.DataFrame:

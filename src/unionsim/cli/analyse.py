@@ -25,14 +25,15 @@ def plot(
     """Draw a results folder: outcome probabilities, fan charts, final distributions, flag timing.
 
     Writes PNG files into RUN_DIR/plots/: outcomes.png (probabilities with 95% intervals),
-    fan_charts.png (median, 50% and 90% of runs per month, events marked),
-    final_distributions.png and flag_timeline.png (when flags first fire).
+    fan_charts.png (median, 50% and 90% of runs per month, events numbered),
+    final_distributions.png and flag_timeline.png (when flags first fire). A folder run with
+    --no-timeseries gets outcomes.png and final_distributions.png.
 
     Example: unionsim plot runs/baseline-20250101-120000
     """
     from unionsim.analysis.figures import plot_folder
 
-    for path in plot_folder(run_dir, out):
+    for path in plot_folder(run_dir, out, notify=_notice):
         typer.echo(f"wrote {path}")
 
 
@@ -44,6 +45,9 @@ def compare(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
                                        help="Where to write tables and figures (default: "
                                             "FIRST_RUN_DIR/compare)."),
+    align: str = typer.Option("calendar", "--align", metavar="calendar|start",
+                              help="Line up the time series by calendar date (default) or by "
+                                   "month since each scenario's start."),
 ) -> None:
     """Compare results folders: outcome shares, flags and final indicators, with tests.
 
@@ -51,13 +55,15 @@ def compare(
     Newcombe interval and Fisher's exact test for shares, Welch interval and Mann-Whitney U for
     indicators. Folders that share run seeds are also compared run by run (common random
     numbers): Newcombe's paired interval with McNemar's exact test, Wilcoxon signed-rank.
-    Writes CSV tables, compare_outcomes.png and compare_fan_charts.png.
+    Writes CSV tables, compare_outcomes.png and compare_fan_charts.png (time series by calendar
+    date, or with --align start by month since each start; every folder's events numbered).
+    Folders run with --no-timeseries are compared without the time-series figure.
 
     Example: unionsim compare runs/base runs/tradable --out runs/base-vs-tradable
     """
     from unionsim.analysis.compare import compare_folders
 
-    comp = compare_folders(run_dirs, out)
+    comp = compare_folders(run_dirs, out, align=align, notify=_notice)
     console = _wide_console()
     for d in comp.differences:
         _print_difference(console, d)
