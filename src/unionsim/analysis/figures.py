@@ -314,44 +314,56 @@ def _comparison_title(results: Sequence) -> str:
 
 # --------------------------------------------------------------------------- sensitivity
 
-def _sensitivity_title(result, manifest: dict, what: str) -> str:
+def _sensitivity_title(result, manifest: dict, what: str, width: int = 80) -> str:
+    """The title of a sensitivity figure, wrapped to ``width`` characters a line so a long
+    scenario title is never clipped."""
+    import textwrap
+
     d = result.design
     how = (f"Sobol' (N={d.n}, first and total order)" if d.method == "sobol"
            else f"Morris (N={d.n} trajectories, {d.num_levels} levels)")
-    reps = f", {d.repeats} runs per point" if d.repeats > 1 else ""
-    return (f"{what}\n{manifest['scenario']['title']} - {how}, {len(d.names)} parameters, "
-            f"{manifest.get('runs_ok', manifest['n_runs'])} runs{reps}")
+    detail = (f"{manifest['scenario']['title']} - {how}, {len(d.names)} parameters, "
+              f"{manifest.get('runs_ok', manifest['n_runs'])} runs, {d.repeats} per point")
+    return "\n".join([what, *textwrap.wrap(detail, width)])
 
 
 def sensitivity_ranking_figure(result, manifest: dict, top: int = 20) -> Figure:
-    """Parameters ranked by their largest index over all outputs; disputed ones hatched (*)."""
+    """Parameters ranked by their largest effect on an outcome's share, in percentage points;
+    disputed ones hatched (*)."""
     table = result.ranking.assign(disputed=result.ranking["disputes"] != "")
-    ax = plots.new_axes(8, 0.32 * min(top, len(table)) + 1.6)
-    measure = ("sqrt(ST) x sd of the chance" if result.design.method == "sobol"
-               else "mu*, mean absolute change over the range")
+    ax = plots.new_axes(8, 0.32 * min(top, len(table)) + 2.2)
+    measure = ("sqrt(ST) x sd of the share" if result.design.method == "sobol"
+               else "mu* x step: mean absolute change over one step of 2/3 of the range")
     table["effect_pp"] = table["outcome_effect"] * 100
     plots.importance_bars(table, "effect_pp", ax, highlight="disputed", top=top,
-                          xlabel=f"Largest effect on an outcome's chance, percentage points "
-                                 f"({measure}); * and orange: disputed in the documents")
-    ax.set_title(_sensitivity_title(result, manifest, "Which parameters matter"), fontsize=9.5)
+                          xlabel=f"Largest effect on an outcome's share of runs, percentage "
+                                 f"points\n({measure})\n* and orange: disputed in the documents")
+    ax.set_title(_sensitivity_title(result, manifest, "Which parameters matter", width=70),
+                 fontsize=9.5)
     return ax.figure
 
 
 def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int = 8) -> Figure:
-    """One tornado panel per output (outcome chances first), top parameters of each."""
+    """One tornado panel per output (outcome chances first), top parameters of each, in the
+    output's units (a share of runs, 0-1, for an outcome's chance)."""
+    from unionsim.analysis.labels import unit_of
+
     idx = result.indices
     outputs = list(dict.fromkeys(idx["output"]))[:max_outputs]
-    fig, axes = _grid(len(outputs), cols=2, width=6.2, height=0.3 * top + 1.4)
+    fig, axes = _grid(len(outputs), cols=2, width=6.2, height=0.3 * top + 1.6)
     for ax, output in zip(axes, outputs):
         t = idx[idx["output"] == output]
+        unit = "share of runs, 0-1" if output.startswith("P(") else (unit_of(output) or "")
         if result.design.method == "sobol":
             plots.importance_bars(t, "ST", ax, error="ST_conf", second="S1", top=top,
-                                  xlabel="Sobol' index (ST with 95% interval; S1 thin)")
+                                  xlabel="Sobol' index, share of variance 0-1 "
+                                         "(ST with 95% interval; S1 thin)")
         else:
             plots.importance_bars(t, "mu_star", ax, error="mu_star_conf", top=top,
-                                  xlabel="mu* (change over the whole range, 95% interval)")
+                                  xlabel=f"mu* ({unit} per whole range; 95% interval)")
         ax.set_title(output.replace("_", " "), fontsize=9)
-    fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output"), fontsize=10)
+    fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output", width=110),
+                 fontsize=10)
     return fig
 
 

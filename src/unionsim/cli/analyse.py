@@ -87,8 +87,9 @@ def sensitivity(
                                     "its documented range (repeatable)."),
     all_: bool = typer.Option(False, "--all", help="Vary every parameter over its documented "
                               "range (default: the parameters the scenario marks uncertain)."),
-    repeats: int = typer.Option(1, "--repeats", "-r", metavar="R", help="Runs per design point, "
-                                "averaged (multiplies the run count)."),
+    repeats: int = typer.Option(4, "--repeats", "-r", metavar="R", help="Runs per design point, "
+                                "averaged (multiplies the run count). With fewer than 4 the "
+                                "ranking changes from one seed to another."),
     independent_seeds: bool = typer.Option(False, "--independent-seeds", help="Give every run "
                                            "its own seed instead of common random numbers "
                                            "(repeat r of every design point shares seed r)."),
@@ -145,13 +146,15 @@ def sensitivity(
 def _print_sensitivity(console, result, top: int) -> None:
     from rich.table import Table
 
+    from unionsim.analysis.sensitivity import DEFAULT_REPEATS, EFFECT_UNIT, SCORE_UNIT
+
     d = result.design
-    t = Table(title=f"Parameters ranked by their largest effect on an outcome's chance "
+    t = Table(title=f"Parameters ranked by their largest effect on an outcome's share of runs "
                     f"({d.method}, N={d.n}, {len(d.names)} parameters, "
                     f"{d.repeats} run(s) per design point)")
-    for c in ("rank", "parameter", "effect (pp)", "on the chance of", "largest score",
-              "for", "disputed"):
-        t.add_column(c, justify="left" if c in ("parameter", "on the chance of", "for",
+    score = "largest ST (0-1)" if d.method == "sobol" else "largest mu*/sd"
+    for c in ("rank", "parameter", "effect (pp)", "on the share of", score, "for", "disputed"):
+        t.add_column(c, justify="left" if c in ("parameter", "on the share of", "for",
                                                 "disputed") else "right")
     for r in result.ranking.head(top).itertuples():
         t.add_row(str(r.rank), r.parameter, f"{r.outcome_effect * 100:.1f}",
@@ -159,11 +162,18 @@ def _print_sensitivity(console, result, top: int) -> None:
                   f"{r.score:.2f}", r.top_output, r.disputes or "")
     console.print(t)
     if d.method == "sobol":
-        console.print("effect: sqrt(ST) x sd of the outcome's chance across the design (the "
-                      "spread the parameter accounts for); score: total-order index ST.")
+        console.print(f"effect, in {EFFECT_UNIT}: sqrt(ST) x sd of the outcome's share across "
+                      f"the design (the spread the parameter accounts for); score: "
+                      f"{SCORE_UNIT['sobol']}.")
     else:
-        console.print("effect: mu*, the mean absolute change of the outcome's chance over the "
-                      "parameter's whole range; score: mu* / sd of the output.")
+        console.print(f"effect, in {EFFECT_UNIT}: mu* x step, the mean absolute change of the "
+                      f"outcome's share when the parameter moves one step (2/3 of its range); "
+                      f"score: {SCORE_UNIT['morris']}. indices.csv keeps SALib's mu* (change "
+                      "per whole range, 0-1 for a share) and its interval.")
+    if d.repeats < DEFAULT_REPEATS:
+        console.print(f"note: {d.repeats} run(s) per design point: a single run that ends "
+                      "differently moves a point's share by 100 pp, so effects and ranks are "
+                      f"noisy; --repeats {DEFAULT_REPEATS} or more gives a stable ranking.")
     for output, why in result.skipped.items():
         console.print(f"not analysed: {output} ({why})")
     seeds = ("common random numbers: repeat r of every design point uses the same seed"
