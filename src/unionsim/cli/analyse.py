@@ -277,14 +277,17 @@ def _print_difference(console, d) -> None:
                 row += [_pp(q["diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
             t.add_row(*row)
         console.print(t)
+    from unionsim.analysis.labels import unit_of
+
     t = Table(title=f"Final indicators: {d.label_b} minus {d.label_a}")
-    cols = ["indicator", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
+    cols = ["indicator", "unit", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
     if paired:
         cols += ["paired mean B-A [95% CI]", "p (Wilcoxon)"]
     for c in cols:
-        t.add_column(c, justify="left" if c == "indicator" else "right")
+        t.add_column(c, justify="left" if c in ("indicator", "unit") else "right")
     for i, r in enumerate(d.indicators.itertuples()):
-        row = [r.indicator.replace("_", " "), f"{r.median_a:.3g}", f"{r.median_b:.3g}",
+        row = [r.indicator.replace("_", " "), unit_of(r.indicator) or "-",
+               f"{r.median_a:.3g}", f"{r.median_b:.3g}",
                _num(r.mean_diff, r.ci_low, r.ci_high), _p(r.p_value)]
         if paired:
             q = d.paired_indicators.iloc[i]
