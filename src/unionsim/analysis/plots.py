@@ -307,8 +307,9 @@ def difference_bars(diff: pd.DataFrame, ax: Axes | None = None, *,
         c = color or (PALETTE[1] if clear[i] else "0.55")
         face = c if clear[i] or color is None else "white"
         ax.errorbar(d[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=c, ecolor=c,
-                    markerfacecolor=face, elinewidth=2, capsize=3, markersize=4.5,
-                    label=label if i == 0 and color else None)
+                    markerfacecolor=face, elinewidth=2, capsize=3, markersize=4.5)
+    if color:   # the legend's sample: a filled marker on its interval, whatever row 0 shows
+        ax.plot([], [], marker="o", color=color, linewidth=2, markersize=4.5, label=label)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(np.arange(len(diff))[::-1], [pretty(o) for o in diff["outcome"]])
     ax.xaxis.set_major_formatter(_percent_points)

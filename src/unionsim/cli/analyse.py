@@ -87,6 +87,7 @@ def sensitivity(
                                     "its documented range (repeatable)."),
     all_: bool = typer.Option(False, "--all", help="Vary every parameter over its documented "
                               "range (default: the parameters the scenario marks uncertain)."),
+    # 4 = unionsim.analysis.sensitivity.DEFAULT_REPEATS (written out: this module imports lazily)
     repeats: int = typer.Option(4, "--repeats", "-r", metavar="R", help="Runs per design point, "
                                 "averaged (multiplies the run count). With fewer than 4 the "
                                 "ranking changes from one seed to another."),
