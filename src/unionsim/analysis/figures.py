@@ -102,7 +102,7 @@ def add_event_key(fig: Figure, key: Sequence[str], title: str = "Scheduled event
 def indicator_panel(ts, name: str, ax, **kw) -> None:
     """A fan chart, or for an indicator with a few whole values its shares of runs by level."""
     levels = discrete_levels(ts, name)
-    if levels is not None:
+    if levels:          # None: continuous; []: zero in every run, a flat fan says so
         kw.pop("outer", None)
         plots.level_chart(ts, name, levels, ax, **kw)
     else:
@@ -263,10 +263,13 @@ def overlay_fan_figure(results: Sequence, indicators: Sequence[str] = KEY_INDICA
     fig, axes = _grid(len(indicators))
     for ax, name in zip(axes, indicators):
         levels = [discrete_levels(ts, name) for ts in series]
+        # one set of levels for all batches, so a line style means the same level in each
+        shared = (sorted(set().union(*levels)) if all(lv is not None for lv in levels)
+                  else None)
         for j, (res, ts) in enumerate(zip(results, series)):
             kw = dict(color=colors[j], label=run_label(res.manifest), x_offset=offsets[j])
-            if levels[j] is not None and all(lv is not None for lv in levels):
-                plots.level_chart(ts, name, levels[j], ax, **kw)
+            if shared:
+                plots.level_chart(ts, name, shared, ax, **kw)
             else:
                 plots.fan_chart(ts, name, ax, outer=False, **kw)
         if align == "calendar":

@@ -212,18 +212,23 @@ def results_section(res) -> str:
             + _table(out, pf, numeric=["runs"])
             + "<h3>Flags</h3><p class='note'>Share of runs in which each event happened at "
               "least once (flags may co-occur).</p>" + _table(flags, pf, numeric=["runs"])
-            + "<h3>Final indicators</h3>"
-            + _table(ind, {c: _g for c in ("median", "p5", "p95", "mean")}))
+            + "<h3>Final indicators</h3><p class='note'>At the horizon, in each indicator's "
+              "unit: median, 5th and 95th percentiles and mean over completed runs.</p>"
+            + _table(ind.rename(columns={"p5": "5th percentile", "p95": "95th percentile"}),
+                     {c: _g for c in ("median", "5th percentile", "95th percentile", "mean")}))
 
 
 def figure_section(res) -> str:
     caps = {
         "outcomes": "Outcome probabilities with 95% Wilson intervals.",
         "fan_charts": "Key indicators by month: median (line), 50% and 90% of runs (bands); "
-                      "dotted lines mark the scenario's scheduled events.",
+                      "counts with a few values (roadmaps signed, sanctions level) as the share "
+                      "of runs at or above each level. Numbered dotted lines mark the scenario's "
+                      "scheduled events, listed below the panels.",
         "final_distributions": "Distributions of final indicators across runs.",
-        "flag_timeline": "When flags first fire: the share of runs in which each has happened "
-                         "by each month.",
+        "flag_timeline": "When flags first happen: for each flag, the share of runs in which it "
+                         "has happened by each month and the median and middle half of its first "
+                         "month; flags whose month is not recorded are listed with their share.",
     }
     if res.timeseries is None:
         caps = {"outcomes": caps["outcomes"], "final_distributions": caps["final_distributions"]}
