@@ -192,3 +192,25 @@ def test_the_trace_tells_lobbies_once_and_no_phrase_twice():
     assert len(lines) == len(set(lines)) or all(
         lines.count(line) == 1 for line in lines if "lobbies" in line)
     assert say_once("a b a b c") == "a b c"
+
+
+def test_compare_and_plot_commands_state_units_alignment_and_what_they_left_out(
+        folders, outcomes_only, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    def cli(*args):
+        env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "200"}
+        return subprocess.run([sys.executable, "-m", "unionsim", *map(str, args)],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    r = cli("compare", folders["base"], outcomes_only, "--out", tmp_path / "cmp")
+    assert r.returncode == 0, r.stderr
+    assert "unit" in r.stdout and "USD bn" in r.stdout and "share of adults" in r.stdout
+    assert "no time series" in r.stderr and "Traceback" not in r.stderr
+    r = cli("plot", outcomes_only, "--out", tmp_path / "plots")
+    assert r.returncode == 0, r.stderr
+    assert "outcomes.png" in r.stdout and "fan_charts.png" not in r.stdout
+    r = cli("compare", folders["base"], folders["trad"], "--align", "sideways")
+    assert r.returncode == 2 and "--align" in r.stderr and "Traceback" not in r.stderr
