@@ -356,14 +356,19 @@ def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int =
     fig, axes = _grid(len(outputs), cols=2, width=6.2, height=0.3 * top + 1.6)
     for ax, output in zip(axes, outputs):
         t = idx[idx["output"] == output]
-        unit = "share of runs, 0-1" if output.startswith("P(") else (unit_of(output) or "")
+        share = output.startswith("P(")
+        unit = "percentage points of share" if share else (unit_of(output) or "output units")
         if result.design.method == "sobol":
             plots.importance_bars(t, "ST", ax, error="ST_conf", second="S1", top=top,
                                   xlabel="Sobol' index, share of variance 0-1 "
                                          "(ST with 95% interval; S1 thin)")
         else:
-            plots.importance_bars(t, "mu_star", ax, error="mu_star_conf", top=top,
-                                  xlabel=f"mu* ({unit} per whole range; 95% interval)")
+            # the ranking's measure (mu* x step), in points for a share: one scale throughout
+            scale = 100.0 if share else 1.0
+            shown = t.assign(change=t["effect"] * scale, change_conf=t["effect_conf"] * scale)
+            plots.importance_bars(shown, "change", ax, error="change_conf", top=top,
+                                  xlabel=f"mean change over one step (2/3 of the range)\n"
+                                         f"{unit}, with 95% interval")
         ax.set_title(output.replace("_", " "), fontsize=9)
     fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output", width=110),
                  fontsize=10)

@@ -308,7 +308,8 @@ def _indices(design: Design, x: np.ndarray, y: np.ndarray, confidence: float) ->
                          "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
                          "mu": np.asarray(si["mu"], dtype=float),
                          "sigma": np.asarray(si["sigma"], dtype=float), "score": mu_star / sd,
-                         "effect": mu_star * step})
+                         "effect": mu_star * step,
+                         "effect_conf": np.asarray(si["mu_star_conf"], dtype=float) * step})
 
 
 def morris_step(num_levels: int) -> float:

@@ -169,8 +169,8 @@ def _print_sensitivity(console, result, top: int) -> None:
     else:
         console.print(f"effect, in {EFFECT_UNIT}: mu* x step, the mean absolute change of the "
                       f"outcome's share when the parameter moves one step (2/3 of its range); "
-                      f"score: {SCORE_UNIT['morris']}. indices.csv keeps SALib's mu* (change "
-                      "per whole range, 0-1 for a share) and its interval.")
+                      f"score: {SCORE_UNIT['morris']}. indices.csv has this effect (and its "
+                      "interval) beside SALib's mu*, the change per whole range.")
     if d.repeats < DEFAULT_REPEATS:
         console.print(f"note: {d.repeats} run(s) per design point: a single run that ends "
                       "differently moves a point's share by 100 pp, so effects and ranks are "
