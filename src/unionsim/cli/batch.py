@@ -101,10 +101,13 @@ def _print_summary(console, folder: Path) -> None:
            "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
            "support_incorporation"]
     ind = Table(title="Final indicators (median, 5th-95th percentile)")
-    for col in ("indicator", "median", "5%", "95%"):
-        ind.add_column(col, justify="left" if col == "indicator" else "right")
+    from unionsim.analysis.labels import unit_of
+
+    for col in ("indicator", "unit", "median", "5%", "95%"):
+        ind.add_column(col, justify="left" if col in ("indicator", "unit") else "right")
     for r in indicator_table(res.outcomes, key).itertuples():
-        ind.add_row(r.indicator.replace("_", " "), f"{r.median:.3g}", f"{r.p5:.3g}", f"{r.p95:.3g}")
+        ind.add_row(r.indicator.replace("_", " "), unit_of(r.indicator) or "-", f"{r.median:.3g}",
+                    f"{r.p5:.3g}", f"{r.p95:.3g}")
     console.print(ind)
     rate = m.get("runs_per_second")
     console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
@@ -134,7 +137,7 @@ def trace(
     Example: unionsim trace scenarios/baseline.yaml --seed 3
     Example: unionsim trace --results runs/baseline-20261122-101500 --run 17
     """
-    from unionsim.model import trace as tr
+    from unionsim.analysis import trace as tr
 
     if results is not None:
         if scenario is not None or set_ or params:
