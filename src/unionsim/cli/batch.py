@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
-from unionsim.errors import UnionsimError, UsageError
+from unionsim.errors import UsageError
 
 
 @app.command()
@@ -136,6 +136,10 @@ def trace(
     """
     from unionsim.model import trace as tr
 
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+    if run < 0:
+        raise UsageError(f"--run must be zero or positive (got {run})", field="run")
     if results is not None:
         if scenario is not None or set_ or params:
             raise UsageError("--results replays a stored run as it ran: give no scenario, "
@@ -192,8 +196,11 @@ def check(
     from unionsim.validation.report import write
     from unionsim.validation.runner import run_checks
 
-    if runs < 1:
-        raise UnionsimError(f"--runs must be at least 1 (got {runs})", field="runs")
+    from unionsim.experiment.plan import check_run_count
+
+    check_run_count(runs)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
                         history=not no_history,
                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))

@@ -8,6 +8,7 @@ arrives and assembles the final files at the end.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from datetime import datetime
@@ -17,9 +18,11 @@ from typing import Callable
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.errors import ResultsError, UsageError
 from unionsim.experiment.executors import Executor, chunk_runs, guided_chunks, make_executor
-from unionsim.experiment.plan import Plan, make_plan
-from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore, environment,
-                                       now_iso, read_manifest)
+from unionsim.experiment.plan import Plan, check_run_count, make_plan
+from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore,
+                                       check_out_dir, damaged_folder_error, environment,
+                                       folder_kind, folder_lock, foreign_folder_error,
+                                       has_content, now_iso, read_manifest, write_error)
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished. If it also has a ``start(total, done)`` method,
@@ -66,9 +69,31 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
     runner = make_executor(executor, workers=workers, scheduler=scheduler) \
         if isinstance(executor, str) else executor
     out = Path(out)
+    check_out_dir(out)
+    if has_content(out) and folder_kind(out) == "foreign":
+        raise foreign_folder_error(out)  # before anything (even a lock file) is written there
     say = notify or (lambda message: None)
     manifest = manifest_for(plan, executor=runner.name, timeseries=timeseries,
                             workers=runner.workers)
+    with contextlib.ExitStack() as stack:
+        # connect to a cluster before the folder is touched: a bad address leaves nothing behind
+        prepare = getattr(runner, "prepare", None)
+        if prepare is not None:
+            stack.enter_context(prepare())
+        stack.enter_context(folder_lock(out))
+        try:
+            return _execute(plan, out, runner, manifest, force=force, resume=resume,
+                            timeseries=timeseries, chunk_size=chunk_size, progress=progress,
+                            say=say)
+        except OSError as exc:  # a full disk while merging or writing: finished parts are kept
+            raise write_error(exc, out / (exc.filename and Path(exc.filename).name or "?")) \
+                from None
+
+
+def _execute(plan: Plan, out: Path, runner: Executor, manifest: dict, *, force: bool,
+             resume: bool, timeseries: bool, chunk_size: int | None, progress: Progress | None,
+             say: Callable[[str], None]) -> Path:
+    """`run_plan` once the folder is checked and locked."""
     if resume and (out / MANIFEST).exists():
         store, done = _reopen(out, plan, manifest)
         if store is None:
@@ -77,6 +102,8 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
         say(f"resuming {out}: {len(done)} of {plan.n_runs} runs already done")
     else:
         if resume:
+            if has_content(out) and folder_kind(out) == "damaged":
+                raise damaged_folder_error(out)
             say(f"nothing to resume in {out}: starting the batch")
         store, done = ResultsStore.create(out, manifest, force=force), set()
     missing = [run for run in range(plan.n_runs) if run not in done]
@@ -93,17 +120,20 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
                    runs_per_second=round(len(missing) / elapsed, 2) if missing else None)
     return out
 
-
 def _reopen(out: Path, plan: Plan, manifest: dict) -> tuple[ResultsStore | None, set[int]]:
     """Reopen a folder to resume it; ``(None, ...)`` when it is already complete."""
-    previous = read_manifest(out)
+    try:
+        previous = read_manifest(out)
+    except ResultsError:
+        raise damaged_folder_error(out) from None
     differences = plan_differences(previous, manifest)
     if differences:
         raise ResultsError(
             "cannot resume: this command's plan differs from the folder's manifest ("
             + "; ".join(differences) + ")", file=out,
             hint="repeat the command that started the batch (manifest.json, 'command') with "
-                 "--resume, or pass --force to replace the folder, or choose another --out")
+                 "--resume (resume=True in Python), or add --force (force=True) to replace the "
+                 "folder, or choose another --out")
     if previous.get("status") == "complete":
         return None, set()
     store = ResultsStore.reopen(out)
@@ -157,8 +187,7 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
     options are those of `run_plan`.
     """
-    if runs < 1:
-        raise UsageError(f"--runs must be at least 1 (got {runs})", field="runs")
+    check_run_count(runs)
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
