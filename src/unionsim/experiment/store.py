@@ -109,7 +109,7 @@ class ResultsStore:
             if kind == "foreign":
                 raise foreign_folder_error(path)
             if kind == "results" and not force:
-                raise ResultsError(f"a results folder is already here ({describe_folder(path)})",
+                raise ResultsError(f"results folder already exists ({describe_folder(path)})",
                                    file=path,
                                    hint="repeat the command with --resume (resume=True in Python) "
                                         "to finish an interrupted batch, add --force (force=True) "
