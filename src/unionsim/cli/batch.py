@@ -46,6 +46,11 @@ def run(
                                                "default: the scenario's own choice."),
     fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
                                "run uses the parameter values (only choices and shocks vary)."),
+    stall_timeout: Optional[float] = typer.Option(None, "--stall-timeout", metavar="SECONDS",
+                                                  help="Stop the batch (finished runs are kept) "
+                                                       "when no chunk of runs finishes for this "
+                                                       "long: a stopped or hung worker "
+                                                       "(default 1800)."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -66,7 +71,7 @@ def run(
                            sets=sets, force=force, resume=resume, executor=executor,
                            workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
                            sampler=sampler, uncertainty=not fixed, progress=advance,
-                           notify=_notice)
+                           notify=_notice, stall_timeout=stall_timeout)
     _print_summary(console, folder)
 
 

@@ -54,19 +54,27 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
              executor: str | Executor = "process", workers: int | None = None,
              scheduler: str | None = None, timeseries: bool = True,
              chunk_size: int | None = None, progress: Progress | None = None,
-             notify: Callable[[str], None] | None = None) -> Path:
+             notify: Callable[[str], None] | None = None,
+             stall_timeout: float | None = None) -> Path:
     """Execute a plan into a results folder and return the folder.
 
     ``executor`` is ``"process"`` (a local pool of ``workers`` processes, default all cores),
     ``"serial"``, ``"dask"`` (a cluster at ``scheduler``, or a local one) or an `Executor`.
     An existing folder is refused unless ``force`` (replace it) or ``resume`` (run only the
     missing runs of the same plan; refused if the plan differs). ``notify`` receives one-line
-    messages for the user (e.g. how many runs a resumed batch already had).
+    messages for the user (e.g. how many runs a resumed batch already had). A batch in which no
+    chunk finishes for ``stall_timeout`` seconds (default: half an hour) stops with an
+    `ExecutionError`; its finished runs are kept for a resume.
+
+    The folder must be new, empty or a results folder; ``force`` replaces only a results folder
+    (only the files unionsim wrote are deleted). While the batch runs, the folder is locked
+    against a second writer.
     """
     if force and resume:
         raise UsageError("--force and --resume contradict each other", field="resume",
                          hint="--resume finishes the batch in the folder; --force replaces it")
-    runner = make_executor(executor, workers=workers, scheduler=scheduler) \
+    runner = make_executor(executor, workers=workers, scheduler=scheduler,
+                           stall_timeout=stall_timeout) \
         if isinstance(executor, str) else executor
     out = Path(out)
     check_out_dir(out)
@@ -181,7 +189,8 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               scheduler: str | None = None, timeseries: bool = True,
               sampler: str | None = None, uncertainty: bool = True,
               progress: Progress | None = None,
-              notify: Callable[[str], None] | None = None) -> Path:
+              notify: Callable[[str], None] | None = None,
+              stall_timeout: float | None = None) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
@@ -200,4 +209,4 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
         out = default_out_dir(loaded.name)
     return run_plan(plan, Path(out), force=force, resume=resume, executor=executor,
                     workers=workers, scheduler=scheduler, timeseries=timeseries,
-                    progress=progress, notify=notify)
+                    progress=progress, notify=notify, stall_timeout=stall_timeout)
