@@ -41,10 +41,12 @@ PARTS = "parts"
 MARKER = ".unionsim-results"  # written first: this folder was made by unionsim
 LOCK = ".unionsim.lock"       # held (flock) by the one process writing the folder
 PLOTS = "plots"               # `unionsim plot`'s default output inside the folder
+# the other analysis commands' default outputs inside the folder (stale once it is replaced)
+ANALYSES = ("sensitivity", "discovery", "compare", "report.html")
 FORMAT_VERSION = 1
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 # What `--force` may delete: only entries unionsim itself writes into a results folder.
-TOOL_ENTRIES = (MANIFEST, OUTCOMES, TIMESERIES, DECISIONS, PARTS, MARKER, PLOTS)
+TOOL_ENTRIES = (MANIFEST, OUTCOMES, TIMESERIES, DECISIONS, PARTS, MARKER, PLOTS, *ANALYSES)
 # Keys every manifest has; a manifest without them is damaged or not unionsim's.
 MANIFEST_KEYS = ("format_version", "status", "scenario", "n_runs", "master_seed")
 
