@@ -241,7 +241,23 @@ def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
         message += ", ..." if more > 3 else ""
         message += ")"
     return ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
-                       field=_dotted(loc))
+                       field=_dotted(loc), hint=_hint(first, what))
+
+
+def _hint(err: dict, what: str) -> str:
+    """How to fix a schema error, by its kind."""
+    kind = err["type"]
+    if kind == "finite_number":
+        return "write an ordinary number here (.nan and .inf are not allowed)"
+    if kind == "extra_forbidden":
+        return "rename the key to one of those expected, or remove it"
+    if kind == "missing":
+        return f"add the key to the {what}"
+    if kind == "union_tag_invalid":
+        return "use one of the names listed"
+    if what == "scenario":
+        return "change the value at this line; `unionsim schema` prints what each key accepts"
+    return "change the value at this line; `unionsim params NAME` shows a parameter's range"
 
 
 def _error_loc(err: dict) -> Path_:
