@@ -127,7 +127,9 @@ def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tupl
     doc = read_yaml(path, what="scenario")
     if not isinstance(doc.data, dict):
         raise ConfigError("expected a scenario: a mapping with name, title, description, start, "
-                          "horizon, sources and events", file=path, line=doc.line_of(()))
+                          "horizon, sources and events", file=path, line=doc.line_of(()),
+                          hint="start from a shipped scenario (scenarios/baseline.yaml); "
+                               "`unionsim schema` prints every key")
     doc.files = {loc: path for loc in doc.lines}
     resolved = path.resolve()
     parent_ref = doc.data.get("extends")

@@ -294,6 +294,7 @@ def make_executor(name: str = "process", *, workers: int | None = None,
     if name not in EXECUTORS:
         raise UsageError(f"unknown executor '{name}'", field="executor",
                          hint="choose one of: " + ", ".join(EXECUTORS))
+    check_stall_timeout(stall_timeout)
     if scheduler is not None and name != "dask":
         raise UsageError(f"--scheduler is for the dask executor, not '{name}'", field="scheduler",
                          hint="add --executor dask, or drop --scheduler")
