@@ -279,8 +279,10 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
+    # taken before shutdown, which forgets them (sets _processes to None)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
         with contextlib.suppress(OSError, TypeError):
             os.kill(process.pid, signal.SIGCONT)  # a stopped worker must wake to see SIGTERM
