@@ -90,6 +90,20 @@ def run_cli(args: list[str]) -> tuple[int | None, str]:
     return code, buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def deletions_stay_in_the_test_folder(monkeypatch, tmp_path):
+    """Should a regression ever try to delete a folder outside the case's scratch folder (the
+    cases give `/`, `..` and the home folder as --out), stop it before it starts."""
+    real = shutil.rmtree
+
+    def guarded(path, *args, **kwargs):
+        target = Path(os.path.abspath(path))
+        assert tmp_path.resolve() in target.parents, f"refusing to delete {target}"
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", guarded)
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_adversarial_case(case, tmp_path, monkeypatch):
     world = tmp_path / "world"

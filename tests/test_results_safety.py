@@ -31,6 +31,23 @@ ROOT = Path(__file__).resolve().parents[1]
 FILES = ("manifest.json", "outcomes.parquet", "timeseries.parquet", "decisions.parquet")
 
 
+@pytest.fixture(autouse=True)
+def deletions_stay_in_the_test_folder(monkeypatch, tmp_path_factory):
+    """Belt and braces: should a regression ever try to delete a folder outside pytest's
+    temporary folder (these tests give `/`, `..` and the home folder as --out), stop it."""
+    import shutil
+
+    base = tmp_path_factory.getbasetemp().resolve()
+    real = shutil.rmtree
+
+    def guarded(path, *args, **kwargs):
+        target = Path(os.path.abspath(path))
+        assert target != base and base in target.parents, f"refusing to delete {target}"
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", guarded)
+
+
 @pytest.fixture(scope="module")
 def plan(baseline):
     return make_plan(baseline, runs=12, seed=5)
@@ -78,14 +95,17 @@ def test_force_refuses_a_folder_unionsim_did_not_write_and_does_not_suggest_forc
     assert tree(thesis) == before  # nothing deleted, not even a lock file added
 
 
-@pytest.mark.parametrize("out", ["", ".", "..", "/"])
+@pytest.mark.parametrize("out,force", [("", True), (".", True), ("..", True),
+                                       ("/", False)])  # never force on "/": see below
 def test_the_working_directory_its_parents_and_root_are_refused(plan, tmp_path, monkeypatch,
-                                                                 out):
+                                                                 out, force):
+    """The old code deleted the working directory's content for `--out '' --force`. The root
+    is tried without force only: with force, old code would start deleting the whole disk."""
     cwd = user_folder(tmp_path / "work")
     monkeypatch.chdir(cwd)
     before = tree(tmp_path)
     with pytest.raises(ResultsError, match="working directory"):
-        run_plan(plan, out, executor="serial", force=True)
+        run_plan(plan, out, executor="serial", force=force)
     assert tree(tmp_path) == before
 
 

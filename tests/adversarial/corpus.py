@@ -294,10 +294,12 @@ def cli_cases() -> list[Case]:
          "nowhere.yaml"),
         ("out-empty", lambda w: [*run, "--out", "", "--force"], "out"),
         ("out-dot", lambda w: [*run, "--out", ".", "--force"], "out"),
-        ("out-root", lambda w: [*run, "--out", "/", "--force"], "out"),
+        # never with --force: were the check ever lost, force would delete the whole disk
+        ("out-root", lambda w: [*run, "--out", "/"], "out"),
         ("out-parent", lambda w: [*run, "--out", "..", "--force"], "out"),
         ("out-home", lambda w: [*run, "--out", str(w / "home"), "--force"], "out"),
-        ("out-home-tilde", lambda w: [*run, "--out", os.path.expanduser("~"), "--force"], "out"),
+        # HOME points into the scratch world while a case runs, so this is never the real home
+        ("out-home-tilde", lambda w: [*run, "--out", str(w / "home"), "--force"], "out"),
         ("out-is-file", lambda w: [*run, "--out", _file(w, "notes.txt")], "notes.txt"),
         ("out-is-file-force", lambda w: [*run, "--out", _file(w, "notes.txt"), "--force"],
          "notes.txt"),
