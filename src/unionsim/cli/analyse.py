@@ -13,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _notice, _progress, app
+from unionsim.errors import UsageError
 
 
 @app.command()
@@ -121,6 +122,13 @@ def sensitivity(
     """
     from unionsim.analysis.sensitivity import (DEFAULT_INDICATORS, DESIGN_FILE,
                                                analyse_sensitivity, make_design, run_design)
+    from unionsim.experiment.plan import check_run_count
+
+    for name, value in (("n", n), ("repeats", repeats), ("top", top)):
+        if value < 1:
+            raise UsageError(f"--{name} must be at least 1 (got {value})", field=name)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
 
     indicators = tuple(indicator) or DEFAULT_INDICATORS
     folder = Path(scenario)
@@ -133,6 +141,7 @@ def sensitivity(
         design = make_design(loaded, method=method, n=n, seed=seed, names=param, all_=all_,
                              repeats=repeats, common_seeds=not independent_seeds)
         runs = len(design.points()) * repeats
+        check_run_count(runs)
         typer.echo(f"{method} design: {len(design.names)} parameters, {runs} runs", err=True)
         out = out or default_out_dir(f"{loaded.name}-sensitivity-{method}")
         with _progress(runs) as advance:
@@ -210,6 +219,14 @@ def discover(
     from rich.table import Table
 
     from unionsim.analysis.discovery import discover_folder
+
+    if not 1 <= max_depth <= 12:
+        raise UsageError(f"--max-depth must be between 1 and 12 (got {max_depth})",
+                         field="max_depth", hint="boxes of more than a few parameters are hard to "
+                                                 "read; 2 to 4 is usual")
+    if not 0 < min_leaf <= 0.5:
+        raise UsageError(f"--min-box must be a share of runs above 0 and at most 0.5 "
+                         f"(got {min_leaf})", field="min_box", hint="e.g. --min-box 0.05 (5% of runs)")
 
     found = discover_folder(run_dir, outcome, out=out, max_depth=max_depth, min_leaf=min_leaf)
     console = _wide_console()

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
-from unionsim.errors import UnionsimError, UsageError
+from unionsim.errors import UsageError
 
 
 @app.command()
@@ -46,6 +46,11 @@ def run(
                                                "default: the scenario's own choice."),
     fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
                                "run uses the parameter values (only choices and shocks vary)."),
+    stall_timeout: Optional[float] = typer.Option(None, "--stall-timeout", metavar="SECONDS",
+                                                  help="Stop the batch (finished runs are kept) "
+                                                       "when no chunk of runs finishes for this "
+                                                       "long: a stopped or hung worker "
+                                                       "(default 1800)."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -66,7 +71,7 @@ def run(
                            sets=sets, force=force, resume=resume, executor=executor,
                            workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
                            sampler=sampler, uncertainty=not fixed, progress=advance,
-                           notify=_notice)
+                           notify=_notice, stall_timeout=stall_timeout)
     _print_summary(console, folder)
 
 
@@ -139,6 +144,10 @@ def trace(
     """
     from unionsim.analysis import trace as tr
 
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+    if run < 0:
+        raise UsageError(f"--run must be zero or positive (got {run})", field="run")
     if results is not None:
         if scenario is not None or set_ or params:
             raise UsageError("--results replays a stored run as it ran: give no scenario, "
@@ -195,8 +204,11 @@ def check(
     from unionsim.validation.report import write
     from unionsim.validation.runner import run_checks
 
-    if runs < 1:
-        raise UnionsimError(f"--runs must be at least 1 (got {runs})", field="runs")
+    from unionsim.experiment.plan import check_run_count
+
+    check_run_count(runs)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
                         history=not no_history,
                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))
