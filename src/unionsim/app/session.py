@@ -24,6 +24,8 @@ from unionsim.errors import UnionsimError
 
 #: Where the app's batches go (under the folder the app was started in), like ``runs/`` for the CLI.
 DEFAULT_RUNS_DIR = Path("runs") / "app"
+#: The server passes the app's results folder to the page in this environment variable.
+RUNS_DIR_ENV = "UNIONSIM_APP_RUNS"
 
 #: Runs in each worker's first chunk: small, so the first partial results come quickly.
 FIRST_CHUNK = 5
@@ -217,6 +219,27 @@ class Batch:
                 self._on_change(self)
             except Exception:  # a closed page must not stop the batch
                 pass
+
+
+def warm_up_workers() -> None:
+    """Start the process executor's fork server now (in the background), so that the first
+    batch does not wait for it to import the model. Does nothing where there is no fork server.
+    """
+    import multiprocessing
+
+    from unionsim.experiment.executors import PRELOAD, default_start_method
+
+    if default_start_method() != "forkserver":
+        return
+
+    def start() -> None:
+        from multiprocessing import forkserver
+
+        # the same preload the process executor sets (only effective before the server starts)
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
+
+    threading.Thread(target=start, name="warm up workers", daemon=True).start()
 
 
 def read_partial_outcomes(folder: Path):
