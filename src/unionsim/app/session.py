@@ -192,16 +192,18 @@ class Batch:
         from unionsim.experiment.executors import make_executor
 
         r = self.request
+        status, error = "complete", ""
         try:
             runner = EarlyPartsExecutor(make_executor(r.executor, workers=r.workers))
             run_batch(r.scenario, runs=r.runs, seed=r.seed, out=self.folder, sets=r.tweaks,
                       executor=runner, progress=self._progress)
-            self.status = "complete"
         except BatchCancelled:
-            self.status = "cancelled"
+            status = "cancelled"
         except Exception as exc:  # the page must survive anything; the text says what happened
-            self.status, self.error = "failed", error_text(exc)
-        self.seconds = time.perf_counter() - self.started
+            status, error = "failed", error_text(exc)
+        # the page reads these from another thread: the status changes last
+        self.seconds, self.error = time.perf_counter() - self.started, error
+        self.status = status
         self._changed()
 
     def _progress(self, n: int) -> None:

@@ -34,6 +34,12 @@ def _tagged(text: str, testid: str, tag: str = "div", style: str = "") -> None:
                 attributes={"data-testid": testid})
 
 
+def _html(markup: str) -> None:
+    """Trusted markup (every user-given string in it escaped). Not solara.Markdown: it loads
+    KaTeX from a CDN, which an offline machine does not have."""
+    solara.HTML(tag="div", unsafe_innerHTML=markup)
+
+
 def _pct(x: float) -> str:
     return f"{x:.1%}"
 
@@ -81,14 +87,14 @@ def ScenarioPicker(session: Session, version: int, refresh):
         solara.Button("Load file", on_click=lambda: choose(path), disabled=not path.strip())
     if session.loaded is not None:
         spec = session.loaded.spec
-        solara.Markdown(f"**{spec.title}**  \n{spec.start}, {spec.horizon} months. "
-                        f"{spec.description}")
+        _html(f"<b>{escape(spec.title)}</b><br>{spec.start}, {spec.horizon} months. "
+              f"{escape(spec.description)}")
         events = scenario_event_rows(session.loaded)
         with solara.Details(f"Scheduled events ({len(events)})", expand=False):
-            rows = "\n".join(f"| {e['month']} | {e['type'].replace('_', ' ')} | "
-                             f"{e['detail'].replace('|', '/')} |" for e in events)
-            solara.Markdown("| month | event | detail |\n|---|---|---|\n" + rows
-                            if events else "No scheduled events.")
+            rows = "".join(f"<tr><td>{e['month']}</td><td>{escape(e['type'].replace('_', ' '))}"
+                           f"</td><td>{escape(e['detail'])}</td></tr>" for e in events)
+            _html("<table style='font-size:12px'><tr><th>month</th><th>event</th><th>detail"
+                  "</th></tr>" + rows + "</table>" if events else "No scheduled events.")
 
 
 @solara.component
@@ -107,7 +113,7 @@ def ParameterControls(session: Session, version: int, refresh):
         session.reset()
         refresh()
 
-    solara.Markdown("#### Parameters")
+    _html("<h4>Parameters</h4>")
     with solara.Row():
         solara.InputText("Set name=value (as --set)", value=typed, on_value=set_typed,
                          continuous_update=True)
@@ -131,9 +137,9 @@ def ParameterControls(session: Session, version: int, refresh):
         with solara.v.Html(tag="div", attributes={"data-param": info.name}):
             solara.SliderFloat(label, value=session.value(info.name), min=info.low,
                                max=info.high, step=info.step, on_value=move, thumb_label=True)
-        sampled = " **Sampled per run** in this scenario; a tweak fixes it." if info.sampled \
+        sampled = " <b>Sampled per run</b> in this scenario; a tweak fixes it." if info.sampled \
             else ""
-        solara.Markdown(
+        _html(
             f"<small>{escape(info.meaning)}<br>value {session.value(info.name):g} "
             f"{escape(info.unit)}, range [{info.low:g}, {info.high:g}], default "
             f"{info.default:g}; basis: {info.basis}; sources: {escape(info.sources) or 'none'}"
@@ -141,7 +147,7 @@ def ParameterControls(session: Session, version: int, refresh):
 
 
 @solara.component
-def RunControls(session: Session, refresh):
+def RunControls(session: Session, key: str, refresh):
     """Runs, seed, executor; run and cancel; progress."""
     runs, set_runs = solara.use_state(200)
     seed, set_seed = solara.use_state(1)
@@ -162,8 +168,8 @@ def RunControls(session: Session, refresh):
         solara.Button("Cancel", on_click=lambda: (session.cancel(), refresh()),
                       disabled=not running)
     sets = " ".join(f"--set {k}={v:g}" for k, v in session.tweaks.items())
-    solara.Markdown(f"<small>Same as: `unionsim run {session.scenario_ref} --runs {runs} "
-                    f"--seed {seed} {sets}`</small>")
+    _html(f"<small>Same as: <code>unionsim run {escape(session.scenario_ref)} --runs {runs} "
+          f"--seed {seed} {escape(sets)}</code></small>")
     if batch is not None:
         solara.ProgressLinear(100 * batch.done / max(1, batch.total) if running else False)
         _tagged(_batch_status(batch), "batch-status")
@@ -259,8 +265,7 @@ def ComparisonChart(a, b, diff):
 
     key = f"{a.path}|{b.path}"
     fig = solara.use_memo(lambda: comparison_outcome_figure([a, b], [diff]), [key])
-    solara.Markdown(f"#### {escape(diff.label_b)} minus {escape(diff.label_a)} "
-                    f"({diff.method})")
+    _html(f"<h4>{escape(diff.label_b)} minus {escape(diff.label_a)} ({diff.method})</h4>")
     solara.HTML(tag="div", unsafe_innerHTML=difference_table_html(diff),
                 attributes={"data-testid": "paired-difference", "data-pairs": str(diff.pairs)})
     solara.FigureMatplotlib(fig, format="png", dependencies=[key])
@@ -295,7 +300,7 @@ def difference_table_html(diff) -> str:
 
 
 @solara.component
-def ExportView(session: Session, version: int, refresh):
+def ExportView(session: Session, key: str, refresh):
     """The tweaks as an overlay and a scenario file; the HTML report of the comparison."""
     paths, set_paths = solara.use_state(None)
     report, set_report = solara.use_state(None)
@@ -318,7 +323,7 @@ def ExportView(session: Session, version: int, refresh):
             if path is None:
                 continue
             _tagged(str(path), f"export-{'overlay' if path is overlay else 'scenario'}")
-            solara.Markdown(f"**{what}**")
+            _html(f"<b>{what}</b>")
             solara.Preformatted(Path(path).read_text(encoding="utf-8"))
             solara.FileDownload(Path(path).read_bytes(), filename=Path(path).name,
                                 label=f"Download {Path(path).name}")
@@ -341,23 +346,24 @@ def Page():
 
     solara.Title("unionsim explorer")
     batch = session.current
+    # components below re-render when their arguments change: this one changes with the batch
+    key = f"{version}-{batch.folder}-{batch.done}-{batch.status}" if batch else str(version)
     with solara.Sidebar():
-        solara.Markdown("### unionsim explorer")
+        _html("<h3>unionsim explorer</h3>")
         ScenarioPicker(session, version, changed)
         ParameterControls(session, version, changed)
     with solara.Column(style={"padding": "8px"}):
-        RunControls(session, changed)
+        RunControls(session, key, changed)
         error = session.error or (batch.error if batch is not None else "")
         if error:
             solara.Error(children=[solara.Preformatted(error)])
             _tagged(error, "error", style="display:none")
         if batch is not None:
             ResultsView(session, batch, batch.done, batch.status)
-        solara.Markdown("### Compare")
-        CompareView(session, f"{version}-{batch.done}-{batch.status}" if batch else str(version),
-                    changed)
-        solara.Markdown("### Export")
-        ExportView(session, version, changed)
+        _html("<h3>Compare</h3>")
+        CompareView(session, key, changed)
+        _html("<h3>Export</h3>")
+        ExportView(session, key, changed)
 
 
 def _new_session() -> Session:
