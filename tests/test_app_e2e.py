@@ -58,7 +58,8 @@ def _prerequisites() -> None:
 
 @pytest.fixture
 def server(tmp_path):
-    """``unionsim app`` on a free port, batches under tmp_path/runs; yields (url, runs dir)."""
+    """``unionsim app`` on a free port, batches under tmp_path/runs; yields the URL, the runs
+    folder and a function that waits until the server answers (the browser starts meanwhile)."""
     _prerequisites()
     port, runs = _free_port(), tmp_path / "runs"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep
@@ -68,21 +69,24 @@ def server(tmp_path):
                              "--runs-dir", str(runs)], cwd=tmp_path, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the app server did not start:\n"
-                        + (tmp_path / "server.log").read_text(errors="replace"))
-        time.sleep(0.3)
+
+    def wait_until_up() -> None:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the app server did not start:\n"
+                            + (tmp_path / "server.log").read_text(errors="replace"))
+            time.sleep(0.3)
+
     try:
-        yield url, runs
+        yield url, runs, wait_until_up
     finally:
         proc.terminate()
         try:
@@ -115,11 +119,22 @@ def _wait_complete(page, runs: Path, count: int, timeout: float = 90) -> Path:
     return folder
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def _cli(*args: str, cwd: Path) -> subprocess.Popen:
+    """Start a CLI command (the test reads it later: the commands run while the browser works)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep
            + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "unionsim", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.Popen([sys.executable, "-m", "unionsim", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> tuple[int, str]:
+    """The exit code and stderr of a command started with `_cli`."""
+    _, err = proc.communicate(timeout=300)
+    return proc.returncode, err
+
+
+def _mark(label: str, t0: float = time.monotonic()) -> None:
+    print(f"[{time.monotonic() - t0:6.1f} s] {label}", flush=True)
 
 
 def test_explore_compare_export_in_a_browser(server, tmp_path):
@@ -128,7 +143,9 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
     from unionsim.analysis.compare import compare_results
     from unionsim.experiment.store import load_results
 
-    url, runs = server
+    url, runs, wait_until_up = server
+    # the CLI's own text for an out-of-range value, to compare with the page's
+    cli_error = _cli("run", SCENARIO, "--runs", "1", "--set", f"{SLIDER}=7", cwd=tmp_path)
     shots = tmp_path / "screenshots"
     shots.mkdir()
     console_errors: list[str] = []
@@ -139,9 +156,11 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
                 else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
         page.set_default_timeout(30_000)
+        wait_until_up()
         page.goto(url)
         page.get_by_text("unionsim explorer").first.wait_for()
 
+        _mark('page loaded')
         # 1. pick a scenario and move a parameter
         page.get_by_role("button", name="Shipped scenario").click()
         page.get_by_role("option", name=SCENARIO, exact=True).click()
@@ -158,6 +177,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         moved = float(tweak.get_attribute("data-" + SLIDER.replace(".", "-")))
         assert moved > before
 
+        _mark('scenario chosen, parameter moved')
         # 2. run 50 runs and wait for the chart
         page.get_by_label("Runs").fill(str(RUNS))
         page.get_by_label("Seed").fill(str(SEED))
@@ -167,6 +187,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.locator("[data-testid=outcome-chart][data-partial=no]").wait_for(state="attached")
         page.screenshot(path=shots / "1-first-batch.png", full_page=True)
 
+        _mark('first batch shown')
         # 3. pin, change, run again, read the paired difference
         page.get_by_role("button", name="Pin as reference").click()
         page.get_by_test_id("reference").wait_for()
@@ -185,14 +206,15 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
             cell = table.locator(f"tr[data-event='{row.outcome}'] td.diff")
             assert cell.inner_text() == f"{row.diff * 100:+.1f} pp"
 
+        _mark('second batch and paired difference shown')
         # 4. bad input shows the CLI's error text in the page
         page.get_by_label("Set name=value (as --set)").fill(f"{SLIDER}=7")
         page.get_by_role("button", name="Set", exact=True).click()
         error = page.get_by_test_id("error")
         error.wait_for(state="attached")
-        cli = _cli("run", SCENARIO, "--runs", "1", "--set", f"{SLIDER}=7", cwd=tmp_path)
-        assert cli.returncode == 2 and "Traceback" not in cli.stderr
-        assert " ".join(error.text_content().split()) == " ".join(cli.stderr.split())
+        code, stderr = _finish(cli_error)
+        assert code == 2 and "Traceback" not in stderr
+        assert " ".join(error.text_content().split()) == " ".join(stderr.split())
         broken = tmp_path / "broken.yaml"
         broken.write_text("name: broken\ntitle: Broken\nhorizon: [\n")
         page.get_by_label("...or a scenario file (path)").fill(str(broken))
@@ -200,6 +222,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.get_by_test_id("error").filter(has_text="broken.yaml").wait_for(state="attached")
         page.screenshot(path=shots / "3-error.png", full_page=True)
 
+        _mark('errors shown')
         # 5. export, and reproduce the second batch through the CLI
         page.get_by_role("button", name="Export YAML").click()
         scenario_file = Path(page.get_by_test_id("export-scenario").inner_text())
@@ -207,18 +230,21 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.screenshot(path=shots / "4-export.png", full_page=True)
         browser.close()
 
+    _mark('exported')
     assert not console_errors, console_errors
     assert scenario_file.parent == second and overlay_file.parent == second
     check = _cli("validate", str(scenario_file), str(overlay_file), cwd=tmp_path)
-    assert check.returncode == 0, check.stderr
     again = _cli("run", str(scenario_file), "--runs", str(RUNS), "--seed", str(SEED),
                  "--out", str(tmp_path / "cli"), cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
+    code, stderr = _finish(check)
+    assert code == 0, stderr
+    code, stderr = _finish(again)
+    assert code == 0, stderr
     app_rows = pd.read_parquet(second / "outcomes.parquet")
     cli_rows = pd.read_parquet(tmp_path / "cli" / "outcomes.parquet")
     pd.testing.assert_frame_equal(app_rows, cli_rows)
-    # both tweaked parameters were fixed, not drawn per run, in the app and through the file
-    assert "param.putin.reactivity" in pd.read_parquet(first / "outcomes.parquet")
+    # tweaked parameters are fixed, not drawn per run, in the app and through the exported file
+    assert "param.minsk.sovereignty_weight" in pd.read_parquet(first / "outcomes.parquet")
     assert not {"param.putin.reactivity", "param.minsk.sovereignty_weight"} & set(app_rows)
     assert load_results(second).manifest["parameters"][SLIDER] == moved
     if os.environ.get("UNIONSIM_APP_SCREENSHOT"):
