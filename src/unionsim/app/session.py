@@ -28,7 +28,7 @@ DEFAULT_RUNS_DIR = Path("runs") / "app"
 RUNS_DIR_ENV = "UNIONSIM_APP_RUNS"
 
 #: Runs in each worker's first chunk: small, so the first partial results come quickly.
-FIRST_CHUNK = 5
+FIRST_CHUNK = 2
 #: Runs per chunk at most: progress and partial results move at least this often.
 APP_MAX_CHUNK = 40
 
