@@ -27,8 +27,8 @@ DEFAULT_RUNS_DIR = Path("runs") / "app"
 #: The server passes the app's results folder to the page in this environment variable.
 RUNS_DIR_ENV = "UNIONSIM_APP_RUNS"
 
-#: Runs in each worker's first chunk: small, so the first partial results come quickly.
-FIRST_CHUNK = 2
+#: Runs in each worker's first chunk: one, so the first partial results come as soon as possible.
+FIRST_CHUNK = 1
 #: Runs per chunk at most: progress and partial results move at least this often.
 APP_MAX_CHUNK = 40
 
@@ -139,6 +139,7 @@ class BatchRequest:
     seed: int
     executor: str = "process"
     workers: int | None = None
+    loaded: object | None = None    # the scenario already loaded from ``scenario`` (saves a reload)
 
 
 class Batch:
@@ -155,6 +156,7 @@ class Batch:
         self.total, self.done = request.runs, 0
         self.status, self.error = "running", ""
         self.partial = None                # outcomes of the finished runs so far (DataFrame)
+        self._parts: dict[str, object] = {}  # part file name -> its outcome rows
         self.started = time.perf_counter()
         self.first_partial_seconds: float | None = None
         self.seconds: float | None = None
@@ -195,8 +197,8 @@ class Batch:
         status, error = "complete", ""
         try:
             runner = EarlyPartsExecutor(make_executor(r.executor, workers=r.workers))
-            run_batch(r.scenario, runs=r.runs, seed=r.seed, out=self.folder, sets=r.tweaks,
-                      executor=runner, progress=self._progress)
+            run_batch(r.loaded or r.scenario, runs=r.runs, seed=r.seed, out=self.folder,
+                      sets=r.tweaks, executor=runner, progress=self._progress)
         except BatchCancelled:
             status = "cancelled"
         except Exception as exc:  # the page must survive anything; the text says what happened
@@ -208,7 +210,7 @@ class Batch:
 
     def _progress(self, n: int) -> None:
         self.done += n
-        self.partial = read_partial_outcomes(self.folder)
+        self.partial = read_partial_outcomes(self.folder, self._parts)
         if self.first_partial_seconds is None:
             self.first_partial_seconds = time.perf_counter() - self.started
         self._changed()
@@ -244,17 +246,23 @@ def warm_up_workers() -> None:
     threading.Thread(target=start, name="warm up workers", daemon=True).start()
 
 
-def read_partial_outcomes(folder: Path):
-    """The outcome rows of the parts finished so far (None before the first), sorted by run."""
+def read_partial_outcomes(folder: Path, cache: dict | None = None):
+    """The outcome rows of the parts finished so far (None before the first), sorted by run.
+
+    ``cache`` (part file name -> rows) keeps the parts already read, so that reading after each
+    part costs one file, not all of them.
+    """
     import pandas as pd
 
     from unionsim.experiment.store import PARTS
 
-    files = sorted((folder / PARTS).glob("part-*.outcomes.parquet"))
-    if not files:
+    cache = {} if cache is None else cache
+    for f in (folder / PARTS).glob("part-*.outcomes.parquet"):
+        if f.name not in cache:
+            cache[f.name] = pd.read_parquet(f)
+    if not cache:
         return None
-    return pd.concat([pd.read_parquet(f) for f in files]).sort_values("run",
-                                                                      ignore_index=True)
+    return pd.concat(list(cache.values())).sort_values("run", ignore_index=True)
 
 
 def new_batch_folder(root: Path, scenario_name: str, seed: int, runs: int) -> Path:
@@ -361,7 +369,7 @@ class Session:
             self.error = error_text(exc)
             return None
         request = BatchRequest(self.scenario_ref, dict(self.tweaks), int(runs), int(seed),
-                               executor, workers)
+                               executor, workers, loaded=self.loaded)
         folder = new_batch_folder(Path(self.runs_dir), self.loaded.name, seed, runs)
         self.error = ""
         self.current = Batch(request, folder, on_change=self._batch_changed).start()
