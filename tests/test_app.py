@@ -53,13 +53,13 @@ def test_controls_show_the_scenarios_values_and_provenance():
 def test_bad_input_gives_the_clis_error_text_and_changes_nothing(tmp_path):
     session = Session(runs_dir=tmp_path)
     assert session.choose_scenario(SCENARIO)
-    assert session.set_value(FIXED, 0.6)
+    assert session.set_value(FIXED, 0.7)
     assert not session.set_value(FIXED, 99.0)
     with pytest.raises(ParameterError) as cli_error:   # what `--set` raises, printed by the CLI
         default_parameters().with_values({FIXED: 99.0}, "--set")
     assert session.error == f"error: {cli_error.value}"
     assert "fix: choose a value in" in session.error
-    assert session.tweaks == {FIXED: 0.6}
+    assert session.tweaks == {FIXED: 0.7}
     assert not session.set_from_text("minsk.economy_weigh=0.5")
     assert "did you mean 'minsk.economy_weight'" in session.error
     assert not session.set_from_text("minsk.economy_weight=lots")
@@ -69,7 +69,7 @@ def test_bad_input_gives_the_clis_error_text_and_changes_nothing(tmp_path):
     broken.write_text("name: broken\ntitle: Broken\nhorizon: [\n")
     assert not session.choose_scenario(str(broken))
     assert session.error.startswith(f"error: {broken}:")
-    assert session.loaded.name == SCENARIO and session.tweaks == {FIXED: 0.6}
+    assert session.loaded.name == SCENARIO and session.tweaks == {FIXED: 0.7}
     assert session.start_batch(0, 1) is None and "--runs must be at least 1" in session.error
 
 
@@ -79,7 +79,7 @@ def test_exported_files_reproduce_the_apps_batch_and_the_comparison_is_paired(tm
     reference = session.start_batch(10, 5, executor="serial")
     assert reference.wait(300) and reference.status == "complete", reference.error
     assert session.pin()
-    assert session.set_value(SAMPLED, 0.8) and session.set_value(FIXED, 0.6)
+    assert session.set_value(SAMPLED, 0.5) and session.set_value(FIXED, 0.7)
     batch = session.start_batch(10, 5, executor="serial")
     assert batch.wait(300) and batch.status == "complete", batch.error
     assert batch.partial is not None and batch.done == 10
@@ -113,15 +113,15 @@ def test_export_without_a_batch_has_the_controls_tweaks(tmp_path):
 
 def test_cancel_keeps_the_finished_runs_and_resume_finishes_the_batch(tmp_path):
     session = Session(runs_dir=tmp_path)
-    assert session.choose_scenario(SCENARIO) and session.set_value(FIXED, 0.6)
+    assert session.choose_scenario(SCENARIO) and session.set_value(FIXED, 0.7)
     batch = session.start_batch(12, 2, executor="serial")
     batch.cancel()   # takes effect when the first part is stored
     assert batch.wait(300) and batch.status == "cancelled", batch.error
     assert 0 < batch.done < 12 and len(batch.partial) == batch.done
     assert session.results(batch) is None and session.batches == []
-    finished = run_batch(SCENARIO, runs=12, seed=2, out=batch.folder, sets={FIXED: 0.6},
+    finished = run_batch(SCENARIO, runs=12, seed=2, out=batch.folder, sets={FIXED: 0.7},
                          resume=True, executor="serial")
-    whole = run_batch(SCENARIO, runs=12, seed=2, out=tmp_path / "whole", sets={FIXED: 0.6},
+    whole = run_batch(SCENARIO, runs=12, seed=2, out=tmp_path / "whole", sets={FIXED: 0.7},
                       executor="serial")
     assert (Path(finished) / "outcomes.parquet").read_bytes() == \
         (whole / "outcomes.parquet").read_bytes()
