@@ -295,8 +295,10 @@ def difference_table_html(diff) -> str:
                         f"{_pp(r.ci_high)}]</td><td>{r.test}, p={r.p_value:.3g}</td></tr>")
     head = ("<tr><th>event</th><th>kind</th><th>reference</th><th>current</th>"
             "<th>difference</th><th>95% interval</th><th>test</th></tr>")
-    return ("<table style='border-collapse:collapse;font-size:13px' cellpadding='3'>"
-            + head + "".join(rows) + "</table>")
+    cell = "padding:2px 10px;text-align:left;border-bottom:1px solid #ddd"
+    table = (head + "".join(rows)).replace("<td", f"<td style='{cell}'").replace(
+        "<th>", f"<th style='{cell}'>")
+    return f"<table style='border-collapse:collapse;font-size:13px'>{table}</table>"
 
 
 @solara.component
