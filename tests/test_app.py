@@ -103,6 +103,15 @@ def test_exported_files_reproduce_the_apps_batch_and_the_comparison_is_paired(tm
     assert f"param.{SAMPLED}" in pd.read_parquet(reference.folder / "outcomes.parquet")
     assert session.results(session.reference) is not None   # the pinned batch is kept
 
+    trace = session.trace(3)       # one run on demand, replayed from the folder
+    seed = int(rows.loc[rows["run"] == 3, "seed"].iloc[0])
+    assert f"seed {seed}" in trace[1] and len(trace) > 24
+    assert session.trace(99)[0].startswith("error: ") and "no run 99" in session.trace(99)[0]
+    report = session.report()      # `unionsim report` of the reference and the current batch
+    html = report.read_text(encoding="utf-8")
+    assert report.parent == batch.folder and html.count("<h2>") >= 2
+    assert diff.label_a in html and diff.label_b in html
+
 
 def test_export_without_a_batch_has_the_controls_tweaks(tmp_path):
     overlay, scenario = write_exports(SCENARIO, {}, tmp_path)
