@@ -82,8 +82,9 @@ def main() -> None:
 
     from unionsim.app.session import warm_up_workers
 
-    warm_up_workers()   # the page does this when it opens
-    time.sleep(3)
+    # the page does this when it opens, seconds before anyone can press Run
+    warm_up_workers().join()
+    time.sleep(2)
     print(f"load average before: {os.getloadavg()}; cores: {os.cpu_count()}")
     results: dict[str, list[dict]] = {"cli": [], "app": []}
     same = True

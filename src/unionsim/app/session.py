@@ -225,25 +225,39 @@ class Batch:
                 pass
 
 
-def warm_up_workers() -> None:
-    """Start the process executor's fork server now (in the background), so that the first
-    batch does not wait for it to import the model. Does nothing where there is no fork server.
+def warm_up_workers() -> threading.Thread:
+    """Prepare for the first batch in the background while the user looks at the page: import
+    the engine (with numpy, pandas, pyarrow and scipy, a few seconds on a busy machine) and start
+    the process executor's fork server, so that the first partial results come quickly.
+    Returns the thread doing it.
     """
     import multiprocessing
 
-    from unionsim.experiment.executors import PRELOAD, default_start_method
-
-    if default_start_method() != "forkserver":
-        return
-
     def start() -> None:
-        from multiprocessing import forkserver
+        import importlib
 
-        # the same preload the process executor sets (only effective before the server starts)
-        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-        forkserver.ensure_running()
+        for module in ENGINE_MODULES:
+            importlib.import_module(module)
+        from unionsim.experiment.executors import PRELOAD, default_start_method
 
-    threading.Thread(target=start, name="warm up workers", daemon=True).start()
+        if default_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            # the preload the process executor sets (only effective before the server starts)
+            multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+            forkserver.ensure_running()
+
+    thread = threading.Thread(target=start, name="warm up workers", daemon=True)
+    thread.start()
+    return thread
+
+
+#: What a batch imports in the app's process before its first part arrives.
+ENGINE_MODULES = ("unionsim.experiment.batch", "unionsim.experiment.plan",
+                  "unionsim.experiment.sampling", "scipy.stats.qmc",
+                  "unionsim.experiment.executors", "unionsim.experiment.store",
+                  "unionsim.experiment.parts", "pyarrow.parquet", "unionsim.analysis.summary",
+                  "unionsim.analysis.plots")
 
 
 def read_partial_outcomes(folder: Path, cache: dict | None = None):
