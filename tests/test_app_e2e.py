@@ -182,7 +182,8 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.get_by_label("Runs").fill(str(RUNS))
         page.get_by_label("Seed").fill(str(SEED))
         page.get_by_role("button", name="Run", exact=True).click()
-        page.locator("[data-testid=outcome-chart]").first.wait_for(state="attached")  # partial or final
+        # the chart appears with the first finished runs, then with all of them
+        page.locator("[data-testid=outcome-chart]").first.wait_for(state="attached")
         first = _wait_complete(page, runs, 1)
         page.locator("[data-testid=outcome-chart][data-partial=no]").wait_for(state="attached")
         page.screenshot(path=shots / "1-first-batch.png", full_page=True)

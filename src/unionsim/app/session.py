@@ -44,7 +44,7 @@ def error_text(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class ParameterInfo:
-    """One parameter as a control shows it: the value in force in the scenario and its provenance."""
+    """One parameter as a control shows it: its value in the scenario and its provenance."""
 
     name: str
     group: str
