@@ -189,12 +189,13 @@ def economic_shock(model, e: EconomicShock) -> None:
 
 
 def candidates_jailed(model, e: CandidatesJailed) -> None:
-    """The main challengers are jailed before an election (MIN-52, L8). Jailing candidates is
-    repression the West records (WES-06) and a grievance on the street; they stay in jail until
-    the regime stops cracking down (see `Minsk.meet_the_street`)."""
+    """The main challengers are jailed before an election (MIN-52, L8): a grievance on the
+    street, and political prisoners whose release is one of the West's conditions for easing
+    sanctions (WES-01). They stay in jail until the regime stops cracking down (see
+    `Minsk.meet_the_street`). The West sanctions violent repression of the street, not these
+    arrests alone (WES-06), so they do not enter its record of abuse."""
     s = model.state
     s.candidates_jailed = max(s.candidates_jailed, e.share)
-    s.abuse_memory = max(s.abuse_memory, model.p.events.jailing_abuse * e.share)
     model.note_event("event", f"{e.share:.0%} of the main challengers jailed")
 
 
