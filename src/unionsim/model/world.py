@@ -229,7 +229,8 @@ class UnionModel(mesa.Model):
         s, p = self.state, self.p
         target = elite_rules.cohesion_target(s.economic_stress, s.protest_share, s.repression,
                                              s.sanctions_level, s.russian_backing,
-                                             s.info_campaign, p, mishandling=s.shock_mishandling)
+                                             s.info_campaign, p,
+                                             mishandling=s.shock_mishandling)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
         if s.regime == Regime.NEW_REGIME:
             return

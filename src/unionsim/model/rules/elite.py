@@ -21,10 +21,10 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
 
     Loyalty is the base (ELI-01, ELI-03). Economic stress and large unrepressed protests erode it
     (ELI-11, MIN-60), and so does a crisis seen as mishandled, for which even insiders may blame
-    the leader personally (ELI-11: ``mishandling``). Western sanctions on officials bind them to the regime, as they have nowhere
-    else to go (SC20). Russian security backing shores it up (E13, M47). Russian recruitment of
-    officers through schooling and information work erodes it where the army is less loyal
-    (ELI-07, D4).
+    the leader personally (ELI-11: ``mishandling``). Western sanctions on officials bind them to
+    the regime, as they have nowhere else to go (SC20). Russian security backing shores it up
+    (E13, M47). Russian recruitment of officers through schooling and information work erodes it
+    where the army is less loyal (ELI-07, D4).
     """
     e = p.elite
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)

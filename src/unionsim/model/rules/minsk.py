@@ -200,9 +200,9 @@ def domestic_utilities(v: MinskView, p: SimpleNamespace, current: int | None = N
     contract but costs money Minsk lacks under stress (MIN-08, MIN-12). Repression works
     (MIN-52, MIN-53) but costs legitimacy and Western engagement, so it is calibrated while the West
     matters (MIN-47) and comes back in full when it does not. ``current`` (an index into
-    `DOMESTIC`) is the course Minsk is on: changing course has a cost (``minsk.domestic_persistence``),
-    so a crackdown, once begun, is not called off and resumed month by month (the 2020 crackdown
-    lasted into 2021: MIN-53, MIN-54).
+    `DOMESTIC`) is the course Minsk is on: changing course has a cost
+    (``minsk.domestic_persistence``), so a crackdown, once begun, is not called off and resumed
+    month by month (the 2020 crackdown lasted into 2021: MIN-53, MIN-54).
     """
     m = p.minsk
     threat = protest_threat(v.protest_share, v.election_salience, p)

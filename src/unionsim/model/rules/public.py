@@ -170,8 +170,9 @@ def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
 
     Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and in crises seen
     as mismanaged (BYP-18, ELI-11: ``mishandling``); repression alienates the young and urban most
-    and a stolen election costs (both modelling assumptions); Russian pressure brings a rally round the flag (BYP-17), as
-    does soft Belarusianisation (MIN-58); social spending buys some back (MIN-08).
+    and a stolen election costs (both modelling assumptions); Russian pressure brings a rally
+    round the flag (BYP-17), as does soft Belarusianisation (MIN-58); social spending buys some
+    back (MIN-08).
     """
     q = p.public
     shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
