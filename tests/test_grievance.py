@@ -120,8 +120,8 @@ def test_the_west_adopts_listings_and_sectoral_sanctions_only_after_negotiating(
         levels.append(s.sanctions_level)
     first = levels.index(1.0) + 1                       # month the listings came in
     second = levels.index(2.0) + 1
-    assert first >= w.listing_lag_months                # not before the listing lag
-    assert second - first >= w.package_lag_months       # sectoral measures wait for their lag
+    assert first > w.listing_lag_months                 # a full lag after the decision
+    assert second - first > w.package_lag_months        # sectoral measures wait for their lag
     assert s.sanctions_level <= SanctionLevel.COMPREHENSIVE
 
 

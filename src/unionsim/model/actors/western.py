@@ -85,8 +85,9 @@ class West(Actor):
             pending = True
         if pending:
             # negotiation runs its course whatever else the West does this month (NEI-03)
+            # the decision month is month one of the negotiation; the step comes a full lag later
             s.sanctions_pending += 1.0
-            if s.sanctions_pending >= west_rules.adoption_lag(s.sanctions_level, p):
+            if s.sanctions_pending > west_rules.adoption_lag(s.sanctions_level, p):
                 s.sanctions_pending = 0.0
                 s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + 1.0)
                 s.western_engagement = clip01(s.western_engagement - w.sanction_engagement_loss)

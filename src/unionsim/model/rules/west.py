@@ -31,7 +31,7 @@ def abuse_signal(repression: float, protest_share: float, election_salience: flo
 
 
 def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
-    """Months of negotiation before the next sanctions step is adopted: individual listings come
+    """Months from the decision to sanction until the next step is adopted: individual listings come
     fastest (``west.listing_lag_months``), broader measures need longer
     (``west.package_lag_months``: sectoral sanctions came only in June 2021, L25; unanimity is
     slow, NEI-03)."""
