@@ -158,7 +158,7 @@ def test_jailed_challengers_stay_in_jail_during_a_crackdown(baseline):
 # ---------------------------------------------------------------------------- scenarios
 
 def _mass_protest_share(scenario: str, runs: int, tmp_path: Path) -> tuple[int, int]:
-    out = run_batch(scenario, runs=runs, seed=11, out=tmp_path / scenario, executor="serial",
+    out = run_batch(scenario, runs=runs, seed=11, out=tmp_path / Path(scenario).stem, executor="serial",
                     timeseries=False, force=True)
     outcomes = pd.read_parquet(out / "outcomes.parquet")
     return int(outcomes["mass_protests"].sum()), len(outcomes)
@@ -183,12 +183,12 @@ def test_protest_comes_from_grievances_not_from_the_election_event_alone(tmp_pat
     runs; without grievances and without an election, hardly any."""
     no_election = tmp_path / "no_election.yaml"
     no_election.write_text(
-        "name: no_election\ntitle: t\ndescription: the baseline without the 2020 election\n"
+        "name: no_election\ntitle: no election\ndescription: the baseline without the 2020 election\n"
         "extends: " + str(ROOT / "scenarios" / "baseline.yaml") + "\nremove: [election_2020]\n"
         "sources: [{doc: marin2020, facts: [L30]}]\n")
     calm = tmp_path / "calm.yaml"
     calm.write_text(
-        "name: calm\ntitle: t\ndescription: no election, no shock, no arrests, no cuts\n"
+        "name: calm\ntitle: a calm year\ndescription: no election, no shock, no arrests, no cuts\n"
         "extends: " + str(ROOT / "scenarios" / "baseline.yaml") + "\n"
         "remove: [election_2020, covid, challengers_jailed, tax_2019, tax_2020, tax_2021, "
         "tax_2022, tax_2023, round_2019]\nsources: [{doc: marin2020, facts: [L30]}]\n")
