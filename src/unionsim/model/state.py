@@ -142,6 +142,10 @@ class WorldState:
     unrest_months: float = 0.0
     coercion: float = 0.0
     election_salience: float = 0.0
+    shock_mishandling: float = 0.0
+    candidates_jailed: float = 0.0
+    protest_fatigue: float = 0.0
+    sanctions_pending: float = 0.0
     loan_requested: float = 0.0
     escalated: float = 0.0
     belarusianisation: float = 0.0

@@ -229,7 +229,8 @@ class UnionModel(mesa.Model):
         s, p = self.state, self.p
         target = elite_rules.cohesion_target(s.economic_stress, s.protest_share, s.repression,
                                              s.sanctions_level, s.russian_backing,
-                                             s.info_campaign, p)
+                                             s.info_campaign, p,
+                                             mishandling=s.shock_mishandling)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
         if s.regime == Regime.NEW_REGIME:
             return
@@ -275,6 +276,7 @@ class UnionModel(mesa.Model):
         s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
         s.belarusianisation *= 1.0 - d.identity_decay
         s.election_salience *= 1.0 - p.public.salience_decay
+        s.shock_mishandling *= 1.0 - p.public.mishandling_decay
         s.tension_excess *= 1.0 - d.tension_decay
         s.rotation_months = max(0.0, s.rotation_months - 1.0)
         s.oil_shock_months = max(0.0, s.oil_shock_months - 1.0)

@@ -192,13 +192,17 @@ def protest_threat(protest_share: float, election_salience: float, p: SimpleName
     return protest_share / p.public.mass_protest_share + p.minsk.preemption * election_salience
 
 
-def domestic_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
+def domestic_utilities(v: MinskView, p: SimpleNamespace, current: int | None = None
+                       ) -> list[float]:
     """Utilities of tolerating, co-opting (social spending) or repressing protest.
 
     Survival comes first: unchecked protest is a risk (MIN-01). Co-optation keeps the social
     contract but costs money Minsk lacks under stress (MIN-08, MIN-12). Repression works
     (MIN-52, MIN-53) but costs legitimacy and Western engagement, so it is calibrated while the West
-    matters (MIN-47) and comes back in full when it does not.
+    matters (MIN-47) and comes back in full when it does not. ``current`` (an index into
+    `DOMESTIC`) is the course Minsk is on: changing course has a cost
+    (``minsk.domestic_persistence``), so a crackdown, once begun, is not called off and resumed
+    month by month (the 2020 crackdown lasted into 2021: MIN-53, MIN-54).
     """
     m = p.minsk
     threat = protest_threat(v.protest_share, v.election_salience, p)
@@ -208,7 +212,21 @@ def domestic_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
         * (1.0 + m.coopt_stress_factor * v.economic_stress)
     repress = (-risk * (1.0 - m.repression_efficacy) - m.repression_legitimacy_cost
                - m.west_value * v.western_engagement * m.sanction_fear)
-    return [tolerate, co_opt, repress]
+    utilities = [tolerate, co_opt, repress]
+    if current is not None:
+        utilities[current] += m.domestic_persistence
+    return utilities
+
+
+def next_repression(repression: float, cracking_down: bool, p: SimpleNamespace) -> float:
+    """Repression as a stock: a crackdown builds it up fast (``minsk.repression_adjustment`` of
+    the gap to ``minsk.mass_repression`` each month), and once the regime stops cracking down it
+    ebbs slowly toward the everyday level (``minsk.repression_relaxation``): arrests, trials and
+    sentences outlast the decision (MIN-53), so the fear they spread does too."""
+    m = p.minsk
+    if cracking_down:
+        return repression + m.repression_adjustment * (m.mass_repression - repression)
+    return repression + m.repression_relaxation * (m.base_repression - repression)
 
 
 def exercise_utilities(troops_k: float, v: MinskView, p: SimpleNamespace) -> list[float]:
