@@ -71,13 +71,16 @@ def test_no_bailout_without_a_shortfall_worth_a_loan(p):
     assert k.available(replace(asked, financing_gap=p.kremlin.rescue_min), p)[IDX["bailout"]]
 
 
-def test_debt_falling_due_is_moscows_leverage(p):
+def test_debt_falling_due_is_moscows_leverage(defaults, p):
     pressed = replace(V, refinancing_pressure=1.0)
     before, after = k.putin_utilities(V, p), k.putin_utilities(pressed, p)
-    gain = p.putin.refinancing_leverage
+    gain = p.putin.showcase * p.putin.refinancing_leverage
+    assert gain > 0
     assert after[IDX["demand_integration"]] == pytest.approx(before[IDX["demand_integration"]]
                                                             + gain)
-    assert after[IDX["demand_assets"]] == pytest.approx(before[IDX["demand_assets"]] + gain)
+    # leverage scales the showcase motive: a reactive Kremlin without one is not made proactive
+    reactive = with_values(defaults, **{"putin.showcase": 0.0})
+    assert k.putin_utilities(pressed, reactive)[IDX["demand_integration"]] == 0.0
     # and saying no costs Minsk more while it needs Moscow to refinance (MIN-25, E14)
     assert r.refusal_cost(1.5, change(CALM, refinancing_pressure=0.8), p) > \
         r.refusal_cost(1.5, CALM, p)
@@ -171,17 +174,26 @@ def test_a_lost_billion_costs_growth_for_a_while_not_for_ever(p):
 
 
 # ---------------------------------------------------------------- opinion that matters
-def test_attachment_to_independence_makes_a_takeover_costlier(p):
-    attached = replace(V, support_independence=0.8)
-    drop = k.putin_utilities(V, p)[IDX["intervene"]] - k.putin_utilities(attached, p)[IDX["intervene"]]
-    assert drop == pytest.approx(p.putin.independence_takeover_cost * 0.8)
+def test_attachment_to_independence_makes_a_takeover_costlier(defaults, p):
+    reference = p.kremlin.resistance_reference_independence
+    at_reference = replace(V, support_independence=reference)
+    attached = replace(V, support_independence=min(1.0, reference * 1.2))
+    assert k.takeover_cost_factor(reference, p) == pytest.approx(1.0)
+    drop = k.putin_utilities(at_reference, p)[IDX["intervene"]] - \
+        k.putin_utilities(attached, p)[IDX["intervene"]]
+    assert drop == pytest.approx(p.putin.intervention_cost * p.putin.independence_takeover_cost
+                                 * (min(1.0, reference * 1.2) / reference - 1.0))
+    assert drop > 0
+    assert k.takeover_cost_factor(0.0, with_values(defaults, **{
+        "putin.independence_takeover_cost": 1.0})) == 0.0
 
 
 def test_a_pro_union_public_makes_integration_demands_more_promising(p):
     base = replace(V, union_support=0.3)
     gain = k.putin_utilities(base, p)[IDX["demand_integration"]] - \
         k.putin_utilities(V, p)[IDX["demand_integration"]]
-    assert gain == pytest.approx(p.putin.union_base_weight * 0.3)
+    assert gain == pytest.approx(p.putin.showcase * p.putin.union_base_weight * 0.3)
+    assert gain > 0
 
 
 def test_public_support_for_independence_makes_signing_dearer_for_minsk(p):

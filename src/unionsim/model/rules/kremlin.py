@@ -210,9 +210,10 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       (KRE-12; D5 is spanned by ``putin.reactivity``).
     * Keep Minsk afloat with loans when asked, as far as it is loyal (E14, KRE-13, KRE-19).
     * Reward loyalty: raising energy support is worth more the more Minsk is trusted (KRE-13, E11).
-    * Press demands when Minsk needs its Russian debt refinanced: debt falling due is leverage
-      (KRE-04, KRE-05, E14, ELI-10); demand integration more where the public favours union
-      (BYP-10 against D2's other side).
+    * Press for integration harder when Minsk needs its Russian debt refinanced: debt falling
+      due is leverage (KRE-04, KRE-05, E14, ELI-10), and where the public favours union (BYP-10
+      against D2's other side). Both scale the showcase motive, so a reactive Kremlin (D5) with
+      no showcase motive is not made proactive by them.
     * Rule moderately when Lukashenka lifts a dispute to him (MIN-18, PUT-02): escalation makes a
       concession thinkable, but paying more is what Putin wants least (KRE-01), so a moderate
       ruling is mostly a refusal to escalate further (see `arbitrate`).
@@ -224,7 +225,8 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       CSTO's implosion (KRE-21, KRE-23-KRE-25, L28). Its value is that of not losing Belarus,
       weighed by the risk of losing it (`risk_of_loss`) and by the odds the takeover succeeds:
       Putin gambles only where he sees weakness (KRE-15). The crisis logic discounts the costs
-      (KRE-16). A public attached to independence makes a takeover costlier (BYP-02, BYP-07).
+      (KRE-16). A public attached to independence makes a takeover costlier
+      (`takeover_cost_factor`: BYP-02, BYP-07).
     """
     q = p.putin
     headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
@@ -236,11 +238,13 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
         + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost \
         + q.loyalty_reward * max(0.0, v.kremlin_trust - p.kremlin.reward_trust_level)
-    leverage = q.refinancing_leverage * v.refinancing_pressure
+    # the showcase is what makes Putin press for integration on his own; Minsk's need for
+    # money and a public that favours union make pressing more promising, not a motive of their
+    # own (a reactive Kremlin, D5, has none)
     u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (q.showcase_loan_leverage if v.loan_requested
-                                                  else 0.0)) \
-        + leverage + q.union_base_weight * v.union_support
-    u[_DEMAND_ASSETS] = leverage
+                                                  else 0.0)
+                                           + q.refinancing_leverage * v.refinancing_pressure
+                                           + q.union_base_weight * v.union_support)
     threat = min(v.protest_threat, p.kremlin.protest_threat_cap)
     u[_SECURITY] = q.crisis_backing * threat
     cost_scale = q.crisis_cost_discount if v.crisis else 1.0
@@ -250,8 +254,16 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising
     u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \
-        - (q.intervention_cost + q.independence_takeover_cost * v.support_independence) * cost_scale
+        - q.intervention_cost * takeover_cost_factor(v.support_independence, p) * cost_scale
     return u
+
+
+def takeover_cost_factor(support_independence: float, p: SimpleNamespace) -> float:
+    """Factor on the cost of a takeover: 1 at the reference support for independence, higher
+    where more of the public is attached to independence (guerrilla war and a hostile region to
+    hold: BYP-02, BYP-07, KRE-21), lower where fewer are. Never below zero."""
+    relative = support_independence / p.kremlin.resistance_reference_independence
+    return max(0.0, 1.0 + p.putin.independence_takeover_cost * (relative - 1.0))
 
 
 def support_ceiling(p: SimpleNamespace) -> float:
