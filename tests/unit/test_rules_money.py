@@ -85,8 +85,9 @@ def test_debt_falling_due_is_moscows_leverage(defaults, p):
     assert r.refusal_cost(1.5, change(CALM, refinancing_pressure=0.8), p) > \
         r.refusal_cost(1.5, CALM, p)
     # which it answers by asking for money
-    asks = r.initiative_utilities(change(CALM, refinancing_pressure=0.9), p)
-    assert asks[REQUEST_LOAN] > r.initiative_utilities(CALM, p)[REQUEST_LOAN]
+    short = change(CALM, financing_gap=p.kremlin.rescue_min)
+    asks = r.initiative_utilities(change(short, refinancing_pressure=0.9), p)
+    assert asks[REQUEST_LOAN] > r.initiative_utilities(short, p)[REQUEST_LOAN]
 
 
 # ---------------------------------------------------------------- energy support as a reward
@@ -151,9 +152,13 @@ def test_a_request_lapses_once_there_is_no_shortfall():
     model = UnionModel(scenario="baseline", seed=1, collect=False)
     s = model.state
     s.loan_requested = 1.0
-    s.reserves = 20.0
+    s.reserves = model.p.kremlin.rescue_reserve_target + 0.5 * model.p.kremlin.rescue_min
     model._money_owed(0.0)
-    assert s.loan_requested == 0.0
+    assert s.loan_requested == 0.0      # a shortfall too small for a loan: nothing to wait for
+    s.loan_requested = 1.0
+    s.reserves = model.p.kremlin.rescue_reserve_target - 2 * model.p.kremlin.rescue_min
+    model._money_owed(0.0)
+    assert s.loan_requested == 1.0
 
 
 # ---------------------------------------------------------------- growth after a loss

@@ -273,12 +273,12 @@ class UnionModel(mesa.Model):
     def _money_owed(self, balance: float) -> None:
         """What Minsk owes Moscow and needs from it: the year's Russian repayments, their weight
         against reserves (Moscow's leverage) and the shortfall a rescue would fill. A loan request
-        lapses once there is no shortfall left to fill."""
+        lapses once the shortfall is too small for a rescue loan."""
         s, p = self.state, self.p
         s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
         s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
         s.financing_gap = econ.financing_gap(s.reserves, balance, p)
-        if s.financing_gap <= 0.0:
+        if s.financing_gap < p.kremlin.rescue_min:
             s.loan_requested = 0.0
 
     def _bookkeeping(self) -> None:

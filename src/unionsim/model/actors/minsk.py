@@ -44,7 +44,8 @@ class Minsk(Actor):
             diversified=s.diversified, repression=s.repression,
             loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation,
             refinancing_pressure=s.refinancing_pressure,
-            support_independence=s.support_independence, west_orientation=s.west_orientation)
+            support_independence=s.support_independence, west_orientation=s.west_orientation,
+            financing_gap=s.financing_gap)
 
     def step(self) -> None:
         """One month: meet the street, answer pending demands, push implementation, take a move."""

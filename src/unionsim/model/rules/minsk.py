@@ -49,6 +49,7 @@ class MinskView:
     refinancing_pressure: float = 0.0
     support_independence: float = 0.0
     west_orientation: float = 0.0
+    financing_gap: float = 0.0
 
 
 def refusal_cost(stake_bn: float, v: MinskView, p: SimpleNamespace) -> float:
@@ -175,7 +176,9 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
       kept in check (MIN-58, BYP-17);
     * request_loan: ask Moscow for fresh funds when stressed (MIN-10, E14) or when Russian debt
       falls due that reserves cannot cover (E14: new loans to repay old ones), or turn to it when
-      the street threatens the regime and the West is no alternative (MIN-53).
+      the street threatens the regime and the West is no alternative (MIN-53). Minsk asks only
+      when it faces a shortfall worth a loan (``kremlin.rescue_min``): Moscow lends just enough
+      (KRE-12), so there is nothing to ask for otherwise.
     """
     m = p.minsk
     dependence = 1.0 - v.outside_options
@@ -199,8 +202,8 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     # short of money, or with the regime threatened on the street, Minsk turns to Moscow (MIN-53)
     need = max(v.economic_stress, v.refinancing_pressure,
                dependence * min(protest_threat(v.protest_share, v.election_salience, p), 1.0))
-    request_loan = (UNAVAILABLE if v.loan_requested else
-                    m.loan_need * need - m.initiative_inertia)
+    request_loan = (UNAVAILABLE if v.loan_requested or v.financing_gap < p.kremlin.rescue_min
+                    else m.loan_need * need - m.initiative_inertia)
     return [hold, escalate, blackmail, anti_western, diversify, open_west, belarusianise,
             request_loan]
 
