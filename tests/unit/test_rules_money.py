@@ -42,6 +42,13 @@ def test_more_russian_debt_costs_its_service_in_the_funding_balance(p):
     assert e.russian_debt_service(10.0, p) == pytest.approx(10.0 * rate)
 
 
+def test_a_recession_drains_funding(p):
+    calm = e.funding_balance(3.0, 0.0, False, 0.0, p, None, 1.0)
+    assert calm == pytest.approx(e.funding_balance(3.0, 0.0, False, 0.0, p))
+    slump = e.funding_balance(3.0, 0.0, False, 0.0, p, None, -2.0)
+    assert slump == pytest.approx(calm - 2.0 * p.economy.recession_funding_loss)
+
+
 def test_refinancing_pressure_grows_as_reserves_thin(p):
     due = e.refinancing_due(8.0, p)
     assert due == pytest.approx(8.0 * p.economy.russian_amortisation)

@@ -256,7 +256,7 @@ class UnionModel(mesa.Model):
         s.support_reference = econ.adjusted_level(s.support_reference, s.energy_support, p)
         s.sanctions_reference = econ.adjusted_level(s.sanctions_reference, s.sanctions_level, p)
         balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
-                                       s.sanctions_level, p, s.russian_debt)
+                                       s.sanctions_level, p, s.russian_debt, s.growth)
         s.reserves += balance / 12.0
         # the month's repayment of Russian principal was paid out of the balance above (E14)
         repaid = s.russian_debt * p.economy.russian_amortisation / 12.0

@@ -17,7 +17,7 @@ _GROWTH_DOMAIN = STATE_VARIABLES["growth"]
 
 def funding_balance(energy_support: float, western_finance: float, trade_war: bool,
                     sanctions_level: float, p: SimpleNamespace,
-                    russian_debt: float | None = None) -> float:
+                    russian_debt: float | None = None, growth: float = 0.0) -> float:
     """Annual external funding balance of Belarus, USD bn/yr (negative drains reserves).
 
     The economy 'always needs fresh funds' (MIN-10): a fixed external need (debt service and the
@@ -25,10 +25,13 @@ def funding_balance(energy_support: float, western_finance: float, trade_war: bo
     credit (WES-03, WES-05) and reserves. A trade war (SYS-07, OLI-01) and sectoral sanctions
     (L25, WES-06) cut export earnings. Debt owed to Russia has to be serviced (E14): the need
     includes the service at the start, so only more (or less) Russian debt than at the start
-    changes the balance; ``russian_debt`` of ``None`` means the start level.
+    changes the balance; ``russian_debt`` of ``None`` means the start level. A recession (negative
+    ``growth``, %/yr) costs export and budget earnings, so it opens a reserves shortfall (SC27:
+    recession and Covid-19 leading to a 'rescue'; E23, L30).
     """
     e = p.economy
-    losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level
+    losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level \
+        + e.recession_funding_loss * max(0.0, -growth)
     extra_service = 0.0 if russian_debt is None else (
         russian_debt_service(russian_debt, p) - russian_debt_service(p.initial.russian_debt, p))
     return energy_support + western_finance - e.external_financing_need - losses - extra_service
