@@ -79,9 +79,15 @@ def test_no_bailout_without_a_shortfall_worth_a_loan(p):
 
 
 def test_debt_falling_due_is_moscows_leverage(defaults, p):
+    start = e.refinancing_pressure(e.refinancing_due(p.initial.russian_debt, p), p.initial.reserves)
+    assert e.excess_refinancing_pressure(start, p) == pytest.approx(0.0)
+    assert e.excess_refinancing_pressure(start + 0.3, p) == pytest.approx(0.3)
+    at_start = replace(V, refinancing_pressure=start)
     pressed = replace(V, refinancing_pressure=1.0)
-    before, after = k.putin_utilities(V, p), k.putin_utilities(pressed, p)
-    gain = p.putin.showcase * p.putin.refinancing_leverage
+    before, after = k.putin_utilities(at_start, p), k.putin_utilities(pressed, p)
+    assert before[IDX["demand_integration"]] == pytest.approx(
+        k.putin_utilities(V, p)[IDX["demand_integration"]])   # the start level is calibrated in
+    gain = p.putin.showcase * p.putin.refinancing_leverage * (1.0 - start)
     assert gain > 0
     assert after[IDX["demand_integration"]] == pytest.approx(before[IDX["demand_integration"]]
                                                             + gain)
@@ -90,7 +96,8 @@ def test_debt_falling_due_is_moscows_leverage(defaults, p):
     assert k.putin_utilities(pressed, reactive)[IDX["demand_integration"]] == 0.0
     # and saying no costs Minsk more while it needs Moscow to refinance (MIN-25, E14)
     assert r.refusal_cost(1.5, change(CALM, refinancing_pressure=0.8), p) > \
-        r.refusal_cost(1.5, CALM, p)
+        r.refusal_cost(1.5, change(CALM, refinancing_pressure=start), p) == \
+        pytest.approx(r.refusal_cost(1.5, CALM, p))
     # which it answers by asking for money
     short = change(CALM, financing_gap=p.kremlin.rescue_min)
     asks = r.initiative_utilities(change(short, refinancing_pressure=0.9), p)
@@ -191,6 +198,8 @@ def test_attachment_to_independence_makes_a_takeover_costlier(defaults, p):
     at_reference = replace(V, support_independence=reference)
     attached = replace(V, support_independence=min(1.0, reference * 1.2))
     assert k.takeover_cost_factor(reference, p) == pytest.approx(1.0)
+    assert k.takeover_cost_factor(None, p) == 1.0
+    assert k.takeover_cost_factor(reference * 0.8, p) < 1.0
     drop = k.putin_utilities(at_reference, p)[IDX["intervene"]] - \
         k.putin_utilities(attached, p)[IDX["intervene"]]
     assert drop == pytest.approx(p.putin.intervention_cost * p.putin.independence_takeover_cost
@@ -209,15 +218,22 @@ def test_a_pro_union_public_makes_integration_demands_more_promising(p):
 
 
 def test_public_support_for_independence_makes_signing_dearer_for_minsk(p):
-    backed = change(CALM, support_independence=0.8)
+    reference = p.minsk.independence_reference
+    assert r.public_backing(CALM, p) == 1.0                       # not given: the reference
+    assert r.public_backing(change(CALM, support_independence=reference), p) == pytest.approx(1.0)
+    backed = change(CALM, support_independence=min(1.0, reference * 1.2))
     assert r.public_backing(backed, p) == pytest.approx(
-        1 + p.minsk.public_sovereignty_backing * 0.8)
+        1 + p.minsk.public_sovereignty_backing * (min(1.0, reference * 1.2) / reference - 1))
     sign = r.ANSWERS.index("sign")
     assert r.integration_answer_utilities(1, 30, 1.5, False, backed, p)[sign] < \
         r.integration_answer_utilities(1, 30, 1.5, False, CALM, p)[sign]
     implement = r.EFFORT.index("implement")
     assert r.implementation_utilities(1.5, 1.0, False, backed, p)[implement] < \
         r.implementation_utilities(1.5, 1.0, False, CALM, p)[implement]
+    # a public less attached to independence makes trading sovereignty cheaper
+    lukewarm = change(CALM, support_independence=reference * 0.8)
+    assert r.integration_answer_utilities(1, 30, 1.5, False, lukewarm, p)[sign] > \
+        r.integration_answer_utilities(1, 30, 1.5, False, CALM, p)[sign]
 
 
 def test_a_westward_public_makes_opening_to_the_west_worth_more(p):

@@ -58,6 +58,13 @@ def refinancing_pressure(due_bn: float, reserves: float) -> float:
     return clip01(due_bn / max(reserves, 1e-9))
 
 
+def excess_refinancing_pressure(pressure: float, p: SimpleNamespace) -> float:
+    """Refinancing pressure beyond its level at the start (the Russian debt and reserves of the
+    ``initial`` group): the leverage the calibrated weights do not already contain (E14)."""
+    due = p.initial.russian_debt * p.economy.russian_amortisation
+    return max(0.0, pressure - min(1.0, due / max(p.initial.reserves, 1e-9)))
+
+
 def financing_gap(reserves: float, balance: float, p: SimpleNamespace) -> float:
     """USD bn: how far reserves would fall below the Kremlin's rescue target over the rescue
     horizon at this year's funding balance; a rescue loan is sized to this (KRE-12: 'just

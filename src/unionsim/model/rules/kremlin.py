@@ -14,6 +14,7 @@ from operator import mul
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.rules.economy import excess_refinancing_pressure
 from unionsim.model.state import Regime, clip01
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
@@ -74,7 +75,7 @@ class KremlinView:
     takeover_odds: float = 0.0
     financing_gap: float = 0.0
     refinancing_pressure: float = 0.0
-    support_independence: float = 0.0
+    support_independence: float | None = None  # None: at the reference level
     union_support: float = 0.0
 
 
@@ -243,7 +244,8 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     # own (a reactive Kremlin, D5, has none)
     u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (q.showcase_loan_leverage if v.loan_requested
                                                   else 0.0)
-                                           + q.refinancing_leverage * v.refinancing_pressure
+                                           + q.refinancing_leverage
+                                           * excess_refinancing_pressure(v.refinancing_pressure, p)
                                            + q.union_base_weight * v.union_support)
     threat = min(v.protest_threat, p.kremlin.protest_threat_cap)
     u[_SECURITY] = q.crisis_backing * threat
@@ -258,10 +260,13 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     return u
 
 
-def takeover_cost_factor(support_independence: float, p: SimpleNamespace) -> float:
+def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace) -> float:
     """Factor on the cost of a takeover: 1 at the reference support for independence, higher
     where more of the public is attached to independence (guerrilla war and a hostile region to
-    hold: BYP-02, BYP-07, KRE-21), lower where fewer are. Never below zero."""
+    hold: BYP-02, BYP-07, KRE-21), lower where fewer are. Never below zero; ``None`` means the
+    reference."""
+    if support_independence is None:
+        return 1.0
     relative = support_independence / p.kremlin.resistance_reference_independence
     return max(0.0, 1.0 + p.putin.independence_takeover_cost * (relative - 1.0))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.rules.economy import excess_refinancing_pressure
 from unionsim.model.state import MAX_SANCTIONS
 
 ANSWERS = ("refuse", "stall", "sign")
@@ -47,7 +48,7 @@ class MinskView:
     loan_requested: bool
     belarusianisation: float
     refinancing_pressure: float = 0.0
-    support_independence: float = 0.0
+    support_independence: float | None = None  # None: at the reference level
     west_orientation: float = 0.0
     financing_gap: float = 0.0
 
@@ -66,14 +67,19 @@ def refusal_cost(stake_bn: float, v: MinskView, p: SimpleNamespace) -> float:
     isolation = 1.0 - v.outside_options
     economic = m.economy_weight * (stake_bn / p.economy.external_financing_need) * isolation
     survival = m.survival_weight * m.isolation_risk * isolation * v.economic_stress
-    leverage = m.refinancing_exposure * v.refinancing_pressure
+    leverage = m.refinancing_exposure * excess_refinancing_pressure(v.refinancing_pressure, p)
     return (economic + survival + leverage) * (1.0 - m.tension_leverage * v.tension)
 
 
 def public_backing(v: MinskView, p: SimpleNamespace) -> float:
-    """Factor (>= 1) on what giving up sovereignty costs the regime: the more of the public backs
-    independence, the dearer it is to trade away (BYP-02, BYP-19, BYP-17, MIN-58)."""
-    return 1.0 + p.minsk.public_sovereignty_backing * v.support_independence
+    """Factor on what giving up sovereignty costs the regime: 1 at the polled support for
+    independence (``minsk.independence_reference``), higher the more of the public backs
+    independence, lower the fewer (BYP-02, BYP-19, BYP-17, MIN-58). ``None`` means the reference."""
+    m = p.minsk
+    if v.support_independence is None:
+        return 1.0
+    return 1.0 + m.public_sovereignty_backing * (v.support_independence / m.independence_reference
+                                                 - 1.0)
 
 
 def integration_answer_utilities(depth: int, size: float, stake_bn: float, final_summit: bool,
