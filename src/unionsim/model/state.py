@@ -79,6 +79,13 @@ class WorldState:
     reserves: float = 0.0
     debt: float = 0.0
     loans_total: float = 0.0
+    russian_debt: float = 0.0
+    loans_refinancing: float = 0.0
+    refinancing_due: float = 0.0
+    refinancing_pressure: float = 0.0
+    financing_gap: float = 0.0
+    support_reference: float = 0.0
+    sanctions_reference: float = 0.0
     growth: float = 0.0
     economic_stress: float = 0.0
     oil_price_index: float = 1.0

@@ -252,16 +252,35 @@ class UnionModel(mesa.Model):
         s.russian_strain = econ.russian_budget_strain(s.oil_price_index, p)
         shock = s.shock_growth_pp if s.shock_months > 0 else 0.0
         s.growth = econ.growth_rate(s.oil_price_index, s.energy_support, s.sanctions_level,
-                                    trade_war, shock, p)
+                                    trade_war, shock, p, s.support_reference,
+                                    s.sanctions_reference)
+        s.support_reference = econ.adjusted_level(s.support_reference, s.energy_support, p)
+        s.sanctions_reference = econ.adjusted_level(s.sanctions_reference, s.sanctions_level, p)
         balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
-                                       s.sanctions_level, p)
+                                       s.sanctions_level, p, s.russian_debt, s.growth)
         s.reserves += balance / 12.0
+        # the month's repayment of Russian principal was paid out of the balance above (E14)
+        repaid = s.russian_debt * p.economy.russian_amortisation / 12.0
+        s.russian_debt -= repaid
+        s.debt = max(0.0, s.debt - repaid)
         if s.reserves <= 0.0:
             s.defaulted = 1.0
             s.reserves = 0.0
+        self._money_owed(balance)
         s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
         s.trade_war_months = max(0.0, s.trade_war_months - 1.0)
         s.shock_months = max(0.0, s.shock_months - 1.0)
+
+    def _money_owed(self, balance: float) -> None:
+        """What Minsk owes Moscow and needs from it: the year's Russian repayments, their weight
+        against reserves (Moscow's leverage) and the shortfall a rescue would fill. A loan request
+        lapses once the shortfall is too small for a rescue loan."""
+        s, p = self.state, self.p
+        s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+        s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+        s.financing_gap = econ.financing_gap(s.reserves, balance, p)
+        if s.financing_gap < p.kremlin.rescue_min:
+            s.loan_requested = 0.0
 
     def _bookkeeping(self) -> None:
         """Decays, derived variables and run-level memories."""
@@ -349,6 +368,14 @@ def initial_state(p: SimpleNamespace, tension: float) -> WorldState:
     s.energy_support = i.energy_support
     s.reserves = i.reserves
     s.debt = i.debt
+    s.russian_debt = i.russian_debt
+    s.support_reference = i.energy_support
+    s.sanctions_reference = i.sanctions_level
+    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+    s.financing_gap = econ.financing_gap(
+        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
+                                         s.sanctions_level, p, s.russian_debt), p)
     s.growth = i.growth
     s.tension = clip(tension, 0.0, 1.0)
     s.nato_posture = i.nato_posture

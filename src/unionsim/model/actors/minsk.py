@@ -43,7 +43,10 @@ class Minsk(Actor):
                                           if s.nato_exercise_months > 0 else 0.0),
             info_campaign=s.info_campaign, energy_offer=s.energy_offer > 0,
             diversified=s.diversified, repression=s.repression,
-            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation)
+            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation,
+            refinancing_pressure=s.refinancing_pressure,
+            support_independence=s.support_independence, west_orientation=s.west_orientation,
+            financing_gap=s.financing_gap)
 
     def step(self) -> None:
         """One month: meet the street, answer pending demands, push implementation, take a move."""
