@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import with_values
+from tests.conftest import with_values
 from unionsim.config.scenario import load_scenario
 from unionsim.experiment.batch import run_batch
 from unionsim.model.choice import UNAVAILABLE
