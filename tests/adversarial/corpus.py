@@ -170,7 +170,9 @@ def scenario_mutations() -> list[tuple[str, str]]:
         ("extends-missing", sub("sampler: lhs", "sampler: lhs\nextends: no_such_scenario")),
         ("extends-self", sub("sampler: lhs", "sampler: lhs\nextends: s.yaml")),
         ("string-number", sub("horizon: 24", "horizon: twenty")),
-        ("no-sources", sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}\n", "")),
+        # a scenario may omit sources (a warning); sources of the wrong shape are an error
+        ("sources-not-a-list", sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}\n",
+                                   "sources: 7\n")),
         ("unknown-source", sub("doc: marin2020", "doc: marin2099")),
         ("both-overridden-and-uncertain", sub("minsk.economy_weight: 0.6",
                                               "putin.reactivity: 0.3")),

@@ -415,7 +415,7 @@ class Session:
     def trace(self, run: int, batch: Batch | None = None, *, verbose: bool = False) -> list[str]:
         """One run of a complete batch told month by month (``unionsim trace --results``)."""
         from unionsim.experiment.replay import replay_run
-        from unionsim.model import trace as tr
+        from unionsim.analysis import trace as tr
 
         batch = batch or self.current
         if batch is None or batch.status != "complete":
