@@ -65,10 +65,11 @@ CASES = [
      "did you mean 'tax_manoeuvre_step'", 23),
     ("missing-name", sub("name: corpus\n", ""), "required key 'name' is missing", None),
     ("missing-horizon", sub("horizon: 24\n", ""), "required key 'horizon'", None),
-    ("missing-sources", sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}\n", ""),
-     "required key 'sources'", None),
-    ("empty-sources", sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}", "sources: []"),
-     "at least 1", 6),
+    # sources may be omitted (a warning, see test_a_scenario_without_sources_warns), but a cited
+    # id that does not exist names the nearest ids and the search command
+    ("misspelt-fact", sub("facts: [L6, U13]", "facts: [L6, U13c]"), "nearest: U13", 7),
+    ("unknown-fact-search", sub("facts: [L6, U13]", "facts: [ABC-12]"),
+     "unionsim facts --search", 7),
     ("horizon-text", sub("horizon: 24", "horizon: two years"), "valid integer", 5),
     ("horizon-negative", sub("horizon: 24", "horizon: -3"), "greater than or equal to 1", 5),
     ("horizon-zero", sub("horizon: 24", "horizon: 0"), "greater than or equal to 1", 5),
@@ -179,6 +180,30 @@ def test_each_broken_file_gets_one_clear_error(tmp_path, case_id, text, fragment
         assert f":{line}:" in message
 
 
+@pytest.mark.parametrize("text", [
+    sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}\n", ""),
+    sub("sources:\n  - {doc: marin2020, facts: [L6, U13]}", "sources: []"),
+], ids=["omitted", "empty"])
+def test_a_scenario_without_sources_warns(tmp_path, text):
+    from unionsim.errors import UnionsimWarning
+
+    f = write(tmp_path, text)
+    with pytest.warns(UnionsimWarning, match="no provenance") as caught:
+        loaded = load_scenario(f)
+    assert loaded.spec.sources == []
+    assert str(f) in str(caught[0].message)
+
+
+def test_a_scenario_with_sources_does_not_warn(tmp_path):
+    import warnings
+
+    from unionsim.errors import UnionsimWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnionsimWarning)
+        load_scenario(write(tmp_path, VALID))
+
+
 EXTENDS_CASES = [
     ("cycle", {"a.yaml": "extends: b.yaml", "b.yaml": "extends: a.yaml"}, "a.yaml",
      "circular extends"),
@@ -259,6 +284,8 @@ def mutate(data, path, action, junk):
     return data
 
 
+# a mutant without sources loads with a warning (tested above); here only errors matter
+@pytest.mark.filterwarnings("ignore::unionsim.errors.UnionsimWarning")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(ALL_PATHS), action=st.sampled_from(["replace", "delete", "add"]),
        junk=JUNK)

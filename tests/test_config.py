@@ -129,11 +129,29 @@ def test_a_parameter_without_a_source_is_an_error(tmp_path):
             unit: utils
             meaning: a parameter that cites nothing at all
             basis: judgement
+            support: direction
+            claim: the documents give the sign of this weight
             sources: []
         """)
     with pytest.raises(ConfigError) as e:
         load_parameter_specs(f)
-    assert e.value.field == "minsk.weight.sources" and e.value.line == 8
+    assert e.value.field == "minsk.weight.sources" and e.value.line == 10
+
+
+def test_a_parameter_must_say_how_its_sources_bear_on_it(tmp_path):
+    f = write(tmp_path, """\
+        minsk:
+          weight:
+            value: 0.5
+            range: [0, 1]
+            unit: utils
+            meaning: a parameter that does not say its support
+            basis: judgement
+            sources: [{doc: marin2020, facts: [MIN-09]}]
+        """)
+    with pytest.raises(ConfigError) as e:
+        load_parameter_specs(f)
+    assert e.value.field == "minsk.weight.support"
 
 
 def test_a_default_outside_its_range_is_an_error(tmp_path):
@@ -145,6 +163,7 @@ def test_a_default_outside_its_range_is_an_error(tmp_path):
             unit: utils
             meaning: a value outside its own range
             basis: judgement
+            support: assumption
             sources: [{doc: marin2020, facts: [MIN-09]}]
         """)
     with pytest.raises(ConfigError) as e:

@@ -72,3 +72,7 @@ class ModelError(UnionsimError):
     """The model reached a state it cannot continue from (a bug or an impossible input)."""
 
     exit_code = 3
+
+
+class UnionsimWarning(UserWarning):
+    """Something works but loses information the user may want (the CLI prints it as a notice)."""

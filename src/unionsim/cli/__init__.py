@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 
 # importing the command modules registers their commands, in this order in --help
-from unionsim.cli import batch, inputs, analyse  # noqa: F401,E402,I001
-from unionsim.cli.common import _console, _print_error, app
+from unionsim.cli import batch, inputs, analyse, catalogue  # noqa: F401,E402,I001
+from unionsim.cli.common import _console, _print_error, app, show_warnings_as_notices
 from unionsim.errors import UnionsimError
 
 __all__ = ["app", "main"]
@@ -18,6 +18,7 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: run the app; user errors print one message and exit non-zero."""
+    show_warnings_as_notices()
     try:
         app()
     except UnionsimError as exc:

@@ -37,6 +37,23 @@ def _notice(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def show_warnings_as_notices() -> None:
+    """Print unionsim's own warnings as one 'warning: ...' line, without Python's source echo."""
+    import warnings
+
+    from unionsim.errors import UnionsimWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, UnionsimWarning):
+            _notice(f"warning: {message}")
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 class _PlainProgress:
     """``progress: k/N runs (r runs/s, about t left)`` lines, about every tenth of the batch
     and at least every 30 seconds (for logs and cluster job output)."""

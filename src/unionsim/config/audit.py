@@ -25,9 +25,6 @@ def audit_problems(specs: Mapping[str, ParameterSpec]) -> list[str]:
     """Incoherent provenance statements, one line each (empty when the audit is clean)."""
     problems = []
     for name, spec in specs.items():
-        if spec.support is None:
-            problems.append(f"{name}: no `support:` (value, direction or assumption)")
-            continue
         if spec.support not in ALLOWED_SUPPORT[spec.basis]:
             allowed = " or ".join(sorted(ALLOWED_SUPPORT[spec.basis]))
             problems.append(f"{name}: basis '{spec.basis}' with support '{spec.support}' "
@@ -39,7 +36,7 @@ def audit_problems(specs: Mapping[str, ParameterSpec]) -> list[str]:
 
 def support_counts(specs: Mapping[str, ParameterSpec]) -> Counter:
     """(basis, support) -> number of parameters."""
-    return Counter((s.basis, s.support or "missing") for s in specs.values())
+    return Counter((s.basis, s.support) for s in specs.values())
 
 
 def _cites(spec: ParameterSpec) -> str:
@@ -49,7 +46,7 @@ def _cites(spec: ParameterSpec) -> str:
 def render_audit(specs: Mapping[str, ParameterSpec]) -> str:
     """The Markdown page ``docs/parameter_audit.md``."""
     counts = support_counts(specs)
-    by_support = Counter(s.support or "missing" for s in specs.values())
+    by_support = Counter(s.support for s in specs.values())
     lines = [
         "# Parameter audit",
         "",
@@ -90,9 +87,6 @@ def render_audit(specs: Mapping[str, ParameterSpec]) -> str:
         if spec.support in ("value", "direction"):
             lines.append(f"| `{name}` | {spec.support} | {_flat(spec.claim or '')} | "
                          f"{_cites(spec)} |")
-    missing = [name for name, spec in specs.items() if spec.support is None]
-    if missing:
-        lines += ["", "## Not yet audited", ""] + [f"- `{name}`" for name in missing]
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ is.
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +29,7 @@ from pydantic import ValidationError
 from unionsim.config.params import resolve_parameters, shipped_dir
 from unionsim.config.schema import Documented, Scenario
 from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
-from unionsim.errors import ConfigError, ScenarioError
+from unionsim.errors import ConfigError, ScenarioError, UnionsimWarning
 
 PATH_BOUNDS = {"tension": (0.0, 1.0), "oil_price_index": (0.1, 3.0)}
 MERGED_BY_KEY = ("overrides", "uncertainty", "paths", "initial")
@@ -139,6 +140,12 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
         raise validation_error(exc, doc, Scenario, what="scenario") from None
     loaded = LoadedScenario(spec, path, doc, chain)
     _check_names_and_ranges(loaded, doc)
+    if not spec.sources:
+        warnings.warn(UnionsimWarning(
+            f"{path}: the scenario cites no sources, so its results folder, manifest and report "
+            f"carry no provenance for it; add 'sources: [{{doc: ..., facts: [...]}}]' to record "
+            f"the documents it rests on (find ids with: unionsim facts --search WORDS)"),
+            stacklevel=2)
     return loaded
 
 

@@ -48,8 +48,13 @@ class SourceRef(Strict):
         index = fact_index()
         for i, fid in enumerate(self.facts):
             if fid not in index:
-                raise LocatedValueError(("facts", i), f"'{fid}' is not an id in FACTS.md (ids "
-                                                      f"look like MIN-05, E17, SC11, D1)")
+                from unionsim.catalogue.facts import SEARCH_HINT, nearest_ids
+
+                near = nearest_ids(fid, index)
+                raise LocatedValueError(("facts", i), f"'{fid}' is not an id in FACTS, the facts "
+                                        f"catalogue (ids look like MIN-05, E17, SC11, D1)"
+                                        + (f"; nearest: {', '.join(near)}" if near else "")
+                                        + f"; find ids with: {SEARCH_HINT}")
             if self.doc not in index[fid]:
                 docs = ", ".join(sorted(index[fid]))
                 raise LocatedValueError(("facts", i), f"FACTS {fid} is not supported by "
@@ -79,7 +84,7 @@ class ParameterSpec(Strict):
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=10)
     basis: Basis
-    support: Support | None = None
+    support: Support
     claim: str | None = Field(default=None, min_length=10)
     sources: list[SourceRef] = Field(default_factory=list)
     note: str | None = None
@@ -576,7 +581,9 @@ class Scenario(Strict):
     description: str = Field(min_length=10)
     start: str
     horizon: int = Field(ge=1, le=600, description="months to simulate")
-    sources: list[SourceRef] = Field(min_length=1)
+    # optional for users' scenarios (the loader warns that the results then carry no provenance);
+    # every shipped scenario cites its sources (tests/test_catalogue.py)
+    sources: list[SourceRef] = Field(default_factory=list)
     extends: str | None = Field(default=None, description="the scenario this one builds on")
     sampler: Sampler = Field(default="mc", description="default sampler of uncertain parameters")
     overrides: dict[str, float] = Field(default_factory=dict)

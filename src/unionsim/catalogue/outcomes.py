@@ -1,0 +1,203 @@
+"""What each outcome and flag of a run means, in words users can read.
+
+The model decides outcomes and flags in `unionsim.model.outcomes` (``classify``, ``run_flags``);
+this module says the same rules in plain words, names the parameters behind their thresholds and
+the FACTS ids that give the documents' reading. ``unionsim outcomes`` and the README table show
+it with the parameters' current values.
+
+Adding an outcome or a flag is one `Definition` entry in `DEFINITIONS`; a test checks that every
+name in ``OUTCOMES`` and ``FLAGS`` has exactly one and that every parameter named exists.
+Outcomes are listed in the order ``classify`` tests them: the first that applies is the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One outcome or flag: its rule in words, the parameters in the rule, the documents' reading."""
+
+    name: str
+    kind: Literal["outcome", "flag"]
+    rule: str
+    reading: str
+    parameters: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    # ----------------------------------------------------------------- outcomes, by precedence
+    Definition(
+        "absorption", "outcome",
+        "Russia attempted a takeover and it succeeded: Belarus is occupied and absorbed. Beats "
+        "every other outcome. The odds of success rise with a weak, divided regime and a "
+        "mobilised pro-Russian base, and fall with the share ready to resist.",
+        "The documents treat annexation as possible but costly and unlikely while Minsk stays "
+        "manageable; Moscow would switch to it only under a Ukraine-like threat.",
+        ("kremlin.takeover_base_success", "kremlin.takeover_weakness_gain",
+         "kremlin.takeover_base_support_gain", "kremlin.takeover_resistance_cost",
+         "public.resistance_share", "public.prorussian_mobilisation"),
+        ("SC15", "KRE-16", "KRE-23", "BYP-07")),
+    Definition(
+        "regime_change", "outcome",
+        "The regime fell: the security forces and elite defected and a new regime took over. "
+        "Each month defection is drawn with odds that need protests near the mass-protest share "
+        "and grow as elite cohesion falls, and shrink under repression and Russian backing.",
+        "The regime is not hollowed out and survived 2020 with Moscow's backing; how loyal the "
+        "army would stay is disputed, and Moscow fears a revolt would bring anti-Russian forces "
+        "to power.",
+        ("public.mass_protest_share", "elite.defection_scale", "elite.backing_deterrence",
+         "elite.army_defection_risk"),
+        ("SC19", "MIN-60", "KRE-17", "D4")),
+    Definition(
+        "supranational_union", "outcome",
+        "Supranational bodies were set up: Minsk signed the supranational package and implemented "
+        "it to the end.",
+        "Minsk's hardest red line: it refused even to discuss the supranational roadmap, and "
+        "Moscow put it off to 2023 or later.",
+        ("integration.supranational_roadmaps", "integration.implementation_rate"),
+        ("U20", "U24", "MIN-05", "KRE-01")),
+    Definition(
+        "permanent_presence", "outcome",
+        "Russian forces are stationed permanently at the end: Minsk agreed to a base, or accepted "
+        "that troops sent for an exercise or a deployment stay.",
+        "Belarus hosts no Russian military base: a base announced in 2013 never came, the 2014 "
+        "deployment was a rotation sent home within a year, and after 2020 Minsk still accepted "
+        "no new permanent forces.",
+        (), ("SC10", "SC11", "M24", "M25", "NEI-06", "MIN-61")),
+    Definition(
+        "economic_integration", "outcome",
+        "At least the minimum number of roadmaps were signed and at least the given share of "
+        "the signed roadmaps is in force, without supranational bodies.",
+        "The key roadmaps were meant to enter into force one to two years after signature; "
+        "earlier union treaties were mostly not carried out.",
+        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("U27", "U29", "U3")),
+    Definition(
+        "symbolic_integration", "outcome",
+        "At least the minimum number of roadmaps were signed, but less than the given share of "
+        "them is in force.",
+        "Signing without implementing is the Union State's pattern: documents are adopted and "
+        "then stall.",
+        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("SYS-01", "SC6")),
+    Definition(
+        "status_quo", "outcome",
+        "None of the above: fewer roadmaps signed than the minimum, no supranational bodies, no "
+        "permanent presence, the regime in place.",
+        "The marketised status quo: Russia keeps cutting subsidies and Minsk keeps its "
+        "sovereignty, on worse terms.",
+        ("outcomes.min_signed_roadmaps",), ("SC1", "KRE-07")),
+    # ----------------------------------------------------------------- flags (may co-occur)
+    Definition(
+        "mass_protests", "flag",
+        "At some month the share of adults protesting reached the mass-protest share.",
+        "Mass protests followed the August 2020 election and were met with harsh repression.",
+        ("public.mass_protest_share",), ("SC19", "SC20")),
+    Definition(
+        "ukraine_like_protests", "flag",
+        "At some month the radicalism of the protests (seized buildings, clashes) reached the "
+        "Kremlin's crisis threshold.",
+        "Only protests that look like Kyiv in 2014 would make Moscow treat Belarus as a crisis.",
+        ("kremlin.crisis_threshold",), ("KRE-16",)),
+    Definition(
+        "crisis_logic", "flag",
+        "The Kremlin switched to the logic of 2014, in which costs become secondary: the protests "
+        "reached the crisis threshold, elite cohesion fell to the collapse level, or the regime "
+        "fell.",
+        "Moscow weighs costs while Minsk is manageable and stops doing so when it fears losing "
+        "Belarus to the West.",
+        ("kremlin.crisis_threshold", "kremlin.collapse_cohesion"), ("KRE-16", "KRE-17")),
+    Definition(
+        "forces_deployed", "flag",
+        "Under the crisis logic, Russia sent forces into Belarus to hold the regime.",
+        "In 2020 Minsk agreed that Russian guard police could be sent in if needed; none came, "
+        "and no new permanent Russian forces were stationed.",
+        ("kremlin.deployment_troops_k", "kremlin.deployment_months"), ("KRE-16", "M47")),
+    Definition(
+        "takeover_attempted", "flag",
+        "Russia attempted a takeover (whether or not it succeeded).",
+        "A takeover is a last resort that the documents expect only under the crisis logic.",
+        (), ("KRE-16", "KRE-21", "KRE-23")),
+    Definition(
+        "troops_stayed", "flag",
+        "Russian troops sent for an exercise or a deployment stayed when it ended, with Minsk's "
+        "consent.",
+        "Neighbours feared that troops brought in for Zapad 2017 would stay; they left.",
+        (), ("M22", "SC11")),
+    Definition(
+        "temporary_deployment", "flag",
+        "Minsk accepted Russian forces on rotation rather than a permanent stay.",
+        "In 2014 Minsk asked for Russian aircraft on three-month rotations, all gone within a "
+        "year.",
+        ("minsk.rotation_months",), ("M24",)),
+    Definition(
+        "sectoral_sanctions", "flag",
+        "Western sanctions reached the sectoral step at some month.",
+        "The EU answered the 2020 repression and the Ryanair forcing with sectoral sanctions in "
+        "June 2021.",
+        (), ("WES-06", "L25")),
+    Definition(
+        "western_energy_offer", "flag",
+        "The West offered Belarus alternative oil.",
+        "In February 2020 the US offered to supply all the oil Belarus needs.",
+        (), ("WES-08", "E31")),
+    Definition(
+        "trade_war", "flag",
+        "Russia started a trade war at least once.",
+        "Moscow has repeatedly used trade bans and energy cuts as pressure.",
+        ("kremlin.trade_war_months",), ("SYS-07",)),
+    Definition(
+        "russian_loan", "flag",
+        "Russia lent Belarus money at least once.",
+        "After the 2020 protests Moscow gave a USD 1.5 bn loan and went on lending just enough "
+        "to refinance old debt.",
+        ("kremlin.loan_size",), ("E12", "E14")),
+    Definition(
+        "default", "flag",
+        "The foreign-exchange reserves ran out at least once.",
+        "Reserves of about USD 7 bn against a debt of about 28 bn leave little buffer.",
+        (), ("E15", "E17")),
+    Definition(
+        "asset_sale", "flag",
+        "Minsk sold at least one strategic enterprise to Russian capital.",
+        "Minsk has resisted selling its strategic firms for over a decade, Beltransgas being the "
+        "one exception.",
+        (), ("E25", "E26")),
+    Definition(
+        "integration_signed", "flag",
+        "Any integration roadmap or the supranational package was signed.",
+        "In 2021 the two sides neared signature of a package of 28 roadmaps.",
+        (), ("U27", "U28")),
+    Definition(
+        "regime_fell", "flag",
+        "A new regime took power at some point (the regime_change outcome, as a flag that can be "
+        "counted alongside other outcomes).",
+        "As for regime_change: the documents expected the regime to survive, and Moscow fears "
+        "that a revolt would bring anti-Russian forces to power.",
+        (), ("SC19", "KRE-17")),
+)
+
+BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}
+
+
+def definitions(kind: str | None = None) -> list[Definition]:
+    """The definitions, outcomes first in precedence order, then flags; or only one kind."""
+    return [d for d in DEFINITIONS if kind is None or d.kind == kind]
+
+
+def parameter_values(definition: Definition, values: Mapping[str, float]) -> list[tuple[str, float]]:
+    """The definition's parameters with their values in force (from a `ParameterSet`'s values)."""
+    return [(name, values[name]) for name in definition.parameters]
+
+
+def render_markdown(values: Mapping[str, float]) -> str:
+    """The README table: outcome or flag, rule, parameters with values, documents' reading."""
+    rows = ["| outcome / flag | rule | parameters (default) | the documents' reading (FACTS) |",
+            "|---|---|---|---|"]
+    for d in DEFINITIONS:
+        label = f"**{d.name}**" if d.kind == "outcome" else f"`{d.name}` (flag)"
+        params = ", ".join(f"`{n}` = {v:g}" for n, v in parameter_values(d, values)) or "-"
+        rows.append(f"| {label} | {d.rule} | {params} | {d.reading} ({', '.join(d.facts)}) |")
+    return "\n".join(rows)
