@@ -342,15 +342,21 @@ def test_a_2021_start_with_initial_differs_from_the_same_without_it():
     assert "Western engagement at 0.5" in message
 
 
-def test_a_later_start_without_initial_warns_through_the_batch(tmp_path):
-    from unionsim.experiment.batch import run_batch
+def test_a_later_start_without_initial_warns_when_loaded(tmp_path):
+    from unionsim.errors import UnionsimWarning
 
     f = scenario(tmp_path, "")
-    said = []
-    run_batch(f, runs=1, seed=1, out=tmp_path / "out", executor="serial", notify=said.append)
-    assert any("sets no `initial:`" in m for m in said)
+    with pytest.warns(UnionsimWarning, match="sets no `initial:`") as caught:
+        load_scenario(f)
+    assert str(f) in str(caught[0].message)
     g = scenario(tmp_path, "", name="jan2019.yaml", head=HEAD.replace("2020-01", "2019-01"))
-    assert not load_scenario(g).warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not load_scenario(g).warnings
+    h = scenario(tmp_path, "initial:\n  sanctions_level: 1\n", name="set.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_scenario(h)
 
 
 @pytest.mark.parametrize("body,line,words", [

@@ -196,8 +196,6 @@ def trace(
         from unionsim.model.world import UnionModel
 
         loaded = load_scenario(scenario)
-        for warning in loaded.warnings:
-            _notice(warning)
         pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
         model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False,
                            record=True).run()

@@ -96,7 +96,7 @@ def inherited_start_warnings(spec: Scenario) -> tuple[str, ...]:
                  f"${values['initial.debt']:g}bn, reserves at ${values['initial.reserves']:g}bn, "
                  f"no protest history, no roadmaps signed, Russian forces only at the leased "
                  f"sites, opinion as in the 2019 polls")
-    return (f"warning: scenario {spec.name} starts in {spec.start} but sets no `initial:`, so it "
+    return (f"scenario {spec.name} starts in {spec.start} but sets no `initial:`, so it "
             f"starts from the {REFERENCE_START} state ({inherited}); set `initial:` to the "
             f"state at {spec.start} (see scenarios/README.md)",)
 
@@ -146,6 +146,8 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
             f"carry no provenance for it; add 'sources: [{{doc: ..., facts: [...]}}]' to record "
             f"the documents it rests on (find ids with: unionsim facts --search WORDS)"),
             stacklevel=2)
+    for message in loaded.warnings:
+        warnings.warn(UnionsimWarning(f"{path}: {message}"), stacklevel=2)
     return loaded
 
 

@@ -162,8 +162,6 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    for warning in loaded.warnings:
-        (notify or (lambda message: None))(warning)
     plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
                      sampler=sampler, uncertainty=uncertainty)
     if out is None:
