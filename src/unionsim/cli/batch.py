@@ -144,7 +144,8 @@ def _print_end_states(console, res) -> None:
 
         for r in timings.itertuples():
             table.add_row(r.event.removeprefix("month_").replace("_", " "), f"{r.share:.1%}",
-                          when(r.median), f"{when(r.p10)} - {when(r.p90)}")
+                          when(r.median),
+                          "-" if r.runs == 0 else f"{when(r.p10)} - {when(r.p90)}")
         console.print(table)
 
 
