@@ -307,10 +307,14 @@ class UnionModel(mesa.Model):
     def _note_timings(self) -> None:
         """Remember the month each of `outcomes.TIMINGS` first happened."""
         timings = self.timings
+        still_open = False
         for i, happened in enumerate(outcomes.timing_tests(self.state, self.flags)):
-            if happened and timings[i] != timings[i]:  # NaN != NaN: not yet recorded
-                timings[i] = float(self.month)
-        self.timings_open = any(t != t for t in timings)
+            if timings[i] != timings[i]:  # NaN != NaN: not yet recorded
+                if happened:
+                    timings[i] = float(self.month)
+                else:
+                    still_open = True
+        self.timings_open = still_open
 
     def _record(self, month: int) -> None:
         s = self.state
