@@ -193,7 +193,10 @@ CLAIMS: tuple[Claim, ...] = (
           ever("loans_total", "2020-08", "2021-06", 0.1), ">=", 0.7),
     Claim("V10", "Isolation brings little extra Russian money (energy support)",
           ("KRE-19", "MIN-61"), "quantile", ELECTION,
-          lambda d: final("energy_support")(d) - (3.0 - 3 * 0.35), "<=", 0.4, q=0.5,
+          # the path starts from the scenario's own start value (month 0, December 2019): the
+          # scenario now sets it with `initial:` rather than inheriting January 2019's 3.0
+          lambda d: final("energy_support")(d) - (at("energy_support", "2019-12")(d) - 3 * 0.35),
+          "<=", 0.4, q=0.5,
           note="median final support above the scheduled tax-manoeuvre path",
           unit="USD bn/yr"),
     Claim("V11", "The tax manoeuvre goes on regardless of the political crisis",
