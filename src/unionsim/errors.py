@@ -14,13 +14,14 @@ class UnionsimError(Exception):
     """Base class of every error unionsim raises on purpose."""
 
     exit_code = 2
+    default_hint: str | None = None  # the fix shown when the raiser gives none
 
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
                  field: str | None = None, hint: str | None = None):
         self.file = str(file) if file is not None else None
         self.line = line
         self.field = field
-        self.hint = hint
+        self.hint = hint if hint is not None else self.default_hint
         self.detail = message
         super().__init__(self._render())
 
@@ -43,9 +44,14 @@ class UnionsimError(Exception):
 class InputFileError(UnionsimError):
     """A file is missing, unreadable or not valid YAML."""
 
+    default_hint = "check the file's path and its content"
+
 
 class ConfigError(UnionsimError):
     """A YAML file parsed but its content breaks the schema (unknown key, wrong type, range)."""
+
+    default_hint = ("`unionsim schema` prints what a scenario accepts; `unionsim params` lists "
+                    "the parameters with their ranges")
 
 
 class ParameterError(ConfigError):
@@ -59,13 +65,20 @@ class ScenarioError(ConfigError):
 class ResultsError(UnionsimError):
     """A results folder is missing, incomplete or would be overwritten."""
 
+    default_hint = "give a folder written by `unionsim run` (it holds manifest.json)"
+
 
 class UsageError(UnionsimError):
     """A command-line option has a value that cannot work (e.g. a negative run count)."""
 
+    default_hint = "`unionsim COMMAND --help` describes each option and the values it takes"
+
 
 class ExecutionError(UnionsimError):
     """A batch could not go on: a worker process died, a cluster could not be reached."""
+
+    default_hint = ("fix the cause, then repeat the command with --resume: finished runs are "
+                    "kept")
 
 
 class ModelError(UnionsimError):

@@ -47,7 +47,7 @@ def test_sensitivity_then_discover(tmp_path):
     out = tmp_path / "morris"
     r = cli("sensitivity", "baseline", "--method", "morris", "--n", "4", "--seed", "3",
             "--param", "minsk.sovereignty_weight", "--param", "putin.reactivity",
-            "--indicator", "reserves", "--out", out)
+            "--indicator", "reserves", "--out", out, "--repeats", "1")
     assert r.returncode == 0, r.stderr
     assert "12 runs" in r.stderr and "effect (pp)" in r.stdout and "D1" in r.stdout
     assert "common random numbers" in r.stdout
@@ -62,7 +62,8 @@ def test_sensitivity_then_discover(tmp_path):
     before = (out / "outcomes.parquet").read_bytes()
     resumed = cli("sensitivity", "baseline", "--method", "morris", "--n", "4", "--seed", "3",
                   "--param", "minsk.sovereignty_weight", "--param", "putin.reactivity",
-                  "--indicator", "reserves", "--out", out, "--resume", "--workers", "1")
+                  "--indicator", "reserves", "--out", out, "--resume", "--workers", "1",
+                  "--repeats", "1")
     assert resumed.returncode == 0, resumed.stderr
     assert "complete" in resumed.stderr and (out / "outcomes.parquet").read_bytes() == before
 

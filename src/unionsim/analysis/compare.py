@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -149,6 +149,21 @@ class Comparison:
     results: list
     differences: list[Difference] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    align: str = "calendar"
+    notes: list[str] = field(default_factory=list)
+
+
+def alignment_note(results, align: str) -> str:
+    """One sentence on how the time axes of ``results`` are lined up."""
+    starts = [r.manifest["scenario"]["spec"]["start"] for r in results]
+    if len(set(starts)) == 1:
+        return f"all batches start in {starts[0]}: calendar date and month since start agree"
+    which = ", ".join(f"{run_label(r.manifest)} {s}" for r, s in zip(results, starts))
+    if align == "calendar":
+        return (f"the batches start in different months ({which}): time series are drawn by "
+                "calendar date (--align start lines them up by month since their start)")
+    return (f"the batches start in different months ({which}): time series are lined up by "
+            "month since each start, so one x position is a different date in each batch")
 
 
 def compare_results(a, b, indicators: Sequence[str] = KEY_FINAL_INDICATORS,
@@ -174,20 +189,26 @@ def compare_results(a, b, indicators: Sequence[str] = KEY_FINAL_INDICATORS,
 
 
 def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = None, *,
-                    figures: bool = True) -> Comparison:
+                    figures: bool = True, align: str = "calendar",
+                    notify: Callable[[str], None] | None = None) -> Comparison:
     """Compare every folder with the first; write CSV tables (and figures) into ``out``.
 
-    ``out`` defaults to ``<first folder>/compare``.
+    ``out`` defaults to ``<first folder>/compare``. ``align`` ("calendar" or "start") lines up
+    the overlaid time series; folders without time series get no overlay, and ``notify`` hears
+    why, as it hears how batches with different start months were lined up.
     """
-    from unionsim.analysis.figures import (comparison_outcome_figure, overlay_fan_figure,
-                                           save)
+    from unionsim.analysis.figures import (ALIGNMENTS, NO_SERIES_NOTICE,
+                                           comparison_outcome_figure, overlay_fan_figure, save)
     from unionsim.experiment.store import load_results
 
     if len(run_dirs) < 2:
         raise UsageError(f"compare needs at least two results folders (got {len(run_dirs)})",
                          hint="e.g. unionsim compare runs/base runs/tradable")
+    if align not in ALIGNMENTS:
+        raise UsageError(f"--align must be one of {', '.join(ALIGNMENTS)} (got '{align}')",
+                         field="align", hint="--align calendar (the default) or --align start")
     results = [load_results(d) for d in run_dirs]
-    comp = Comparison(results=results)
+    comp = Comparison(results=results, align=align)
     comp.differences = [compare_results(results[0], r) for r in results[1:]]
     out = Path(out) if out is not None else Path(run_dirs[0]) / "compare"
     out.mkdir(parents=True, exist_ok=True)
@@ -199,8 +220,19 @@ def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = Non
                 path = out / f"{kind}_{i}.csv"
                 table.assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
                 comp.files.append(path)
+    missing = [d for d, r in zip(run_dirs, results) if r.timeseries is None]
+    if missing:
+        comp.notes += [NO_SERIES_NOTICE.format(folder=d, what="compare_fan_charts.png")
+                       for d in missing]
+    else:
+        comp.notes.append(alignment_note(results, align))
     if figures:
         comp.files.append(save(comparison_outcome_figure(results, comp.differences),
                                out / "compare_outcomes.png"))
-        comp.files.append(save(overlay_fan_figure(results), out / "compare_fan_charts.png"))
+        if not missing:
+            comp.files.append(save(overlay_fan_figure(results, align=align),
+                                   out / "compare_fan_charts.png"))
+    for note in comp.notes:
+        if notify:
+            notify(note)
     return comp

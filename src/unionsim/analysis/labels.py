@@ -113,3 +113,48 @@ def month_dates(manifest: dict) -> list[str]:
 
     spec = manifest["scenario"]["spec"]
     return [month_label(m, spec["start"]) for m in range(spec["horizon"] + 1)]
+
+
+def month_serial(label: str) -> int:
+    """A 'YYYY-MM' month as a count of months (comparable across scenarios).
+
+    >>> month_serial("2020-01") - month_serial("2019-01")
+    12
+    """
+    year, month = label.split("-")[:2]
+    return int(year) * 12 + int(month) - 1
+
+
+def serial_label(serial: int) -> str:
+    """The inverse of `month_serial`: ``24241`` -> ``'2020-02'``."""
+    return f"{serial // 12:04d}-{serial % 12 + 1:02d}"
+
+
+def start_serial(manifest: dict) -> int:
+    """`month_serial` of month 0 of a folder's series (the month before the start)."""
+    return month_serial(manifest["scenario"]["spec"]["start"]) - 1
+
+
+def is_share(name: str) -> bool:
+    """Whether an indicator is a share of people or runs (drawn in percent)."""
+    return unit_of(name).startswith("share")
+
+
+def value_limits(name: str, low: float, high: float) -> tuple[float, float]:
+    """Y-axis limits for an indicator whose values span ``low``..``high``.
+
+    The axis starts at the variable's documented floor (0 for money, shares and levels) so that a
+    small drift is drawn as small; indices and levels with a documented scale (unit ``0..1``,
+    ``0..3``) span the whole scale; shares of people reach at least 10%.
+    """
+    var = STATE_VARIABLES.get(name)
+    unit = unit_of(name)
+    lo = min(float(var.lo), low) if var is not None and var.lo is not None else low
+    if var is not None and var.hi is not None and unit.startswith("0.."):
+        hi = max(float(var.hi), high)
+    elif is_share(name):
+        hi = min(1.0, max(0.1, high * 1.15))
+    else:
+        hi = high + 0.08 * (high - lo) if high > lo else lo + 1.0
+    pad = 0.03 * (hi - lo)
+    return lo - pad, hi + pad

@@ -15,8 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from unionsim.analysis.labels import axis_label, pretty
-from unionsim.analysis.series import FAN_QUANTILES, cumulative_share, fan_bands
+from unionsim.analysis.labels import axis_label, is_share, pretty, unit_of, value_limits
+from unionsim.analysis.series import (FAN_QUANTILES, cumulative_share, fan_bands,
+                                      first_month_summary, level_shares)
 
 PALETTE = ("#1f5a96", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8", "#7f8c8d")
 
@@ -37,15 +38,49 @@ def date_axis(ax: Axes, dates: Sequence[str] | None) -> Axes:
     return ax
 
 
-def mark_events(ax: Axes, events: Sequence[tuple[int, str]], *, labels: bool = True,
+def calendar_axis(ax: Axes, first: int, last: int) -> Axes:
+    """An x axis of calendar months (`unionsim.analysis.labels.month_serial` values): a tick
+    and the year at each January."""
+    january = [m for m in range(first, last + 1) if m % 12 == 0]
+    ax.set_xticks(january, [str(m // 12) for m in january])
+    ax.set_xlim(first, last)
+    return ax
+
+
+def months_axis(ax: Axes, horizon: int) -> Axes:
+    """An x axis of months since the start, a tick every year."""
+    ticks = list(range(0, horizon + 1, 12))
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xlim(0, horizon)
+    ax.set_xlabel("Months since the scenario's start")
+    return ax
+
+
+def mark_events(ax: Axes, events: Sequence[tuple], *, labels: bool = True,
                 fontsize: float = 6.5) -> Axes:
-    """Dotted vertical lines at the scenario's events, labelled along the top of the Axes."""
-    for month, text in events:
-        ax.axvline(month, color="0.45", linestyle=":", linewidth=0.9, zorder=1)
-        if labels:
-            ax.annotate(text, xy=(month, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(2, -3), textcoords="offset points", rotation=90, va="top",
-                        ha="left", fontsize=fontsize, color="0.35")
+    """Dotted vertical lines at the scenario's events, each tagged above the Axes.
+
+    ``events`` holds ``(x, tag)`` or ``(x, tag, color)``: the tag is short (a number whose
+    meaning a key beside the figure gives), and tags of nearby events are stacked so none
+    covers another. Call it after the x limits are set.
+    """
+    lo, hi = ax.get_xlim()
+    gap = 0.03 * (hi - lo)
+    last_x: list[float] = []            # per stacking level, the last tag's x
+    for event in sorted(events, key=lambda e: e[0]):
+        x, tag = event[0], str(event[1])
+        color = event[2] if len(event) > 2 else "0.35"
+        ax.axvline(x, color=color, linestyle=":", linewidth=0.9, zorder=1)
+        if not labels:
+            continue
+        level = next((i for i, prev in enumerate(last_x) if x - prev >= gap * max(1, len(tag))),
+                     len(last_x))
+        if level == len(last_x):
+            last_x.append(x)
+        last_x[level] = x
+        ax.annotate(tag, xy=(x, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 1.5 + 8.5 * level), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=fontsize, color=color, annotation_clip=False)
     return ax
 
 
@@ -76,13 +111,19 @@ def outcome_bars(table: pd.DataFrame, ax: Axes | None = None, *, color: str = PA
 
 
 def fan_chart(ts: pd.DataFrame, indicator: str, ax: Axes | None = None, *,
-              dates: Sequence[str] | None = None, events: Sequence[tuple[int, str]] = (),
+              dates: Sequence[str] | None = None, events: Sequence[tuple] = (),
               color: str = PALETTE[0], label: str | None = None, outer: bool = True,
-              event_labels: bool = True) -> Axes:
-    """Median of ``indicator`` over the months with its 50% and 90% bands across runs."""
+              event_labels: bool = True, x_offset: float = 0) -> Axes:
+    """Median of ``indicator`` over the months with its 50% and 90% bands across runs.
+
+    The y axis starts at the variable's documented floor and spans a documented scale (see
+    `unionsim.analysis.labels.value_limits`). ``x_offset`` shifts month numbers (to draw
+    batches that start in different months on one calendar).
+    """
     ax = ax or new_axes()
+    first = not (ax.lines or ax.collections)
     bands = fan_bands(ts, indicator, FAN_QUANTILES)
-    months = bands.index.to_numpy()
+    months = bands.index.to_numpy() + x_offset
     name = f"{label}: " if label else ""
     if outer:
         ax.fill_between(months, bands[0.05], bands[0.95], color=color, alpha=0.15, linewidth=0,
@@ -90,10 +131,69 @@ def fan_chart(ts: pd.DataFrame, indicator: str, ax: Axes | None = None, *,
     ax.fill_between(months, bands[0.25], bands[0.75], color=color, alpha=0.35, linewidth=0,
                     label=f"{name}50% of runs")
     ax.plot(months, bands[0.5], color=color, linewidth=1.8, label=f"{name}median")
-    mark_events(ax, events, labels=event_labels)
+    _widen_ylim(ax, value_limits(indicator, float(np.nanmin(bands.to_numpy())),
+                                 float(np.nanmax(bands.to_numpy()))), first)
+    if is_share(indicator):
+        ax.yaxis.set_major_formatter(_percent)
     date_axis(ax, dates)
+    mark_events(ax, events, labels=event_labels)
     ax.set_ylabel(axis_label(indicator))
     ax.grid(alpha=0.25)
+    return ax
+
+
+def _widen_ylim(ax: Axes, limits: tuple[float, float], first: bool) -> None:
+    # a second batch drawn on the same Axes widens the limits, never narrows them
+    if not first:
+        lo, hi = ax.get_ylim()
+        limits = (min(lo, limits[0]), max(hi, limits[1]))
+    ax.set_ylim(*limits)
+
+
+LEVEL_STYLES = ("-", "--", ":", "-.")
+
+
+def level_label(indicator: str, level: float) -> str:
+    """``at least 28 roadmaps``; levels of a scale (unit 0..3) without a unit."""
+    unit = unit_of(indicator)
+    text = f"at least {level:g}"
+    return f"{text} {unit}" if unit and not unit.startswith("0..") else text
+
+
+def level_chart(ts: pd.DataFrame, indicator: str, levels: Sequence[float],
+                ax: Axes | None = None, *, dates: Sequence[str] | None = None,
+                events: Sequence[tuple] = (), color: str = PALETTE[0],
+                label: str | None = None, event_labels: bool = True, x_offset: float = 0,
+                max_lines: int = 3) -> Axes:
+    """For an indicator with a few whole values (0 or 28 roadmaps, sanctions level 0-3): the share
+    of runs at or above each level, month by month (a step line per level).
+
+    At most ``max_lines`` levels are drawn (the lowest, the highest and one between).
+    """
+    ax = ax or new_axes()
+    levels = list(levels)
+    if len(levels) > max_lines:
+        levels = [levels[0], levels[len(levels) // 2], levels[-1]]
+    shares = level_shares(ts, indicator, levels)
+    months = shares.index.to_numpy() + x_offset
+    name = f"{label}: " if label else ""
+    for level, style in zip(levels, LEVEL_STYLES):
+        ax.step(months, shares[level].to_numpy(), where="post", color=color, linestyle=style,
+                linewidth=1.6, label=f"{name}{level_label(indicator, level)}")
+    ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(_percent)
+    date_axis(ax, dates)
+    mark_events(ax, events, labels=event_labels)
+    ax.set_ylabel(f"{pretty(indicator)}:\nshare of runs at level", fontsize=9)
+    ax.grid(alpha=0.25)
+    if label is None:   # one batch: say which line is which level
+        ax.legend(fontsize=6.5, loc="best")
+    else:               # several batches in their colours: the line style tells the level
+        from matplotlib.lines import Line2D
+
+        ax.legend([Line2D([], [], color="0.3", linestyle=st) for _, st in zip(levels,
+                                                                               LEVEL_STYLES)],
+                  [level_label(indicator, lv) for lv in levels], fontsize=6.5, loc="best")
     return ax
 
 
@@ -120,35 +220,47 @@ def distribution(values: pd.Series | np.ndarray, name: str, ax: Axes | None = No
     return ax
 
 
-def flag_timeline(first: pd.DataFrame, n_runs: int, horizon: int, ax: Axes | None = None, *,
-                  dates: Sequence[str] | None = None,
-                  events: Sequence[tuple[int, str]] = ()) -> Axes:
-    """Share of runs in which each flag has fired by each month (one step line per flag).
+def flag_timing(first: pd.Series, n_runs: int, horizon: int, ax: Axes | None = None, *,
+                dates: Sequence[str] | None = None, color: str = PALETTE[0],
+                events: Sequence[tuple] = ()) -> Axes:
+    """When one flag first fired: the share of runs in which it has happened by each month
+    (step line) and the share in which it first happened in that month (bars), with the median
+    and interquartile range of the first month written in calendar months.
 
-    ``first`` is `unionsim.analysis.series.first_fire_months`' frame. Flags that never fired
-    are listed in the legend as such.
+    ``first`` is a column of `unionsim.analysis.series.first_fire_months`' frame.
     """
     ax = ax or new_axes()
     months = np.arange(horizon + 1)
-    colors = iter(PALETTE * 3)
-    styles = iter(["-", "--", "-.", ":"] * 6)
-    for flag in first.columns:
-        share = cumulative_share(first[flag], n_runs, horizon)
-        color, style = next(colors), next(styles)
-        if share[-1] == 0:
-            ax.plot([], [], color="0.7", linestyle=style, label=f"{pretty(flag)} (never)")
-            continue
-        median = first[flag].median()
-        ax.step(months, share, where="post", color=color, linestyle=style, linewidth=1.6,
-                label=f"{pretty(flag)} ({share[-1]:.0%}; median month {median:.0f})")
-    mark_events(ax, events)
-    date_axis(ax, dates)
+    share = cumulative_share(first, n_runs, horizon)
+    per_month = np.diff(share, prepend=0.0)
+    ax.bar(months, per_month, width=1.0, color=color, alpha=0.35, linewidth=0,
+           label="first happened in this month")
+    ax.step(months, share, where="post", color=color, linewidth=1.8,
+            label="has happened by this month")
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(_percent)
-    ax.set_ylabel("Share of runs in which it has happened")
+    date_axis(ax, dates)
+    mark_events(ax, events, labels=False)
+    summary = first_month_summary(first, n_runs)
+    ax.set_title(f"{pretty(first.name)}: {timing_text(summary, dates)}", fontsize=8.5,
+                 loc="left")
     ax.grid(alpha=0.25)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
+
+
+def timing_text(summary: dict, dates: Sequence[str] | None = None) -> str:
+    """``98% of runs`` and, on a second line, the first month's median and middle half:
+    ``first: 2020-08 (median), middle half 2020-08 to 2020-09``."""
+    if not summary["runs"]:
+        return "in no run"
+
+    def when(m: float) -> str:
+        return dates[int(m)] if dates else f"month {m:.0f}"
+
+    text = f"{summary['share']:.0%} of runs\nfirst: {when(summary['median'])} (median)"
+    if summary["q3"] > summary["q1"]:
+        text += f", middle half {when(summary['q1'])} to {when(summary['q3'])}"
+    return text
 
 
 def grouped_outcome_bars(tables: Sequence[tuple[str, pd.DataFrame]],
@@ -169,31 +281,42 @@ def grouped_outcome_bars(tables: Sequence[tuple[str, pd.DataFrame]],
         ax.errorbar(share, yi, xerr=err, fmt="none", ecolor="black", elinewidth=0.9, capsize=2)
     ax.set_yticks(y, [pretty(o) for o in outcomes])
     ax.xaxis.set_major_formatter(_percent)
-    ax.set_xlabel("Share of runs (bars: 95% Wilson interval)")
+    ax.set_xlabel("Share of runs (black lines: 95% Wilson interval)")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=7.5, loc="lower right")
+    # below the Axes: inside, the legend would cover the bars of some outcome
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
     return ax
 
 
 def difference_bars(diff: pd.DataFrame, ax: Axes | None = None, *,
-                    label: str = "Difference in share of runs") -> Axes:
+                    label: str = "Difference in share of runs", color: str | None = None,
+                    offset: float = 0.0) -> Axes:
     """Differences of outcome probabilities (B - A) with their 95% intervals; 0 marked.
 
     ``diff`` has columns outcome, diff, ci_low, ci_high (see `unionsim.analysis.compare`).
+    Without ``color``, a difference whose interval excludes 0 is red and the others grey. With
+    it (several comparisons on one Axes, each shifted by ``offset`` rows and named in the
+    legend by ``label``), such a difference has a filled marker and the others a hollow one.
     """
     ax = ax or new_axes()
-    y = np.arange(len(diff))[::-1]
+    y = np.arange(len(diff))[::-1] + offset
     d = diff["diff"].to_numpy()
     err = np.vstack([d - diff["ci_low"].to_numpy(), diff["ci_high"].to_numpy() - d])
-    clear = (diff["ci_low"] > 0) | (diff["ci_high"] < 0)
-    colors = [PALETTE[1] if c else "0.55" for c in clear]
-    for i, color in enumerate(colors):
-        ax.errorbar(d[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=color, ecolor=color,
-                    elinewidth=2, capsize=3, markersize=4)
+    clear = ((diff["ci_low"] > 0) | (diff["ci_high"] < 0)).to_numpy()
+    for i in range(len(d)):
+        c = color or (PALETTE[1] if clear[i] else "0.55")
+        face = c if clear[i] or color is None else "white"
+        ax.errorbar(d[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=c, ecolor=c,
+                    markerfacecolor=face, elinewidth=2, capsize=3, markersize=4.5)
+    if color:   # the legend's sample: a filled marker on its interval, whatever row 0 shows
+        ax.plot([], [], marker="o", color=color, linewidth=2, markersize=4.5, label=label)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, [pretty(o) for o in diff["outcome"]])
+    ax.set_yticks(np.arange(len(diff))[::-1], [pretty(o) for o in diff["outcome"]])
     ax.xaxis.set_major_formatter(_percent_points)
-    ax.set_xlabel(f"{label}, percentage points")
+    if color is None:
+        ax.set_xlabel(f"{label}, percentage points")
+    else:
+        ax.set_xlabel("Difference in share of runs, percentage points")
     ax.grid(axis="x", alpha=0.3)
     return ax
 

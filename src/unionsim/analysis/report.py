@@ -103,14 +103,81 @@ def scenario_section(manifest: dict) -> str:
                      "note": ev.get("note") or ""})
     if rows:
         parts.append("<h4>Scheduled events</h4>" + _table(pd.DataFrame(rows)))
-    others = {k: v for k, v in spec.items() if k in ("triggers", "uncertainty", "paths") and v}
-    for key, value in others.items():
-        parts.append(f"<p class='note'>{escape(pretty(key))}: {escape(str(value))}</p>")
+    if spec.get("uncertainty"):
+        rows = [{"parameter": name, "drawn for each run": describe_distribution(dist)}
+                for name, dist in spec["uncertainty"].items()]
+        parts.append("<h4>Uncertain parameters</h4>" + _table(pd.DataFrame(rows)))
+    if spec.get("triggers"):
+        items = "".join(f"<li>{escape(describe_trigger(t))}</li>" for t in spec["triggers"])
+        parts.append(f"<h4>Triggered events</h4><ul>{items}</ul>")
+    if spec.get("paths"):
+        items = "".join(f"<li>{escape(pretty(str(k)))}: {escape(plain(v))}</li>"
+                        for k, v in spec["paths"].items())
+        parts.append(f"<h4>Paths</h4><ul>{items}</ul>")
     sources = "".join(f"<li>{escape(document_title(s['doc']))}: facts "
                       f"{escape(', '.join(s.get('facts', [])))}</li>"
                       for s in spec.get("sources", []))
     parts.append(f"<h4>Sources</h4><ul>{sources}</ul>")
     return "".join(parts)
+
+
+def plain(value) -> str:
+    """A scenario value in words, without Python's braces and quotes: ``low 0.45, high 0.95``."""
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {plain(v)}" for k, v in value.items()
+                         if v is not None)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(plain(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).replace("_", " ")
+
+
+def describe_distribution(dist: dict) -> str:
+    """``triangular from 0.45 to 0.95, most likely 0.7``; ``over its documented range``."""
+    kind = dist.get("dist", "")
+    rest = {k: v for k, v in dist.items() if k != "dist"}
+    if kind == "documented":
+        return "uniformly over its documented range"
+    if kind == "triangular" and {"low", "mode", "high"} <= set(rest):
+        return (f"triangular from {rest['low']:g} to {rest['high']:g}, most likely "
+                f"{rest['mode']:g}")
+    if kind == "uniform" and {"low", "high"} <= set(rest):
+        return f"uniformly from {rest['low']:g} to {rest['high']:g}"
+    return f"{kind} ({plain(rest)})" if rest else str(kind)
+
+
+def describe_trigger(trigger: dict) -> str:
+    """A triggered event in one sentence: its conditions, what it does and how often."""
+    when = trigger.get("when") or {}
+    conditions = []
+    for key, joiner in (("all", " and "), ("any", " or ")):
+        parts = []
+        for c in when.get(key) or []:
+            tests = [f"{word} {c[k]:g}" for k, word in (("above", "above"), ("below", "below"),
+                                                         ("at_least", "at least"),
+                                                         ("at_most", "at most"))
+                     if c.get(k) is not None]
+            parts.append(f"{str(c['variable']).replace('_', ' ')} {' and '.join(tests)}")
+        if parts:
+            conditions.append(joiner.join(parts))
+    text = f"{trigger.get('id', 'trigger')}: when " + " and ".join(conditions or ["always"])
+    months = when.get("for_months")
+    if months and months > 1:
+        text += f" for {months} months"
+    then = dict(trigger.get("then") or {})
+    kind = str(then.pop("type", "event")).replace("_", " ")
+    details = plain({k: v for k, v in then.items() if k not in ("month", "id", "note")})
+    text += f", then {kind}" + (f" ({details})" if details else "")
+    if trigger.get("repeat"):
+        text += f"; may repeat after {trigger.get('cooldown', 0)} months"
+    else:
+        text += "; once"
+    if trigger.get("window"):
+        text += f"; only within {plain(trigger['window'])}"
+    if trigger.get("note"):
+        text += f". {trigger['note']}"
+    return text
 
 
 def batch_section(manifest: dict) -> str:
@@ -145,18 +212,23 @@ def results_section(res) -> str:
             + _table(out, pf, numeric=["runs"])
             + "<h3>Flags</h3><p class='note'>Share of runs in which each event happened at "
               "least once (flags may co-occur).</p>" + _table(flags, pf, numeric=["runs"])
-            + "<h3>Final indicators</h3>"
-            + _table(ind, {c: _g for c in ("median", "p5", "p95", "mean")}))
+            + "<h3>Final indicators</h3><p class='note'>At the horizon, in each indicator's "
+              "unit: median, 5th and 95th percentiles and mean over completed runs.</p>"
+            + _table(ind.rename(columns={"p5": "5th percentile", "p95": "95th percentile"}),
+                     {c: _g for c in ("median", "5th percentile", "95th percentile", "mean")}))
 
 
 def figure_section(res) -> str:
     caps = {
         "outcomes": "Outcome probabilities with 95% Wilson intervals.",
         "fan_charts": "Key indicators by month: median (line), 50% and 90% of runs (bands); "
-                      "dotted lines mark the scenario's scheduled events.",
+                      "counts with a few values (roadmaps signed, sanctions level) as the share "
+                      "of runs at or above each level. Numbered dotted lines mark the scenario's "
+                      "scheduled events, listed below the panels.",
         "final_distributions": "Distributions of final indicators across runs.",
-        "flag_timeline": "When flags first fire: the share of runs in which each has happened "
-                         "by each month.",
+        "flag_timeline": "When flags first happen: for each flag, the share of runs in which it "
+                         "has happened by each month and the median and middle half of its first "
+                         "month; flags whose month is not recorded are listed with their share.",
     }
     if res.timeseries is None:
         caps = {"outcomes": caps["outcomes"], "final_distributions": caps["final_distributions"]}
@@ -169,10 +241,13 @@ def sensitivity_section(path: Path) -> str:
     if not (sdir / "ranking.csv").exists():
         return ""
     ranking = pd.read_csv(sdir / "ranking.csv", keep_default_na=False).head(15)
+    ranking = ranking.rename(columns={"outcome_effect": "effect (pp)"})
     html = ("<h3>Sensitivity</h3><p class='note'>Parameters ranked by their largest effect on "
-            "an outcome's chance (in probability); <span class='disputed'>disputes</span> lists "
-            "the FACTS disagreements (D1-D16) the documents have about a parameter.</p>"
-            + _table(ranking, {"outcome_effect": _g, "score": _g}))
+            "an outcome's share of runs, in percentage points; score: ST (share of variance, "
+            "0-1) for Sobol', mu*/sd (a ratio) for Morris; <span class='disputed'>disputes"
+            "</span> lists the FACTS disagreements (D1-D16) the documents have about a "
+            "parameter.</p>"
+            + _table(ranking, {"effect (pp)": lambda v: f"{v * 100:.1f}", "score": _g}))
     for name, cap in (("ranking", "Ranking (hatched: disputed in the documents)."),
                       ("indices", "Indices of each output with 95% intervals.")):
         if (sdir / f"{name}.png").exists():
@@ -201,40 +276,70 @@ def parameter_section(manifest: dict) -> str:
     return html
 
 
+def _comparison_columns(d) -> dict[str, str]:
+    """CSV column names -> headers that name the batches."""
+    return {"share_a": d.label_a, "share_b": d.label_b, "diff": "difference",
+            "ci_low": "95% low", "ci_high": "95% high", "p_value": "p", "ks_p_value": "p (KS)",
+            "median_a": f"median {d.label_a}", "median_b": f"median {d.label_b}",
+            "mean_diff": "mean difference", "median_diff": "median difference",
+            "only_a": f"only {d.label_a}", "only_b": f"only {d.label_b}", "event": "outcome",
+            "pairs": "pairs"}
+
+
 def comparison_section(comp) -> str:
     html = "<h2>Comparison</h2>"
+    html += _img(figures.comparison_outcome_figure(comp.results, comp.differences),
+                 "comparison of outcome probabilities",
+                 "Outcome probabilities side by side with 95% intervals, and the differences "
+                 "from the first batch.")
     for d in comp.differences:
+        names = _comparison_columns(d)
         html += f"<h3>{escape(d.label_b)} minus {escape(d.label_a)}</h3>"
         t = d.outcomes.assign(event=lambda x: x["event"].map(pretty))
         cols = {"share_a": _pct, "share_b": _pct, "diff": _pp, "ci_low": _pp, "ci_high": _pp,
                 "p_value": _p}
-        html += ("<p class='note'>Independent samples: Newcombe's interval for the difference, "
-                 "Fisher's exact test.</p>"
-                 + _table(t[["event", *cols, "test"]], cols))
+        html += ("<p class='note'>Share of runs ending in each outcome. Independent samples: "
+                 "Newcombe's interval for the difference (percentage points), Fisher's exact "
+                 "test.</p>" + _named_table(t[["event", *cols, "test"]], cols, names))
         if d.pairs:
             t = d.paired_outcomes.assign(event=lambda x: x["event"].map(pretty))
             html += (f"<p class='note'>Run by run on {d.pairs} shared seeds (common random "
-                     "numbers): Newcombe's paired interval, McNemar's exact test.</p>"
-                     + _table(t[["event", "only_a", "only_b", *cols, "test"]], cols,
-                              numeric=["only_a", "only_b"]))
+                     "numbers): Newcombe's paired interval, McNemar's exact test; 'only' counts "
+                     "the runs ending so in one batch and not the other.</p>"
+                     + _named_table(t[["event", "only_a", "only_b", *cols, "test"]], cols,
+                                    names, numeric=["only_a", "only_b"]))
         ind = d.indicators.assign(indicator=lambda x: x["indicator"].map(pretty))
+        ind.insert(1, "unit", [unit_of(n) for n in d.indicators["indicator"]])
         fmt = {c: _g for c in ("median_a", "median_b", "mean_diff", "ci_low", "ci_high")}
         fmt.update(p_value=_p, ks_p_value=_p)
-        html += ("<p class='note'>Final indicators: Welch interval for the mean difference, "
-                 "Mann-Whitney U and Kolmogorov-Smirnov tests.</p>" + _table(ind, fmt))
+        html += ("<p class='note'>Final indicators, in their units: Welch interval for the mean "
+                 "difference, Mann-Whitney U and Kolmogorov-Smirnov tests.</p>"
+                 + _named_table(ind, fmt, names))
         if d.pairs:
             pi = d.paired_indicators.assign(indicator=lambda x: x["indicator"].map(pretty))
+            pi.insert(1, "unit", [unit_of(n) for n in d.paired_indicators["indicator"]])
             fmt = {c: _g for c in ("mean_diff", "median_diff", "ci_low", "ci_high")}
             fmt["p_value"] = _p
             html += ("<p class='note'>Paired: t interval of the mean paired difference, "
-                     "Wilcoxon signed-rank test.</p>" + _table(pi, fmt, numeric=["pairs"]))
-    html += _img(figures.comparison_outcome_figure(comp.results, comp.differences),
-                 "comparison of outcome probabilities",
-                 "Outcome probabilities side by side with 95% intervals, and the differences.")
+                     "Wilcoxon signed-rank test.</p>"
+                     + _named_table(pi, fmt, names, numeric=["pairs"]))
     if all(r.timeseries is not None for r in comp.results):
+        from unionsim.analysis.compare import alignment_note
+
         html += _img(figures.overlay_fan_figure(comp.results), "overlaid fan charts",
-                     "Median and 50% of runs by month for each batch.")
+                     "Median and 50% of runs by month for each batch; "
+                     + alignment_note(comp.results, "calendar") + ".")
+    else:
+        html += ("<p class='note'>No overlaid time series: a batch was run with "
+                 "--no-timeseries.</p>")
     return html
+
+
+def _named_table(frame: pd.DataFrame, formats: dict, names: dict, numeric=()) -> str:
+    """`_table` with CSV column names replaced by headers that name the batches."""
+    rename = {c: names.get(c, c) for c in frame.columns}
+    return _table(frame.rename(columns=rename), {rename[c]: f for c, f in formats.items()},
+                  numeric=[rename[c] for c in numeric])
 
 
 def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) -> Path:
@@ -251,18 +356,18 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
             f"unionsim {escape(version('unionsim'))} from "
             f"{escape(', '.join(str(Path(d)) for d in run_dirs))}. Outcome shares are over "
             "completed runs; intervals are 95%.</p>"]
+    if len(results) > 1:   # the comparison is what a reader of several batches came for
+        from unionsim.analysis.compare import Comparison
+
+        comp = Comparison(results=results,
+                          differences=[compare_results(results[0], r) for r in results[1:]])
+        body.append(comparison_section(comp))
     for res, label in zip(results, labels):
         m = res.manifest
         body += [f"<h2>{escape(m['scenario']['title'])} <small>[{escape(label)}]</small></h2>",
                  "<h3>The scenario</h3>", scenario_section(m), "<h3>This batch</h3>",
                  batch_section(m), results_section(res), "<h3>Figures</h3>",
                  figure_section(res), sensitivity_section(res.path), parameter_section(m)]
-    if len(results) > 1:
-        from unionsim.analysis.compare import Comparison
-
-        comp = Comparison(results=results,
-                          differences=[compare_results(results[0], r) for r in results[1:]])
-        body.append(comparison_section(comp))
     title = escape("unionsim report: " + " vs ".join(labels))
     html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -6,6 +6,7 @@ so ``unionsim --help`` and ``unionsim params`` start quickly.
 
 from __future__ import annotations
 
+import errno
 import sys
 
 # importing the command modules registers their commands, in this order in --help
@@ -24,10 +25,31 @@ def main() -> None:
     except UnionsimError as exc:
         _print_error(_console(stderr=True), exc)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # a file the user named cannot be written or read (a folder given for a file, no
+        # permission, a full disk): one message, no traceback
+        error = os_error(exc)
+        _print_error(_console(stderr=True), error)
+        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         print("interrupted; finished runs are kept in the results folder: repeat the command "
               "with --resume to finish the batch", file=sys.stderr)
         sys.exit(130)
+
+
+def os_error(exc: OSError) -> UnionsimError:
+    """An `OSError` that reached the command line, as a `UnionsimError` with a fix."""
+    hints = {
+        errno.ENOSPC: "free some disk space; an interrupted batch continues with --resume",
+        errno.EISDIR: "give a file name, not a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EACCES: "choose a place you may write to, or check the file's permissions",
+        errno.EROFS: "choose a place on a writable disk",
+        errno.ENAMETOOLONG: "use a shorter path",
+    }
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return UnionsimError(reason, file=exc.filename,
+                         hint=hints.get(exc.errno, "check the path and try again"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _notice, _progress, app
+from unionsim.errors import UsageError
 
 
 @app.command()
@@ -25,14 +26,15 @@ def plot(
     """Draw a results folder: outcome probabilities, fan charts, final distributions, flag timing.
 
     Writes PNG files into RUN_DIR/plots/: outcomes.png (probabilities with 95% intervals),
-    fan_charts.png (median, 50% and 90% of runs per month, events marked),
-    final_distributions.png and flag_timeline.png (when flags first fire).
+    fan_charts.png (median, 50% and 90% of runs per month, events numbered),
+    final_distributions.png and flag_timeline.png (when flags first fire). A folder run with
+    --no-timeseries gets outcomes.png and final_distributions.png.
 
     Example: unionsim plot runs/baseline-20250101-120000
     """
     from unionsim.analysis.figures import plot_folder
 
-    for path in plot_folder(run_dir, out):
+    for path in plot_folder(run_dir, out, notify=_notice):
         typer.echo(f"wrote {path}")
 
 
@@ -44,6 +46,9 @@ def compare(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
                                        help="Where to write tables and figures (default: "
                                             "FIRST_RUN_DIR/compare)."),
+    align: str = typer.Option("calendar", "--align", metavar="calendar|start",
+                              help="Line up the time series by calendar date (default) or by "
+                                   "month since each scenario's start."),
 ) -> None:
     """Compare results folders: outcome shares, flags and final indicators, with tests.
 
@@ -51,13 +56,15 @@ def compare(
     Newcombe interval and Fisher's exact test for shares, Welch interval and Mann-Whitney U for
     indicators. Folders that share run seeds are also compared run by run (common random
     numbers): Newcombe's paired interval with McNemar's exact test, Wilcoxon signed-rank.
-    Writes CSV tables, compare_outcomes.png and compare_fan_charts.png.
+    Writes CSV tables, compare_outcomes.png and compare_fan_charts.png (time series by calendar
+    date, or with --align start by month since each start; every folder's events numbered).
+    Folders run with --no-timeseries are compared without the time-series figure.
 
     Example: unionsim compare runs/base runs/tradable --out runs/base-vs-tradable
     """
     from unionsim.analysis.compare import compare_folders
 
-    comp = compare_folders(run_dirs, out)
+    comp = compare_folders(run_dirs, out, align=align, notify=_notice)
     console = _wide_console()
     for d in comp.differences:
         _print_difference(console, d)
@@ -81,8 +88,10 @@ def sensitivity(
                                     "its documented range (repeatable)."),
     all_: bool = typer.Option(False, "--all", help="Vary every parameter over its documented "
                               "range (default: the parameters the scenario marks uncertain)."),
-    repeats: int = typer.Option(1, "--repeats", "-r", metavar="R", help="Runs per design point, "
-                                "averaged (multiplies the run count)."),
+    # 4 = unionsim.analysis.sensitivity.DEFAULT_REPEATS (written out: this module imports lazily)
+    repeats: int = typer.Option(4, "--repeats", "-r", metavar="R", help="Runs per design point, "
+                                "averaged (multiplies the run count). With fewer than 4 the "
+                                "ranking changes from one seed to another."),
     independent_seeds: bool = typer.Option(False, "--independent-seeds", help="Give every run "
                                            "its own seed instead of common random numbers "
                                            "(repeat r of every design point shares seed r)."),
@@ -113,6 +122,13 @@ def sensitivity(
     """
     from unionsim.analysis.sensitivity import (DEFAULT_INDICATORS, DESIGN_FILE,
                                                analyse_sensitivity, make_design, run_design)
+    from unionsim.experiment.plan import check_run_count
+
+    for name, value in (("n", n), ("repeats", repeats), ("top", top)):
+        if value < 1:
+            raise UsageError(f"--{name} must be at least 1 (got {value})", field=name)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
 
     indicators = tuple(indicator) or DEFAULT_INDICATORS
     folder = Path(scenario)
@@ -125,6 +141,7 @@ def sensitivity(
         design = make_design(loaded, method=method, n=n, seed=seed, names=param, all_=all_,
                              repeats=repeats, common_seeds=not independent_seeds)
         runs = len(design.points()) * repeats
+        check_run_count(runs)
         typer.echo(f"{method} design: {len(design.names)} parameters, {runs} runs", err=True)
         out = out or default_out_dir(f"{loaded.name}-sensitivity-{method}")
         with _progress(runs) as advance:
@@ -139,13 +156,15 @@ def sensitivity(
 def _print_sensitivity(console, result, top: int) -> None:
     from rich.table import Table
 
+    from unionsim.analysis.sensitivity import DEFAULT_REPEATS, EFFECT_UNIT, SCORE_UNIT
+
     d = result.design
-    t = Table(title=f"Parameters ranked by their largest effect on an outcome's chance "
+    t = Table(title=f"Parameters ranked by their largest effect on an outcome's share of runs "
                     f"({d.method}, N={d.n}, {len(d.names)} parameters, "
                     f"{d.repeats} run(s) per design point)")
-    for c in ("rank", "parameter", "effect (pp)", "on the chance of", "largest score",
-              "for", "disputed"):
-        t.add_column(c, justify="left" if c in ("parameter", "on the chance of", "for",
+    score = "largest ST (0-1)" if d.method == "sobol" else "largest mu*/sd"
+    for c in ("rank", "parameter", "effect (pp)", "on the share of", score, "for", "disputed"):
+        t.add_column(c, justify="left" if c in ("parameter", "on the share of", "for",
                                                 "disputed") else "right")
     for r in result.ranking.head(top).itertuples():
         t.add_row(str(r.rank), r.parameter, f"{r.outcome_effect * 100:.1f}",
@@ -153,11 +172,18 @@ def _print_sensitivity(console, result, top: int) -> None:
                   f"{r.score:.2f}", r.top_output, r.disputes or "")
     console.print(t)
     if d.method == "sobol":
-        console.print("effect: sqrt(ST) x sd of the outcome's chance across the design (the "
-                      "spread the parameter accounts for); score: total-order index ST.")
+        console.print(f"effect, in {EFFECT_UNIT}: sqrt(ST) x sd of the outcome's share across "
+                      f"the design (the spread the parameter accounts for); score: "
+                      f"{SCORE_UNIT['sobol']}.")
     else:
-        console.print("effect: mu*, the mean absolute change of the outcome's chance over the "
-                      "parameter's whole range; score: mu* / sd of the output.")
+        console.print(f"effect, in {EFFECT_UNIT}: mu* x step, the mean absolute change of the "
+                      f"outcome's share when the parameter moves one step (2/3 of its range); "
+                      f"score: {SCORE_UNIT['morris']}. indices.csv has this effect (and its "
+                      "interval) beside SALib's mu*, the change per whole range.")
+    if d.repeats < DEFAULT_REPEATS:
+        console.print(f"note: {d.repeats} run(s) per design point: a single run that ends "
+                      "differently moves a point's share by 100 pp, so effects and ranks are "
+                      f"noisy; --repeats {DEFAULT_REPEATS} or more gives a stable ranking.")
     for output, why in result.skipped.items():
         console.print(f"not analysed: {output} ({why})")
     seeds = ("common random numbers: repeat r of every design point uses the same seed"
@@ -193,6 +219,14 @@ def discover(
     from rich.table import Table
 
     from unionsim.analysis.discovery import discover_folder
+
+    if not 1 <= max_depth <= 12:
+        raise UsageError(f"--max-depth must be between 1 and 12 (got {max_depth})",
+                         field="max_depth", hint="boxes of more than a few parameters are hard to "
+                                                 "read; 2 to 4 is usual")
+    if not 0 < min_leaf <= 0.5:
+        raise UsageError(f"--min-box must be a share of runs above 0 and at most 0.5 "
+                         f"(got {min_leaf})", field="min_box", hint="e.g. --min-box 0.05 (5% of runs)")
 
     found = discover_folder(run_dir, outcome, out=out, max_depth=max_depth, min_leaf=min_leaf)
     console = _wide_console()
@@ -261,14 +295,17 @@ def _print_difference(console, d) -> None:
                 row += [_pp(q["diff"], q["ci_low"], q["ci_high"]), _p(q["p_value"])]
             t.add_row(*row)
         console.print(t)
+    from unionsim.analysis.labels import unit_of
+
     t = Table(title=f"Final indicators: {d.label_b} minus {d.label_a}")
-    cols = ["indicator", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
+    cols = ["indicator", "unit", "median A", "median B", "mean B-A [95% CI]", "p (Mann-Whitney)"]
     if paired:
         cols += ["paired mean B-A [95% CI]", "p (Wilcoxon)"]
     for c in cols:
-        t.add_column(c, justify="left" if c == "indicator" else "right")
+        t.add_column(c, justify="left" if c in ("indicator", "unit") else "right")
     for i, r in enumerate(d.indicators.itertuples()):
-        row = [r.indicator.replace("_", " "), f"{r.median_a:.3g}", f"{r.median_b:.3g}",
+        row = [r.indicator.replace("_", " "), unit_of(r.indicator) or "-",
+               f"{r.median_a:.3g}", f"{r.median_b:.3g}",
                _num(r.mean_diff, r.ci_low, r.ci_high), _p(r.p_value)]
         if paired:
             q = d.paired_indicators.iloc[i]

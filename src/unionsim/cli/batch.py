@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
-from unionsim.errors import UnionsimError, UsageError
+from unionsim.errors import UsageError
 
 
 @app.command()
@@ -46,6 +46,11 @@ def run(
                                                "default: the scenario's own choice."),
     fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
                                "run uses the parameter values (only choices and shocks vary)."),
+    stall_timeout: Optional[float] = typer.Option(None, "--stall-timeout", metavar="SECONDS",
+                                                  help="Stop the batch (finished runs are kept) "
+                                                       "when no chunk of runs finishes for this "
+                                                       "long: a stopped or hung worker "
+                                                       "(default 1800)."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -66,7 +71,7 @@ def run(
                            sets=sets, force=force, resume=resume, executor=executor,
                            workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
                            sampler=sampler, uncertainty=not fixed, progress=advance,
-                           notify=_notice)
+                           notify=_notice, stall_timeout=stall_timeout)
     _print_summary(console, folder)
 
 
@@ -102,10 +107,13 @@ def _print_summary(console, folder: Path) -> None:
            "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
            "support_incorporation"]
     ind = Table(title="Final indicators (median, 5th-95th percentile)")
-    for col in ("indicator", "median", "5%", "95%"):
-        ind.add_column(col, justify="left" if col == "indicator" else "right")
+    from unionsim.analysis.labels import unit_of
+
+    for col in ("indicator", "unit", "median", "5%", "95%"):
+        ind.add_column(col, justify="left" if col in ("indicator", "unit") else "right")
     for r in indicator_table(res.outcomes, key).itertuples():
-        ind.add_row(r.indicator.replace("_", " "), f"{r.median:.3g}", f"{r.p5:.3g}", f"{r.p95:.3g}")
+        ind.add_row(r.indicator.replace("_", " "), unit_of(r.indicator) or "-", f"{r.median:.3g}",
+                    f"{r.p5:.3g}", f"{r.p95:.3g}")
     console.print(ind)
     rate = m.get("runs_per_second")
     console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
@@ -172,8 +180,12 @@ def trace(
     Example: unionsim trace scenarios/baseline.yaml --seed 3
     Example: unionsim trace --results runs/baseline-20261122-101500 --run 17
     """
-    from unionsim.model import trace as tr
+    from unionsim.analysis import trace as tr
 
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+    if run < 0:
+        raise UsageError(f"--run must be zero or positive (got {run})", field="run")
     if results is not None:
         if scenario is not None or set_ or params:
             raise UsageError("--results replays a stored run as it ran: give no scenario, "
@@ -230,8 +242,11 @@ def check(
     from unionsim.validation.report import write
     from unionsim.validation.runner import run_checks
 
-    if runs < 1:
-        raise UnionsimError(f"--runs must be at least 1 (got {runs})", field="runs")
+    from unionsim.experiment.plan import check_run_count
+
+    check_run_count(runs)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
                         history=not no_history,
                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))

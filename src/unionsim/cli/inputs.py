@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from unionsim.cli.common import PARAMS_HELP, _console, _print_error, app
-from unionsim.errors import UnionsimError
+from unionsim.errors import UnionsimError, UsageError
 
 
 @app.command("params")
@@ -88,6 +88,9 @@ def schema(
     from unionsim.config.schema import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if out is not None and (out.is_dir() or str(out).strip() in ("", ".")):
+        raise UsageError("--out is a folder; the schema is written to a file", file=out,
+                         field="out", hint=f"e.g. --out {out / 'scenario.schema.json'}")
     if out is None:
         typer.echo(text)
     else:

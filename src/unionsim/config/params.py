@@ -175,7 +175,10 @@ def load_overlay(path: str | Path) -> tuple[ParameterOverlay, YamlDoc]:
                           hint="an overlay has `title:` and `values:` (name: value); see "
                                "params/sovereignty_tradable.yaml")
     if not isinstance(doc.data, dict):
-        raise ConfigError("expected a mapping with title and values", file=doc.path, line=1)
+        raise ConfigError("expected a parameter overlay: a mapping with title and values",
+                          file=doc.path, line=1,
+                          hint="an overlay has `title:` and `values:` (name: value); see "
+                               "params/sovereignty_tradable.yaml")
     try:
         overlay = ParameterOverlay.model_validate(doc.data)
     except ValidationError as exc:

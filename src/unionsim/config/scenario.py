@@ -133,6 +133,13 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
     unknown parameter or a value outside its documented range.
     """
     path = find_scenario(ref)
+    if not path.exists() and "/" not in str(ref) and path.suffix not in (".yaml", ".yml"):
+        names = [p.stem for p in shipped_scenarios()]
+        close = difflib.get_close_matches(str(ref), names, n=2, cutoff=0.6)
+        raise ScenarioError(f"no scenario file or shipped scenario called '{ref}'", file=path,
+                            hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "? "
+                                  if close else "") + "`unionsim scenarios` lists the shipped "
+                                 "scenarios; a file path needs its .yaml ending")
     doc, chain = _merged_document(path, ())
     try:
         spec = Scenario.model_validate(doc.data)
@@ -157,7 +164,9 @@ def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tupl
     doc = read_yaml(path, what="scenario")
     if not isinstance(doc.data, dict):
         raise ConfigError("expected a scenario: a mapping with name, title, description, start, "
-                          "horizon, sources and events", file=path, line=doc.line_of(()))
+                          "horizon, sources and events", file=path, line=doc.line_of(()),
+                          hint="start from a shipped scenario (scenarios/baseline.yaml); "
+                               "`unionsim schema` prints every key")
     doc.files = {loc: path for loc in doc.lines}
     resolved = path.resolve()
     parent_ref = doc.data.get("extends")

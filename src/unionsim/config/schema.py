@@ -7,6 +7,7 @@ configuration is never mutated afterwards: resolving produces new objects.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Literal, Union
 
@@ -30,9 +31,11 @@ class LocatedValueError(ValueError):
 
 
 class Strict(BaseModel):
-    """Base of every input model: unknown keys are errors, parsed objects are immutable."""
+    """Base of every input model: unknown keys are errors, parsed objects are immutable, and
+    every number is finite (a NaN threshold never fires, an infinite weight always wins, an
+    infinite sd breaks sampling: none of them is ever meant)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- provenance
@@ -547,6 +550,9 @@ class Choice(Strict):
                                                       f"{len(self.values)} values")
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise LocatedValueError(("weights",), "weights must be non-negative and not all 0")
+            if not math.isfinite(sum(self.weights)):
+                raise LocatedValueError(("weights",), "weights are too large to add up; give "
+                                                      "relative weights such as 1, 2, 5")
         return self
 
     def bounds(self) -> tuple[float, float]:
@@ -631,10 +637,17 @@ class Scenario(Strict):
             if trigger.window:
                 for j, ref in enumerate(trigger.window):
                     self._inside(("triggers", i, "window", j), ref, f"triggers[{i}] window")
+                first, last = (self.month_of(ref) for ref in trigger.window)
+                if last < first:
+                    raise LocatedValueError(("triggers", i, "window", 1), f"triggers[{i}] window "
+                                            f"ends ({trigger.window[1]}) before it begins "
+                                            f"({trigger.window[0]}); write [first, last]")
         for name, points in self.paths.items():
             if not points:
                 raise LocatedValueError(("paths", name), f"paths.{name} needs at least one "
                                                          f"[month, value] point")
+            for j, (month, _) in enumerate(points):
+                self._inside(("paths", name, j), month, f"paths.{name}[{j}]")
             idx = [self.month_of(m) for m, _ in points]
             if idx != sorted(idx):
                 raise LocatedValueError(("paths", name), f"paths.{name}: points must be in time "

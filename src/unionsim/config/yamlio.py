@@ -9,6 +9,8 @@ message can point at the line the user has to edit.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -21,6 +23,18 @@ from pydantic import BaseModel, ValidationError
 from unionsim.errors import ConfigError, InputFileError
 
 Path_ = tuple[Any, ...]
+
+# Limits for every YAML file unionsim reads, checked before any Python object is built. The
+# shipped files are far below them (params/default.yaml, the largest, is ~100 KB, nests 6 deep
+# and expands to a few thousand nodes); they stop a hostile or broken file (an alias bomb, a
+# thousand nested brackets, a multi-gigabyte file) from eating the memory or the stack.
+MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_YAML_DEPTH = 40
+MAX_YAML_NODES = 200_000   # nodes after expanding aliases (an alias counts its whole subtree)
+MAX_YAML_ALIASES = 1_000
+
+# libyaml's parser where installed (PyYAML's C binding): ~10 times faster, same nodes and marks
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -52,44 +66,147 @@ class YamlDoc:
 
 
 def read_yaml(path: str | Path, *, what: str = "file") -> YamlDoc:
-    """Read a YAML file into a `YamlDoc`; a missing file or bad YAML is an `InputFileError`."""
+    """Read a YAML file into a `YamlDoc`; a missing file or bad YAML is an `InputFileError`.
+
+    Only regular files are read (a named pipe, a device such as /dev/zero or a folder is
+    refused without opening it), and only up to `MAX_YAML_BYTES`.
+    """
     path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"{what} not found", file=path,
-                             hint="check the path; `unionsim scenarios` lists the shipped scenarios")
-    if path.is_dir():
-        raise InputFileError(f"expected a YAML {what}, got a directory", file=path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read {what}: {exc}", file=path) from None
+        info = os.stat(path)
+    except FileNotFoundError:
+        hint = "check the path"
+        if what == "scenario":
+            hint += "; `unionsim scenarios` lists the shipped scenarios"
+        raise InputFileError(f"{what} not found", file=path, hint=hint) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {what}: {exc.strerror or exc}", file=path,
+                             hint="check the path and its permissions") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputFileError(f"expected a YAML {what}, got a directory", file=path,
+                             hint="give the path of a .yaml file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputFileError(f"expected a YAML {what}, got a special file (a pipe, a device or "
+                             f"a socket); it was not read", file=path,
+                             hint="give the path of an ordinary .yaml file")
+    if info.st_size > MAX_YAML_BYTES:
+        raise InputFileError(f"this {what} is {info.st_size:,} bytes; YAML inputs may have at "
+                             f"most {MAX_YAML_BYTES:,}", file=path,
+                             hint="a scenario or parameter file is a few kilobytes: check that "
+                                  "this is the file you meant")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_YAML_BYTES + 1)
+        if len(raw) > MAX_YAML_BYTES:  # grew since stat
+            raise InputFileError(f"this {what} is larger than {MAX_YAML_BYTES:,} bytes",
+                                 file=path, hint="check that this is the file you meant")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"cannot read {what}: not UTF-8 text (byte {exc.start})",
+                             file=path, hint="save the file as UTF-8 text") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {what}: {exc.strerror or exc}", file=path) from None
     return parse_yaml(text, path)
 
 
 def parse_yaml(text: str, path: str | Path = "<string>") -> YamlDoc:
-    """Parse YAML text; see `read_yaml`."""
+    """Parse YAML text; see `read_yaml`. Nesting depth and alias use are checked on the event
+    stream before the node tree is built, and the expanded size while the data is built."""
     path = Path(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_events(text, path)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputFileError(f"malformed YAML: {problem}", file=path, line=line,
                              hint="check indentation, colons and quotes around this line") from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise _too_deep(path, None) from None
     doc = YamlDoc(path=path, data=None)
     if node is None:
         doc.data = None
         return doc
     doc.lines[()] = node.start_mark.line + 1
-    doc.data = _build(node, (), doc)
+    budget = _Budget(path)
+    budget.check_size(node)
+    doc.data = _build(node, (), doc, budget)
     return doc
+
+
+def _too_deep(path: Path, line: int | None) -> InputFileError:
+    return InputFileError(f"the YAML nests more than {MAX_YAML_DEPTH} levels deep", file=path,
+                          line=line, hint="unionsim inputs nest a few levels; check the brackets "
+                                          "and indentation around this line")
+
+
+def _check_events(text: str, path: Path) -> None:
+    """Walk the parser's event stream (no recursion, no objects built): refuse deep nesting
+    and heavy alias use before composing."""
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _too_deep(path, event.start_mark.line + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise InputFileError(f"the YAML uses more than {MAX_YAML_ALIASES} aliases "
+                                     f"(*name)", file=path, line=event.start_mark.line + 1,
+                                     hint="write the values out; unionsim inputs need few or "
+                                          "no aliases")
+
+
+class _Budget:
+    """Counts the nodes built, aliases expanded in full (an alias bomb's nine-by-nine-by-nine
+    expansion stops here after `MAX_YAML_NODES` nodes, not after gigabytes)."""
+
+    def __init__(self, path: Path):
+        self.path, self.nodes = path, 0
+
+    def check_size(self, root: yaml.Node) -> None:
+        """Refuse before building anything if the data would expand to too many nodes. An alias
+        is the same node object as its anchor, so sizes are memoised per node: the walk visits
+        each distinct node once (the depth is already bounded)."""
+        sizes: dict[int, int] = {}
+
+        def size(node: yaml.Node) -> int:
+            known = sizes.get(id(node))
+            if known is not None:
+                return known
+            total = 1
+            if isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                total += sum(size(item) for item in node.value)
+            sizes[id(node)] = total
+            return total
+
+        if size(root) > MAX_YAML_NODES:
+            self.nodes = MAX_YAML_NODES
+            self.spend(root, 0)  # raises, naming the limit
+
+    def spend(self, node: yaml.Node, depth: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise InputFileError(f"the YAML expands to more than {MAX_YAML_NODES:,} values "
+                                 f"(aliases count their whole content each time they are used)",
+                                 file=self.path, line=node.start_mark.line + 1,
+                                 hint="write the values out instead of nesting aliases; unionsim "
+                                      "inputs hold a few thousand values at most")
+        if depth > MAX_YAML_DEPTH:
+            raise _too_deep(self.path, node.start_mark.line + 1)
 
 
 _SCALAR_LOADER = yaml.SafeLoader("")
 
 
-def _build(node: yaml.Node, here: Path_, doc: YamlDoc) -> Any:
+def _build(node: yaml.Node, here: Path_, doc: YamlDoc, budget: _Budget, depth: int = 0) -> Any:
+    budget.spend(node, depth)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -97,7 +214,7 @@ def _build(node: yaml.Node, here: Path_, doc: YamlDoc) -> Any:
                 raise InputFileError("YAML merge keys ('<<') are not supported", file=doc.path,
                                      line=key_node.start_mark.line + 1,
                                      hint="write the keys out, or use `extends:` in scenarios")
-            key = _build(key_node, here, doc)
+            key = _build(key_node, here, doc, budget, depth + 1)
             if isinstance(key, (list, dict)):
                 raise InputFileError("a mapping key must be a plain value", file=doc.path,
                                      line=key_node.start_mark.line + 1)
@@ -106,19 +223,24 @@ def _build(node: yaml.Node, here: Path_, doc: YamlDoc) -> Any:
                                   file=doc.path, line=key_node.start_mark.line + 1,
                                   field=_dotted(here + (key,)), hint="remove one of the two entries")
             doc.lines[here + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, here + (key,), doc)
+            out[key] = _build(value_node, here + (key,), doc, budget, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             doc.lines[here + (i,)] = item.start_mark.line + 1
-            items.append(_build(item, here + (i,), doc))
+            items.append(_build(item, here + (i,), doc, budget, depth + 1))
         return items
     try:
         return _SCALAR_LOADER.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise InputFileError(f"bad YAML value: {exc}", file=doc.path,
-                             line=node.start_mark.line + 1) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        text = str(exc)
+        if "integer string conversion" in text:
+            text = "a number with thousands of digits"
+        raise InputFileError(f"bad YAML value: {text[:200]}", file=doc.path,
+                             line=node.start_mark.line + 1,
+                             hint="write an ordinary value (a number, a word, a YYYY-MM month)") \
+            from None
 
 
 def _dotted(loc: Path_) -> str:
@@ -151,7 +273,23 @@ def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
         message += ", ..." if more > 3 else ""
         message += ")"
     return ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
-                       field=_dotted(loc))
+                       field=_dotted(loc), hint=_hint(first, what))
+
+
+def _hint(err: dict, what: str) -> str:
+    """How to fix a schema error, by its kind."""
+    kind = err["type"]
+    if kind == "finite_number":
+        return "write an ordinary number here (.nan and .inf are not allowed)"
+    if kind == "extra_forbidden":
+        return "rename the key to one of those expected, or remove it"
+    if kind == "missing":
+        return f"add the key to the {what}"
+    if kind == "union_tag_invalid":
+        return "use one of the names listed"
+    if what == "scenario":
+        return "change the value at this line; `unionsim schema` prints what each key accepts"
+    return "change the value at this line; `unionsim params NAME` shows a parameter's range"
 
 
 def _error_loc(err: dict) -> Path_:

@@ -8,6 +8,7 @@ arrives and assembles the final files at the end.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from datetime import datetime
@@ -17,9 +18,11 @@ from typing import Callable
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.errors import ResultsError, UsageError
 from unionsim.experiment.executors import Executor, chunk_runs, guided_chunks, make_executor
-from unionsim.experiment.plan import Plan, make_plan
-from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore, environment,
-                                       now_iso, read_manifest)
+from unionsim.experiment.plan import Plan, check_run_count, make_plan
+from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore,
+                                       check_out_dir, damaged_folder_error, environment,
+                                       folder_kind, folder_lock, foreign_folder_error,
+                                       has_content, now_iso, read_manifest, write_error)
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished. If it also has a ``start(total, done)`` method,
@@ -51,24 +54,54 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
              executor: str | Executor = "process", workers: int | None = None,
              scheduler: str | None = None, timeseries: bool = True,
              chunk_size: int | None = None, progress: Progress | None = None,
-             notify: Callable[[str], None] | None = None) -> Path:
+             notify: Callable[[str], None] | None = None,
+             stall_timeout: float | None = None) -> Path:
     """Execute a plan into a results folder and return the folder.
 
     ``executor`` is ``"process"`` (a local pool of ``workers`` processes, default all cores),
     ``"serial"``, ``"dask"`` (a cluster at ``scheduler``, or a local one) or an `Executor`.
     An existing folder is refused unless ``force`` (replace it) or ``resume`` (run only the
     missing runs of the same plan; refused if the plan differs). ``notify`` receives one-line
-    messages for the user (e.g. how many runs a resumed batch already had).
+    messages for the user (e.g. how many runs a resumed batch already had). A batch in which no
+    chunk finishes for ``stall_timeout`` seconds (default: half an hour) stops with an
+    `ExecutionError`; its finished runs are kept for a resume.
+
+    The folder must be new, empty or a results folder; ``force`` replaces only a results folder
+    (only the files unionsim wrote are deleted). While the batch runs, the folder is locked
+    against a second writer.
     """
     if force and resume:
         raise UsageError("--force and --resume contradict each other", field="resume",
                          hint="--resume finishes the batch in the folder; --force replaces it")
-    runner = make_executor(executor, workers=workers, scheduler=scheduler) \
+    runner = make_executor(executor, workers=workers, scheduler=scheduler,
+                           stall_timeout=stall_timeout) \
         if isinstance(executor, str) else executor
     out = Path(out)
+    check_out_dir(out)
+    if has_content(out) and folder_kind(out) == "foreign":
+        raise foreign_folder_error(out)  # before anything (even a lock file) is written there
     say = notify or (lambda message: None)
     manifest = manifest_for(plan, executor=runner.name, timeseries=timeseries,
                             workers=runner.workers)
+    with contextlib.ExitStack() as stack:
+        # connect to a cluster before the folder is touched: a bad address leaves nothing behind
+        prepare = getattr(runner, "prepare", None)
+        if prepare is not None:
+            stack.enter_context(prepare())
+        stack.enter_context(folder_lock(out))
+        try:
+            return _execute(plan, out, runner, manifest, force=force, resume=resume,
+                            timeseries=timeseries, chunk_size=chunk_size, progress=progress,
+                            say=say)
+        except OSError as exc:  # a full disk while merging or writing: finished parts are kept
+            raise write_error(exc, out / (exc.filename and Path(exc.filename).name or "?")) \
+                from None
+
+
+def _execute(plan: Plan, out: Path, runner: Executor, manifest: dict, *, force: bool,
+             resume: bool, timeseries: bool, chunk_size: int | None, progress: Progress | None,
+             say: Callable[[str], None]) -> Path:
+    """`run_plan` once the folder is checked and locked."""
     if resume and (out / MANIFEST).exists():
         store, done = _reopen(out, plan, manifest)
         if store is None:
@@ -77,6 +110,8 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
         say(f"resuming {out}: {len(done)} of {plan.n_runs} runs already done")
     else:
         if resume:
+            if has_content(out) and folder_kind(out) == "damaged":
+                raise damaged_folder_error(out)
             say(f"nothing to resume in {out}: starting the batch")
         store, done = ResultsStore.create(out, manifest, force=force), set()
     missing = [run for run in range(plan.n_runs) if run not in done]
@@ -93,17 +128,20 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
                    runs_per_second=round(len(missing) / elapsed, 2) if missing else None)
     return out
 
-
 def _reopen(out: Path, plan: Plan, manifest: dict) -> tuple[ResultsStore | None, set[int]]:
     """Reopen a folder to resume it; ``(None, ...)`` when it is already complete."""
-    previous = read_manifest(out)
+    try:
+        previous = read_manifest(out)
+    except ResultsError:
+        raise damaged_folder_error(out) from None
     differences = plan_differences(previous, manifest)
     if differences:
         raise ResultsError(
             "cannot resume: this command's plan differs from the folder's manifest ("
             + "; ".join(differences) + ")", file=out,
             hint="repeat the command that started the batch (manifest.json, 'command') with "
-                 "--resume, or pass --force to replace the folder, or choose another --out")
+                 "--resume (resume=True in Python), or add --force (force=True) to replace the "
+                 "folder, or choose another --out")
     if previous.get("status") == "complete":
         return None, set()
     store = ResultsStore.reopen(out)
@@ -151,14 +189,14 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               scheduler: str | None = None, timeseries: bool = True,
               sampler: str | None = None, uncertainty: bool = True,
               progress: Progress | None = None,
-              notify: Callable[[str], None] | None = None) -> Path:
+              notify: Callable[[str], None] | None = None,
+              stall_timeout: float | None = None) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
     options are those of `run_plan`.
     """
-    if runs < 1:
-        raise UsageError(f"--runs must be at least 1 (got {runs})", field="runs")
+    check_run_count(runs)
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
@@ -171,4 +209,4 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
         out = default_out_dir(loaded.name)
     return run_plan(plan, Path(out), force=force, resume=resume, executor=executor,
                     workers=workers, scheduler=scheduler, timeseries=timeseries,
-                    progress=progress, notify=notify)
+                    progress=progress, notify=notify, stall_timeout=stall_timeout)

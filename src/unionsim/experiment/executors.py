@@ -14,10 +14,12 @@ do not depend on the executor, the number of workers or the chunking.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
 import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Protocol, Sequence
@@ -148,11 +150,13 @@ class ProcessExecutor:
 
     name = "process"
 
-    def __init__(self, workers: int | None = None, start_method: str | None = None):
+    def __init__(self, workers: int | None = None, start_method: str | None = None,
+                 stall_timeout: float | None = None):
         if workers is not None and workers < 1:
             raise UsageError(f"--workers must be at least 1 (got {workers})", field="workers")
         self.workers = workers or available_cores()
         self.start_method = start_method or default_start_method()
+        self.stall_timeout = check_stall_timeout(stall_timeout)
 
     def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
         if not chunks:
@@ -161,19 +165,24 @@ class ProcessExecutor:
         if self.start_method == "forkserver":
             # only takes effect if this program has not started a fork server yet
             context.set_forkserver_preload(PRELOAD)
-        pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(chunks))),
-                                   mp_context=context, initializer=_init_worker,
-                                   initargs=(plan, timeseries))
         finished = False
-        try:
-            # No list of the futures is kept here: a finished future holds its part's bytes, and
-            # as_completed drops each future once yielded, so memory does not grow with the runs.
+        with without_working_directory():
+            # the fork server (or spawned workers) start here, on the first submit
+            pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(chunks))),
+                                       mp_context=context, initializer=_init_worker,
+                                       initargs=(plan, timeseries))
             try:
                 futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
             except (BrokenPipeError, BrokenProcessPool, EOFError):
+                _stop_now(pool)
                 raise ExecutionError("the worker processes could not start",
                                      hint=_UNGUARDED_HINT) from None
-            for future in as_completed(futures):
+        try:
+            # No list of the futures is kept here: a finished future holds its part's bytes, and
+            # as_completed drops each future once yielded, so memory does not grow with the runs.
+            watched = _watched(futures, self.stall_timeout)
+            futures = None  # the watcher holds the pending ones only
+            for future in watched:
                 try:
                     part = future.result()
                 except BrokenProcessPool:
@@ -191,6 +200,72 @@ class ProcessExecutor:
                 _stop_now(pool)
 
 
+@contextlib.contextmanager
+def without_working_directory():
+    """While worker processes start: keep the working directory off their import path.
+
+    Python started with ``-c`` (as the fork server and spawned workers are) puts the working
+    directory first on ``sys.path``, and the workers inherit the parent's ``sys.path``, which
+    holds it too under ``python -m``. A ``random.py`` or ``concurrent.py`` lying in the working
+    directory would then replace the standard module in every worker. ``PYTHONSAFEPATH``
+    (Python >= 3.11) stops the first, a filtered ``sys.path`` the second.
+    """
+    cwd = os.path.abspath(os.getcwd())
+    saved_path, saved_env = list(sys.path), os.environ.get("PYTHONSAFEPATH")
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != cwd]
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        if saved_env is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved_env
+
+
+DEFAULT_STALL_TIMEOUT = 1800.0
+"""Seconds without any finished chunk after which a batch counts as stalled (a stopped worker,
+a cluster that lost its workers). A chunk holds at most `MAX_CHUNK` runs, a few seconds of work
+on one core, so half an hour is generous even on a loaded machine; ``--stall-timeout`` changes
+it."""
+
+
+def check_stall_timeout(seconds: float | None) -> float:
+    """The stall timeout in seconds (default `DEFAULT_STALL_TIMEOUT`), checked."""
+    if seconds is None:
+        return DEFAULT_STALL_TIMEOUT
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise UsageError(f"--stall-timeout must be a positive number of seconds (got {seconds})",
+                         field="stall_timeout", hint="e.g. --stall-timeout 3600")
+    return float(seconds)
+
+
+def _watched(futures, stall_timeout: float):
+    """Like `as_completed`, but a wait longer than ``stall_timeout`` seconds for the next
+    finished chunk is an `ExecutionError` (a stopped or hung worker would wait forever)."""
+    import concurrent.futures as cf
+
+    pending = set(futures)
+    del futures  # finished futures are dropped as they are yielded
+    while pending:
+        done, pending = cf.wait(pending, timeout=stall_timeout, return_when=cf.FIRST_COMPLETED)
+        if not done:
+            raise stalled_error(stall_timeout, len(pending))
+        for future in done:
+            yield future
+        done = None
+
+
+def stalled_error(stall_timeout: float, left: int) -> ExecutionError:
+    return ExecutionError(f"no chunk of runs finished for {stall_timeout:g} s ({left} chunks "
+                          f"left): a worker seems stopped or hung; the runs finished so far "
+                          f"are kept", field="stall_timeout",
+                          hint="check the workers (a stopped process, a full machine), then "
+                               "repeat the command with --resume; raise --stall-timeout if "
+                               "single runs are this slow")
+
+
 # Workers started by a fork server (or spawn) import the calling script again; a script that
 # starts batches at its top level then starts them again inside every worker.
 _UNGUARDED_HINT = ("if you start batches from a Python script, put that code under "
@@ -204,19 +279,24 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
+    # taken before shutdown, which forgets them (sets _processes to None)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
+        with contextlib.suppress(OSError, TypeError):
+            os.kill(process.pid, signal.SIGCONT)  # a stopped worker must wake to see SIGTERM
 
 
 # --------------------------------------------------------------------------- choosing
 
 def make_executor(name: str = "process", *, workers: int | None = None,
-                  scheduler: str | None = None) -> Executor:
+                  scheduler: str | None = None, stall_timeout: float | None = None) -> Executor:
     """The executor called ``name`` (one of `EXECUTORS`), with its options checked."""
     if name not in EXECUTORS:
         raise UsageError(f"unknown executor '{name}'", field="executor",
                          hint="choose one of: " + ", ".join(EXECUTORS))
+    check_stall_timeout(stall_timeout)
     if scheduler is not None and name != "dask":
         raise UsageError(f"--scheduler is for the dask executor, not '{name}'", field="scheduler",
                          hint="add --executor dask, or drop --scheduler")
@@ -228,5 +308,5 @@ def make_executor(name: str = "process", *, workers: int | None = None,
     if name == "dask":
         from unionsim.experiment.dask_executor import DaskExecutor
 
-        return DaskExecutor(scheduler=scheduler, workers=workers)
-    return ProcessExecutor(workers=workers)
+        return DaskExecutor(scheduler=scheduler, workers=workers, stall_timeout=stall_timeout)
+    return ProcessExecutor(workers=workers, stall_timeout=stall_timeout)

@@ -109,6 +109,24 @@ class Plan:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+MAX_RUNS = 1_000_000
+"""Runs in one batch at most: a million runs' seeds and outcome rows already take gigabytes in
+the parent; larger studies are several batches (different --seed, different --out) or a dask
+cluster working through batches of this size."""
+
+
+def check_run_count(runs: int) -> None:
+    """Refuse a run count below 1 or above `MAX_RUNS` (with how to run more)."""
+    if runs < 1:
+        raise UsageError(f"--runs must be at least 1 (got {runs})", field="runs")
+    if runs > MAX_RUNS:
+        raise UsageError(f"--runs {runs:,} is more than one batch may hold ({MAX_RUNS:,})",
+                         field="runs",
+                         hint=f"run several batches of at most {MAX_RUNS:,} runs, each with its "
+                              f"own --seed and --out, and analyse them together (e.g. unionsim "
+                              f"compare); spread each batch over a cluster with --executor dask")
+
+
 def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None,
               samples: dict[str, Iterable[float]] | None = None, sampler: str | None = None,
               uncertainty: bool = True) -> Plan:
@@ -122,6 +140,9 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     """
     from unionsim.experiment.sampling import SAMPLERS, sample_uncertainty
 
+    check_run_count(runs)
+    if seed < 0:
+        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     sets = dict(sets or {})
     parameters = scenario.parameters(param_files=param_files, sets=sets)
     user_fixed = {k for k, origin in parameters.origin.items() if origin != "scenario overrides"}

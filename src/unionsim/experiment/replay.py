@@ -31,29 +31,39 @@ def replay_run(folder: str | Path, run: int, *, record: bool = True) -> Replay:
     from unionsim.config.scenario import LoadedScenario
     from unionsim.config.schema import Scenario
     from unionsim.experiment.plan import model_fingerprint
-    from unionsim.experiment.store import OUTCOMES, read_manifest
+    from unionsim.experiment.store import OUTCOMES, read_manifest, read_table
     from unionsim.model.outcomes import FINAL_INDICATORS
     from unionsim.model.world import UnionModel
 
     folder = Path(folder)
     manifest = read_manifest(folder)
-    outcomes = pd.read_parquet(folder / OUTCOMES) if (folder / OUTCOMES).exists() else None
-    if outcomes is None:
-        raise ResultsError("this folder has no outcomes.parquet yet", file=folder,
-                           hint="finish the batch with --resume first")
+    if not (folder / OUTCOMES).exists():
+        raise ResultsError("this folder has no outcomes.parquet (yet)", file=folder,
+                           hint="finish the batch with --resume first (or run it again with "
+                                "--force if it was complete)")
+    outcomes = read_table(folder / OUTCOMES, required=("run", "seed", "status"))
     rows = outcomes[outcomes["run"] == run]
     if rows.empty:
-        raise ResultsError(f"no run {run} in this folder (runs 0..{len(outcomes) - 1})",
-                           file=folder, field="run")
+        raise ResultsError(f"no run {run} in this folder" + (
+                           f" (runs 0..{len(outcomes) - 1})" if len(outcomes) else
+                           " (it holds no runs)"), file=folder, field="run",
+                           hint="give --run K with K between 0 and the number of runs - 1")
     row = rows.iloc[0]
-    spec = Scenario.model_validate(manifest["scenario"]["spec"])
-    values = dict(manifest["parameters"])
-    values.update({c[len("param."):]: float(row[c]) for c in outcomes.columns
-                   if c.startswith("param.")})
+    try:
+        spec = Scenario.model_validate(manifest["scenario"]["spec"])
+        values = {str(k): float(v) for k, v in dict(manifest["parameters"]).items()}
+        values.update({c[len("param."):]: float(row[c]) for c in outcomes.columns
+                       if c.startswith("param.")})
+        seed = int(row["seed"])
+    except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError included
+        raise ResultsError(f"cannot rebuild run {run}: manifest.json or outcomes.parquet is "
+                           f"damaged ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})",
+                           file=folder, hint="run the batch again (the command is in "
+                                             "manifest.json) into a new --out") from None
     params = ParameterSet(default_parameters().specs, values)
-    model = UnionModel(scenario=LoadedScenario(spec), params=params, seed=int(row["seed"]),
+    model = UnionModel(scenario=LoadedScenario(spec), params=params, seed=seed,
                        collect=False, record=record).run()
-    matches = row["status"] == "ok" and model.outcome == row["outcome"] and all(
+    matches = row["status"] == "ok" and model.outcome == row.get("outcome") and all(
         abs(float(model.result()[k]) - float(row[k])) < 1e-9 for k in FINAL_INDICATORS)
-    return Replay(model, run, int(row["seed"]), bool(matches),
+    return Replay(model, run, seed, bool(matches),
                   manifest.get("model_fingerprint") == model_fingerprint())

@@ -16,6 +16,8 @@ the parts once every run is done (see `unionsim.experiment.parts` for the layout
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import platform
@@ -36,7 +38,17 @@ OUTCOMES = "outcomes.parquet"
 TIMESERIES = "timeseries.parquet"
 DECISIONS = "decisions.parquet"
 PARTS = "parts"
+MARKER = ".unionsim-results"  # written first: this folder was made by unionsim
+LOCK = ".unionsim.lock"       # held (flock) by the one process writing the folder
+PLOTS = "plots"               # `unionsim plot`'s default output inside the folder
+# the other analysis commands' default outputs inside the folder (stale once it is replaced)
+ANALYSES = ("sensitivity", "discovery", "compare", "report.html")
 FORMAT_VERSION = 1
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+# What `--force` may delete: only entries unionsim itself writes into a results folder.
+TOOL_ENTRIES = (MANIFEST, OUTCOMES, TIMESERIES, DECISIONS, PARTS, MARKER, PLOTS, *ANALYSES)
+# Keys every manifest has; a manifest without them is damaged or not unionsim's.
+MANIFEST_KEYS = ("format_version", "status", "scenario", "n_runs", "master_seed")
 
 
 def _atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
@@ -45,12 +57,30 @@ def _atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
     ``sync`` also flushes to the disk (the manifest); parts skip it, since a part lost to a power
     cut is simply run again on --resume."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        if sync:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise write_error(exc, path) from None
+
+
+def write_error(exc: OSError, path: Path) -> ResultsError:
+    """A failed write (full disk, no permission) as a `ResultsError` that says how to go on."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = ("free some disk space (or choose an --out on another disk), then repeat the "
+                "command with --resume (resume=True in Python): finished runs are kept")
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "choose an --out folder you may write to"
+    else:
+        hint = "check the folder, then repeat the command with --resume (resume=True in Python)"
+    return ResultsError(f"cannot write {path.name}: {reason}", file=path.parent, hint=hint)
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -69,18 +99,33 @@ class ResultsStore:
     def create(cls, path: str | Path, manifest: dict, *, force: bool = False) -> "ResultsStore":
         """Create the folder and write a manifest marked 'running'.
 
-        An existing folder is never overwritten by accident: ``force`` replaces it.
+        An existing results folder is never overwritten by accident: ``force`` replaces it, and
+        then only the files unionsim wrote are deleted. A folder holding anything else is
+        refused, with or without ``force``. A folder whose batch never got its manifest written
+        (a full disk at the start) and holds no finished runs is simply started again.
         """
         path = Path(path)
-        if path.exists() and any(path.iterdir()):
-            if not force:
+        check_out_dir(path)
+        if has_content(path):
+            kind = folder_kind(path)
+            if kind == "foreign":
+                raise foreign_folder_error(path)
+            if kind == "results" and not force:
                 raise ResultsError(f"results folder already exists ({describe_folder(path)})",
                                    file=path,
-                                   hint="pass --resume to finish an interrupted batch, --force "
-                                        "to replace the folder, or choose another --out")
-            shutil.rmtree(path)
-        (path / PARTS).mkdir(parents=True, exist_ok=True)
+                                   hint="repeat the command with --resume (resume=True in Python) "
+                                        "to finish an interrupted batch, add --force (force=True) "
+                                        "to replace it, or choose another --out")
+            if kind == "damaged" and not force:
+                raise damaged_folder_error(path)
+            remove_tool_entries(path)
+        path.mkdir(parents=True, exist_ok=True)
         store = cls(path)
+        _atomic_write_bytes(path / MARKER, b"unionsim results folder\n", sync=False)
+        try:
+            (path / PARTS).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise write_error(exc, path / PARTS) from None
         write_json(path / MANIFEST, {**manifest, "status": "running"})
         return store
 
@@ -95,7 +140,10 @@ class ResultsStore:
         store = cls(path)
         store.manifest()  # fails clearly if this is not a results folder
         parts = store.path / PARTS
-        parts.mkdir(exist_ok=True)
+        try:
+            parts.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise write_error(exc, parts) from None
         for stray in [*store.path.glob(".*.tmp-*"), *parts.glob(".*.tmp-*")]:
             stray.unlink(missing_ok=True)
         finished = {f.name.split(".")[0] for f in parts.glob("part-*.outcomes.parquet")}
@@ -130,12 +178,18 @@ class ResultsStore:
         return parts / f"{part.stem}.{OUTCOMES_KIND}.parquet"
 
     def done_runs(self) -> set[int]:
-        """Runs already stored in finished parts (for resuming)."""
+        """Runs already stored in finished parts (for resuming). A damaged part (a disk error,
+        an edit) is deleted with its siblings: its runs are simply run again."""
         import pyarrow.parquet as pq
 
         done: set[int] = set()
         for f in sorted((self.path / PARTS).glob("part-*.outcomes.parquet")):
-            done.update(pq.read_table(f, columns=["run"]).column("run").to_pylist())
+            try:
+                done.update(pq.read_table(f, columns=["run"]).column("run").to_pylist())
+            except Exception:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+                stem = f.name.split(".")[0]
+                for sibling in (self.path / PARTS).glob(f"{stem}.*"):
+                    sibling.unlink(missing_ok=True)
         return done
 
     # ------------------------------------------------------------------ finishing
@@ -205,18 +259,161 @@ def environment() -> dict:
 # --------------------------------------------------------------------------- reading
 
 def read_manifest(path: str | Path) -> dict:
+    """The manifest of a results folder; a missing or damaged one is a clear `ResultsError`."""
     path = Path(path)
     if not path.is_dir():
+        if path.exists():
+            raise ResultsError("expected a results folder, got a file", file=path,
+                               hint="give the folder `unionsim run` printed (under runs/)")
         raise ResultsError("results folder not found", file=path,
                            hint="give the folder `unionsim run` printed (under runs/)")
     f = path / MANIFEST
     if not f.exists():
-        raise ResultsError("not a results folder: manifest.json is missing", file=path)
+        raise ResultsError("not a results folder: manifest.json is missing", file=path,
+                           hint="give the folder `unionsim run` printed (under runs/)")
+    damaged = ("repeat the command that made the folder with --force (force=True in Python) to "
+               "run it again, or choose another --out")
     try:
-        return json.loads(f.read_text("utf-8"))
+        if not f.is_file() or f.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ResultsError("manifest.json is not a regular file of a sensible size",
+                               file=f, hint=damaged)
+        data = json.loads(f.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ResultsError("manifest.json is damaged: it is not text", file=f,
+                           hint=damaged) from None
     except json.JSONDecodeError as exc:
-        raise ResultsError(f"manifest.json is not valid JSON ({exc.msg})", file=f,
-                           line=exc.lineno) from None
+        raise ResultsError(f"manifest.json is damaged: not valid JSON ({exc.msg})", file=f,
+                           line=exc.lineno, hint=damaged) from None
+    except (OSError, RecursionError) as exc:
+        raise ResultsError(f"cannot read manifest.json ({exc})", file=f, hint=damaged) from None
+    if not isinstance(data, dict):
+        raise ResultsError(f"manifest.json is damaged: expected a JSON object, got a "
+                           f"{type(data).__name__}", file=f, hint=damaged)
+    missing = [k for k in MANIFEST_KEYS if k not in data]
+    if missing:
+        raise ResultsError("manifest.json is damaged: it lacks " + ", ".join(missing), file=f,
+                           field=missing[0], hint=damaged)
+    scenario = data["scenario"]
+    if not (isinstance(scenario, dict) and isinstance(scenario.get("spec"), dict)
+            and isinstance(scenario["spec"].get("start"), str)):
+        raise ResultsError("manifest.json is damaged: 'scenario' lacks its spec", file=f,
+                           field="scenario", hint=damaged)
+    return data
+
+
+# --------------------------------------------------------------------------- writing safely
+
+def check_out_dir(path: Path) -> None:
+    """Refuse an output folder that cannot be a results folder: the working directory or one
+    of its parents (``--out ''``, ``.``, ``/``), the home folder, a file, or a path under a file.
+    Nothing is written before this check."""
+    text = str(path).strip()
+    if not text:
+        raise ResultsError("--out is empty", field="out",
+                           hint="give a new folder, e.g. --out runs/my-batch")
+    resolved = Path(os.path.abspath(path))
+    cwd = Path(os.path.abspath(os.getcwd()))
+    home = Path(os.path.abspath(os.path.expanduser("~")))
+    if resolved == cwd or resolved in cwd.parents or resolved == home or \
+            resolved == Path(resolved.anchor):
+        raise ResultsError(f"--out '{path}' is the working directory, one of its parents or the "
+                           f"home folder; a results folder must be a folder of its own",
+                           field="out", hint="give a new folder, e.g. --out runs/my-batch")
+    for p in (resolved, *resolved.parents):
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                where = "is a file" if p == resolved else f"is under a file ({p})"
+                raise ResultsError(f"--out '{path}' {where}", file=path, field="out",
+                                   hint="give a folder path, e.g. --out runs/my-batch")
+            break
+
+
+def _is_tool_entry(name: str) -> bool:
+    return name in TOOL_ENTRIES or name == LOCK or (name.startswith(".") and ".tmp-" in name)
+
+
+def has_content(path: Path) -> bool:
+    """Whether the folder exists and holds anything besides unionsim's lock file."""
+    return path.is_dir() and any(e.name != LOCK for e in path.iterdir())
+
+
+def folder_kind(path: Path) -> str:
+    """``results`` (a readable manifest), ``damaged`` (unionsim's files, manifest unreadable),
+    ``unstarted`` (unionsim's files, no manifest and no finished run) or ``foreign`` (anything
+    else: files unionsim did not write)."""
+    try:
+        read_manifest(path)
+        return "results"
+    except ResultsError:
+        pass
+    names = [e.name for e in path.iterdir() if e.name != LOCK]
+    ours = (path / MARKER).exists() or all(_is_tool_entry(n) for n in names)
+    if not ours:
+        return "foreign"
+    finished = (path / OUTCOMES).exists() or any((path / PARTS).glob("part-*.outcomes.parquet"))
+    return "damaged" if finished or (path / MANIFEST).exists() else "unstarted"
+
+
+def foreign_folder_error(path: Path) -> ResultsError:
+    names = sorted(e.name for e in path.iterdir() if e.name != LOCK)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return ResultsError(f"this folder holds files unionsim did not write ({shown}); it is not a "
+                        f"results folder and is left untouched", file=path, field="out",
+                        hint="choose a new or empty folder for --out, e.g. --out runs/my-batch")
+
+
+def damaged_folder_error(path: Path) -> ResultsError:
+    try:
+        read_manifest(path)
+        problem = "its manifest is unreadable"
+    except ResultsError as exc:
+        problem = exc.detail
+    return ResultsError(f"this results folder cannot be resumed: {problem}; without a manifest "
+                        f"its finished runs cannot be matched to a plan", file=path,
+                        hint="add --force (force=True in Python) to start the batch again in "
+                             "this folder, or choose another --out")
+
+
+def remove_tool_entries(path: Path) -> None:
+    """Delete what unionsim wrote into a results folder (never anything else, never the lock)."""
+    for entry in path.iterdir():
+        if entry.name == LOCK or not _is_tool_entry(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def folder_lock(path: Path):
+    """Hold the folder's lock while writing it: a second writer (run, --resume or --force on
+    the same folder) is refused at once. The lock is an OS file lock (``flock``), so a killed
+    process's lock is released by the system and the next writer simply takes it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: no lock
+        yield
+        return
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise write_error(exc, path / LOCK) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise ResultsError(f"another unionsim process (pid {holder}) is writing this results "
+                               f"folder", file=path,
+                               hint="wait until it has finished (or stop it), then repeat the "
+                                    "command; or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 @dataclass
@@ -233,10 +430,8 @@ class Results:
 
     @cached_property
     def timeseries(self) -> Any | None:
-        import pandas as pd
-
         f = self.path / TIMESERIES
-        return pd.read_parquet(f) if f.exists() else None
+        return read_table(f, required=("run", "month")) if f.exists() else None
 
     @cached_property
     def decisions(self) -> Any | None:
@@ -246,17 +441,62 @@ class Results:
         if not f.exists():
             return None
         # a few distinct strings repeated millions of times: categories keep them small
-        return pq.read_table(f).to_pandas(strings_to_categorical=True)
+        try:
+            return pq.read_table(f).to_pandas(strings_to_categorical=True)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a bad file vary
+            raise ResultsError(f"{DECISIONS} is damaged or not a Parquet file ({exc})", file=f,
+                               hint=_RERUN_HINT) from None
 
 
 def load_results(path: str | Path) -> Results:
     """Load a complete results folder: the manifest and outcomes now, the time series and
-    decisions when first used."""
-    import pandas as pd
-
+    decisions when first used. A damaged folder (a missing or unreadable Parquet file, no rows,
+    no finished run) is a `ResultsError` naming the file."""
     path = Path(path)
     manifest = read_manifest(path)
     if manifest.get("status") != "complete":
         raise ResultsError(f"this batch is not complete (status: {manifest.get('status')})",
-                           file=path, hint="finish it with the same command plus --resume")
-    return Results(path, manifest, pd.read_parquet(path / OUTCOMES))
+                           file=path, hint="finish it with the same command plus --resume "
+                                           "(resume=True in Python)")
+    outcomes = read_table(path / OUTCOMES, required=("run", "seed", "status"))
+    if len(outcomes) == 0:
+        raise ResultsError("outcomes.parquet has no rows", file=path / OUTCOMES,
+                           hint=_RERUN_HINT)
+    if "outcome" not in outcomes.columns or not (outcomes["status"] == "ok").any():
+        errors = outcomes["error"].dropna() if "error" in outcomes.columns else []
+        first = f"; the first error: {errors.iloc[0]}" if len(errors) else ""
+        raise ResultsError(f"all {len(outcomes)} runs of this batch failed, so there is "
+                           f"nothing to analyse{first}", file=path / OUTCOMES,
+                           hint="fix the scenario or parameters the error names, then run the "
+                                "batch again with --force")
+    return Results(path, manifest, outcomes)
+
+
+_RERUN_HINT = ("the folder is damaged: run the batch again (the command is in manifest.json) "
+               "with --force, or into another --out")
+
+
+def read_table(f: Path, required: tuple[str, ...] = ()) -> Any:
+    """Read one Parquet file of a results folder as a DataFrame; a missing, truncated or
+    foreign file is a `ResultsError`."""
+    import pandas as pd
+
+    if not f.exists():
+        raise ResultsError(f"{f.name} is missing", file=f.parent, hint=_RERUN_HINT)
+    if not f.is_file():
+        raise ResultsError(f"{f.name} is not a file", file=f.parent, hint=_RERUN_HINT)
+    try:
+        table = pd.read_parquet(f)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a bad file are of many kinds
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ResultsError(f"{f.name} is damaged or not a Parquet file ({reason})", file=f,
+                           hint=_RERUN_HINT) from None
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise ResultsError(f"{f.name} lacks the column(s) {', '.join(missing)}", file=f,
+                           hint=_RERUN_HINT)
+    return table

@@ -11,7 +11,7 @@ import numpy as np
 
 from unionsim.analysis.stats import difference_interval, quantile_interval
 from unionsim.analysis.summary import proportion_interval
-from unionsim.errors import ResultsError
+from unionsim.errors import ResultsError, UsageError
 from unionsim.validation.claims import (CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, Batch, Claim,
                                         Data)
 
@@ -78,7 +78,7 @@ def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int |
     from unionsim.experiment.store import read_manifest
 
     plan = make_plan(load_scenario(batch.scenario), runs=runs, seed=seed,
-                     param_files=batch.params, sets=dict(batch.sets))
+                     param_files=[shipped_file(p) for p in batch.params], sets=dict(batch.sets))
     folder = cache / f"{batch.scenario}-{plan.fingerprint()}"
     if folder.exists():
         try:
@@ -90,6 +90,17 @@ def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int |
     if progress:
         progress(f"running {batch.label}: {runs} runs")
     return run_plan(plan, folder, force=True, **({"workers": workers} if workers else {}))
+
+
+def shipped_file(ref: str) -> Path:
+    """A claim's ``params/x.yaml`` as the shipped file, wherever unionsim is installed and
+    whatever the working directory (claims name the overlays relative to the project)."""
+    from unionsim.config.params import shipped_dir
+
+    kind, _, rest = ref.partition("/")
+    if kind in ("params", "scenarios") and rest:
+        return shipped_dir(kind) / rest
+    return Path(ref)
 
 
 def load_data(folder: Path) -> Data:
@@ -154,6 +165,15 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int = RUNS, seed: int
     """Run (or reuse) every batch the selected claims need and evaluate them."""
     cache = Path(cache)
     wanted = set(only) if only else None
+    known = [c.id for c in CLAIMS]
+    for claim_id in sorted(wanted or ()):
+        if claim_id not in known:
+            import difflib
+
+            close = difflib.get_close_matches(claim_id, known, n=1)
+            raise UsageError(f"--only {claim_id}: no such claim", field="only",
+                             hint=(f"did you mean '{close[0]}'? " if close else "")
+                             + "the claims are " + ", ".join(known))
     claims = [c for c in CLAIMS if wanted is None or c.id in wanted]
     batches: list[Batch] = []
     for c in claims:

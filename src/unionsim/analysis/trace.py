@@ -1,7 +1,11 @@
-"""After-action report of one run: who did what and why, month by month, and how the state moved."""
+"""After-action report of one run: who did what and why, month by month, and how the state moved.
+
+Presentation of a recorded run (``record=True``), so it lives with the analysis, not the model.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from unionsim.config.schema import month_label
@@ -23,6 +27,22 @@ WATCH = (("reserves", "reserves $%.1fbn", 0.3), ("energy_support", "Russian supp
          ("kremlin_trust", "Kremlin trust %.2f", 0.1), ("sovereignty", "sovereignty %.2f", 0.02),
          ("presence", "Russian presence level %.0f", 0.5), ("tension", "tension %.2f", 0.05),
          ("outside_options", "outside options %.2f", 0.1))
+
+
+# a phrase of one to four words said twice in a row ("NATO exercise NATO exercise near Belarus":
+# the event's kind followed by a name that already starts with it)
+_REPEATED_PHRASE = re.compile(r"\b((?:[^\s]+\s+){1,4}?)\1")
+
+
+def say_once(text: str) -> str:
+    """``text`` with a phrase repeated back to back said once.
+
+    >>> say_once("NATO exercise NATO exercise near Belarus for 4 months")
+    'NATO exercise near Belarus for 4 months'
+    >>> say_once("Zapad 2017 exercise: 3.0k troops")
+    'Zapad 2017 exercise: 3.0k troops'
+    """
+    return _REPEATED_PHRASE.sub(r"\1", text)
 
 
 def _fmt(name: str, template: str, value: float) -> str:
@@ -53,7 +73,8 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
                 lobbies.append(f"{d['actor']} for {d['choice']} ({d['why']})")
                 continue
             if d["kind"] == "event":
-                lines.append(f"  {ACTOR_NAMES.get(d['actor'], d['actor'])}: {d['choice']}")
+                lines.append(f"  {ACTOR_NAMES.get(d['actor'], d['actor'])}: "
+                             f"{say_once(d['choice'])}")
                 continue
             if key in ROUTINE and not verbose:
                 continue
@@ -62,9 +83,12 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
                                                                 key=lambda x: -x[1])[:3])
             line = f"  {who} [{d['kind'].replace('_', ' ')}]: {d['choice'].replace('_', ' ')}"
             line += f" (p={d['probability']:.0%}; {odds})"
-            if d["why"]:
+            lobbied = d["actor"] == "putin" and d["kind"] == "policy" and lobbies
+            # the Kremlin's reason is its lobbies, which the lobby decisions tell in full words:
+            # print them once, not once as a reason and again as a list
+            if d["why"] and not (lobbied and d["why"].startswith("lobbies:")):
                 line += f"\n      because: {d['why']}"
-            if d["actor"] == "putin" and d["kind"] == "policy" and lobbies:
+            if lobbied:
                 line += "\n      lobbies: " + "; ".join(lobbies)
             lines.append(line)
         row = model.series[month]
