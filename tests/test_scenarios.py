@@ -381,3 +381,13 @@ def test_initial_merges_by_key_through_extends(tmp_path):
     c = scenario(tmp_path, "extends: p.yaml\ninitial:\n  loans_total: 3.0\n", name="c.yaml",
                  head=HEAD.replace("name: t", "name: c"))
     assert load_scenario(c).spec.initial == {"sanctions_level": 1, "loans_total": 3.0}
+
+
+def test_a_start_under_a_successor_gives_minsk_the_successor_s_weights(tmp_path):
+    f = scenario(tmp_path, "initial:\n  regime: 1\n")
+    g = scenario(tmp_path, "initial:\n  regime: 0\n", name="g.yaml")
+    successor = UnionModel(scenario=load_scenario(f), seed=1, collect=False)
+    incumbent = UnionModel(scenario=load_scenario(g), seed=1, collect=False)
+    assert successor.state.regime == 1
+    assert successor.minsk.weights.minsk.sovereignty_weight != \
+        incumbent.minsk.weights.minsk.sovereignty_weight

@@ -124,6 +124,9 @@ class UnionModel(mesa.Model):
         if self.spec.initial:
             apply_initial_opinion(self.public.cohorts, self.spec.initial)
             self.public.write_aggregates()
+            if self.state.regime != Regime.INCUMBENT:
+                # a scenario that starts under a successor or a new regime: Minsk's weights too
+                self.minsk.become_successor(new_regime=self.state.regime == Regime.NEW_REGIME)
         self.elite_stream = self.stream("elite")
         self._bookkeeping()
 
