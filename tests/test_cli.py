@@ -133,6 +133,10 @@ def test_params_lists_every_parameter_with_sources():
     assert all(rec["sources"] or specs[rec["name"]].support == "assumption" for rec in records)
     one = cli("params", "minsk.sovereignty_weight")
     assert "D1" in one.stdout and "carnegie2019" in one.stdout and "[0.4, 0.95]" in one.stdout
+    # how the sources bear on it is shown, with the claim in our words
+    assert all(rec["support"] in ("value", "direction", "assumption") for rec in records)
+    reserves = cli("params", "initial.reserves")
+    assert "support: value" in reserves.stdout and "claim: " in reserves.stdout
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -149,9 +149,15 @@ def test_scripted_events_take_their_sizes_from_events_parameters(size):
     ev.apply_event(m, SanctionsPackage(type="sanctions_package", levels=1))
     assert s.western_engagement == pytest.approx(before - size)
 
-    m, s = _fresh({"events.parliamentary_salience_share": size})
+    # issue 11: an election's salience also scales with its challengers' strength, which a
+    # scenario may give and otherwise comes from events.election_challengers
+    m, s = _fresh({"events.parliamentary_salience_share": size,
+                   "events.election_challengers": other})
     s.election_salience = 0.0
     ev.apply_event(m, Election(type="election", kind="parliamentary"))
+    assert s.election_salience == pytest.approx(size * other * m.p.public.election_salience)
+    s.election_salience = 0.0
+    ev.apply_event(m, Election(type="election", kind="presidential", challengers=size))
     assert s.election_salience == pytest.approx(size * m.p.public.election_salience)
 
 

@@ -80,10 +80,14 @@ EVENT_CASES = {
                       and a["tension_excess"] > 0.05),
     "nato_buildup": ("{month: 1, type: nato_buildup, posture: 0.2}",
                      lambda b, a, m: a["nato_posture"] >= b["nato_posture"] + 0.1),
-    "election": ("{month: 1, type: election}",
+    "election": ("{month: 1, type: election, challengers: 1.0}",
                  lambda b, a, m: a["election_salience"] > 0.4),
-    "economic_shock": ("{month: 1, type: economic_shock, growth_pp: -5, months: 3}",
-                       lambda b, a, m: a["growth"] < b["growth"] - 3),
+    "economic_shock": ("{month: 1, type: economic_shock, growth_pp: -5, months: 3, "
+                       "mishandled: 0.8}",
+                       lambda b, a, m: a["growth"] < b["growth"] - 3
+                       and a["shock_mishandling"] > 0.7),
+    "candidates_jailed": ("{month: 1, type: candidates_jailed, share: 0.5}",
+                          lambda b, a, m: 0.4 < a["candidates_jailed"] <= 0.5),
     "oil_price_shock": ("{month: 1, type: oil_price_shock, factor: 0.5, months: 6}",
                         lambda b, a, m: a["oil_price_index"] == pytest.approx(0.5)),
     "sanctions_package": ("{month: 1, type: sanctions_package, levels: 2}",

@@ -71,8 +71,8 @@ def test_putin_mostly_holds_course_when_nothing_happens(p):
 
 
 def test_putin_keeps_a_stressed_minsk_afloat_with_loans(p):
-    # E14, KRE-12: loans just large enough to avoid bankruptcy
-    probs = putin_probs(replace(V, minsk_stress=0.8, loan_requested=True), p)
+    # E14, KRE-12: loans just large enough to avoid bankruptcy (a shortfall to fill is needed)
+    probs = putin_probs(replace(V, minsk_stress=0.8, loan_requested=True, financing_gap=1.5), p)
     assert probs["bailout"] > 0.5
 
 
@@ -157,7 +157,7 @@ def test_extremity_ladder_comes_from_the_parameters(defaults, p):
 
 def test_former_constants_move_behaviour_as_parameters(defaults, p):
     # the bailout is on the table above a stress threshold (KRE-12), now a parameter
-    stressed = replace(V, minsk_stress=0.25)
+    stressed = replace(V, minsk_stress=0.25, financing_gap=1.0)
     assert not k.available(stressed, p)[IDX["bailout"]]
     lower = with_values(defaults, **{"kremlin.bailout_stress_threshold": 0.2})
     assert k.available(stressed, lower)[IDX["bailout"]]

@@ -98,9 +98,11 @@ def test_initiatives_follow_context(p):
     tense = r.initiative_utilities(change(CALM, tension=0.9, outside_options=0.2), p)
     relaxed = r.initiative_utilities(change(CALM, tension=0.1, outside_options=0.2), p)
     assert tense[idx["anti_western"]] > relaxed[idx["anti_western"]]
-    # a loan request grows with stress (MIN-10)
-    stressed = r.initiative_utilities(change(CALM, economic_stress=0.9), p)
-    assert stressed[idx["request_loan"]] > calm[idx["request_loan"]]
+    # a loan request grows with stress (MIN-10), given a shortfall worth a loan (KRE-12)
+    short = change(CALM, financing_gap=p.kremlin.rescue_min)
+    stressed = r.initiative_utilities(change(short, economic_stress=0.9), p)
+    assert stressed[idx["request_loan"]] > r.initiative_utilities(short, p)[idx["request_loan"]]
+    assert calm[idx["request_loan"]] == UNAVAILABLE  # no shortfall, nothing to ask for
     assert r.initiative_utilities(change(CALM, loan_requested=True), p)[idx["request_loan"]] \
         == UNAVAILABLE
 

@@ -183,10 +183,12 @@ DEFINITIONS: tuple[Definition, ...] = (
         ("kremlin.trade_war_months",), ("SYS-07",)),
     Definition(
         "russian_loan", "flag",
-        "Russia lent Belarus money at least once.",
+        "Russia lent Belarus money at least once. A rescue loan is sized to the funding "
+        "shortfall that would take reserves below a target, and only a shortfall above a "
+        "minimum is worth a loan.",
         "After the 2020 protests Moscow gave a USD 1.5 bn loan and went on lending just enough "
         "to refinance old debt.",
-        ("kremlin.loan_size",), ("E12", "E14")),
+        ("kremlin.rescue_reserve_target", "kremlin.rescue_min"), ("E12", "E14")),
     Definition(
         "default", "flag",
         "The foreign-exchange reserves ran out at least once.",

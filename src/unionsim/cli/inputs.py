@@ -18,7 +18,7 @@ def params_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
 ) -> None:
-    """List parameters with value, range, unit, meaning and sources.
+    """List parameters with value, range, unit, meaning, basis, support and sources.
 
     Example: unionsim params minsk.sovereignty_weight
     """
@@ -37,7 +37,8 @@ def params_cmd(
         spec = pset.specs[n]
         records.append({"name": n, "value": pset.values[n], "default": spec.value,
                         "range": list(spec.range), "unit": spec.unit, "meaning": spec.meaning,
-                        "basis": spec.basis,
+                        "basis": spec.basis, "support": spec.support,
+                        **({"claim": spec.claim} if spec.claim else {}),
                         "sources": [s.model_dump() for s in spec.sources],
                         **({"note": spec.note} if spec.note else {})})
     if as_json:
@@ -48,8 +49,10 @@ def params_cmd(
         typer.echo(f"{r['name']} = {r['value']:g}{changed}  [{r['range'][0]:g}, {r['range'][1]:g}]"
                    f" {r['unit']}")
         typer.echo(f"    {r['meaning']}")
-        typer.echo(f"    basis: {r['basis']}; sources: " + "; ".join(
-            f"{s['doc']} {', '.join(s['facts'])}" for s in r["sources"]))
+        typer.echo(f"    basis: {r['basis']}; support: {r['support']}; sources: " + ("; ".join(
+            f"{s['doc']} {', '.join(s['facts'])}" for s in r["sources"]) or "none"))
+        if "claim" in r:
+            typer.echo(f"    claim: {' '.join(r['claim'].split())}")
         if "note" in r:
             typer.echo(f"    note: {r['note']}")
     typer.echo(f"{len(records)} parameter{'s' if len(records) != 1 else ''}")

@@ -292,6 +292,11 @@ class Election(EventBase):
 
     type: Literal["election"]
     kind: Literal["presidential", "parliamentary"] = "presidential"
+    challengers: float | None = Field(
+        default=None, ge=0, le=1,
+        description="how strongly the campaign's challengers mobilise, 0..1: 1 for new faces who "
+                    "draw crowds (2020, MIN-52), low when the opposition holds back (2015, "
+                    "BYP-12); default: events.election_challengers")
 
 
 class EconomicShock(EventBase):
@@ -301,6 +306,9 @@ class EconomicShock(EventBase):
     growth_pp: float = Field(ge=-20, le=10, description="change of annual growth, percentage points")
     months: int = Field(default=6, ge=1, le=60)
     label: str = "economic shock"
+    mishandled: float = Field(default=0, ge=0, le=1,
+                              description="how badly the regime is seen to handle the shock, 0..1 "
+                                          "(the 2020 Covid handling: BYP-18, ELI-11)")
 
 
 class OilPriceShock(EventBase):
@@ -367,10 +375,19 @@ class LeaderExit(EventBase):
     cohesion_loss: float = Field(default=0.3, ge=0, le=1, description="elite cohesion lost")
 
 
+class CandidatesJailed(EventBase):
+    """The regime jails the main challengers before an election, as it arrested serious
+    challengers and hundreds of others in May 2020 (MIN-52, L8): a documented fact that feeds the
+    street's grievance; whether protest follows is left to the actors."""
+
+    type: Literal["candidates_jailed"]
+    share: float = Field(default=1, gt=0, le=1, description="share of the main challengers jailed")
+
+
 EVENT_CLASSES = (TaxManoeuvreStep, SubsidyCut, RoadmapRound, Ultimatum, AirbaseDemand, Exercise,
                  NatoExercise, NatoBuildup, Election, EconomicShock, OilPriceShock,
                  SanctionsPackage, EnergyOffer, InfoCampaign, Unrest, TensionShock,
-                 KaliningradCrisis, LeaderExit)
+                 KaliningradCrisis, LeaderExit, CandidatesJailed)
 
 Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="type")]  # type: ignore[valid-type]
 

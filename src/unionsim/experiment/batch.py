@@ -185,7 +185,8 @@ def plan_differences(previous: dict, current: dict) -> list[str]:
 
 def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               out: str | Path | None = None, param_files=(), sets=None, force: bool = False,
-              resume: bool = False, executor: str = "process", workers: int | None = None,
+              resume: bool = False, executor: str | Executor = "process",
+              workers: int | None = None,
               scheduler: str | None = None, timeseries: bool = True,
               sampler: str | None = None, uncertainty: bool = True,
               progress: Progress | None = None,

@@ -224,6 +224,9 @@ def without_working_directory():
             os.environ["PYTHONSAFEPATH"] = saved_env
 
 
+STOP_GRACE_SECONDS = 10.0
+"""How long stopping a batch waits for terminated workers and the pool's manager thread."""
+
 DEFAULT_STALL_TIMEOUT = 1800.0
 """Seconds without any finished chunk after which a batch counts as stalled (a stopped worker,
 a cluster that lost its workers). A chunk holds at most `MAX_CHUNK` runs, a few seconds of work
@@ -286,6 +289,13 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
         process.terminate()
         with contextlib.suppress(OSError, TypeError):
             os.kill(process.pid, signal.SIGCONT)  # a stopped worker must wake to see SIGTERM
+    # Let the pool's manager thread see its workers gone and end now: left running, it races the
+    # interpreter's exit handlers and prints a traceback after our own error message.
+    for process in processes:
+        process.join(timeout=STOP_GRACE_SECONDS)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=STOP_GRACE_SECONDS)
 
 
 # --------------------------------------------------------------------------- choosing

@@ -347,7 +347,9 @@ def folder_kind(path: Path) -> str:
     except ResultsError:
         pass
     names = [e.name for e in path.iterdir() if e.name != LOCK]
-    ours = (path / MARKER).exists() or all(_is_tool_entry(n) for n in names)
+    # only the tool's own marker or manifest makes a folder ours: a user's folder that merely holds
+    # a file named like one of ours (outcomes.parquet, plots/) is never deleted by --force
+    ours = not names or ((path / MARKER).exists() or (path / MANIFEST).exists())
     if not ours:
         return "foreign"
     finished = (path / OUTCOMES).exists() or any((path / PARTS).glob("part-*.outcomes.parquet"))

@@ -9,11 +9,11 @@ from typing import Callable
 
 import numpy as np
 
-from unionsim.config.schema import (AirbaseDemand, EconomicShock, Election, EnergyOffer, EventBase,
-                                    Exercise, InfoCampaign, KaliningradCrisis, LeaderExit,
-                                    NatoBuildup, NatoExercise, OilPriceShock, RoadmapRound,
-                                    SanctionsPackage, Scenario, SubsidyCut, TaxManoeuvreStep,
-                                    TensionShock, Ultimatum, Unrest)
+from unionsim.config.schema import (AirbaseDemand, CandidatesJailed, EconomicShock, Election,
+                                    EnergyOffer, EventBase, Exercise, InfoCampaign,
+                                    KaliningradCrisis, LeaderExit, NatoBuildup, NatoExercise,
+                                    OilPriceShock, RoadmapRound, SanctionsPackage, Scenario,
+                                    SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest)
 from unionsim.model.state import MAX_SANCTIONS, Regime, clip, clip01
 
 
@@ -162,21 +162,41 @@ def leader_exit(model, e: LeaderExit) -> None:
 
 def election(model, e: Election) -> None:
     """An election raises the salience of fraud: grievance on the street, pre-emptive repression
-    by the regime, attention in the West (MIN-49, MIN-52, L6, L8)."""
-    s = model.state
-    peak = model.p.public.election_salience
+    by the regime, attention in the West (MIN-49, MIN-52, L6, L8). How salient it becomes depends
+    on its challengers: new faces who draw crowds (2020, MIN-52) make it a moment of danger; an
+    opposition that holds back under the Russian threat (2015, BYP-12, L6b) keeps it stage-managed
+    (MIN-49). Whether it brings mass protest depends on the other grievances in the state."""
+    s, p = model.state, model.p
+    challengers = p.events.election_challengers if e.challengers is None else e.challengers
+    peak = p.public.election_salience * challengers
     s.election_salience = clip01(max(s.election_salience,
                                      peak if e.kind == "presidential"
-                                     else model.p.events.parliamentary_salience_share * peak))
-    model.note_event("event", f"{e.kind} election")
+                                     else p.events.parliamentary_salience_share * peak))
+    model.note_event("event", f"{e.kind} election (challengers {challengers:.2f})")
 
 
 def economic_shock(model, e: EconomicShock) -> None:
-    """An exogenous recession such as Covid-19 (L30, BYP-18)."""
+    """An exogenous recession such as Covid-19 (L30, BYP-18). ``mishandled`` records how badly the
+    regime is seen to handle it (the 2020 Covid handling sparked protests and put the blame on
+    Lukashenka personally: BYP-18, ELI-11); the public remembers it for a while."""
     s = model.state
     s.shock_growth_pp = e.growth_pp
     s.shock_months = float(e.months)
-    model.note_event("event", f"{e.label}: growth {e.growth_pp:+.1f} pp for {e.months} months")
+    s.shock_mishandling = max(s.shock_mishandling, e.mishandled)
+    handled = f", seen as mishandled ({e.mishandled:.1f})" if e.mishandled else ""
+    model.note_event("event", f"{e.label}: growth {e.growth_pp:+.1f} pp for {e.months} months"
+                              f"{handled}")
+
+
+def candidates_jailed(model, e: CandidatesJailed) -> None:
+    """The main challengers are jailed before an election (MIN-52, L8): a grievance on the
+    street, and political prisoners whose release is one of the West's conditions for easing
+    sanctions (WES-01). They stay in jail until the regime stops cracking down (see
+    `Minsk.meet_the_street`). The West sanctions violent repression of the street, not these
+    arrests alone (WES-06), so they do not enter its record of abuse."""
+    s = model.state
+    s.candidates_jailed = max(s.candidates_jailed, e.share)
+    model.note_event("event", f"{e.share:.0%} of the main challengers jailed")
 
 
 def exercise(model, e: Exercise) -> None:
@@ -197,7 +217,7 @@ HANDLERS: dict[type[EventBase], Callable] = {
     EconomicShock: economic_shock, OilPriceShock: oil_price_shock,
     SanctionsPackage: sanctions_package, EnergyOffer: energy_offer, InfoCampaign: info_campaign,
     Unrest: unrest, TensionShock: tension_shock, KaliningradCrisis: kaliningrad_crisis,
-    LeaderExit: leader_exit,
+    LeaderExit: leader_exit, CandidatesJailed: candidates_jailed,
 }
 
 

@@ -79,6 +79,13 @@ class WorldState:
     reserves: float = 0.0
     debt: float = 0.0
     loans_total: float = 0.0
+    russian_debt: float = 0.0
+    loans_refinancing: float = 0.0
+    refinancing_due: float = 0.0
+    refinancing_pressure: float = 0.0
+    financing_gap: float = 0.0
+    support_reference: float = 0.0
+    sanctions_reference: float = 0.0
     growth: float = 0.0
     economic_stress: float = 0.0
     oil_price_index: float = 1.0
@@ -142,6 +149,10 @@ class WorldState:
     unrest_months: float = 0.0
     coercion: float = 0.0
     election_salience: float = 0.0
+    shock_mishandling: float = 0.0
+    candidates_jailed: float = 0.0
+    protest_fatigue: float = 0.0
+    sanctions_pending: float = 0.0
     loan_requested: float = 0.0
     escalated: float = 0.0
     belarusianisation: float = 0.0
@@ -173,6 +184,11 @@ NOT_SETTABLE: dict[str, str] = {
                        "and sanctions; set those instead",
     "economic_stress": "it is derived from reserves and growth; set those instead",
     "russian_strain": "it is derived from the oil price; set paths.oil_price_index instead",
+    "refinancing_due": "it is derived from the debt owed to Russia; set russian_debt instead",
+    "refinancing_pressure": "it is derived from the Russian debt due and reserves; set "
+                            "russian_debt and reserves instead",
+    "financing_gap": "it is derived from reserves and the funding balance; set reserves, "
+                     "energy_support or russian_debt instead",
     "protest_share": "this month's protest is recomputed from grievances; set protest_peak (the "
                      "protest history) or legitimacy instead",
 }

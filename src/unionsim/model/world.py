@@ -239,7 +239,8 @@ class UnionModel(mesa.Model):
         s, p = self.state, self.p
         target = elite_rules.cohesion_target(s.economic_stress, s.protest_share, s.repression,
                                              s.sanctions_level, s.russian_backing,
-                                             s.info_campaign, p)
+                                             s.info_campaign, p,
+                                             mishandling=s.shock_mishandling)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
         if s.regime == Regime.NEW_REGIME:
             return
@@ -261,16 +262,35 @@ class UnionModel(mesa.Model):
         s.russian_strain = econ.russian_budget_strain(s.oil_price_index, p)
         shock = s.shock_growth_pp if s.shock_months > 0 else 0.0
         s.growth = econ.growth_rate(s.oil_price_index, s.energy_support, s.sanctions_level,
-                                    trade_war, shock, p)
+                                    trade_war, shock, p, s.support_reference,
+                                    s.sanctions_reference)
+        s.support_reference = econ.adjusted_level(s.support_reference, s.energy_support, p)
+        s.sanctions_reference = econ.adjusted_level(s.sanctions_reference, s.sanctions_level, p)
         balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
-                                       s.sanctions_level, p)
+                                       s.sanctions_level, p, s.russian_debt, s.growth)
         s.reserves += balance / 12.0
+        # the month's repayment of Russian principal was paid out of the balance above (E14)
+        repaid = s.russian_debt * p.economy.russian_amortisation / 12.0
+        s.russian_debt -= repaid
+        s.debt = max(0.0, s.debt - repaid)
         if s.reserves <= 0.0:
             s.defaulted = 1.0
             s.reserves = 0.0
+        self._money_owed(balance)
         s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
         s.trade_war_months = max(0.0, s.trade_war_months - 1.0)
         s.shock_months = max(0.0, s.shock_months - 1.0)
+
+    def _money_owed(self, balance: float) -> None:
+        """What Minsk owes Moscow and needs from it: the year's Russian repayments, their weight
+        against reserves (Moscow's leverage) and the shortfall a rescue would fill. A loan request
+        lapses once the shortfall is too small for a rescue loan."""
+        s, p = self.state, self.p
+        s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+        s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+        s.financing_gap = econ.financing_gap(s.reserves, balance, p)
+        if s.financing_gap < p.kremlin.rescue_min:
+            s.loan_requested = 0.0
 
     def _bookkeeping(self) -> None:
         """Decays, derived variables and run-level memories."""
@@ -285,6 +305,7 @@ class UnionModel(mesa.Model):
         s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
         s.belarusianisation *= 1.0 - d.identity_decay
         s.election_salience *= 1.0 - p.public.salience_decay
+        s.shock_mishandling *= 1.0 - p.public.mishandling_decay
         s.tension_excess *= 1.0 - d.tension_decay
         s.rotation_months = max(0.0, s.rotation_months - 1.0)
         s.oil_shock_months = max(0.0, s.oil_shock_months - 1.0)
@@ -389,7 +410,9 @@ def initial_state(p: SimpleNamespace, tension: float,
     shipped parameters: E15, E17, M36, L13, L19, L21), then the scenario's ``initial:`` values.
 
     What depends on a value the scenario sets is made consistent with it: loans received are
-    debt (unless the scenario gives the debt too), the protest peak is at least the protest in
+    debt and debt owed to Russia (unless the scenario gives those too), the economy has adjusted
+    to the support and sanctions in force, the refinancing due, Moscow's leverage and the
+    financing gap follow the debt and reserves, the protest peak is at least the protest in
     progress, and sanctions in force come with a Western memory of repression that justifies
     them (unless the scenario gives that memory). Opinion values are applied to the public's
     cohorts by `apply_initial_opinion`.
@@ -399,6 +422,14 @@ def initial_state(p: SimpleNamespace, tension: float,
     s.energy_support = i.energy_support
     s.reserves = i.reserves
     s.debt = i.debt
+    s.russian_debt = i.russian_debt
+    s.support_reference = i.energy_support
+    s.sanctions_reference = i.sanctions_level
+    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+    s.financing_gap = econ.financing_gap(
+        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
+                                         s.sanctions_level, p, s.russian_debt), p)
     s.growth = i.growth
     s.tension = clip(tension, 0.0, 1.0)
     s.nato_posture = i.nato_posture
@@ -416,6 +447,18 @@ def initial_state(p: SimpleNamespace, tension: float,
         setattr(s, name, float(value))
     if "debt" not in initial:
         s.debt += s.loans_total
+    if "russian_debt" not in initial:
+        s.russian_debt += s.loans_total  # Russian loans are owed to Russia
+    # the economy has adjusted to the support and sanctions in force at the start
+    if "support_reference" not in initial:
+        s.support_reference = s.energy_support
+    if "sanctions_reference" not in initial:
+        s.sanctions_reference = s.sanctions_level
+    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+    s.financing_gap = econ.financing_gap(
+        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
+                                         s.sanctions_level, p, s.russian_debt), p)
     s.protest_peak = max(s.protest_peak, s.protest_share)
     if "abuse_memory" not in initial and s.sanctions_level >= SanctionLevel.INDIVIDUAL:
         s.abuse_memory = max(s.abuse_memory, p.west.abuse_threshold)

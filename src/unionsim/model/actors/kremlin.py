@@ -26,7 +26,10 @@ def kremlin_view(model) -> rules.KremlinView:
         crisis=s.crisis_logic > 0, absorbed=s.absorbed > 0, coercion=s.coercion,
         unimplemented=(s.roadmaps_signed - s.roadmaps_implemented) / p.integration.package_roadmaps,
         intervention_failed=s.intervention_attempted > 0 and not s.absorbed,
-        forces_present=s.exercise_troops_k > 0, takeover_odds=takeover_odds(model))
+        forces_present=s.exercise_troops_k > 0, takeover_odds=takeover_odds(model),
+        financing_gap=s.financing_gap, refinancing_pressure=s.refinancing_pressure,
+        support_independence=s.support_independence,
+        union_support=s.support_union + s.support_incorporation)
 
 
 def takeover_odds(model) -> float:
@@ -127,12 +130,9 @@ class Putin(Actor):
             s.info_campaign = clip01(s.info_campaign + k.info_campaign_step)
             s.coercion = clip01(s.coercion + k.coercion.info_campaign)
         elif choice == "bailout":
-            s.reserves += k.loan_size
-            s.debt += k.loan_size
-            s.loans_total += k.loan_size
-            s.loan_requested = 0.0
+            self.rescue()
         elif choice == "concession":
-            s.energy_support = min(p.initial.energy_support, s.energy_support + k.concession_step)
+            s.energy_support = min(rules.support_ceiling(p), s.energy_support + k.concession_step)
             s.dispute = clip01(s.dispute - k.concession_dispute_relief)
         elif choice == "security_support":
             s.russian_backing = 1.0
@@ -148,6 +148,21 @@ class Putin(Actor):
         elif choice == "intervene":
             self.intervene()
         s.escalated = 0.0
+
+    def rescue(self) -> None:
+        """Lend just enough to cover Minsk's funding shortfall (KRE-12, E14); the loan is owed to
+        Russia and falls due like the old ones."""
+        model, s = self.model, self.state
+        loan, refinancing = rules.rescue_loan(s.financing_gap, s.refinancing_due)
+        s.reserves += loan
+        s.debt += loan
+        s.russian_debt += loan
+        s.loans_total += loan
+        s.loans_refinancing += refinancing
+        s.financing_gap = max(0.0, s.financing_gap - loan)
+        s.loan_requested = 0.0
+        model.note_event("putin", f"Moscow lends ${loan:.2f}bn, just enough to cover the shortfall "
+                                  f"(${refinancing:.2f}bn of it refinances Russian debt due)")
 
     def intervene(self) -> None:
         """A takeover attempt; success is drawn from the documented odds (KRE-23, HYB-05, BYP-07)."""

@@ -28,6 +28,7 @@ class Minsk(Actor):
         self.weights = model.p  # replaced by a successor regime's weights after a fall
         self.next_review = 0     # month of the next review of implementation effort
         self.implementing = False
+        self.domestic_course: int | None = None  # index into rules.DOMESTIC, once chosen
 
     # ------------------------------------------------------------------ view
     def view(self) -> rules.MinskView:
@@ -42,7 +43,10 @@ class Minsk(Actor):
                                           if s.nato_exercise_months > 0 else 0.0),
             info_campaign=s.info_campaign, energy_offer=s.energy_offer > 0,
             diversified=s.diversified, repression=s.repression,
-            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation)
+            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation,
+            refinancing_pressure=s.refinancing_pressure,
+            support_independence=s.support_independence, west_orientation=s.west_orientation,
+            financing_gap=s.financing_gap)
 
     def step(self) -> None:
         """One month: meet the street, answer pending demands, push implementation, take a move."""
@@ -63,15 +67,22 @@ class Minsk(Actor):
 
     # ------------------------------------------------------------------ decisions
     def meet_the_street(self, v: rules.MinskView) -> None:
+        """Choose the domestic course (sticky: see `rules.domestic_utilities`); repression follows
+        it as a slowly ebbing stock, and jailed challengers are released only while the regime
+        is not cracking down."""
         p = self.weights
-        choice = self.decide("domestic", rules.DOMESTIC, rules.domestic_utilities(v, p),
+        choice = self.decide("domestic", rules.DOMESTIC,
+                             rules.domestic_utilities(v, p, self.domestic_course),
                              p.minsk.choice_temperature,
                              lambda: f"protest {v.protest_share:.1%} of adults, election "
                                      f"salience {v.election_salience:.2f}, Western engagement "
                                      f"{v.western_engagement:.2f}")
+        self.domestic_course = rules.DOMESTIC.index(choice)
         s = self.state
-        target = p.minsk.mass_repression if choice == "repress" else p.minsk.base_repression
-        s.repression = s.repression + p.minsk.repression_adjustment * (target - s.repression)
+        cracking_down = choice == "repress"
+        s.repression = rules.next_repression(s.repression, cracking_down, p)
+        if not cracking_down:
+            s.candidates_jailed *= 1.0 - p.minsk.prisoner_release_rate
         self.model.co_opting = choice == "co_opt"
         if self.model.co_opting:
             s.reserves = max(0.0, s.reserves - p.minsk.coopt_cost_bn / 12.0)

@@ -78,19 +78,22 @@ class Public(Actor):
         unrest = s.unrest_months > 0
         extra = s.unrest_grievance if unrest else 0.0
         co_opt = self.model.co_opting
+        mishandling, jailed, fatigue = s.shock_mishandling, s.candidates_jailed, s.protest_fatigue
         for c, shock in zip(self.cohorts, shocks):
-            hard = rules.hardship(s.economic_stress, s.election_salience, shock, p, extra=extra)
+            hard = rules.hardship(s.economic_stress, s.election_salience, shock, p, extra=extra,
+                                  mishandling=mishandling, candidates_jailed=jailed)
             target = rules.legitimacy_target(c, s.economic_stress, s.repression,
                                              s.election_salience, s.coercion, co_opt,
-                                             s.belarusianisation, p)
+                                             s.belarusianisation, p, mishandling=mishandling)
             c.legitimacy += q.legitimacy_adjustment * (target - c.legitimacy)
-            c.active, c.detained = rules.protest(c, hard, s.repression, p)
+            c.active, c.detained = rules.protest(c, hard, s.repression, p, fatigue=fatigue)
             c.incorporation, c.union, c.independence = rules.attitude_flows(
                 c.incorporation, c.union, c.independence, c.media, s.info_campaign, s.coercion,
                 s.belarusianisation, p)
             c.west += q.west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
                                                              s.repression, p) - c.west)
         self.write_aggregates()
+        s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
         s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (
             rules.radicalism_target(s.protest_share, s.repression, s.elite_cohesion,
                                     s.info_campaign, p,

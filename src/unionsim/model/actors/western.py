@@ -48,7 +48,8 @@ class West(Actor):
     classifier = {
         "stochastic": True,
         "decisions": {"policy": west_rules.OPTIONS},
-        "facts": ["WES-01", "WES-02", "WES-03", "WES-06", "WES-07", "WES-08", "WES-09", "NEI-03"],
+        "facts": ["WES-01", "WES-02", "WES-03", "WES-06", "WES-07", "WES-08", "WES-09", "NEI-03",
+                  "L13", "L25"],
     }
 
     def __init__(self, model):
@@ -65,17 +66,34 @@ class West(Actor):
             s.tension_excess = min(1.0, s.tension_excess + w.annexation_tension)
             self.model.note_event("west", "the West refuses to recognise the takeover and "
                                           "sanctions Russia (WES-07)")
+        pending = s.sanctions_pending > 0
+        if pending and s.abuse_memory < w.abuse_threshold:
+            # the record no longer justifies the proposal: it lapses
+            s.sanctions_pending, pending = 0.0, False
+        easing = west_rules.easing_conditions_met(s.candidates_jailed, s.repression,
+                                                  s.minsk_west_tilt, p)
         utilities = west_rules.policy_utilities(s.abuse_memory, s.sanctions_level,
                                                 s.western_engagement, s.minsk_west_tilt,
-                                                s.dispute, s.diversified, s.energy_offer > 0, p)
+                                                s.dispute, s.diversified, s.energy_offer > 0, p,
+                                                pending=pending, easing_allowed=easing)
         choice = self.decide("policy", west_rules.OPTIONS, utilities, w.choice_temperature,
                              lambda: f"repression record {s.abuse_memory:.2f}, sanctions level "
-                                     f"{s.sanctions_level:.0f}, Minsk's tilt West "
+                                     f"{s.sanctions_level:.0f}, proposal under negotiation for "
+                                     f"{s.sanctions_pending:.0f} months, Minsk's tilt West "
                                      f"{s.minsk_west_tilt:.2f}")
         if choice == "sanction":
-            s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + 1.0)
-            s.western_engagement = clip01(s.western_engagement - w.sanction_engagement_loss)
-        elif choice == "ease":
+            pending = True
+        if pending:
+            # negotiation runs its course whatever else the West does this month (NEI-03)
+            # the decision month is month one of the negotiation; the step comes a full lag later
+            s.sanctions_pending += 1.0
+            if s.sanctions_pending > west_rules.adoption_lag(s.sanctions_level, p):
+                s.sanctions_pending = 0.0
+                s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + 1.0)
+                s.western_engagement = clip01(s.western_engagement - w.sanction_engagement_loss)
+                self.model.note_event("west", f"sanctions step {s.sanctions_level:.0f} adopted "
+                                              f"after negotiation")
+        if choice == "ease":
             s.sanctions_level = max(0.0, s.sanctions_level - 1.0)
             s.western_engagement = clip01(s.western_engagement + w.ease_engagement_gain)
         elif choice == "engage":

@@ -16,33 +16,90 @@ _GROWTH_DOMAIN = STATE_VARIABLES["growth"]
 
 
 def funding_balance(energy_support: float, western_finance: float, trade_war: bool,
-                    sanctions_level: float, p: SimpleNamespace) -> float:
+                    sanctions_level: float, p: SimpleNamespace,
+                    russian_debt: float | None = None, growth: float = 0.0) -> float:
     """Annual external funding balance of Belarus, USD bn/yr (negative drains reserves).
 
     The economy 'always needs fresh funds' (MIN-10): a fixed external need (debt service and the
     state sector's deficit, E15-E16) is met by Russian energy support (E1-E11), thin Western
     credit (WES-03, WES-05) and reserves. A trade war (SYS-07, OLI-01) and sectoral sanctions
-    (L25, WES-06) cut export earnings.
+    (L25, WES-06) cut export earnings. Debt owed to Russia has to be serviced (E14): the need
+    includes the service at the start, so only more (or less) Russian debt than at the start
+    changes the balance; ``russian_debt`` of ``None`` means the start level. A recession (negative
+    ``growth``, %/yr) costs export and budget earnings, so it opens a reserves shortfall (SC27:
+    recession and Covid-19 leading to a 'rescue'; E23, L30).
     """
     e = p.economy
-    losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level
-    return energy_support + western_finance - e.external_financing_need - losses
+    losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level \
+        + e.recession_funding_loss * max(0.0, -growth)
+    extra_service = 0.0 if russian_debt is None else (
+        russian_debt_service(russian_debt, p) - russian_debt_service(p.initial.russian_debt, p))
+    return energy_support + western_finance - e.external_financing_need - losses - extra_service
+
+
+def russian_debt_service(russian_debt: float, p: SimpleNamespace) -> float:
+    """Interest and repayments due on the debt owed to Russia, USD bn/yr (E14: old Russian loans
+    fall due and are repaid with new ones, or from reserves)."""
+    e = p.economy
+    return russian_debt * (e.russian_interest + e.russian_amortisation)
+
+
+def refinancing_due(russian_debt: float, p: SimpleNamespace) -> float:
+    """Russian debt falling due over the next year, USD bn (E14)."""
+    return russian_debt * p.economy.russian_amortisation
+
+
+def refinancing_pressure(due_bn: float, reserves: float) -> float:
+    """0..1: the year's repayments to Russia as a share of reserves; Moscow's leverage.
+
+    Minsk can cover small repayments from reserves; when they would take most of its reserves, it
+    needs Moscow to roll them over, and Moscow can ask for something in return (KRE-05, E14).
+    """
+    return clip01(due_bn / max(reserves, 1e-9))
+
+
+def excess_refinancing_pressure(pressure: float, p: SimpleNamespace) -> float:
+    """Refinancing pressure beyond its level at the start (the Russian debt and reserves of the
+    ``initial`` group): the leverage the calibrated weights do not already contain (E14)."""
+    due = p.initial.russian_debt * p.economy.russian_amortisation
+    return max(0.0, pressure - min(1.0, due / max(p.initial.reserves, 1e-9)))
+
+
+def financing_gap(reserves: float, balance: float, p: SimpleNamespace) -> float:
+    """USD bn: how far reserves would fall below the Kremlin's rescue target over the rescue
+    horizon at this year's funding balance; a rescue loan is sized to this (KRE-12: 'just
+    enough'; E14). Zero when reserves stay above the target."""
+    k = p.kremlin
+    projected = reserves + balance * k.rescue_horizon_months / 12.0
+    return max(0.0, k.rescue_reserve_target - projected)
+
+
+def adjusted_level(reference: float, level: float, p: SimpleNamespace) -> float:
+    """The level the economy has adjusted to, one month on: it moves toward the current level at
+    ``economy.adjustment_rate`` a month, so that a lost source of income costs growth for a while
+    and output for good (E23: recessions as episodes; BYP-21)."""
+    return reference + p.economy.adjustment_rate * (level - reference)
 
 
 def growth_rate(oil_price_index: float, energy_support: float, sanctions_level: float,
-                trade_war: bool, shock_pp: float, p: SimpleNamespace) -> float:
+                trade_war: bool, shock_pp: float, p: SimpleNamespace,
+                support_reference: float | None = None, sanctions_reference: float = 0.0) -> float:
     """Annual GDP growth, %: Belarus tracks Russia's growth, which tracks oil (E23, E24, BYP-21).
 
-    Losing Russian support below its 2019 level costs growth (E1-E4: the tax manoeuvre as a loss of
-    income); sanctions and a trade war cost more; exogenous shocks (L30) add on top. The result is
-    clipped to the domain of the ``growth`` state variable.
+    Losing Russian support costs growth (E1-E4: the tax manoeuvre as a loss of income); sanctions
+    and a trade war cost more; exogenous shocks (L30) add on top. A loss of support or a rise in
+    sanctions counts against the level the economy has adjusted to (``support_reference``,
+    ``sanctions_reference``, see `adjusted_level`; ``None`` means the start support), so it lowers
+    growth while the economy adjusts, not for ever. The result is clipped to the domain of the
+    ``growth`` state variable.
     """
     e = p.economy
     russian_growth = e.russian_growth + e.oil_growth_elasticity * (oil_price_index - 1.0)
-    support_gap = energy_support - p.initial.energy_support
+    reference = p.initial.energy_support if support_reference is None else support_reference
+    support_gap = energy_support - reference
     growth = (e.growth_tracking * russian_growth + e.support_growth_elasticity * support_gap
-              - e.sanctions_growth_cost * sanctions_level - (e.trade_war_growth_cost if trade_war
-                                                             else 0.0) + shock_pp)
+              - e.sanctions_growth_cost * (sanctions_level - sanctions_reference)
+              - (e.trade_war_growth_cost if trade_war else 0.0) + shock_pp)
     return clip(growth, _GROWTH_DOMAIN.lo, _GROWTH_DOMAIN.hi)
 
 

@@ -16,14 +16,15 @@ from unionsim.model.state import MAX_SANCTIONS, clip01
 
 def cohesion_target(economic_stress: float, protest_share: float, repression: float,
                     sanctions_level: float, russian_backing: float, info_campaign: float,
-                    p: SimpleNamespace) -> float:
+                    p: SimpleNamespace, mishandling: float = 0.0) -> float:
     """The cohesion level the elite drifts toward this month (0..1).
 
     Loyalty is the base (ELI-01, ELI-03). Economic stress and large unrepressed protests erode it
-    (ELI-11, MIN-60). Western sanctions on officials bind them to the regime, as they have nowhere
-    else to go (SC20). Russian security backing shores it up (E13, M47). Russian recruitment of
-    officers through schooling and information work erodes it where the army is less loyal
-    (ELI-07, D4).
+    (ELI-11, MIN-60), and so does a crisis seen as mishandled, for which even insiders may blame
+    the leader personally (ELI-11: ``mishandling``). Western sanctions on officials bind them to
+    the regime, as they have nowhere else to go (SC20). Russian security backing shores it up
+    (E13, M47). Russian recruitment of officers through schooling and information work erodes it
+    where the army is less loyal (ELI-07, D4).
     """
     e = p.elite
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
@@ -32,7 +33,8 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
                   - e.protest_erosion * min(unchecked, e.protest_erosion_cap)
                   + e.sanctions_binding * sanctions_level / MAX_SANCTIONS
                   + e.backing_support * russian_backing
-                  - e.army_defection_risk * info_campaign)
+                  - e.army_defection_risk * info_campaign
+                  - e.mishandling_erosion * mishandling)
 
 
 def next_cohesion(cohesion: float, target: float, p: SimpleNamespace) -> float:

@@ -14,6 +14,7 @@ from operator import mul
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.rules.economy import excess_refinancing_pressure
 from unionsim.model.state import Regime, clip01
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
@@ -72,6 +73,10 @@ class KremlinView:
     intervention_failed: bool = False
     forces_present: bool = False
     takeover_odds: float = 0.0
+    financing_gap: float = 0.0
+    refinancing_pressure: float = 0.0
+    support_independence: float | None = None  # None: at the reference level
+    union_support: float = 0.0
 
 
 def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
@@ -101,6 +106,9 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
     """Which options make sense this month (the others are not on the table).
 
     A failed takeover is not tried again within a run: its costs are then known (KRE-23, KRE-24).
+    A bailout needs a funding shortfall worth a loan (KRE-12: 'just enough'; see `rescue_loan`).
+    A concession settles a dispute or rewards a loyal Minsk while support is below its ceiling
+    (KRE-13, E11).
     Forces are sent in to back a regime only once the crisis logic is on and the street is massive
     (KRE-16; M47: guard police 'if necessary').
     """
@@ -114,8 +122,11 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
         not v.asset_pending and v.assets_left > 0,          # demand_assets
         not v.trade_war,                                    # trade_war
         True,                                               # info_campaign
-        v.loan_requested or v.minsk_stress > k.bailout_stress_threshold,  # bailout
-        v.dispute > k.concession_dispute_threshold or v.escalated,  # concession
+        (v.loan_requested or v.minsk_stress > k.bailout_stress_threshold)
+        and v.financing_gap >= k.rescue_min,               # bailout
+        v.dispute > k.concession_dispute_threshold or v.escalated
+        or (v.kremlin_trust > k.reward_trust_level
+            and v.energy_support < support_ceiling(p) - 1e-9),  # concession
         incumbent and v.protest_threat > k.security_support_threat,  # security_support
         v.regime != Regime.NEW_REGIME and v.crisis and v.protest_threat > k.deploy_threat_threshold
         and not v.forces_present,                           # deploy_forces
@@ -199,6 +210,11 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     * Reactive by default: holding course is worth more the fewer headaches Minsk causes
       (KRE-12; D5 is spanned by ``putin.reactivity``).
     * Keep Minsk afloat with loans when asked, as far as it is loyal (E14, KRE-13, KRE-19).
+    * Reward loyalty: raising energy support is worth more the more Minsk is trusted (KRE-13, E11).
+    * Press for integration harder when Minsk needs its Russian debt refinanced: debt falling
+      due is leverage (KRE-04, KRE-05, E14, ELI-10), and where the public favours union (BYP-10
+      against D2's other side). Both scale the showcase motive, so a reactive Kremlin (D5) with
+      no showcase motive is not made proactive by them.
     * Rule moderately when Lukashenka lifts a dispute to him (MIN-18, PUT-02): escalation makes a
       concession thinkable, but paying more is what Putin wants least (KRE-01), so a moderate
       ruling is mostly a refusal to escalate further (see `arbitrate`).
@@ -210,7 +226,8 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       CSTO's implosion (KRE-21, KRE-23-KRE-25, L28). Its value is that of not losing Belarus,
       weighed by the risk of losing it (`risk_of_loss`) and by the odds the takeover succeeds:
       Putin gambles only where he sees weakness (KRE-15). The crisis logic discounts the costs
-      (KRE-16).
+      (KRE-16). A public attached to independence makes a takeover costlier
+      (`takeover_cost_factor`: BYP-02, BYP-07).
     """
     q = p.putin
     headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
@@ -220,9 +237,16 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + request) \
         * (q.bailout_loyalty_floor + v.kremlin_trust) \
         + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
-    u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost
+    u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost \
+        + q.loyalty_reward * max(0.0, v.kremlin_trust - p.kremlin.reward_trust_level)
+    # the showcase is what makes Putin press for integration on his own; Minsk's need for
+    # money and a public that favours union make pressing more promising, not a motive of their
+    # own (a reactive Kremlin, D5, has none)
     u[_DEMAND_INTEGRATION] = q.showcase * (1.0 + (q.showcase_loan_leverage if v.loan_requested
-                                                  else 0.0))
+                                                  else 0.0)
+                                           + q.refinancing_leverage
+                                           * excess_refinancing_pressure(v.refinancing_pressure, p)
+                                           + q.union_base_weight * v.union_support)
     threat = min(v.protest_threat, p.kremlin.protest_threat_cap)
     u[_SECURITY] = q.crisis_backing * threat
     cost_scale = q.crisis_cost_discount if v.crisis else 1.0
@@ -232,8 +256,36 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising
     u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \
-        - q.intervention_cost * cost_scale
+        - q.intervention_cost * takeover_cost_factor(v.support_independence, p) * cost_scale
     return u
+
+
+def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace) -> float:
+    """Factor on the cost of a takeover: 1 at the reference support for independence, higher
+    where more of the public is attached to independence (guerrilla war and a hostile region to
+    hold: BYP-02, BYP-07, KRE-21), lower where fewer are. Never below zero; ``None`` means the
+    reference."""
+    if support_independence is None:
+        return 1.0
+    relative = support_independence / p.kremlin.resistance_reference_independence
+    return max(0.0, 1.0 + p.putin.independence_takeover_cost * (relative - 1.0))
+
+
+def support_ceiling(p: SimpleNamespace) -> float:
+    """Highest energy support Russian concessions can restore, USD bn/yr: the start level plus a
+    small margin (E11: a small recovery after the 2017 deal; MIN-61: terms unchanged after 2020)."""
+    return p.initial.energy_support + p.kremlin.support_raise_cap
+
+
+def rescue_loan(financing_gap: float, refinancing_due: float) -> tuple[float, float]:
+    """A rescue sized to the need (KRE-12: 'just enough loans' to avoid bankruptcy), USD bn.
+
+    Returns the loan, which fills the funding shortfall (`economy.financing_gap`) and no more, and
+    the part of it that refinances Russian debt falling due within the year (E14: new loans to pay
+    off old ones); the rest is new money.
+    """
+    loan = max(0.0, financing_gap)
+    return loan, min(loan, max(0.0, refinancing_due))
 
 
 def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:

@@ -88,14 +88,34 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
 
 
 def hardship(economic_stress: float, election_salience: float, shock: float,
-             p: SimpleNamespace, extra: float = 0.0) -> float:
-    """Perceived hardship of a cohort, 0..1: economic decline and price shocks (BYP-18) and the
-    sense of a stolen election (MIN-53), with a monthly mobilisation shock (a standard normal
-    ``shock``); ``extra`` is grievance from a scenario's wave of unrest."""
+             p: SimpleNamespace, extra: float = 0.0, mishandling: float = 0.0,
+             candidates_jailed: float = 0.0) -> float:
+    """Perceived hardship of a cohort, 0..1: the grievances that bring people out.
+
+    Economic decline and price shocks (BYP-18, L9), the sense of a stolen election (MIN-53), a
+    crisis the regime is seen to mishandle (the 2020 Covid handling: BYP-18, L30, ELI-11) and the
+    jailing of the challengers who drew the crowds (MIN-52, L8), with a monthly mobilisation
+    shock (a standard normal ``shock``); ``extra`` is grievance from a scenario's wave of unrest.
+    No single grievance is meant to carry a mass protest: an election with a calm economy and
+    no mishandled crisis stays below the threshold for most people (BYP-09, BYP-12).
+    """
     q = p.public
     base = q.base_hardship + q.stress_hardship * economic_stress \
-        + q.election_grievance * election_salience + extra
+        + q.election_grievance * election_salience + q.mishandling_grievance * mishandling \
+        + q.candidate_grievance * candidates_jailed + extra
     return _unit(base * math.exp(q.mobilisation_noise * shock))
+
+
+def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> float:
+    """Protest fatigue after one more month, 0..1: it builds with every month the street is
+    mobilised (in proportion to the protest's size against the mass level, capped at one) and
+    wears off slowly once people stay home. Fatigue lowers everybody's net grievance, so a wave
+    of protest ebbs even when its causes remain (shraibman2021b describes a domestic crisis that
+    faded into isolation, MIN-53; the rates are assumptions)."""
+    q = p.public
+    mobilised = min(protest_share / q.mass_protest_share, 1.0)
+    built = fatigue + q.fatigue_build * mobilised * (1.0 - fatigue)
+    return _unit(built - q.fatigue_recovery * built * (1.0 - mobilised))
 
 
 def arrest_probability(repression: float, active_share_: float, p: SimpleNamespace) -> float:
@@ -122,18 +142,20 @@ def active_share(grievance: float, net_risk: float, threshold: float) -> float:
     return net_risk / (2.0 * grievance) + 1.0 - h1
 
 
-def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace
-            ) -> tuple[float, float]:
+def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace,
+            fatigue: float = 0.0) -> tuple[float, float]:
     """Share of the cohort protesting this month, and its new detained share.
 
     Net risk is the arrest probability (Epstein) times the severity of punishment, which grows
     with repression (long sentences after 2020, MIN-53). Detention keeps protesters off the street
-    for ``public.detention_months`` on average (L8: hundreds held in May 2020).
+    for ``public.detention_months`` on average (L8: hundreds held in May 2020). ``fatigue``
+    (see `next_fatigue`) scales the net grievance down.
     """
     q = p.public
     p_arrest = arrest_probability(repression, c.active, p)
     net_risk = p_arrest * (1.0 + q.penalty_severity * repression)
-    active = (1.0 - c.detained) * active_share(hard * (1.0 - c.legitimacy), net_risk,
+    active = (1.0 - c.detained) * active_share(hard * (1.0 - c.legitimacy) * (1.0 - fatigue),
+                                               net_risk,
                                                q.protest_threshold)
     detained = c.detained * (1.0 - 1.0 / q.detention_months) \
         + active * p_arrest * q.detention_rate
@@ -142,18 +164,21 @@ def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace
 
 def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
                       election_salience: float, coercion: float, co_opt: bool,
-                      belarusianisation: float, p: SimpleNamespace) -> float:
+                      belarusianisation: float, p: SimpleNamespace,
+                      mishandling: float = 0.0) -> float:
     """The legitimacy a cohort drifts toward.
 
-    Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and mismanaged
-    crises (BYP-18, ELI-11); repression alienates the young and urban most and a stolen election
-    costs (both modelling assumptions); Russian pressure brings a rally round the flag (BYP-17), as
-    does soft Belarusianisation (MIN-58); social spending buys some back (MIN-08).
+    Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and in crises seen
+    as mismanaged (BYP-18, ELI-11: ``mishandling``); repression alienates the young and urban most
+    and a stolen election costs (both modelling assumptions); Russian pressure brings a rally
+    round the flag (BYP-17), as does soft Belarusianisation (MIN-58); social spending buys some
+    back (MIN-08).
     """
     q = p.public
     shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
              + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
-             + q.identity_legitimacy * belarusianisation)
+             + q.identity_legitimacy * belarusianisation
+             - q.mishandling_legitimacy * mishandling)
     return _unit(c.base_legitimacy + shift - q.repression_backlash * repression * c.backlash_factor)
 
 

@@ -4,6 +4,12 @@ The West weighs human rights against Belarus's sovereignty (WES-01): it eased sa
 Minsk stayed neutral on Ukraine and released prisoners (WES-02, L13), brought them back after the
 2020 repression (WES-06, L25), has little money to offer (WES-03, WES-05) and needs unanimity,
 which Lithuania's quarrels make slow (NEI-03).
+
+Sanctions come in steps with institutional lags: a decision to sanction puts a proposal for the
+next step on the table, and the step is adopted only once the members have negotiated it for
+the step's lag (individual listings first, sectoral measures months later: WES-06, L25;
+`adoption_lag`). Easing has documented conditions: prisoners released and no crackdown, and a
+Minsk that seeks dialogue (WES-01, WES-02, L13; `easing_conditions_met`).
 """
 
 from __future__ import annotations
@@ -24,14 +30,37 @@ def abuse_signal(repression: float, protest_share: float, election_salience: flo
     return clip01(repression * street)
 
 
+def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
+    """Months from the decision to sanction until the next step is adopted: individual listings come
+    fastest (``west.listing_lag_months``), broader measures need longer
+    (``west.package_lag_months``: sectoral sanctions came only in June 2021, L25; unanimity is
+    slow, NEI-03)."""
+    w = p.west
+    return w.listing_lag_months if sanctions_level < SanctionLevel.INDIVIDUAL \
+        else w.package_lag_months
+
+
+def easing_conditions_met(prisoners: float, repression: float, minsk_west_tilt: float,
+                          p: SimpleNamespace) -> bool:
+    """The West's documented conditions for lifting sanctions: political prisoners released and
+    repression back near its everyday level (human rights improved: WES-01, L13), and a Minsk that
+    seeks dialogue with the West (WES-02, MIN-44)."""
+    w = p.west
+    return (prisoners <= w.release_condition and repression <= w.easing_repression_ceiling
+            and minsk_west_tilt >= w.dialogue_condition)
+
+
 def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: float,
                      minsk_west_tilt: float, dispute: float, diversified: float,
-                     energy_offer: bool, p: SimpleNamespace) -> list[float]:
+                     energy_offer: bool, p: SimpleNamespace, pending: bool = False,
+                     easing_allowed: bool = True) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, or offering alternative energy.
 
-    * sanction: human rights against unanimity friction, which grows with the square of the level
-      (each package is harder to agree; WES-06, NEI-03, L25: sectoral sanctions only in June 2021);
-    * ease: reward for a repression-free record while sanctions stand (WES-01, WES-02, L13);
+    * sanction: put the next step on the table; human rights against unanimity friction, which
+      grows with the square of the level (each package is harder to agree; WES-06, NEI-03, L25).
+      Not available while a proposal is still being negotiated (``pending``);
+    * ease: reward for a repression-free record while sanctions stand (WES-01, WES-02, L13), only
+      once the documented conditions hold (``easing_allowed``, see `easing_conditions_met`);
     * engage: Belarus as a buffer worth courting when Minsk opens up (NEI-02, NAT-17), at the cost
       of legitimising an authoritarian regime (WES-09);
     * energy_offer: offer oil when Minsk quarrels with Moscow and seeks alternatives (WES-08, E31).
@@ -40,9 +69,10 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     hold = w.inertia
     # sanctions answer repression (WES-06); with no violent repression on record they are not on
     # the table at all
-    sanction = UNAVAILABLE if sanctions_level >= SanctionLevel.COMPREHENSIVE or abuse_memory < w.abuse_threshold else \
+    sanction = UNAVAILABLE if (pending or sanctions_level >= SanctionLevel.COMPREHENSIVE
+                               or abuse_memory < w.abuse_threshold) else \
         w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** 2
-    ease = UNAVAILABLE if sanctions_level <= 0 else \
+    ease = UNAVAILABLE if sanctions_level <= 0 or not easing_allowed else \
         w.sovereignty_value * (1.0 - abuse_memory) - w.human_rights * abuse_memory \
         - w.unanimity_friction
     engage = UNAVAILABLE if engagement >= 1.0 else \
