@@ -37,8 +37,8 @@ def test_single_conditions(p, kw, expected):
 # (with the signing in the last months of the run where integration is pending).
 EVERYTHING = [("absorbed", {"absorbed": 1}), ("regime", {"regime": 2}),
               ("supranational", {"supranational_bodies": 1}), ("presence", {"presence": 3}),
-              ("rupture", {"intervention_attempted": 1}),
               ("implemented", {"roadmaps_implemented": 28}),
+              ("rupture", {"intervention_attempted": 1}),
               ("dependence", {"sanctions_level": 2, "western_engagement": 0.0,
                               "loans_total": 3.0}),
               ("signed", {"roadmaps_signed": 28}), ("late", {}),

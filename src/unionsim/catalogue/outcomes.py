@@ -69,6 +69,13 @@ DEFINITIONS: tuple[Definition, ...] = (
         "no new permanent forces.",
         (), ("SC10", "SC11", "M24", "M25", "NEI-06", "MIN-61")),
     Definition(
+        "economic_integration", "outcome",
+        "Roadmaps were signed and at least the given share of them is in force, without "
+        "supranational bodies.",
+        "The key roadmaps were meant to enter into force one to two years after signature; "
+        "earlier union treaties were mostly not carried out.",
+        ("outcomes.implemented_share",), ("U27", "U29", "U3")),
+    Definition(
         "rupture", "outcome",
         "An open break with Moscow at the end: a takeover was attempted and failed, or a dispute "
         "at least the given intensity is live while the Kremlin's trust is at most the given "
@@ -77,13 +84,6 @@ DEFINITIONS: tuple[Definition, ...] = (
         "war) and trade wars recur; an open break is the far end of that pattern.",
         ("outcomes.rupture_dispute_min", "outcomes.rupture_trust_max"),
         ("MIN-20", "SYS-07", "SC26")),
-    Definition(
-        "economic_integration", "outcome",
-        "Roadmaps were signed and at least the given share of them is in force, without "
-        "supranational bodies.",
-        "The key roadmaps were meant to enter into force one to two years after signature; "
-        "earlier union treaties were mostly not carried out.",
-        ("outcomes.implemented_share",), ("U27", "U29", "U3")),
     Definition(
         "dependence", "outcome",
         "Russia's embrace: Western sanctions of at least the given level in force, Western "

@@ -14,9 +14,10 @@ absorbs the ones below):
 3. ``supranational_union``: supranational bodies exist, sovereignty shared (U20, MIN-05, KRE-01).
 4. ``permanent_presence``: Russian forces stationed permanently (a base or troops that stayed
    after an exercise or a deployment, SC10, SC11).
-5. ``rupture``: an open break with Moscow at the end: a failed takeover, or a live dispute with
+5. ``economic_integration``: most signed roadmaps in force, without supranational bodies (U29):
+   a lasting structural change, like those above.
+6. ``rupture``: an open break with Moscow at the end: a failed takeover, or a live dispute with
    the Kremlin's trust spent (MIN-20 exit threats, SYS-07 trade wars, SC26).
-6. ``economic_integration``: most signed roadmaps in force, without supranational bodies (U29).
 7. ``dependence``: "Russia's embrace": under Western sanctions and cut off from the West, living
    on Russian loans, or held by Russian forces sent in (SC20, MIN-53, KRE-19, E12, M47).
 8. ``symbolic_integration``: roadmaps signed early enough to be implemented, but mostly not in
@@ -39,7 +40,7 @@ from types import SimpleNamespace
 from unionsim.model.state import Presence, Regime, SanctionLevel, WorldState
 
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
-            "rupture", "economic_integration", "dependence", "symbolic_integration",
+            "economic_integration", "rupture", "dependence", "symbolic_integration",
             "integration_pending", "western_rapprochement", "status_quo")
 
 FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
@@ -195,10 +196,10 @@ def classify(s: WorldState, p: SimpleNamespace, ends: dict[str, str] | None = No
         return "supranational_union"
     if s.presence >= Presence.PERMANENT_BASE:
         return "permanent_presence"
-    if is_rupture(s, o):
-        return "rupture"
     if ends["end_integration"] == "implemented":
         return "economic_integration"
+    if is_rupture(s, o):
+        return "rupture"
     if ends["end_alignment"] == "dependent":
         return "dependence"
     if ends["end_integration"] in ("signed", "partly_implemented"):
