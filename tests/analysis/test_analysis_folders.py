@@ -140,7 +140,14 @@ def test_sobol_run_is_analysed_from_the_folder(sobol_folder):
     assert disputes["minsk.sovereignty_weight"] == "D1"
     assert disputes["putin.reactivity"] == "D5"
     ei = result.indices[result.indices["output"] == "P(economic_integration)"]
-    assert ei.set_index("parameter")["ST"].idxmax() == "minsk.sovereignty_weight"
+    # the indices are SALib's own analysis of the outputs stored in the folder (which parameter
+    # leads depends on the model, not on this code, so the test does not pin it)
+    from SALib.analyze import sobol
+    y = np.asarray(design_outputs(res.outcomes, result.design, [])["P(economic_integration)"])
+    expected = sobol.analyze(result.design.problem, y, calc_second_order=False,
+                             seed=result.design.seed)
+    assert ei["ST"].to_numpy() == pytest.approx(np.asarray(expected["ST"]), nan_ok=True)
+    assert ei["ST"].max() > 0.05
     sd = np.std(design_outputs(res.outcomes, result.design, [])["P(economic_integration)"])
     assert ei["effect"].to_numpy() == pytest.approx(np.sqrt(ei["ST"].clip(lower=0)) * sd)
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(result.indices)
