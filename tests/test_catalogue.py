@@ -223,7 +223,7 @@ def test_outcomes_command_defines_every_outcome_and_flag_with_values():
     for name in (*OUTCOMES, *FLAGS):
         assert re.search(rf"(\d\. |- ){name}\n", r.stdout), name
     values = default_parameters().values
-    assert f"outcomes.min_signed_roadmaps = {values['outcomes.min_signed_roadmaps']:g}" in r.stdout
+    assert f"outcomes.implemented_share = {values['outcomes.implemented_share']:g}" in r.stdout
     assert f"kremlin.crisis_threshold = {values['kremlin.crisis_threshold']:g}" in r.stdout
     # outcomes are listed in the order classify() tests them
     positions = [r.stdout.index(f". {name}\n") for name in OUTCOMES]
@@ -253,7 +253,9 @@ def test_every_named_parameter_and_fact_exists():
 
 def test_the_thresholds_classify_uses_are_named():
     # the parameters classify() and run_flags() read are in the definitions that use them
-    assert "outcomes.min_signed_roadmaps" in BY_NAME["symbolic_integration"].parameters
+    assert "outcomes.late_signing_months" in BY_NAME["symbolic_integration"].parameters
+    assert "outcomes.dependence_loans_min" in BY_NAME["dependence"].parameters
+    assert "outcomes.rupture_trust_max" in BY_NAME["rupture"].parameters
     assert "outcomes.implemented_share" in BY_NAME["economic_integration"].parameters
     assert "public.mass_protest_share" in BY_NAME["mass_protests"].parameters
     assert "kremlin.crisis_threshold" in BY_NAME["ukraine_like_protests"].parameters

@@ -31,6 +31,9 @@ def batch(tmp_path_factory):
 def test_run_prints_the_summary_and_writes_the_folder(batch):
     out, r = batch
     assert "Outcomes" in r.stdout and "symbolic integration" in r.stdout
+    # the end states by dimension and the months of first events
+    assert "End states by dimension" in r.stdout and "alignment" in r.stdout
+    assert "First events" in r.stdout and "sectoral sanctions" in r.stdout
     assert "95%" in r.stdout and str(out) in r.stdout.replace("\n", "")
     for name in ("manifest.json", "outcomes.parquet", "timeseries.parquet", "decisions.parquet"):
         assert (out / name).is_file(), name
@@ -82,6 +85,8 @@ def test_a_stored_run_replays_exactly_in_trace(batch):
     assert r.returncode == 0, r.stderr
     assert "does not reproduce" not in r.stderr and "other model code" not in r.stderr
     assert f"Outcome: {row['outcome'].replace('_', ' ')}" in r.stdout
+    assert f"alignment {row['end_alignment'].replace('_', ' ')}" in r.stdout
+    assert "End states: integration" in r.stdout and "First: " in r.stdout
     assert "2020-08" in r.stdout and "presidential election" in r.stdout
     assert "because:" in r.stdout
     bad = cli("trace", "baseline", "--results", out)

@@ -34,6 +34,7 @@ def scenario(tmp_path, body: str, name: str = "s.yaml", head: str = HEAD) -> Pat
 def test_every_shipped_scenario_validates_and_runs_without_warnings(path):
     loaded = load_scenario(path)
     assert loaded.spec.sources and len(loaded.spec.description) > 40
+    assert not loaded.warnings  # a shipped scenario starting later says where it starts
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plan = make_plan(loaded, runs=2, seed=1)
@@ -301,3 +302,96 @@ def test_uncertainty_bounds_must_respect_the_documented_range(tmp_path):
     with pytest.raises(ScenarioError) as e:
         load_scenario(f)
     assert "outside the documented range [0.4, 0.95]" in str(e.value) and e.value.line == 8
+
+
+# --------------------------------------------------------------------------- initial:
+
+def test_initial_sets_the_start_state_and_what_follows_from_it(tmp_path):
+    f = scenario(tmp_path, """\
+        initial:
+          sanctions_level: 1
+          loans_total: 1.5
+          support_incorporation: 0.07
+          west_orientation: 0.4
+        """)
+    m = UnionModel(scenario=load_scenario(f), seed=1, collect=False)
+    s, p = m.state, m.p
+    assert s.sanctions_level == 1 and s.loans_total == 1.5
+    assert s.debt == pytest.approx(p.initial.debt + 1.5)  # loans received are debt
+    assert s.abuse_memory >= p.west.abuse_threshold      # sanctions come with their reason
+    # opinion is held by the cohorts: their weighted averages are the values given
+    assert s.support_incorporation == pytest.approx(0.07)
+    assert s.west_orientation == pytest.approx(0.4)
+    assert s.support_incorporation + s.support_union + s.support_independence == \
+        pytest.approx(1.0)
+    m.run()
+    assert m.result()["month_individual_sanctions"] == 0  # in force from the start
+
+
+def test_a_2021_start_with_initial_differs_from_the_same_without_it():
+    loaded = load_scenario("isolation_2021")
+    assert loaded.spec.start == "2021-01" and loaded.spec.initial
+    bare = type(loaded)(loaded.spec.model_copy(update={"initial": {}}))
+    with_initial = [UnionModel(loaded, seed=k, collect=False).run().result() for k in range(4)]
+    without = [UnionModel(bare, seed=k, collect=False).run().result() for k in range(4)]
+    assert all(r["month_individual_sanctions"] == 0 for r in with_initial)
+    assert all(r["month_individual_sanctions"] != 0 for r in without)
+    assert all(r["loans_total"] >= 1.5 for r in with_initial)
+    assert [r["debt"] for r in with_initial] != [r["debt"] for r in without]
+    # the same scenario without initial: warns that it inherits the 2019 state
+    assert not loaded.warnings
+    assert len(bare.warnings) == 1
+    message = bare.warnings[0]
+    assert "2021-01" in message and "2019-01" in message and "initial:" in message
+    assert "Western engagement at 0.5" in message
+
+
+def test_a_later_start_without_initial_warns_when_loaded(tmp_path):
+    from unionsim.errors import UnionsimWarning
+
+    f = scenario(tmp_path, "")
+    with pytest.warns(UnionsimWarning, match="sets no `initial:`") as caught:
+        load_scenario(f)
+    assert str(f) in str(caught[0].message)
+    g = scenario(tmp_path, "", name="jan2019.yaml", head=HEAD.replace("2020-01", "2019-01"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not load_scenario(g).warnings
+    h = scenario(tmp_path, "initial:\n  sanctions_level: 1\n", name="set.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_scenario(h)
+
+
+@pytest.mark.parametrize("body,line,words", [
+    ("initial:\n  sanction_level: 1\n", 8, ["unknown state variable 'sanction_level'",
+                                           "did you mean 'sanctions_level'"]),
+    ("initial:\n  debt: 5\n  sanctions_level: 7\n", 9, ["value 7", "sanctions_level",
+                                                        "outside its domain [0, 3]"]),
+    ("initial:\n  presence: 2\n", 8, ["'presence' cannot be set", "permanent_troops_k"]),
+    ("initial:\n  tension: 0.9\n", 8, ["paths.tension"]),
+])
+def test_a_bad_initial_gives_a_located_error(tmp_path, body, line, words):
+    f = scenario(tmp_path, body)
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(f)
+    assert e.value.file.endswith("s.yaml") and e.value.line == line
+    for w in words:
+        assert w in str(e.value)
+
+
+def test_initial_merges_by_key_through_extends(tmp_path):
+    scenario(tmp_path, "initial:\n  sanctions_level: 1\n  loans_total: 1.5\n", name="p.yaml")
+    c = scenario(tmp_path, "extends: p.yaml\ninitial:\n  loans_total: 3.0\n", name="c.yaml",
+                 head=HEAD.replace("name: t", "name: c"))
+    assert load_scenario(c).spec.initial == {"sanctions_level": 1, "loans_total": 3.0}
+
+
+def test_a_start_under_a_successor_gives_minsk_the_successor_s_weights(tmp_path):
+    f = scenario(tmp_path, "initial:\n  regime: 1\n")
+    g = scenario(tmp_path, "initial:\n  regime: 0\n", name="g.yaml")
+    successor = UnionModel(scenario=load_scenario(f), seed=1, collect=False)
+    incumbent = UnionModel(scenario=load_scenario(g), seed=1, collect=False)
+    assert successor.state.regime == 1
+    assert successor.minsk.weights.minsk.sovereignty_weight != \
+        incumbent.minsk.weights.minsk.sovereignty_weight

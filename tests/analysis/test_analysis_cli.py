@@ -67,10 +67,10 @@ def test_sensitivity_then_discover(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert "complete" in resumed.stderr and (out / "outcomes.parquet").read_bytes() == before
 
-    r = cli("discover", out, "--outcome", "symbolic_integration", "--max-depth", "1")
+    r = cli("discover", out, "--outcome", "dependence", "--max-depth", "1")
     assert r.returncode == 0, r.stderr
     assert "base rate" in r.stdout and "density" in r.stdout
-    assert (out / "discovery" / "symbolic_integration_boxes.csv").exists()
+    assert (out / "discovery" / "dependence_boxes.csv").exists()
 
 
 def test_user_errors_are_one_line_and_exit_2(folders):

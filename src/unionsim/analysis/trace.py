@@ -9,6 +9,7 @@ import re
 from typing import Iterable
 
 from unionsim.config.schema import month_label
+from unionsim.model.outcomes import DIMENSIONS, TIMINGS
 
 # Choices that mean "nothing new this month": left out of the report unless asked for.
 ROUTINE = {("minsk", "domestic", "tolerate"), ("minsk", "initiative", "hold"),
@@ -102,6 +103,14 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
     result = model.result()
     yield ""
     yield f"Outcome: {result['outcome'].replace('_', ' ')}"
+    yield "End states: " + ", ".join(f"{name.removeprefix('end_')} {result[name].replace('_', ' ')}"
+                                     for name in DIMENSIONS)
+    yield f"Signed roadmaps in force: {result['implemented_share']:.0%}"
+    firsts = [f"{name.removeprefix('month_').replace('_', ' ')} "
+              f"{'at start' if result[name] < 1 else month_label(int(result[name]), spec.start)}"
+              for name in TIMINGS if result[name] == result[name]]
+    yield "First: " + (", ".join(firsts) if firsts else "none of signing, implementation, "
+                                                         "sanctions, loan, deployment")
     flags = [k.replace("_", " ") for k, v in result.items() if isinstance(v, bool) and v]
     yield "Flags: " + (", ".join(flags) if flags else "none")
     yield ("Final: sovereignty %.2f, Russian support $%.2fbn/yr, reserves $%.1fbn, roadmaps signed "

@@ -70,25 +70,58 @@ DEFINITIONS: tuple[Definition, ...] = (
         (), ("SC10", "SC11", "M24", "M25", "NEI-06", "MIN-61")),
     Definition(
         "economic_integration", "outcome",
-        "At least the minimum number of roadmaps were signed and at least the given share of "
-        "the signed roadmaps is in force, without supranational bodies.",
+        "Roadmaps were signed and at least the given share of them is in force, without "
+        "supranational bodies.",
         "The key roadmaps were meant to enter into force one to two years after signature; "
         "earlier union treaties were mostly not carried out.",
-        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("U27", "U29", "U3")),
+        ("outcomes.implemented_share",), ("U27", "U29", "U3")),
+    Definition(
+        "rupture", "outcome",
+        "An open break with Moscow at the end: a takeover was attempted and failed, or a dispute "
+        "at least the given intensity is live while the Kremlin's trust is at most the given "
+        "level.",
+        "Minsk has threatened to walk out of the alliance (boycotting the CSTO during the milk "
+        "war) and trade wars recur; an open break is the far end of that pattern.",
+        ("outcomes.rupture_dispute_min", "outcomes.rupture_trust_max"),
+        ("MIN-20", "SYS-07", "SC26")),
+    Definition(
+        "dependence", "outcome",
+        "Russia's embrace: Western sanctions of at least the given level in force, Western "
+        "engagement at most the given level and Russian loans of at least the given amount "
+        "received; or Russian forces were sent in to hold the regime.",
+        "After the 2020 crackdown the West answered with sanctions and Minsk came to rely on "
+        "Moscow alone, which lent it USD 1.5 bn but gave little else.",
+        ("outcomes.dependence_sanctions_min", "outcomes.dependence_engagement_max",
+         "outcomes.dependence_loans_min"), ("SC20", "MIN-53", "KRE-19", "E12", "M47")),
     Definition(
         "symbolic_integration", "outcome",
-        "At least the minimum number of roadmaps were signed, but less than the given share of "
+        "Roadmaps were signed early enough to be implemented, but less than the given share of "
         "them is in force.",
         "Signing without implementing is the Union State's pattern: documents are adopted and "
         "then stall.",
-        ("outcomes.min_signed_roadmaps", "outcomes.implemented_share"), ("SYS-01", "SC6")),
+        ("outcomes.implemented_share", "outcomes.late_signing_months"), ("SYS-01", "SC6")),
+    Definition(
+        "integration_pending", "outcome",
+        "Roadmaps were signed within the given number of months of the run's end, too recently "
+        "to tell whether they will be implemented.",
+        "The key roadmaps were to enter into force one to two years after approval, so a recent "
+        "signature is neither implemented nor yet a dead letter.",
+        ("outcomes.late_signing_months",), ("U29", "SC6")),
+    Definition(
+        "western_rapprochement", "outcome",
+        "Sanctions at most the given level, Western engagement at least the given level, and oil "
+        "diversified to the given share or a Western energy offer made.",
+        "Sanctions were lifted in 2015-16 after Minsk's neutrality on Ukraine and the West "
+        "upgraded its ties; buying oil elsewhere was the test of turning words into deeds.",
+        ("outcomes.westward_sanctions_max", "outcomes.westward_engagement_min",
+         "outcomes.westward_diversified_min"), ("SC21", "SC22", "WES-02", "E30")),
     Definition(
         "status_quo", "outcome",
-        "None of the above: fewer roadmaps signed than the minimum, no supranational bodies, no "
-        "permanent presence, the regime in place.",
+        "None of the above: nothing signed, no supranational bodies, no permanent presence, no "
+        "forces sent in, the regime in place, neither dependent on Russia nor turned westward.",
         "The marketised status quo: Russia keeps cutting subsidies and Minsk keeps its "
         "sovereignty, on worse terms.",
-        ("outcomes.min_signed_roadmaps",), ("SC1", "KRE-07")),
+        (), ("SC1", "KRE-07")),
     # ----------------------------------------------------------------- flags (may co-occur)
     Definition(
         "mass_protests", "flag",

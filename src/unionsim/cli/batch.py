@@ -96,6 +96,7 @@ def _print_summary(console, folder: Path) -> None:
         table.add_row(r.outcome.replace("_", " "), f"{r.share:.1%}",
                       f"{r.ci_low:.1%} - {r.ci_high:.1%}", str(r.runs))
     console.print(table)
+    _print_end_states(console, res)
     flags = Table(title="Flags (share of runs in which each occurred)")
     for col in ("flag", "share", "95% interval"):
         flags.add_column(col, justify="left" if col == "flag" else "right")
@@ -117,6 +118,43 @@ def _print_summary(console, folder: Path) -> None:
     rate = m.get("runs_per_second")
     console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
     console.print(f"results: {folder}")
+
+
+def _print_end_states(console, res) -> None:
+    """The end-state dimensions and the months of first events (absent in older folders)."""
+    from rich.table import Table
+
+    from unionsim.analysis.endstates import dimension_table, timing_table
+    from unionsim.config.schema import month_label
+
+    dims = dimension_table(res.outcomes)
+    if not dims.empty:
+        table = Table(title="End states by dimension (share of runs, 95% Wilson interval)")
+        for col in ("dimension", "end state", "share", "95% interval"):
+            table.add_column(col, justify="left" if col in ("dimension", "end state") else "right")
+        for r in dims[dims["runs"] > 0].itertuples():
+            table.add_row(r.dimension.removeprefix("end_"), r.label.replace("_", " "),
+                          f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
+        console.print(table)
+    timings = timing_table(res.outcomes)
+    if not timings.empty:
+        start = res.manifest["scenario"].get("spec", {}).get("start")
+        table = Table(title="First events (share of runs; month among those runs)")
+        for col in ("event", "share", "median month", "10% - 90%"):
+            table.add_column(col, justify="left" if col == "event" else "right")
+
+        def when(month: float) -> str:
+            if month != month:
+                return "-"
+            if month < 1:
+                return "at start"
+            return month_label(int(round(month)), start) if start else f"{month:.0f}"
+
+        for r in timings.itertuples():
+            table.add_row(r.event.removeprefix("month_").replace("_", " "), f"{r.share:.1%}",
+                          when(r.median),
+                          "-" if r.runs == 0 else f"{when(r.p10)} - {when(r.p90)}")
+        console.print(table)
 
 
 @app.command()

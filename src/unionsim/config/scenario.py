@@ -6,7 +6,7 @@ to the extending file). The rules, documented in ``scenarios/README.md``:
 * ``name``, ``title``, ``description`` belong to the extending scenario; other plain keys
   (``start``, ``horizon``, ``sampler``) replace the parent's when given;
 * ``sources`` add to the parent's;
-* ``overrides``, ``uncertainty`` and ``paths`` merge by key; a key set to ``null`` removes the
+* ``overrides``, ``uncertainty``, ``paths`` and ``initial`` merge by key; a key set to ``null`` removes the
   parent's entry;
 * ``events`` and ``triggers`` follow the parent's; an entry whose ``id`` matches a parent entry
   replaces it in place, and ``remove: [id, ...]`` drops parent entries.
@@ -32,7 +32,7 @@ from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
 from unionsim.errors import ConfigError, ScenarioError, UnionsimWarning
 
 PATH_BOUNDS = {"tension": (0.0, 1.0), "oil_price_index": (0.1, 3.0)}
-MERGED_BY_KEY = ("overrides", "uncertainty", "paths")
+MERGED_BY_KEY = ("overrides", "uncertainty", "paths", "initial")
 LISTS_BY_ID = ("events", "triggers")
 OWN_KEYS = ("name", "title", "description")
 
@@ -49,6 +49,11 @@ class LoadedScenario:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """Messages for the user about a valid but doubtful scenario (shown, never fatal)."""
+        return inherited_start_warnings(self.spec)
 
     @cached_property
     def schedule(self) -> dict[int, list]:
@@ -71,6 +76,29 @@ class LoadedScenario:
         return {name: (tuple(specs[name].range) if isinstance(dist, Documented)
                        else clip_bounds(dist.bounds(), specs[name].range))
                 for name, dist in self.spec.uncertainty.items()}
+
+
+# The month the parameters' ``initial`` group describes (see params/default.yaml, `initial`).
+REFERENCE_START = "2019-01"
+
+
+def inherited_start_warnings(spec: Scenario) -> tuple[str, ...]:
+    """A warning when a scenario starts at another month than the parameters' January 2019
+    state without setting ``initial:``: it would silently start from that state."""
+    if spec.start == REFERENCE_START or spec.initial:
+        return ()
+    from unionsim.config.params import default_parameters
+
+    values = default_parameters().values
+    inherited = (f"Western sanctions at level {values['initial.sanctions_level']:g}, "
+                 f"Western engagement at {values['initial.western_engagement']:g}, "
+                 f"no Western memory of repression, no Russian loans, debt at "
+                 f"${values['initial.debt']:g}bn, reserves at ${values['initial.reserves']:g}bn, "
+                 f"no protest history, no roadmaps signed, Russian forces only at the leased "
+                 f"sites, opinion as in the 2019 polls")
+    return (f"scenario {spec.name} starts in {spec.start} but sets no `initial:`, so it "
+            f"starts from the {REFERENCE_START} state ({inherited}); set `initial:` to the "
+            f"state at {spec.start} (see scenarios/README.md)",)
 
 
 def clip_bounds(bounds, documented) -> tuple[float, float]:
@@ -125,6 +153,8 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
             f"carry no provenance for it; add 'sources: [{{doc: ..., facts: [...]}}]' to record "
             f"the documents it rests on (find ids with: unionsim facts --search WORDS)"),
             stacklevel=2)
+    for message in loaded.warnings:
+        warnings.warn(UnionsimWarning(f"{path}: {message}"), stacklevel=2)
     return loaded
 
 
@@ -282,6 +312,7 @@ def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
                         line=doc.line_of(loc), field=f"triggers[{i}].when.{key}[{j}].variable",
                         hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
                         if close else "the state variables are listed in docs/model.md, section 2")
+    _check_initial(spec, doc)
     for name, points in spec.paths.items():
         lo, hi = PATH_BOUNDS[name]
         for i, (month, value) in enumerate(points):
@@ -290,3 +321,26 @@ def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
                 raise ScenarioError(f"value {value} at {month} is outside [{lo}, {hi}]",
                                     file=doc.file_of(loc), line=doc.line_of(loc),
                                     field=f"paths.{name}[{i}]")
+
+
+def _check_initial(spec: Scenario, doc: YamlDoc) -> None:
+    """``initial:`` names settable state variables, with values inside their domains."""
+    from unionsim.model.state import NOT_SETTABLE, STATE_VARIABLES
+
+    for name, value in spec.initial.items():
+        loc = ("initial", name)
+        where = dict(file=doc.file_of(loc), line=doc.line_of(loc), field=f"initial.{name}")
+        if name not in STATE_VARIABLES:
+            close = difflib.get_close_matches(name, list(STATE_VARIABLES), n=3)
+            raise ScenarioError(f"unknown state variable '{name}'", **where,
+                                hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
+                                if close else "the state variables are listed in docs/model.md, "
+                                              "section 2")
+        if name in NOT_SETTABLE:
+            raise ScenarioError(f"'{name}' cannot be set at the start: {NOT_SETTABLE[name]}",
+                                **where)
+        var = STATE_VARIABLES[name]
+        if not var.lo <= value <= var.hi:
+            raise ScenarioError(f"value {value} of {name} is outside its domain [{var.lo:g}, "
+                                f"{var.hi:g}] ({var.unit})", **where,
+                                hint=f"{name}: {var.meaning}")

@@ -612,6 +612,10 @@ class Scenario(Strict):
     overrides: dict[str, float] = Field(default_factory=dict)
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
     paths: dict[PathName, list[tuple[MonthRef, float]]] = Field(default_factory=dict)
+    initial: dict[str, float] = Field(
+        default_factory=dict, description="state variables at the start month, set after the "
+        "parameter-based defaults (the January 2019 state); names and bounds as in "
+        "src/unionsim/model/state_variables.yaml")
     events: list[Event] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
 

@@ -170,6 +170,29 @@ class WorldState:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+# State variables a scenario's ``initial:`` may not set, and why: the model recomputes them
+# from others (or from an exogenous path) before anyone reads them.
+NOT_SETTABLE: dict[str, str] = {
+    "tension": "it follows the scenario's tension path; set paths.tension instead",
+    "oil_price_index": "it follows the scenario's oil path; set paths.oil_price_index instead",
+    "presence": "it is derived from the troops on the ground; set rotation_months, "
+                "exercise_troops_k with exercise_months, permanent_troops_k, base_agreed or "
+                "occupied instead",
+    "sovereignty": "it is derived from roadmaps in force, supranational bodies, presence and "
+                   "assets sold; set those instead",
+    "outside_options": "it is derived from Western engagement, an energy offer, diversification "
+                       "and sanctions; set those instead",
+    "economic_stress": "it is derived from reserves and growth; set those instead",
+    "russian_strain": "it is derived from the oil price; set paths.oil_price_index instead",
+    "refinancing_due": "it is derived from the debt owed to Russia; set russian_debt instead",
+    "refinancing_pressure": "it is derived from the Russian debt due and reserves; set "
+                            "russian_debt and reserves instead",
+    "financing_gap": "it is derived from reserves and the funding balance; set reserves, "
+                     "energy_support or russian_debt instead",
+    "protest_share": "this month's protest is recomputed from grievances; set protest_peak (the "
+                     "protest history) or legitimacy instead",
+}
+
 INDICATORS: tuple[str, ...] = tuple(k for k, v in STATE_VARIABLES.items() if v.indicator)
 
 

@@ -7,6 +7,7 @@ lobby, Putin acts) -> NATO -> the West -> the economy -> bookkeeping -> record.
 
 from __future__ import annotations
 
+import math
 import operator
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
 from unionsim.model.rules import elite as elite_rules
 from unionsim.model.rules.kremlin import FACTIONS
-from unionsim.model.state import INDICATORS, Regime, WorldState, clip, clip01
+from unionsim.model.state import INDICATORS, Regime, SanctionLevel, WorldState, clip, clip01
 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
@@ -98,6 +99,9 @@ class UnionModel(mesa.Model):
         self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
         self.max_radicalism = 0.0
+        # month of the first signing, implementation, sanctions, loan, deployment (NaN: never)
+        self.timings = [math.nan] * len(outcomes.TIMINGS)
+        self.timings_open = True
         self.schedule = self.scenario_source.schedule
         self.triggers = self.spec.triggers
         self.trigger_streak = [0] * len(self.triggers)
@@ -107,7 +111,7 @@ class UnionModel(mesa.Model):
                                                 self.spec, self.p.initial.tension)
         self.oil_path = ev.interpolate_path(self.spec.paths.get("oil_price_index", []),
                                             self.spec, 1.0)
-        self.state = initial_state(self.p, self.tension_path[0])
+        self.state = initial_state(self.p, self.tension_path[0], self.spec.initial)
         self.series = np.full((self.horizon + 1, len(INDICATORS)), np.nan)
         self._getters = [operator.attrgetter(name) for name in INDICATORS]
 
@@ -117,6 +121,12 @@ class UnionModel(mesa.Model):
         self.nato = Nato(self)
         self.west = West(self)
         self.public = Public(self)
+        if self.spec.initial:
+            apply_initial_opinion(self.public.cohorts, self.spec.initial)
+            self.public.write_aggregates()
+            if self.state.regime != Regime.INCUMBENT:
+                # a scenario that starts under a successor or a new regime: Minsk's weights too
+                self.minsk.become_successor(new_regime=self.state.regime == Regime.NEW_REGIME)
         self.elite_stream = self.stream("elite")
         self._bookkeeping()
 
@@ -315,6 +325,20 @@ class UnionModel(mesa.Model):
         s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
         self.max_sanctions = max(self.max_sanctions, s.sanctions_level)
         self.max_radicalism = max(self.max_radicalism, s.protest_radicalism)
+        if self.timings_open:
+            self._note_timings()
+
+    def _note_timings(self) -> None:
+        """Remember the month each of `outcomes.TIMINGS` first happened."""
+        timings = self.timings
+        still_open = False
+        for i, happened in enumerate(outcomes.timing_tests(self.state, self.flags)):
+            if timings[i] != timings[i]:  # NaN != NaN: not yet recorded
+                if happened:
+                    timings[i] = float(self.month)
+                else:
+                    still_open = True
+        self.timings_open = still_open
 
     def _record(self, month: int) -> None:
         s = self.state
@@ -329,13 +353,33 @@ class UnionModel(mesa.Model):
             self.step()
         return self
 
+    def recent_growth(self) -> float:
+        """Mean annual growth over the last twelve recorded months (the run's final year)."""
+        column = INDICATORS.index("growth")
+        recorded = self.series[: self.month + 1, column][-12:]
+        return float(recorded.mean())
+
+    def end_states(self) -> dict[str, str]:
+        """The run's end state in each dimension (`outcomes.DIMENSIONS`)."""
+        return outcomes.end_states(self.state, self.p, self.flags, self.recent_growth())
+
     @property
     def outcome(self) -> str:
-        return outcomes.classify(self.state, self.p)
+        return self._outcome(self.end_states())
+
+    def _outcome(self, ends: dict[str, str]) -> str:
+        return outcomes.classify(self.state, self.p, ends,
+                                 month_signed=self.timings[outcomes.TIMINGS.index("month_signed")],
+                                 horizon=self.horizon)
 
     def result(self) -> dict[str, Any]:
-        """Outcome, flags and final indicators of a finished run (one row of outcomes.parquet)."""
-        row: dict[str, Any] = {"outcome": self.outcome}
+        """Outcome, end states, timings, flags and final indicators of a finished run (one row
+        of outcomes.parquet; the columns are `outcomes.RESULT_COLUMNS`)."""
+        ends = self.end_states()
+        row: dict[str, Any] = {"outcome": self._outcome(ends)}
+        row.update(ends)
+        row["implemented_share"] = outcomes.implemented_share(self.state)
+        row.update(zip(outcomes.TIMINGS, self.timings))
         row.update(outcomes.run_flags(self.state, self.flags, self.max_sanctions,
                                       self.max_radicalism, self.p))
         row.update(outcomes.final_indicators(self.state))
@@ -360,9 +404,19 @@ def _as_loaded(scenario: Any) -> LoadedScenario:
                     f"not {type(scenario).__name__}")
 
 
-def initial_state(p: SimpleNamespace, tension: float) -> WorldState:
+def initial_state(p: SimpleNamespace, tension: float,
+                  initial: Mapping[str, float] | None = None) -> WorldState:
     """The world at the start month, from the ``initial`` parameter group (January 2019 in the
-    shipped parameters: E15, E17, M36, L13, L19, L21)."""
+    shipped parameters: E15, E17, M36, L13, L19, L21), then the scenario's ``initial:`` values.
+
+    What depends on a value the scenario sets is made consistent with it: loans received are
+    debt and debt owed to Russia (unless the scenario gives those too), the economy has adjusted
+    to the support and sanctions in force, the refinancing due, Moscow's leverage and the
+    financing gap follow the debt and reserves, the protest peak is at least the protest in
+    progress, and sanctions in force come with a Western memory of repression that justifies
+    them (unless the scenario gives that memory). Opinion values are applied to the public's
+    cohorts by `apply_initial_opinion`.
+    """
     i = p.initial
     s = WorldState()
     s.energy_support = i.energy_support
@@ -387,4 +441,57 @@ def initial_state(p: SimpleNamespace, tension: float) -> WorldState:
     s.info_campaign = i.info_campaign
     s.belarusianisation = i.belarusianisation
     s.diversified = i.diversified
+    if not initial:
+        return s
+    for name, value in initial.items():
+        setattr(s, name, float(value))
+    if "debt" not in initial:
+        s.debt += s.loans_total
+    if "russian_debt" not in initial:
+        s.russian_debt += s.loans_total  # Russian loans are owed to Russia
+    # the economy has adjusted to the support and sanctions in force at the start
+    if "support_reference" not in initial:
+        s.support_reference = s.energy_support
+    if "sanctions_reference" not in initial:
+        s.sanctions_reference = s.sanctions_level
+    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+    s.financing_gap = econ.financing_gap(
+        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
+                                         s.sanctions_level, p, s.russian_debt), p)
+    s.protest_peak = max(s.protest_peak, s.protest_share)
+    if "abuse_memory" not in initial and s.sanctions_level >= SanctionLevel.INDIVIDUAL:
+        s.abuse_memory = max(s.abuse_memory, p.west.abuse_threshold)
+    if s.roadmaps_implemented > s.roadmaps_signed:
+        s.roadmaps_signed = s.roadmaps_implemented
     return s
+
+
+def apply_initial_opinion(cohorts: list, initial: Mapping[str, float]) -> None:
+    """Rescale the public's cohorts so that the weighted opinion aggregates a scenario sets in
+    ``initial:`` hold at the start, keeping the differences between cohorts (their ratios).
+
+    The three positions on the Russia question (incorporation, union, independence) stay shares
+    of one whole: the positions the scenario does not set share the rest in their old ratios.
+    """
+    fields = {"legitimacy": "legitimacy", "support_incorporation": "incorporation",
+              "support_union": "union", "support_independence": "independence",
+              "west_orientation": "west"}
+    given = {fields[name]: value for name, value in initial.items() if name in fields}
+    if not given:
+        return
+    for attr, target in given.items():
+        current = sum(c.weight * getattr(c, attr) for c in cohorts)
+        ratio = target / current if current > 0 else 0.0
+        for c in cohorts:
+            setattr(c, attr, clip01(getattr(c, attr) * ratio if current > 0 else target))
+    positions = ("incorporation", "union", "independence")
+    fixed = [a for a in positions if a in given]
+    free = [a for a in positions if a not in given]
+    if not fixed:
+        return
+    for c in cohorts:
+        rest = max(0.0, 1.0 - sum(getattr(c, a) for a in fixed))
+        old = sum(getattr(c, a) for a in free)
+        for a in free:
+            setattr(c, a, rest * getattr(c, a) / old if old > 0 else rest / len(free))

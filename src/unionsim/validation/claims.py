@@ -112,11 +112,12 @@ def chose(actor: str, kind: str, choice: str) -> PerRun:
     return measure
 
 
-def share_of(outcomes: tuple[str, ...], among: tuple[str, ...]
+def share_of(outcomes: tuple[str, ...], among: tuple[str, ...], column: str = "outcome"
              ) -> Callable[[Data], tuple[int, int]]:
-    """Runs ending in ``outcomes`` and runs ending in ``among`` (a share of a subset)."""
+    """Runs ending in ``outcomes`` and runs ending in ``among`` (a share of a subset); by the
+    primary outcome, or by an end-state dimension's ``column`` (e.g. ``end_integration``)."""
     def measure(d: Data) -> tuple[int, int]:
-        o = d.outcomes["outcome"]
+        o = d.outcomes[column]
         return int(o.isin(outcomes).sum()), int(o.isin(among).sum())
     return measure
 
@@ -165,9 +166,11 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("V02", "Annexation stays unlikely in the 2019-2023 baseline", ("SC15", "KRE-24"),
           "proportion", BASE, flag("absorption"), "<=", 0.05),
     Claim("V03", "Signed integration documents are mostly not implemented", ("SYS-01", "U29"),
-          "ratio", BASE, share_of(("economic_integration",),
-                                  ("economic_integration", "symbolic_integration")), "<=", 0.4,
-          note="share of runs with signed roadmaps in which at least half are in force"),
+          "ratio", BASE, share_of(("implemented",),
+                                  ("signed", "partly_implemented", "implemented"),
+                                  column="end_integration"), "<=", 0.4,
+          note="share of runs with signed roadmaps in which at least half are in force (by the "
+               "integration end state, whatever the primary outcome)"),
     Claim("V04", "No supranational bodies before 2024", ("U24", "MIN-05"), "proportion", BASE,
           flag("supranational_union"), "<=", 0.02),
     Claim("V05", "The 2019 round ends without a signature", ("U22", "MIN-25"), "proportion",
@@ -190,7 +193,10 @@ CLAIMS: tuple[Claim, ...] = (
           ever("loans_total", "2020-08", "2021-06", 0.1), ">=", 0.7),
     Claim("V10", "Isolation brings little extra Russian money (energy support)",
           ("KRE-19", "MIN-61"), "quantile", ELECTION,
-          lambda d: final("energy_support")(d) - (3.0 - 3 * 0.35), "<=", 0.4, q=0.5,
+          # the path starts from the scenario's own start value (month 0, December 2019): the
+          # scenario now sets it with `initial:` rather than inheriting January 2019's 3.0
+          lambda d: final("energy_support")(d) - (at("energy_support", "2019-12")(d) - 3 * 0.35),
+          "<=", 0.4, q=0.5,
           note="median final support above the scheduled tax-manoeuvre path",
           unit="USD bn/yr"),
     Claim("V11", "The tax manoeuvre goes on regardless of the political crisis",
