@@ -74,6 +74,17 @@ class ParameterSet:
         """Values that differ from the documented defaults."""
         return {k: v for k, v in self.values.items() if v != self.specs[k].value}
 
+    def __reduce__(self):
+        # Sent to every worker process: the shipped specs (with their sources and claims, about
+        # 190 kB pickled) are re-read there from the cached defaults instead of being copied.
+        if self.specs is _default_specs():
+            return (_with_default_specs, (dict(self.values), dict(self.origin)))
+        return (ParameterSet, (dict(self.specs), dict(self.values), dict(self.origin)))
+
+
+def _with_default_specs(values: Mapping[str, float], origin: Mapping[str, str]) -> "ParameterSet":
+    return ParameterSet(_default_specs(), values, origin)
+
 
 def unknown_parameter(name: str, specs: Mapping[str, Any], *, file=None, line=None,
                       origin: str = "") -> ParameterError:
