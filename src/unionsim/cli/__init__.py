@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 # importing the command modules registers their commands, in this order in --help
-from unionsim.cli import batch, inputs, analyse  # noqa: F401,E402,I001
+from unionsim.cli import batch, inputs, analyse, calibrate  # noqa: F401,E402,I001
 from unionsim.cli.common import _console, _print_error, app
 from unionsim.errors import UnionsimError
 

@@ -11,6 +11,8 @@ import typer
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
 from unionsim.errors import UnionsimError, UsageError
 
+POSTERIOR_DEFAULT = ":shipped:"  # what a bare --posterior means: params/posterior.parquet
+
 
 @app.command()
 def run(
@@ -46,6 +48,12 @@ def run(
                                                "default: the scenario's own choice."),
     fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
                                "run uses the parameter values (only choices and shocks vary)."),
+    posterior: Optional[str] = typer.Option(None, "--posterior", metavar="[FILE]",
+                                            flag_value=POSTERIOR_DEFAULT,
+                                            help="Draw each run's calibrated parameters from a "
+                                                 "posterior ensemble (by weight, seeded by "
+                                                 "--seed); without FILE the shipped "
+                                                 "params/posterior.parquet."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -55,6 +63,7 @@ def run(
     crash or Ctrl-C, the same command plus --resume runs only what is missing.
 
     Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
+    Example: unionsim run baseline --posterior --runs 200
     """
     from unionsim.config.params import parse_set_options
     from unionsim.experiment.batch import run_batch
@@ -66,7 +75,9 @@ def run(
                            sets=sets, force=force, resume=resume, executor=executor,
                            workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
                            sampler=sampler, uncertainty=not fixed, progress=advance,
-                           notify=_notice)
+                           notify=_notice,
+                           posterior=None if posterior is None else
+                           (True if posterior == POSTERIOR_DEFAULT else Path(posterior)))
     _print_summary(console, folder)
 
 
