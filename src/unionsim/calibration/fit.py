@@ -298,7 +298,11 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     """
     import logging
 
-    import pyabc
+    try:
+        import pyabc
+    except ImportError:
+        raise UsageError("calibration needs the pyabc library", field="calibrate",
+                         hint='pip install "unionsim[calibration]"') from None
 
     from unionsim.calibration.screening import top_parameters
     from unionsim.experiment.store import now_iso, write_json
@@ -352,7 +356,8 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
             abc.new(db, observed)
             done = 0
         remaining = settings.max_populations - done
-        if remaining > 0:
+        spent = abc.history.total_nr_simulations if done else 0
+        if remaining > 0 and spent < settings.max_simulations:
             abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=remaining,
                     max_total_nr_simulations=settings.max_simulations,
                     min_acceptance_rate=settings.min_acceptance_rate)

@@ -30,32 +30,46 @@ def _window(series: pd.DataFrame, m: TargetMeasure, start: str, first: int = 1) 
     return series[(series["month"] >= lo) & (series["month"] <= hi)]
 
 
-def compute_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
-                    start: str, horizon: int) -> float:
-    """The value of one measure over a batch (see `TargetMeasure` for each kind)."""
+def per_run_values(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
+                   start: str, horizon: int) -> pd.Series:
+    """The measure's value in each finished run, indexed by run (before aggregating over runs).
+
+    ``share_by`` gives 1.0 or 0.0 per run, ``event_month`` the month number of the first
+    crossing (censored after ``to`` or the horizon), ``flag_share`` the flag as 1.0 or 0.0.
+    """
     ok = outcomes[outcomes["status"] == "ok"] if "status" in outcomes else outcomes
+    runs = ok["run"].to_numpy()
     if m.kind == "flag_share":
-        return float(ok[m.flag].astype(bool).mean())
+        return pd.Series(ok[m.flag].astype(bool).to_numpy(dtype=float), index=runs)
     if series is None or series.empty:
         raise ValueError(f"a '{m.kind}' measure needs the time series (run without "
                          f"--no-timeseries)")
-    series = series[series["run"].isin(ok["run"])]
-    stat = np.median if m.statistic == "median" else np.mean
     if m.kind == "value_at":
         at = series[series["month"] == month_index(m.month, start)]
-        return float(stat(at[m.indicator].to_numpy(dtype=float)))
+        return at.set_index("run")[m.indicator].astype(float).reindex(runs)
     window = _window(series, m, start)
     if m.kind in ("mean_over", "max_over"):
-        per_run = window.groupby("run")[m.indicator].agg("mean" if m.kind == "mean_over" else "max")
-        return float(stat(per_run.to_numpy(dtype=float)))
+        how = "mean" if m.kind == "mean_over" else "max"
+        return window.groupby("run")[m.indicator].agg(how).astype(float).reindex(runs)
     held = window.assign(held=_condition(window, m).to_numpy())
     if m.kind == "share_by":
-        return float(held.groupby("run")["held"].any().reindex(ok["run"], fill_value=False).mean())
+        return held.groupby("run")["held"].any().reindex(runs, fill_value=False).astype(float)
     if m.kind == "event_month":
         first = held[held["held"]].groupby("run")["month"].min()
-        months = first.reindex(ok["run"]).fillna(horizon + 1).to_numpy(dtype=float)
-        return float(np.median(months))
+        censored = (month_index(m.to, start) if m.to is not None else horizon) + 1
+        return first.reindex(runs).fillna(censored).astype(float)
     raise ValueError(f"unknown measure kind {m.kind}")
+
+
+def compute_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
+                    start: str, horizon: int) -> float:
+    """The value of one measure over a batch (see `TargetMeasure` for each kind)."""
+    values = per_run_values(m, outcomes, series, start, horizon).to_numpy(dtype=float)
+    if m.kind == "event_month":
+        return float(np.median(values))
+    if m.kind in ("share_by", "flag_share"):
+        return float(np.mean(values))
+    return float(np.median(values) if m.statistic == "median" else np.mean(values))
 
 
 def measure_targets(targets: Sequence[LoadedTarget],

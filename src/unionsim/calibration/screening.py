@@ -37,12 +37,10 @@ def candidates() -> dict[str, tuple[float, float]]:
 def per_run_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame,
                     start: str, horizon: int) -> np.ndarray:
     """A measure computed for each run on its own (one value per run, in run order)."""
-    from unionsim.calibration.measures import compute_measure
+    from unionsim.calibration.measures import per_run_values
 
-    runs = outcomes["run"].to_numpy()
-    by_run = dict(tuple(series.groupby("run"))) if series is not None else {}
-    return np.array([compute_measure(m, outcomes[outcomes["run"] == r], by_run.get(r), start,
-                                     horizon) for r in runs], dtype=float)
+    ordered = outcomes.sort_values("run")
+    return per_run_values(m, ordered, series, start, horizon).to_numpy(dtype=float)
 
 
 def screen(targets: TargetSet, out: str | Path, *, trajectories: int = 2, seed: int = 1,

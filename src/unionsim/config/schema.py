@@ -664,8 +664,8 @@ class TargetMeasure(Strict):
     * ``share_by``: the share of runs in which ``indicator op threshold`` held in some month of
       ``from``..``to`` (from defaults to the scenario's start);
     * ``event_month``: the median month (as a month number, 1 = the start) in which ``indicator
-      op threshold`` first held, from ``from`` on; a run where it never held counts as the
-      month after the horizon;
+      op threshold`` first held in ``from``..``to``; a run where it never held counts as the
+      month after ``to`` (default: after the horizon);
     * ``flag_share``: the share of runs whose final ``flag`` (an outcomes column) is true.
     """
 
