@@ -153,6 +153,27 @@ class FitDistance:
 
 # --------------------------------------------------------------------------- the sampler
 
+def _until_accepted(payload: bytes, seed: int):
+    """One map element: propose and simulate particles until one is accepted.
+
+    Seeded with ``seed`` (drawn in the parent from the fit's seed and the generation), so the
+    element's particles do not depend on which worker runs it.
+    """
+    import cloudpickle
+
+    simulate_one, sample_factory = cloudpickle.loads(payload)
+    np.random.seed(int(seed))
+    random.seed(int(seed))
+    sample = sample_factory()
+    evaluations = 0
+    while True:
+        particle = simulate_one()
+        evaluations += 1
+        sample.append(particle)
+        if particle.accepted:
+            return sample, evaluations
+
+
 def _sampler_class():
     from pyabc.sampler import MappingSampler
 
@@ -168,25 +189,15 @@ def _sampler_class():
             super().__init__(map_=map_)
             self.seed = int(seed)
 
-        def map_function(self, simulate_one, seed):
-            simulate_one = self.unpickle(simulate_one)
-            np.random.seed(int(seed))
-            random.seed(int(seed))
-            sample = self._create_empty_sample()
-            evaluations = 0
-            while True:
-                particle = simulate_one()
-                evaluations += 1
-                sample.append(particle)
-                if particle.accepted:
-                    return sample, evaluations
-
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                     all_accepted=False, ana_vars=None):
             import functools
 
+            import cloudpickle
+
             seeds = np.random.SeedSequence([self.seed, int(t) + 1000]).generate_state(n)
-            mapped = functools.partial(self.map_function, self.pickle(simulate_one))
+            payload = cloudpickle.dumps((simulate_one, self.sample_factory))
+            mapped = functools.partial(_until_accepted, payload)
             results = list(self.map_(mapped, [int(s) for s in seeds]))
             samples, evaluations = zip(*results)
             self.nr_evaluations_ = int(sum(evaluations))
