@@ -159,3 +159,11 @@ def test_distance_is_the_rms_of_errors_in_tolerances(targets):
     z = normalised_errors(chosen, values)
     assert z == {"reserves_2019_12": pytest.approx(1.0), "debt_2019_12": pytest.approx(2.0)}
     assert distance(chosen, values) == pytest.approx(np.sqrt((1 + 4) / 2))
+
+
+def test_unionsim_validate_checks_target_files():
+    from unionsim.config.validate import validate_file
+    from unionsim.calibration.targets import shipped_targets_dir
+
+    for path in sorted(shipped_targets_dir().glob("*.yaml")):
+        assert validate_file(path) == "targets file"

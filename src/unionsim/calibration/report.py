@@ -172,6 +172,20 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
         "fits the parameters the screening ranks highest to the targets dated up to end-2020 "
         "(`targets/`), then scores the 2021 targets it never saw.",
         "",
+        "## Method, and why pyabc",
+        "",
+        "ABC-SMC (approximate Bayesian computation by sequential Monte Carlo) needs only "
+        "simulations, which suits a stochastic agent-based model without a likelihood. pyabc "
+        "(https://pyabc.readthedocs.io) is maintained, installs cleanly on Python 3.11 without a "
+        "deep-learning stack, adapts the tolerance between generations, keeps every generation "
+        "in a SQL database from which a stopped fit is loaded and continued (its 'Resuming "
+        "stored ABC runs' example), and maps simulations over any map function, here the "
+        "project's local processes or a dask cluster. `sbi` was set aside because it pulls "
+        "torch; history matching with an emulator because the emulator for 30+ outputs would "
+        "itself need choosing and validating. pyabc's own dependencies (sqlalchemy, gitpython, "
+        "redis, an IPython kernel: about 120 MB) are why it is the optional `calibration` "
+        "extra.",
+        "",
         "## The fit",
         "",
         f"* setting `{settings.get('name')}`: population {settings.get('population')}, "
