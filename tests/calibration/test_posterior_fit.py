@@ -70,7 +70,7 @@ def test_bad_posterior_files_are_user_errors(tmp_path):
         load_posterior(tmp_path / "other.parquet")
 
 
-def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
+def _tiny_fit(tmp_path, name, executor, workers=None):
     from unionsim.calibration.fit import FitSettings, run_fit
     from unionsim.calibration.targets import TargetSet, load_targets
 
@@ -80,14 +80,34 @@ def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
     tiny = FitSettings("tiny", population=4, replicates=1, n_parameters=2, max_populations=1,
                        max_simulations=12)
     names = ["putin.reactivity", "minsk.choice_temperature"]
-    a = run_fit(targets, tmp_path / "a", settings=tiny, seed=9, names=names, executor="serial")
-    b = run_fit(targets, tmp_path / "b", settings=tiny, seed=9, names=names, executor="process",
-                workers=2)
+    return run_fit(targets, tmp_path / name, settings=tiny, seed=9, names=names,
+                   executor=executor, workers=workers)
+
+
+def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
+    a = _tiny_fit(tmp_path, "a", "serial")
+    b = _tiny_fit(tmp_path, "b", "process", workers=2)
     pd.testing.assert_frame_equal(a.particles, b.particles)
     assert a.manifest["evaluations"] == b.manifest["evaluations"]
     assert set(a.particles.columns) >= {"weight", "param.putin.reactivity",
                                         "measure.poll_eu_choice_2019_12",
                                         "measure.sectoral_sanctions_2021"}
+
+
+def test_the_fit_is_the_same_on_a_dask_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    a = _tiny_fit(tmp_path, "a", "serial")
+    b = _tiny_fit(tmp_path, "b", "dask", workers=2)
+    pd.testing.assert_frame_equal(a.particles, b.particles)
+
+
+def test_a_fit_is_not_overwritten_by_accident(tmp_path):
+    from unionsim.errors import ResultsError as Refused
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "abc.db").write_bytes(b"")
+    with pytest.raises(Refused, match="already exists"):
+        _tiny_fit(tmp_path, "a", "serial")
 
 
 def cli(*args):
