@@ -20,6 +20,7 @@ import pandas as pd
 
 from unionsim.calibration.posterior import Posterior
 from unionsim.calibration.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
+from unionsim.config.schema import month_label
 
 IDENTIFIED, NARROWED = 0.5, 0.8
 HIT_PROBABILITY = 0.5
@@ -65,11 +66,17 @@ def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.Da
         finite = np.isfinite(x)
         hit = np.zeros_like(x, dtype=bool)
         hit[finite] = np.abs(x[finite] - observed) <= t.target.tolerance
+        mean = float(np.average(np.where(finite, x, 0.0), weights=w))
+        if isinstance(t.target.observed, str):  # an event month: show it as a month too
+            start = scenario_spec(t.scenario).start
+            shown = f"{month_label(int(round(mean)), start)} ({mean:.3g})"
+        else:
+            shown = mean
+        facts = dict.fromkeys(f for s in t.target.sources for f in s.facts)
         rows.append({"target": t.id, "use": t.target.use, "observed": t.target.observed,
-                     "tolerance": t.target.tolerance,
-                     "posterior_mean": float(np.average(np.where(finite, x, 0.0), weights=w)),
+                     "tolerance": t.target.tolerance, "posterior_mean": shown,
                      "hit_probability": float(w[hit].sum() / w.sum()),
-                     "facts": ", ".join(f for s in t.target.sources for f in s.facts)})
+                     "facts": ", ".join(facts)})
     table = pd.DataFrame(rows)
     table["hit"] = table["hit_probability"] >= HIT_PROBABILITY
     return table
@@ -199,6 +206,8 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
         "* distance: root mean square of the fitting targets' errors, each divided by its "
         "tolerance; a particle is accepted when the distance is below the generation's tolerance "
         "(pyabc's adaptive median schedule)",
+        "* an event month's tolerance is in months; its posterior mean is shown as a month and "
+        "as a month number (1 = the scenario's first month)",
         "",
         "| generation | tolerance (distance) | evaluations | accepted | acceptance rate |",
         "|---|---|---|---|---|",
