@@ -162,3 +162,14 @@ def test_a_missing_posterior_is_a_clean_user_error(tmp_path):
             "--out", tmp_path / "x")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "posterior file not found" in r.stderr
+
+
+def test_a_bare_posterior_option_means_the_shipped_file():
+    from unionsim.cli.batch import POSTERIOR_DEFAULT, fill_optional_values
+
+    assert fill_optional_values(["run", "baseline", "--posterior", "--runs", "200"]) == \
+        ["run", "baseline", "--posterior", POSTERIOR_DEFAULT, "--runs", "200"]
+    assert fill_optional_values(["run", "baseline", "--posterior"])[-1] == POSTERIOR_DEFAULT
+    assert fill_optional_values(["run", "baseline", "--posterior", "p.parquet"]) == \
+        ["run", "baseline", "--posterior", "p.parquet"]
+    assert fill_optional_values(["calibrate", "--posterior"]) == ["calibrate", "--posterior"]

@@ -96,6 +96,7 @@ def plot_parameter(ax, values: np.ndarray, weights: np.ndarray, low: float, high
     ax.set_title(name, fontsize=8)
     ax.tick_params(labelsize=7)
     ax.set_xlim(low, high)
+    ax.locator_params(axis="x", nbins=4)
     return ax
 
 

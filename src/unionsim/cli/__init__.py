@@ -18,8 +18,10 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: run the app; user errors print one message and exit non-zero."""
+    from unionsim.cli.batch import fill_optional_values
+
     try:
-        app()
+        app(args=fill_optional_values(sys.argv[1:]))
     except UnionsimError as exc:
         _print_error(_console(stderr=True), exc)
         sys.exit(exc.exit_code)

@@ -12,6 +12,23 @@ from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progr
 from unionsim.errors import UnionsimError, UsageError
 
 POSTERIOR_DEFAULT = ":shipped:"  # what a bare --posterior means: params/posterior.parquet
+OPTIONAL_VALUE_OPTIONS = {"--posterior": POSTERIOR_DEFAULT}
+
+
+def fill_optional_values(argv: list[str]) -> list[str]:
+    """Give a bare ``--posterior`` (last, or followed by another option) its default value.
+
+    Typer has no options with an optional value, so ``unionsim run baseline --posterior --runs
+    200`` would otherwise take ``--runs`` as the file.
+    """
+    if not argv or argv[0] != "run":
+        return list(argv)
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in OPTIONAL_VALUE_OPTIONS and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append(OPTIONAL_VALUE_OPTIONS[arg])
+    return out
 
 
 @app.command()
@@ -49,7 +66,6 @@ def run(
     fixed: bool = typer.Option(False, "--fixed", help="Ignore the scenario's uncertainty: every "
                                "run uses the parameter values (only choices and shocks vary)."),
     posterior: Optional[str] = typer.Option(None, "--posterior", metavar="[FILE]",
-                                            flag_value=POSTERIOR_DEFAULT,
                                             help="Draw each run's calibrated parameters from a "
                                                  "posterior ensemble (by weight, seeded by "
                                                  "--seed); without FILE the shipped "
