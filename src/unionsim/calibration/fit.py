@@ -310,6 +310,8 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     """
     import logging
 
+    import pandas as pd
+
     try:
         import pyabc
     except ImportError:
@@ -375,14 +377,19 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
                     min_acceptance_rate=settings.min_acceptance_rate)
         history = abc.history
     particles = last_population(history, names, measured)
-    generations = history.get_all_populations()
-    generations = generations[generations["t"] >= 0]
+    all_populations = history.get_all_populations()
+    # pyabc stores each generation's wall time (the prior sample's too): their sum is the fit's
+    # sampling time across every session that worked on it
+    sampling_seconds = float(pd.to_numeric(all_populations["wall_time"],
+                                           errors="coerce").fillna(0).sum())
+    generations = all_populations[all_populations["t"] >= 0]
     evaluations = int(history.total_nr_simulations)
     n_scen = len(manifest["scenarios"])
     manifest.update({
         "status": "complete", "finished": now_iso(),
         "seconds_this_session": round(time.perf_counter() - started, 1),
-        "executor": executor, "workers": workers,
+        "seconds_sampling": round(sampling_seconds, 1),
+        "executor": executor, "workers": workers or manifest.get("workers"),
         "evaluations": evaluations,
         "model_runs": evaluations * settings.runs_per_evaluation(n_scen),
         "generations": [{"t": int(r.t), "epsilon": float(r.epsilon), "evaluations": int(r.samples),

@@ -200,8 +200,12 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
         f"{settings.get('replicates')} run(s) per particle and scenario, at most "
         f"{settings.get('max_populations')} generations and {settings.get('max_simulations')} "
         f"particle evaluations; seed {m.get('seed')}",
-        f"* {m.get('evaluations')} particle evaluations = {m.get('model_runs')} model runs in "
-        f"{', '.join(m.get('scenarios', []))}; {m.get('particles')} particles in the posterior",
+        f"* {m.get('evaluations')} particle evaluations (pyabc's 200-particle prior sample "
+        f"included) = {m.get('model_runs')} model runs in "
+        f"{', '.join(m.get('scenarios', []))}; {m.get('particles')} particles in the posterior; "
+        f"{m.get('seconds_sampling')} s of sampling on {m.get('workers')} worker(s) (a machine "
+        "shared with other work). pyabc checks the "
+        "evaluation budget between generations, so the last generation can overshoot it",
         f"* targets digest `{m.get('targets', {}).get('digest')}`, model code fingerprint "
         f"`{m.get('model_fingerprint')}`",
         "* distance: root mean square of the fitting targets' errors, each divided by its "
