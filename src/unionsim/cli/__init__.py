@@ -10,7 +10,7 @@ import errno
 import sys
 
 # importing the command modules registers their commands, in this order in --help
-from unionsim.cli import batch, inputs, analyse, catalogue, app_cmd  # noqa: F401,E402,I001
+from unionsim.cli import batch, inputs, analyse, catalogue, calibrate, app_cmd  # noqa: F401,E402,I001
 from unionsim.cli.common import _console, _print_error, app, show_warnings_as_notices
 from unionsim.errors import UnionsimError
 
@@ -20,8 +20,10 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Entry point: run the app; user errors print one message and exit non-zero."""
     show_warnings_as_notices()
+    from unionsim.cli.batch import fill_optional_values
+
     try:
-        app()
+        app(args=fill_optional_values(sys.argv[1:]))
     except UnionsimError as exc:
         _print_error(_console(stderr=True), exc)
         sys.exit(exc.exit_code)

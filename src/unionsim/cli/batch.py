@@ -11,6 +11,25 @@ import typer
 from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
 from unionsim.errors import UsageError
 
+POSTERIOR_DEFAULT = ":shipped:"  # what a bare --posterior means: params/posterior.parquet
+OPTIONAL_VALUE_OPTIONS = {"--posterior": POSTERIOR_DEFAULT}
+
+
+def fill_optional_values(argv: list[str]) -> list[str]:
+    """Give a bare ``--posterior`` (last, or followed by another option) its default value.
+
+    Typer has no options with an optional value, so ``unionsim run baseline --posterior --runs
+    200`` would otherwise take ``--runs`` as the file.
+    """
+    if not argv or argv[0] != "run":
+        return list(argv)
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in OPTIONAL_VALUE_OPTIONS and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append(OPTIONAL_VALUE_OPTIONS[arg])
+    return out
+
 
 @app.command()
 def run(
@@ -51,6 +70,11 @@ def run(
                                                        "when no chunk of runs finishes for this "
                                                        "long: a stopped or hung worker "
                                                        "(default 1800)."),
+    posterior: Optional[str] = typer.Option(None, "--posterior", metavar="[FILE]",
+                                            help="Draw each run's calibrated parameters from a "
+                                                 "posterior ensemble (by weight, seeded by "
+                                                 "--seed); without FILE the shipped "
+                                                 "params/posterior.parquet."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -60,6 +84,7 @@ def run(
     crash or Ctrl-C, the same command plus --resume runs only what is missing.
 
     Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
+    Example: unionsim run baseline --posterior --runs 200
     """
     from unionsim.config.params import parse_set_options
     from unionsim.experiment.batch import run_batch
@@ -71,7 +96,9 @@ def run(
                            sets=sets, force=force, resume=resume, executor=executor,
                            workers=workers, scheduler=scheduler, timeseries=not no_timeseries,
                            sampler=sampler, uncertainty=not fixed, progress=advance,
-                           notify=_notice, stall_timeout=stall_timeout)
+                           notify=_notice, stall_timeout=stall_timeout,
+                           posterior=None if posterior is None else
+                           (True if posterior == POSTERIOR_DEFAULT else Path(posterior)))
     _print_summary(console, folder)
 
 

@@ -19,9 +19,12 @@ def _has_parameter_leaf(node, depth: int = 0) -> bool:
 
 
 def file_kind(data) -> str:
-    """'scenario', 'parameter overlay' or 'parameter file', from the file's structure."""
+    """'scenario', 'parameter overlay', 'parameter file' or 'targets file', from the file's
+    structure."""
     if not isinstance(data, dict):
         return "unknown"
+    if "targets" in data and "horizon" not in data:
+        return "targets file"
     if "values" in data and "horizon" not in data:
         return "parameter overlay"
     if "horizon" not in data and "start" not in data and any(
@@ -31,7 +34,8 @@ def file_kind(data) -> str:
 
 
 def validate_file(path: str | Path) -> str:
-    """Validate a scenario, a parameter overlay or a full parameter file; returns its kind.
+    """Validate a scenario, a parameter overlay, a full parameter file or a calibration targets
+    file; returns its kind.
 
     Raises a `unionsim.errors.UnionsimError` naming the file, line and field of the problem.
     """
@@ -47,6 +51,10 @@ def validate_file(path: str | Path) -> str:
                                          loc_prefix=("values",))
     elif kind == "parameter file":
         load_parameter_specs(path)
+    elif kind == "targets file":
+        from unionsim.calibration.targets import load_targets
+
+        load_targets([path])
     else:
         raise ConfigError("expected a YAML mapping (a scenario or a parameter file)", file=path,
                           line=1, hint="a scenario starts with name:, title:, start:, horizon:")

@@ -191,18 +191,19 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               sampler: str | None = None, uncertainty: bool = True,
               progress: Progress | None = None,
               notify: Callable[[str], None] | None = None,
-              stall_timeout: float | None = None) -> Path:
+              stall_timeout: float | None = None, posterior=None) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
-    options are those of `run_plan`.
+    options are those of `run_plan`; ``posterior`` (a file, or True for the shipped one) draws
+    each run's fitted parameters from a calibration posterior (see `make_plan`).
     """
     check_run_count(runs)
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
-                     sampler=sampler, uncertainty=uncertainty)
+                     sampler=sampler, uncertainty=uncertainty, posterior=posterior)
     if out is None:
         if resume:
             raise UsageError("--resume needs the folder to finish", field="out",

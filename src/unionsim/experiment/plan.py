@@ -71,6 +71,7 @@ class Plan:
     seeds: tuple[int, ...] = ()
     samples: dict[str, tuple[float, ...]] = field(default_factory=dict)
     sampler: str = "none"
+    posterior: dict[str, Any] = field(default_factory=dict)  # where posterior draws came from
 
     def tasks(self, runs: Iterable[int] | None = None) -> Iterator[RunTask]:
         """The run tasks, all of them or only those listed in ``runs``."""
@@ -82,7 +83,7 @@ class Plan:
 
     def describe(self) -> dict[str, Any]:
         """What the manifest records to make the batch reproducible."""
-        return {
+        described = {
             "scenario": {"name": self.scenario.name, "title": self.scenario.spec.title,
                          "path": str(self.scenario.path) if self.scenario.path else None,
                          "spec": self.scenario.spec.model_dump(mode="json")},
@@ -97,6 +98,9 @@ class Plan:
             "sampled_parameters": sorted(self.samples),
             "model_fingerprint": model_fingerprint(),
         }
+        if self.posterior:
+            described["posterior"] = dict(self.posterior)
+        return described
 
     def fingerprint(self) -> str:
         """A hash of what determines the results (scenario, parameters, seeds)."""
@@ -129,14 +133,17 @@ def check_run_count(runs: int) -> None:
 
 def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None,
               samples: dict[str, Iterable[float]] | None = None, sampler: str | None = None,
-              uncertainty: bool = True) -> Plan:
+              uncertainty: bool = True, posterior=None) -> Plan:
     """Resolve the parameters, draw the uncertain ones for every run, and every run's seed.
 
     The scenario's ``uncertainty`` is sampled with ``sampler`` (``mc`` or ``lhs``; default: the
     scenario's own ``sampler``) unless ``uncertainty`` is False. A parameter the user fixes with
     ``--set`` or ``--params`` is not sampled. ``samples`` gives per-run values directly (one
     column of ``runs`` values per name, e.g. a sensitivity design); each value is checked
-    against the parameter's documented range.
+    against the parameter's documented range. ``posterior`` (a calibration posterior file, or
+    True for the shipped one) draws each run's values of the fitted parameters from it by
+    weight (`unionsim.calibration.posterior.draw_samples`); those parameters are then not
+    sampled from the scenario's uncertainty, and a value the user fixes still wins.
     """
     from unionsim.experiment.sampling import SAMPLERS, sample_uncertainty
 
@@ -147,6 +154,16 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     parameters = scenario.parameters(param_files=param_files, sets=sets)
     user_fixed = {k for k, origin in parameters.origin.items() if origin != "scenario overrides"}
     samples = dict(samples or {})
+    drawn: dict[str, Any] = {}
+    if posterior is not None and posterior is not False:
+        from unionsim.calibration.posterior import describe, draw_samples, load_posterior
+
+        loaded_posterior = load_posterior(None if posterior is True else posterior)
+        columns, particles = draw_samples(loaded_posterior, runs, seed)
+        for name, column in columns.items():
+            if name not in user_fixed and name not in samples:
+                samples[name] = column
+        drawn = describe(loaded_posterior, particles)
     uncertain = {k: v for k, v in scenario.spec.uncertainty.items()
                  if uncertainty and k not in user_fixed and k not in samples}
     sampler = sampler or (scenario.spec.sampler if uncertain else "none")
@@ -167,7 +184,9 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
         for value in column:
             check_in_range(name, value, spec, origin="samples")
         columns[name] = column
+    if drawn:
+        sampler = "posterior" if sampler in (None, "none") else f"{sampler}+posterior"
     return Plan(scenario=scenario, parameters=parameters, master_seed=seed, n_runs=runs,
                 param_files=tuple(str(p) for p in param_files), sets=sets,
                 seeds=tuple(run_seeds(seed, runs)), samples=columns,
-                sampler=sampler if columns else "none")
+                sampler=sampler if columns else "none", posterior=drawn)

@@ -1,0 +1,278 @@
+"""The calibration report (``docs/calibration.md``) and its figures, from a posterior file.
+
+Reads only the posterior ensemble, its manifest and the targets: prior against posterior for
+every fitted parameter, how far the targets identify each parameter, and how often each target
+is hit under the posterior, fitting and held-out targets apart.
+
+A parameter counts as *identified* when its posterior standard deviation is at most half its
+prior's (uniform over the documented range), *narrowed* up to 0.8 of it, and *at its prior*
+above that. A target counts as *hit* when at least half the posterior weight lies on particles
+whose measure is within one tolerance of the observed value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from unionsim.calibration.posterior import Posterior
+from unionsim.calibration.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
+from unionsim.config.schema import month_label
+
+IDENTIFIED, NARROWED = 0.5, 0.8
+HIT_PROBABILITY = 0.5
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    order = np.argsort(x)
+    cw = np.cumsum(w[order]) / w.sum()
+    return float(x[order][min(np.searchsorted(cw, q), len(x) - 1)])
+
+
+def parameter_table(posterior: Posterior) -> pd.DataFrame:
+    """Prior and posterior summaries of each fitted parameter."""
+    w = posterior.weights
+    specs = posterior.manifest.get("parameters", {})
+    rows = []
+    for name in posterior.names:
+        x = posterior.particles[f"param.{name}"].to_numpy(dtype=float)
+        lo, hi = specs.get(name, {}).get("range", [float(x.min()), float(x.max())])
+        mean = float(np.average(x, weights=w))
+        sd = float(np.sqrt(np.average((x - mean) ** 2, weights=w)))
+        prior_sd = (hi - lo) / np.sqrt(12.0)
+        ratio = sd / prior_sd if prior_sd > 0 else float("nan")
+        rows.append({"parameter": name, "low": lo, "high": hi,
+                     "default": specs.get(name, {}).get("default"),
+                     "posterior_mean": mean, "p5": weighted_quantile(x, w, 0.05),
+                     "p95": weighted_quantile(x, w, 0.95), "sd_ratio": ratio,
+                     "verdict": "identified" if ratio <= IDENTIFIED else
+                     "narrowed" if ratio <= NARROWED else "at its prior"})
+    return pd.DataFrame(rows)
+
+
+def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.DataFrame:
+    """Each measured target under the posterior: weighted mean measure and hit probability."""
+    w = posterior.weights
+    rows = []
+    for t in targets:
+        column = f"measure.{t.id}"
+        if column not in posterior.particles:
+            continue
+        x = posterior.particles[column].to_numpy(dtype=float)
+        observed = observed_value(t.target, scenario_spec(t.scenario).start)
+        finite = np.isfinite(x)
+        hit = np.zeros_like(x, dtype=bool)
+        hit[finite] = np.abs(x[finite] - observed) <= t.target.tolerance
+        mean = float(np.average(np.where(finite, x, 0.0), weights=w))
+        if isinstance(t.target.observed, str):  # an event month: show it as a month too
+            start = scenario_spec(t.scenario).start
+            shown = f"{month_label(int(round(mean)), start)} ({mean:.3g})"
+        else:
+            shown = mean
+        facts = dict.fromkeys(f for s in t.target.sources for f in s.facts)
+        rows.append({"target": t.id, "use": t.target.use, "observed": t.target.observed,
+                     "tolerance": t.target.tolerance, "posterior_mean": shown,
+                     "hit_probability": float(w[hit].sum() / w.sum()),
+                     "facts": ", ".join(facts)})
+    table = pd.DataFrame(rows)
+    table["hit"] = table["hit_probability"] >= HIT_PROBABILITY
+    return table
+
+
+# --------------------------------------------------------------------------- figures
+
+def plot_parameter(ax, values: np.ndarray, weights: np.ndarray, low: float, high: float,
+                   name: str, default: float | None = None):
+    """Posterior histogram against the flat prior over the documented range; returns ``ax``."""
+    bins = np.linspace(low, high, 16)
+    ax.hist(values, bins=bins, weights=weights, density=True, color="#4c72b0", alpha=0.8,
+            label="posterior")
+    ax.axhline(1.0 / (high - low), color="#dd8452", lw=1.5, label="prior")
+    if default is not None:
+        ax.axvline(default, color="0.3", ls=":", lw=1, label="default")
+    ax.set_title(name, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_xlim(low, high)
+    ax.locator_params(axis="x", nbins=4)
+    return ax
+
+
+def plot_targets(ax, table: pd.DataFrame):
+    """Hit probability per target, fitting and held-out in two colours; returns ``ax``."""
+    colours = np.where(table["use"] == "fit", "#4c72b0", "#c44e52")
+    y = np.arange(len(table))
+    ax.barh(y, table["hit_probability"], color=colours)
+    ax.set_yticks(y, table["target"], fontsize=6)
+    ax.invert_yaxis()
+    ax.axvline(HIT_PROBABILITY, color="0.3", ls=":", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("posterior probability of a hit (blue: fitted, red: held out, 2021)")
+    return ax
+
+
+def write_figures(posterior: Posterior, params: pd.DataFrame, targets: pd.DataFrame,
+                  folder: Path, stem: str = "calibration") -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    n = len(params)
+    cols = min(4, max(1, n))
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.3 * rows), squeeze=False)
+    for ax, r in zip(axes.flat, params.itertuples()):
+        plot_parameter(ax, posterior.particles[f"param.{r.parameter}"].to_numpy(dtype=float),
+                       posterior.weights, r.low, r.high, r.parameter, r.default)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=6)
+    fig.tight_layout()
+    first = folder / f"{stem}_parameters.png"
+    fig.savefig(first, dpi=90)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(7, 0.18 * len(targets) + 1.2))
+    plot_targets(ax, targets)
+    fig.tight_layout()
+    second = folder / f"{stem}_targets.png"
+    fig.savefig(second, dpi=90)
+    plt.close(fig)
+    return [first, second]
+
+
+# --------------------------------------------------------------------------- the document
+
+def _fmt(x) -> str:
+    if isinstance(x, str):
+        return x
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    return f"{x:.3g}"
+
+
+def _md_table(frame: pd.DataFrame, columns: dict[str, str]) -> list[str]:
+    lines = ["| " + " | ".join(columns.values()) + " |",
+             "|" + "---|" * len(columns)]
+    for r in frame.to_dict("records"):
+        lines.append("| " + " | ".join(_fmt(r[c]) for c in columns) + " |")
+    return lines
+
+
+def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
+                 screening: pd.DataFrame | None = None) -> Path:
+    """Write the Markdown report to ``out`` and its figures to ``figures/`` beside it."""
+    out = Path(out)
+    m = posterior.manifest
+    settings = m.get("settings", {})
+    params = parameter_table(posterior)
+    table = target_table(posterior, targets.select())
+    figures = write_figures(posterior, params, table, out.parent / "figures")
+    fit, test = table[table["use"] == "fit"], table[table["use"] == "test"]
+    lines = [
+        "# Calibration report",
+        "",
+        "Generated by `unionsim calibrate` from `" + posterior.path.name + "` and its manifest; "
+        "do not edit by hand. ABC-SMC (pyabc " + str(m.get("library", {}).get("version")) + ") "
+        "fits the parameters the screening ranks highest to the targets dated up to end-2020 "
+        "(`targets/`), then scores the 2021 targets it never saw.",
+        "",
+        "## Method, and why pyabc",
+        "",
+        "ABC-SMC (approximate Bayesian computation by sequential Monte Carlo) needs only "
+        "simulations, which suits a stochastic agent-based model without a likelihood. pyabc "
+        "(https://pyabc.readthedocs.io) is maintained, installs cleanly on Python 3.11 without a "
+        "deep-learning stack, adapts the tolerance between generations, keeps every generation "
+        "in a SQL database from which a stopped fit is loaded and continued (its 'Resuming "
+        "stored ABC runs' example), and maps simulations over any map function, here the "
+        "project's local processes or a dask cluster. `sbi` was set aside because it pulls "
+        "torch; history matching with an emulator because the emulator for 30+ outputs would "
+        "itself need choosing and validating. pyabc's own dependencies (sqlalchemy, gitpython, "
+        "redis, an IPython kernel: about 120 MB) are why it is the optional `calibration` "
+        "extra.",
+        "",
+        "## The fit",
+        "",
+        f"* setting `{settings.get('name')}`: population {settings.get('population')}, "
+        f"{settings.get('replicates')} run(s) per particle and scenario, at most "
+        f"{settings.get('max_populations')} generations and {settings.get('max_simulations')} "
+        f"particle evaluations; seed {m.get('seed')}",
+        f"* {m.get('evaluations')} particle evaluations (pyabc's 200-particle prior sample "
+        f"included) = {m.get('model_runs')} model runs in "
+        f"{', '.join(m.get('scenarios', []))}; {m.get('particles')} particles in the posterior; "
+        f"{m.get('seconds_sampling')} s of sampling on {m.get('workers')} worker(s) (a machine "
+        "shared with other work). pyabc checks the "
+        "evaluation budget between generations, so the last generation can overshoot it",
+        f"* targets digest `{m.get('targets', {}).get('digest')}`, model code fingerprint "
+        f"`{m.get('model_fingerprint')}`",
+        "* distance: root mean square of the fitting targets' errors, each divided by its "
+        "tolerance; a particle is accepted when the distance is below the generation's tolerance "
+        "(pyabc's adaptive median schedule)",
+        "* an event month's tolerance is in months; its posterior mean is shown as a month and "
+        "as a month number (1 = the scenario's first month)",
+        "",
+        "| generation | tolerance (distance) | evaluations | accepted | acceptance rate |",
+        "|---|---|---|---|---|",
+    ]
+    for g in m.get("generations", []):
+        lines.append(f"| {g['t']} | {g['epsilon']:.3g} | {g['evaluations']} | {g['accepted']} | "
+                     f"{g['acceptance_rate']:.2f} |")
+    lines += [
+        "",
+        "## Parameters: prior against posterior",
+        "",
+        f"Identified: posterior sd at most {IDENTIFIED} of the prior's; narrowed: at most "
+        f"{NARROWED}; otherwise the targets leave the parameter at its prior.",
+        "",
+        f"![prior and posterior of each fitted parameter](figures/{figures[0].name})",
+        "",
+        *_md_table(params, {"parameter": "parameter", "low": "low", "high": "high",
+                            "default": "default", "posterior_mean": "posterior mean",
+                            "p5": "5%", "p95": "95%", "sd_ratio": "sd / prior sd",
+                            "verdict": "verdict"}),
+        "",
+    ]
+    n_candidates = len(screening) if screening is not None else None
+    lines += [
+        "Every parameter not in this table keeps its documented value. Which were fitted: the "
+        "first N of `params/calibration_screening.csv`, the Morris screening of the "
+        + (f"{n_candidates} " if n_candidates else "") + "judgement parameters with `support: "
+        "direction` or `assumption`, ranked by the sum over fitting targets of mu* divided by "
+        "the target's tolerance (`scripts/screen_calibration.py`).",
+        "",
+    ]
+    if screening is not None:
+        fitted = set(posterior.names)
+        nxt = screening[~screening["parameter"].isin(fitted)].head(8)
+        lines += ["The next ranked, left at their documented values: "
+                  + ", ".join(f"`{p}` ({s:.2g})" for p, s in zip(nxt["parameter"], nxt["score"]))
+                  + ".", ""]
+    lines += [
+        "## Targets under the posterior",
+        "",
+        f"A target is hit when at least {HIT_PROBABILITY:.0%} of the posterior weight lies within "
+        "one tolerance of the observed value.",
+        "",
+        f"* **fitting targets hit: {int(fit['hit'].sum())} of {len(fit)} "
+        f"({fit['hit'].mean():.0%})** (goal: 80%)",
+        f"* **held-out 2021 targets hit (out of sample): {int(test['hit'].sum())} of {len(test)} "
+        f"({test['hit'].mean():.0%})**, reported as they came out",
+        "",
+        f"![hit probability per target](figures/{figures[1].name})",
+        "",
+        *_md_table(table, {"target": "target", "use": "use", "observed": "observed",
+                           "tolerance": "tolerance", "posterior_mean": "posterior mean",
+                           "hit_probability": "P(hit)", "facts": "FACTS"}),
+        "",
+        "## Targets the model cannot measure yet",
+        "",
+    ]
+    for t in targets.targets:
+        if not t.measured:
+            lines.append(f"* `{t.id}` ({t.target.use}): {t.target.reason}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out

@@ -1,0 +1,175 @@
+"""The posterior file, runs drawn from it, the fit's reproducibility, and the command end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unionsim.calibration.posterior import draw_samples, load_posterior, write_posterior
+from unionsim.config.scenario import load_scenario
+from unionsim.errors import InputFileError, ResultsError
+from unionsim.experiment.plan import make_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+pytest.importorskip("pyabc")
+
+
+def _posterior(tmp_path, weights=(0.5, 0.5, 0.0), values=(0.2, 0.4, 0.6)) -> Path:
+    frame = pd.DataFrame({"particle": range(len(weights)), "weight": weights,
+                          "distance": [1.0] * len(weights),
+                          "param.putin.reactivity": values})
+    return write_posterior(frame, {"seed": 5, "targets": {"digest": "abc"}},
+                           tmp_path / "posterior.parquet")
+
+
+def test_draws_follow_the_weights_and_the_seed(tmp_path):
+    post = load_posterior(_posterior(tmp_path))
+    a, chosen = draw_samples(post, 400, seed=3)
+    b, _ = draw_samples(post, 400, seed=3)
+    c, _ = draw_samples(post, 400, seed=4)
+    assert a == b and a != c
+    values = np.array(a["putin.reactivity"])
+    assert set(values) <= {0.2, 0.4}, "a particle of weight 0 is never drawn"
+    assert 0.4 < np.mean(values == 0.2) < 0.6
+    assert all(values[i] == [0.2, 0.4, 0.6][k] for i, k in enumerate(chosen))
+
+
+def test_a_plan_draws_its_runs_from_the_posterior_and_records_it(tmp_path):
+    path = _posterior(tmp_path)
+    scenario = load_scenario("calibration_2019_2021")
+    plan = make_plan(scenario, runs=6, seed=2, posterior=path)
+    expected, chosen = draw_samples(load_posterior(path), 6, 2)
+    assert list(plan.samples["putin.reactivity"]) == expected["putin.reactivity"]
+    described = plan.describe()
+    assert described["posterior"]["drawn_particles"] == chosen
+    assert described["posterior"]["fit_seed"] == 5
+    assert plan.sampler.endswith("posterior")
+    # the posterior's parameter is no longer drawn from the scenario's own uncertainty
+    assert make_plan(scenario, runs=6, seed=2).samples["putin.reactivity"] != \
+        plan.samples["putin.reactivity"]
+    # a value the user fixes wins over the posterior
+    fixed = make_plan(scenario, runs=6, seed=2, posterior=path, sets={"putin.reactivity": 0.3})
+    assert "putin.reactivity" not in fixed.samples
+    assert fixed.parameters.values["putin.reactivity"] == 0.3
+
+
+def test_bad_posterior_files_are_user_errors(tmp_path):
+    with pytest.raises(InputFileError, match="not found"):
+        load_posterior(tmp_path / "missing.parquet")
+    with pytest.raises(ResultsError, match="weights"):
+        load_posterior(_posterior(tmp_path, weights=(0.0, 0.0, 0.0)))
+    pd.DataFrame({"x": [1]}).to_parquet(tmp_path / "other.parquet")
+    with pytest.raises(ResultsError, match="not a posterior"):
+        load_posterior(tmp_path / "other.parquet")
+
+
+def _tiny_fit(tmp_path, name, executor, workers=None):
+    from unionsim.calibration.fit import FitSettings, run_fit
+    from unionsim.calibration.targets import TargetSet, load_targets
+
+    full = load_targets()
+    main = tuple(t for t in full.targets if t.scenario == "calibration_2019_2021")
+    targets = TargetSet(main, full.files, full.digest)
+    tiny = FitSettings("tiny", population=4, replicates=1, n_parameters=2, max_populations=1,
+                       max_simulations=12)
+    names = ["putin.reactivity", "minsk.choice_temperature"]
+    return run_fit(targets, tmp_path / name, settings=tiny, seed=9, names=names,
+                   executor=executor, workers=workers)
+
+
+def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
+    a = _tiny_fit(tmp_path, "a", "serial")
+    b = _tiny_fit(tmp_path, "b", "process", workers=2)
+    pd.testing.assert_frame_equal(a.particles, b.particles)
+    assert a.manifest["evaluations"] == b.manifest["evaluations"]
+    assert set(a.particles.columns) >= {"weight", "param.putin.reactivity",
+                                        "measure.poll_eu_choice_2019_12",
+                                        "measure.sectoral_sanctions_2021"}
+
+
+def test_the_fit_is_the_same_on_a_dask_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    a = _tiny_fit(tmp_path, "a", "serial")
+    b = _tiny_fit(tmp_path, "b", "dask", workers=2)
+    pd.testing.assert_frame_equal(a.particles, b.particles)
+
+
+def test_a_fit_is_not_overwritten_by_accident(tmp_path):
+    from unionsim.errors import ResultsError as Refused
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "abc.db").write_bytes(b"")
+    with pytest.raises(Refused, match="already exists"):
+        _tiny_fit(tmp_path, "a", "serial")
+
+
+def cli(*args):
+    env = {**os.environ, "PYTHONWARNINGS": "error::FutureWarning"}
+    return subprocess.run([sys.executable, "-m", "unionsim", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+
+
+def test_calibrate_quick_then_run_with_its_posterior(tmp_path):
+    fit = tmp_path / "fit"
+    r = cli("calibrate", "--quick", "--out", fit, "--seed", 2, "--workers", 2)
+    assert r.returncode == 0, r.stderr
+    posterior, manifest = fit / "posterior.parquet", fit / "posterior.json"
+    report = fit / "calibration.md"
+    for path in (posterior, manifest, report, fit / "figures" / "calibration_parameters.png",
+                 fit / "figures" / "calibration_targets.png", fit / "abc.db"):
+        assert path.is_file(), path
+    m = json.loads(manifest.read_text())
+    assert m["seed"] == 2 and m["library"]["name"] == "pyabc"
+    assert m["evaluations"] > 0 and m["model_runs"] == m["evaluations"] * 2
+    assert len(m["parameters"]) == 3 and m["targets"]["test"]
+    frame = pd.read_parquet(posterior)
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    text = report.read_text()
+    assert "fitting targets hit" in text and "held-out 2021 targets" in text
+    # the held-out targets are measured for every particle but never enter the distance
+    assert all(f"measure.{t}" in frame for t in m["targets"]["test"])
+
+    # a resumed, already finished fit runs nothing new and keeps the posterior
+    again = cli("calibrate", "--quick", "--out", fit, "--seed", 2, "--resume")
+    assert again.returncode == 0, again.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(posterior), frame)
+
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        run = cli("run", "calibration_2019_2021", "--runs", 4, "--seed", 1, "--out", out,
+                  "--posterior", posterior, "--workers", 1)
+        assert run.returncode == 0, run.stderr
+        outs.append(out)
+    a, b = ((o / "outcomes.parquet").read_bytes() for o in outs)
+    assert a == b, "the same posterior and seed give byte-identical results"
+    recorded = json.loads((outs[0] / "manifest.json").read_text())["posterior"]
+    rows = pd.read_parquet(outs[0] / "outcomes.parquet")
+    for name in m["parameters"]:
+        drawn = frame[f"param.{name}"].to_numpy()[recorded["drawn_particles"]]
+        assert np.allclose(rows[f"param.{name}"].to_numpy(), drawn), name
+
+
+def test_a_missing_posterior_is_a_clean_user_error(tmp_path):
+    r = cli("run", "baseline", "--runs", 2, "--posterior", tmp_path / "none.parquet",
+            "--out", tmp_path / "x")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "posterior file not found" in r.stderr
+
+
+def test_a_bare_posterior_option_means_the_shipped_file():
+    from unionsim.cli.batch import POSTERIOR_DEFAULT, fill_optional_values
+
+    assert fill_optional_values(["run", "baseline", "--posterior", "--runs", "200"]) == \
+        ["run", "baseline", "--posterior", POSTERIOR_DEFAULT, "--runs", "200"]
+    assert fill_optional_values(["run", "baseline", "--posterior"])[-1] == POSTERIOR_DEFAULT
+    assert fill_optional_values(["run", "baseline", "--posterior", "p.parquet"]) == \
+        ["run", "baseline", "--posterior", "p.parquet"]
+    assert fill_optional_values(["calibrate", "--posterior"]) == ["calibrate", "--posterior"]
