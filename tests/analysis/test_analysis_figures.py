@@ -68,14 +68,14 @@ def test_plot_functions_draw_on_the_axes_they_are_given(folders):
     assert isinstance(plots.distribution(res.outcomes["reserves"], "reserves"), Axes)
 
 
-def test_plot_folder_writes_four_pngs_and_leaves_no_figure_open(folders):
+def test_plot_folder_writes_six_pngs_and_leaves_no_figure_open(folders):
     import matplotlib.pyplot as plt
 
     files = plot_folder(folders["trad"])
     assert plt.get_fignums() == []
     names = sorted(f.name for f in files)
-    assert names == ["fan_charts.png", "final_distributions.png", "flag_timeline.png",
-                     "outcomes.png"]
+    assert names == ["end_states.png", "fan_charts.png", "final_distributions.png",
+                     "flag_timeline.png", "outcomes.png", "time_to_event.png"]
     for f in files:
         assert f.parent == folders["trad"] / "plots"
         data = f.read_bytes()

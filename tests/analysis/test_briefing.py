@@ -97,7 +97,9 @@ def test_plot_and_compare_work_on_folders_without_time_series(folders, outcomes_
                                                               tmp_path):
     heard = []
     written = figures.plot_folder(outcomes_only, tmp_path / "plots", notify=heard.append)
-    assert sorted(p.name for p in written) == ["final_distributions.png", "outcomes.png"]
+    # the end states and first-event curves come from outcomes.parquet: drawn all the same
+    assert sorted(p.name for p in written) == ["end_states.png", "final_distributions.png",
+                                               "outcomes.png", "time_to_event.png"]
     assert heard and "--no-timeseries" in heard[0] and "fan_charts.png" in heard[0]
     heard = []
     comp = compare_folders([folders["base"], outcomes_only], tmp_path / "cmp",

@@ -67,3 +67,20 @@ def test_a_real_batch_has_every_dimension_and_timing(folders):
     for _, rows in table.groupby("dimension"):
         assert rows["share"].sum() == pytest.approx(1.0)
     assert len(timing_table(res.outcomes)) == 6
+
+
+def test_folder_figures_show_the_end_state_dimensions_and_first_event_curves(folders):
+    from unionsim.analysis.figures import end_state_figure, time_to_event_figure
+    from unionsim.experiment.store import load_results
+    from unionsim.model.outcomes import DIMENSIONS
+
+    res = load_results(folders["base"])
+    fig = end_state_figure(res)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == [d.removeprefix("end_") for d in DIMENSIONS]
+    curves = time_to_event_figure(res).axes[0].get_lines()
+    assert len(curves) >= 5
+    # each curve is a share of runs that never falls
+    for line in curves:
+        y = line.get_ydata()
+        assert all(0 <= a <= b <= 1 for a, b in zip(y, y[1:]))

@@ -174,8 +174,44 @@ def timeline_figure(res) -> Figure:
     return fig
 
 
+def end_state_figure(res) -> Figure:
+    """The end state in each dimension (integration, military, alignment, regime, economy):
+    share of runs per label with 95% Wilson intervals."""
+    from unionsim.analysis.endstates import dimension_table, plot_dimension_bars
+    from unionsim.model.outcomes import DIMENSIONS
+
+    table = dimension_table(res.outcomes)
+    dims = [d for d in DIMENSIONS if d in set(table["dimension"])]
+    fig, axes = _grid(len(dims))
+    for ax, dim in zip(axes, dims):
+        plot_dimension_bars(table, dim, ax)
+    for ax in axes[len(dims):]:
+        ax.set_visible(False)
+    fig.suptitle(figure_title(res.manifest, res.outcomes,
+                              "End states by dimension: share of runs, 95% intervals"),
+                 fontsize=11)
+    return fig
+
+
+def time_to_event_figure(res) -> Figure:
+    """Share of runs in which each first event (signing, implementation, sanctions, loan,
+    deployment) has happened by each month."""
+    from unionsim.analysis.endstates import plot_time_to_event, time_to_event
+
+    horizon = int(res.manifest["scenario"]["spec"]["horizon"])
+    curves = time_to_event(res.outcomes, horizon)
+    fig = Figure(figsize=(8, 4), layout="constrained")
+    ax = fig.add_subplot()
+    plot_time_to_event(curves, ax, dates=month_dates(res.manifest))
+    fig.suptitle(figure_title(res.manifest, res.outcomes,
+                              "First events: share of runs by each month"), fontsize=11)
+    return fig
+
+
 FOLDER_FIGURES = {
     "outcomes": outcome_figure,
+    "end_states": end_state_figure,
+    "time_to_event": time_to_event_figure,
     "fan_charts": fan_figure,
     "final_distributions": distribution_figure,
     "flag_timeline": timeline_figure,

@@ -14,7 +14,7 @@ from unionsim.model.state import STATE_VARIABLES
 KEY_INDICATORS: tuple[str, ...] = (
     "sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
     "roadmaps_implemented", "protest_share", "legitimacy", "sanctions_level",
-    "support_incorporation",
+    "support_incorporation", "tension", "presence", "nato_posture",
 )
 
 #: Final indicators compared between folders and shown as distributions (outcomes.parquet).

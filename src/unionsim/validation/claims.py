@@ -262,7 +262,20 @@ CLAIMS: tuple[Claim, ...] = (
 # Claims that still fail after calibration within the documented ranges, with the reason. Listed
 # here rather than hidden: `unionsim check` shows them as failures with this text, and the test
 # suite fails if a claim fails that is not listed, or if a listed claim starts passing.
-KNOWN_FAILURES: dict[str, str] = {}
+KNOWN_FAILURES: dict[str, str] = {
+    "V18": "2.8% [1.7, 4.6] against <= 2% after protest from grievances (issue 11): no run has "
+           "Minsk accept a base; the failing runs are Russian takeovers in 2020 (an occupation "
+           "counts as presence above a base), when pre-election protest now sometimes turns "
+           "radical and the Kremlin switches to the crisis logic. Absorption itself stays "
+           "within V02.",
+    "V25": "+1.4 pp [-0.9, +3.8] against >= +2: the mobilisable base raises absorption, but by "
+           "less than the threshold; the verdict already depended on the seed before this round "
+           "(+1.4 and +1.0 at seeds 7 and 99). Run counts chosen for power are issue 13's work.",
+    "V26": "+7.0 pp [+4.8, +9.6] against >= +10: with money with memory, Putin's integration "
+           "motive is scaled by Minsk's refinancing need, which a reactive Kremlin shares, so the "
+           "gap between a proactive and a reactive Kremlin narrowed; seed-dependent before this "
+           "round too (+9.8 and +8.4 at seeds 7 and 99).",
+}
 
 
 @dataclass(frozen=True)
