@@ -404,6 +404,16 @@ def _as_loaded(scenario: Any) -> LoadedScenario:
                     f"not {type(scenario).__name__}")
 
 
+def _derive_money(s: WorldState, p: SimpleNamespace) -> None:
+    """What follows from the debt owed to Russia and the reserves: refinancing due, its pressure
+    and the financing gap (set at the start, after any `initial:` values)."""
+    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
+    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
+    s.financing_gap = econ.financing_gap(
+        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
+                                         s.sanctions_level, p, s.russian_debt), p)
+
+
 def initial_state(p: SimpleNamespace, tension: float,
                   initial: Mapping[str, float] | None = None) -> WorldState:
     """The world at the start month, from the ``initial`` parameter group (January 2019 in the
@@ -425,11 +435,7 @@ def initial_state(p: SimpleNamespace, tension: float,
     s.russian_debt = i.russian_debt
     s.support_reference = i.energy_support
     s.sanctions_reference = i.sanctions_level
-    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
-    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
-    s.financing_gap = econ.financing_gap(
-        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
-                                         s.sanctions_level, p, s.russian_debt), p)
+    _derive_money(s, p)
     s.growth = i.growth
     s.tension = clip(tension, 0.0, 1.0)
     s.nato_posture = i.nato_posture
@@ -454,11 +460,7 @@ def initial_state(p: SimpleNamespace, tension: float,
         s.support_reference = s.energy_support
     if "sanctions_reference" not in initial:
         s.sanctions_reference = s.sanctions_level
-    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
-    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
-    s.financing_gap = econ.financing_gap(
-        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
-                                         s.sanctions_level, p, s.russian_debt), p)
+    _derive_money(s, p)
     s.protest_peak = max(s.protest_peak, s.protest_share)
     if "abuse_memory" not in initial and s.sanctions_level >= SanctionLevel.INDIVIDUAL:
         s.abuse_memory = max(s.abuse_memory, p.west.abuse_threshold)
