@@ -51,7 +51,7 @@ def _pp(x: float) -> str:
 # --------------------------------------------------------------------------- figures
 
 def outcome_and_flag_figure(outcomes, title: str) -> Figure:
-    """Outcome shares and end states (flags) with 95% Wilson intervals, side by side."""
+    """Outcome shares and flags with 95% Wilson intervals, side by side."""
     from unionsim.analysis import plots
     from unionsim.analysis.summary import flag_table, outcome_table
 
@@ -61,7 +61,7 @@ def outcome_and_flag_figure(outcomes, title: str) -> Figure:
     left.set_title("Outcomes", fontsize=10)
     flags = flag_table(outcomes).rename(columns={"flag": "outcome"})
     plots.outcome_bars(flags, right, color=plots.PALETTE[2])
-    right.set_title("End states: share of runs in which each happened", fontsize=10)
+    right.set_title("Flags: share of runs in which each happened", fontsize=10)
     fig.suptitle(title, fontsize=11)
     return fig
 
@@ -214,12 +214,20 @@ def OutcomeChart(outcomes, title: str, key: str, n_ok: int, partial: bool):
 
 @solara.component
 def FolderFigures(res):
-    """Fan charts with the scenario's events, and when the flags first fire."""
-    from unionsim.analysis.figures import fan_figure, timeline_figure
+    """End states by dimension, first-event curves, fan charts with the scenario's events, and
+    when the flags first fire."""
+    from unionsim.analysis.figures import (end_state_figure, fan_figure, time_to_event_figure,
+                                           timeline_figure)
 
     key = str(res.path)
+    ends = solara.use_memo(lambda: end_state_figure(res), [key])
+    firsts = solara.use_memo(lambda: time_to_event_figure(res), [key])
     fan = solara.use_memo(lambda: fan_figure(res), [key])
     timing = solara.use_memo(lambda: timeline_figure(res), [key])
+    with solara.Details("End states by dimension (95% intervals)", expand=False):
+        solara.FigureMatplotlib(ends, format="png", dependencies=[key])
+    with solara.Details("First events: share of runs by each month", expand=False):
+        solara.FigureMatplotlib(firsts, format="png", dependencies=[key])
     with solara.Details("Fan charts (scheduled events dotted)", expand=True):
         solara.FigureMatplotlib(fan, format="png", dependencies=[key])
     with solara.Details("Flag timing", expand=False):
@@ -284,7 +292,7 @@ def difference_table_html(diff) -> str:
     """Outcome and flag differences (current minus reference) with 95% intervals, as HTML."""
     tables = [(diff.table, "outcome"),
               ((diff.paired_flags if diff.pairs else diff.flags).rename(
-                  columns={"event": "outcome"}), "end state")]
+                  columns={"event": "outcome"}), "flag")]
     rows = []
     for table, kind in tables:
         for r in table.itertuples():

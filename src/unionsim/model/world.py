@@ -113,7 +113,8 @@ class UnionModel(mesa.Model):
                                             self.spec, 1.0)
         self.state = initial_state(self.p, self.tension_path[0], self.spec.initial)
         self.series = np.full((self.horizon + 1, len(INDICATORS)), np.nan)
-        self._getters = [operator.attrgetter(name) for name in INDICATORS]
+        # one C-level call reads every indicator of the month (a tuple, in INDICATORS' order)
+        self._read_indicators = operator.attrgetter(*INDICATORS)
 
         self.minsk = Minsk(self)
         self.factions = [KremlinFaction(self, f) for f in FACTIONS]
@@ -342,7 +343,7 @@ class UnionModel(mesa.Model):
 
     def _record(self, month: int) -> None:
         s = self.state
-        self.series[month] = [get(s) for get in self._getters]
+        self.series[month] = self._read_indicators(s)
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
