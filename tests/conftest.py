@@ -37,3 +37,16 @@ def baseline():
 def change(view, **kw):
     """A copy of a view dataclass with some fields changed."""
     return replace(view, **kw)
+
+
+def calm_kremlin_view():
+    """What the Kremlin sees in a calm month of 2019 (the rules' unit tests vary it from here)."""
+    from unionsim.model.rules import kremlin as k
+
+    return k.KremlinView(
+        tension=0.5, nato_posture=0.3, minsk_west_tilt=0.0, kremlin_trust=0.35, dispute=0.0,
+        minsk_stress=0.05, protest_threat=0.0, radicalism=0.0, elite_cohesion=0.85, regime=0,
+        russian_strain=0.3, energy_support=3.0, round_open=False, base_pending=False,
+        base_in_place=False, asset_pending=False, assets_left=6.0, assets_refused=0.0,
+        trade_war=False, loan_requested=False, escalated=False, crisis=False, absorbed=False,
+        coercion=0.0, unimplemented=0.0)

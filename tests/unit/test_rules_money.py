@@ -9,18 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import change, with_values
+from tests.conftest import calm_kremlin_view, change, with_values
 from unionsim.model.rules import economy as e
 from unionsim.model.rules import kremlin as k
 from unionsim.model.rules import minsk as r
 from unionsim.model.world import UnionModel
 
-V = k.KremlinView(tension=0.5, nato_posture=0.3, minsk_west_tilt=0.0, kremlin_trust=0.35,
-                  dispute=0.0, minsk_stress=0.05, protest_threat=0.0, radicalism=0.0,
-                  elite_cohesion=0.85, regime=0, russian_strain=0.3, energy_support=3.0,
-                  round_open=False, base_pending=False, base_in_place=False, asset_pending=False,
-                  assets_left=6.0, assets_refused=0.0, trade_war=False, loan_requested=False,
-                  escalated=False, crisis=False, absorbed=False, coercion=0.0, unimplemented=0.0)
+V = calm_kremlin_view()
 IDX = {o: i for i, o in enumerate(k.OPTIONS)}
 CALM = r.MinskView(tension=0.5, outside_options=0.5, economic_stress=0.05, kremlin_trust=0.35,
                    dispute=0.0, sanctions_level=0.0, western_engagement=0.5, protest_share=0.0,
