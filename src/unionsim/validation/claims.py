@@ -123,6 +123,21 @@ def share_of(outcomes: tuple[str, ...], among: tuple[str, ...], column: str = "o
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A documented alternative under which a claim should fail (issue 13): the other side of a
+    dispute (``kind="dispute"``), an ablated mechanism (``"ablation"``) or a parameter at the edge
+    of its documented range (``"edge"``). Its overlays and values are applied to every batch the
+    claim runs (``batch`` and ``other``); ``scenario`` replaces the scenario of ``batch`` only.
+    ``why`` says, in the project's words, which documented position or mechanism it stands for."""
+
+    kind: str
+    why: str
+    params: tuple[str, ...] = ()
+    sets: tuple[tuple[str, float], ...] = ()
+    scenario: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     """One testable claim.
 
@@ -150,6 +165,10 @@ class Claim:
     dispute: str | None = None
     note: str = ""
     unit: str = "share"  # how values print: 'share' (as %), or a unit such as 'USD bn/yr'
+    # how the claim could fail (validation) or why nothing can make it fail (a structural
+    # invariant, reported apart and not counted as validation); exactly one is given
+    alternative: Alternative | None = None
+    invariant: str = ""
 
 
 
