@@ -44,6 +44,18 @@ class Regime(IntEnum):
     NEW_REGIME = auto()
 
 
+# --- issue 12: war engineer's enums here
+
+
+# --- issue 12: army engineer's enums here
+
+
+# --- issue 12: strategic engineer's enums here
+
+
+# --- issue 12: useu engineer's enums here
+
+
 # Sanctions are read by several rules as a share of the top step: level / MAX_SANCTIONS.
 MAX_SANCTIONS = float(SanctionLevel.COMPREHENSIVE)
 
@@ -164,6 +176,26 @@ class WorldState:
     support_union: float = 0.0
     support_independence: float = 0.0
     west_orientation: float = 0.0
+    # --- issue 12: a war next door (war engineer)
+    war_next_door: float = 0.0
+    war_role: float = 0.0
+    joint_grouping_active: float = 0.0
+
+
+    # --- issue 12: Belarus's armed forces (army engineer)
+    army_loyalty: float = 0.0
+    army_abroad_willingness: float = 0.0
+
+
+    # --- issue 12: strategic deployments and counter-levers (strategic engineer)
+    strategic_systems: float = 0.0
+    mediation_offer: float = 0.0
+    transit_threat: float = 0.0
+
+
+    # --- issue 12: the US and the EU (useu engineer)
+    us_sanctions: float = 0.0
+    us_engagement: float = 0.0
 
     def snapshot(self) -> dict[str, float]:
         """All variables as a plain dict (for traces and tests)."""

@@ -35,7 +35,7 @@ from unionsim.model.state import INDICATORS, Regime, SanctionLevel, WorldState, 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
 STREAMS = ("minsk", "siloviki", "raiders", "monetarists", "restrainers", "putin", "nato", "west",
-           "public", "elite")
+           "public", "elite", "army", "us", "war", "levers")
 
 
 def seed_from(rng: Any) -> int:
