@@ -9,9 +9,12 @@ Options that are not available this month carry utility ``-inf`` and are never d
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from unionsim.draws import UniformDraws
 
 UNAVAILABLE = float("-inf")
 
@@ -32,7 +35,7 @@ def logit_probabilities(utilities: Sequence[float], temperature: float) -> list[
     return [w / total for w in weights]
 
 
-def draw(rng: np.random.Generator, probabilities: Sequence[float]) -> int:
+def draw(rng: "np.random.Generator | UniformDraws", probabilities: Sequence[float]) -> int:
     """Index drawn with the given probabilities (one uniform from ``rng``)."""
     r = rng.random()
     cumulative = 0.0
@@ -47,8 +50,8 @@ def draw(rng: np.random.Generator, probabilities: Sequence[float]) -> int:
     return last  # rounding left r just above the sum
 
 
-def choose(rng: np.random.Generator, utilities: Sequence[float], temperature: float
-           ) -> tuple[int, list[float]]:
+def choose(rng: "np.random.Generator | UniformDraws", utilities: Sequence[float],
+           temperature: float) -> tuple[int, list[float]]:
     """Draw one option; returns its index and the unnormalised logit weights it was drawn with
     (divide by their sum for probabilities). One uniform is drawn from ``rng``."""
     top = max(utilities)
@@ -74,6 +77,6 @@ def choose(rng: np.random.Generator, utilities: Sequence[float], temperature: fl
     return last, weights
 
 
-def bernoulli(rng: np.random.Generator, probability: float) -> bool:
+def bernoulli(rng: "np.random.Generator | UniformDraws", probability: float) -> bool:
     """One draw of an event with the given monthly probability."""
     return rng.random() < probability

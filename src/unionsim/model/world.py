@@ -20,6 +20,7 @@ import numpy as np
 from unionsim.config.params import ParameterSet
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.config.schema import Scenario, month_label
+from unionsim.draws import UniformDraws
 from unionsim.model import events as ev
 from unionsim.model import outcomes
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
@@ -128,7 +129,7 @@ class UnionModel(mesa.Model):
             if self.state.regime != Regime.INCUMBENT:
                 # a scenario that starts under a successor or a new regime: Minsk's weights too
                 self.minsk.become_successor(new_regime=self.state.regime == Regime.NEW_REGIME)
-        self.elite_stream = self.stream("elite")
+        self.elite_draws = UniformDraws(self.stream("elite"))
         self._bookkeeping()
 
         self.datacollector = mesa.DataCollector(
@@ -247,7 +248,7 @@ class UnionModel(mesa.Model):
             return
         hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
                                               s.russian_backing, p)
-        if hazard > 0 and bernoulli(self.elite_stream, hazard):
+        if hazard > 0 and bernoulli(self.elite_draws, hazard):
             s.regime = float(Regime.NEW_REGIME)
             s.repression = p.minsk.base_repression
             s.minsk_west_tilt = 1.0

@@ -8,6 +8,7 @@ from typing import Callable, ClassVar, Sequence
 
 import mesa
 
+from unionsim.draws import UniformDraws
 from unionsim.model.choice import choose
 
 
@@ -39,6 +40,7 @@ class Actor(mesa.Agent):
         super().__init__(model)
         self.name = name
         self._stream = None
+        self._draws = None
 
     @property
     def stream(self):
@@ -46,6 +48,14 @@ class Actor(mesa.Agent):
         if self._stream is None:
             self._stream = self.model.stream(self.name)
         return self._stream
+
+    @property
+    def draws(self) -> UniformDraws:
+        """The uniform numbers of this actor's stream, for its choices and chance events (an actor
+        draws its uniforms only through this, see `unionsim.draws`)."""
+        if self._draws is None:
+            self._draws = UniformDraws(self.stream)
+        return self._draws
 
     @property
     def p(self):
@@ -61,7 +71,13 @@ class Actor(mesa.Agent):
 
         ``why`` is called only when the model records decisions (for `unionsim trace`).
         """
-        index, weights = choose(self.stream, utilities, temperature)
+        index, weights = choose(self.draws, utilities, temperature)
         choice = options[index]
-        self.model.note_decision(self.name, kind, choice, options, weights, why)
+        model = self.model
+        if model.record:
+            model.note_decision(self.name, kind, choice, options, weights, why)
+        else:  # the count alone (the common case, kept inline: it runs several times a month)
+            key = (self.name, kind, choice)
+            counts = model.counts
+            counts[key] = counts.get(key, 0) + 1
         return choice

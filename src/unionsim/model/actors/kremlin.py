@@ -78,6 +78,7 @@ class Putin(Actor):
 
     def __init__(self, model):
         super().__init__(model, "putin")
+        self.extremes = rules.extremity(model.p)  # fixed for the run: computed once
 
     def step(self) -> None:
         model, s, p = self.model, self.state, self.p
@@ -95,7 +96,7 @@ class Putin(Actor):
         for faction, utilities, weight in zip(factions, interests, influence):
             faction.lobby(utilities, mask, weight)
         lobbied = [f.lobbied for f in factions]
-        utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p)
+        utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p, self.extremes)
         choice = self.decide(
             "policy", rules.OPTIONS, utilities, p.putin.choice_temperature,
             lambda: "lobbies: " + ", ".join(f"{f.faction} {w:.0%}->{rules.OPTIONS[f.lobbied]}"
@@ -169,7 +170,7 @@ class Putin(Actor):
         model, s, p = self.model, self.state, self.p
         s.intervention_attempted = 1.0
         chance = takeover_odds(model)
-        if bernoulli(self.stream, chance):
+        if bernoulli(self.draws, chance):
             s.absorbed = 1.0
             s.occupied = 1.0
             model.note_event("putin", f"takeover succeeds (odds were {chance:.0%}): Belarus is "

@@ -300,16 +300,19 @@ def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:
 
 
 def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float]],
-              lobbied: list[int], mask: list[bool], p: SimpleNamespace) -> list[float]:
+              lobbied: list[int], mask: list[bool], p: SimpleNamespace,
+              extremes: list[float] | None = None) -> list[float]:
     """Putin's final utilities: his own view, the factions' interests weighted by influence, a
     bonus for each option a faction is actively lobbying for, and moderation (PUT-01, PUT-02).
 
     Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18).
-    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options.
+    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options;
+    ``extremes`` is `extremity` of ``p`` (passed by a caller that computed it once per run).
     """
     q = p.putin
     own = putin_utilities(v, p)
-    extremes = extremity(p)
+    if extremes is None:
+        extremes = extremity(p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
     # influence-weighted interests, one sum per option over the factions (C-level loops)
     lobby = [sum(map(mul, influence, column)) for column in zip(*faction_u)]
