@@ -79,19 +79,24 @@ class Public(Actor):
         extra = s.unrest_grievance if unrest else 0.0
         co_opt = self.model.co_opting
         mishandling, jailed, fatigue = s.shock_mishandling, s.candidates_jailed, s.protest_fatigue
+        # the parts of each rule that are the same for every cohort, once a month
+        grievance = rules.grievance_level(s.economic_stress, s.election_salience, p, extra,
+                                          mishandling, jailed)
+        shift = rules.legitimacy_shift(s.economic_stress, s.election_salience, s.coercion,
+                                       co_opt, s.belarusianisation, p, mishandling)
+        amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
+                                                         s.belarusianisation, p)
+        repression = s.repression
+        adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         for c, shock in zip(self.cohorts, shocks):
-            hard = rules.hardship(s.economic_stress, s.election_salience, shock, p, extra=extra,
-                                  mishandling=mishandling, candidates_jailed=jailed)
-            target = rules.legitimacy_target(c, s.economic_stress, s.repression,
-                                             s.election_salience, s.coercion, co_opt,
-                                             s.belarusianisation, p, mishandling=mishandling)
-            c.legitimacy += q.legitimacy_adjustment * (target - c.legitimacy)
-            c.active, c.detained = rules.protest(c, hard, s.repression, p, fatigue=fatigue)
-            c.incorporation, c.union, c.independence = rules.attitude_flows(
-                c.incorporation, c.union, c.independence, c.media, s.info_campaign, s.coercion,
-                s.belarusianisation, p)
-            c.west += q.west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
-                                                             s.repression, p) - c.west)
+            hard = rules.shocked_hardship(grievance, shock, p)
+            target = rules.cohort_legitimacy_target(c, shift, repression, p)
+            c.legitimacy += adjustment * (target - c.legitimacy)
+            c.active, c.detained = rules.protest(c, hard, repression, p, fatigue=fatigue)
+            c.incorporation, c.union, c.independence = rules.cohort_attitude_flows(
+                c.incorporation, c.union, c.independence, c.media, amplification, to_indep, p)
+            c.west += west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
+                                                           repression, p) - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
         s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (

@@ -98,12 +98,27 @@ def hardship(economic_stress: float, election_salience: float, shock: float,
     shock (a standard normal ``shock``); ``extra`` is grievance from a scenario's wave of unrest.
     No single grievance is meant to carry a mass protest: an election with a calm economy and
     no mishandled crisis stays below the threshold for most people (BYP-09, BYP-12).
+    The month's common part is `grievance_level`; `shocked_hardship` adds a cohort's shock.
     """
+    return shocked_hardship(grievance_level(economic_stress, election_salience, p, extra,
+                                            mishandling, candidates_jailed), shock, p)
+
+
+def grievance_level(economic_stress: float, election_salience: float, p: SimpleNamespace,
+                    extra: float = 0.0, mishandling: float = 0.0,
+                    candidates_jailed: float = 0.0) -> float:
+    """The month's grievances before a cohort's mobilisation shock (see `hardship`); the same for
+    every cohort, so the public computes it once a month."""
     q = p.public
-    base = q.base_hardship + q.stress_hardship * economic_stress \
+    return q.base_hardship + q.stress_hardship * economic_stress \
         + q.election_grievance * election_salience + q.mishandling_grievance * mishandling \
         + q.candidate_grievance * candidates_jailed + extra
-    return _unit(base * math.exp(q.mobilisation_noise * shock))
+
+
+def shocked_hardship(grievance: float, shock: float, p: SimpleNamespace) -> float:
+    """A cohort's hardship, 0..1: the month's `grievance_level` scaled by its mobilisation
+    shock (a standard normal ``shock``, lognormal in effect)."""
+    return _unit(grievance * math.exp(p.public.mobilisation_noise * shock))
 
 
 def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> float:
@@ -172,14 +187,31 @@ def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
     as mismanaged (BYP-18, ELI-11: ``mishandling``); repression alienates the young and urban most
     and a stolen election costs (both modelling assumptions); Russian pressure brings a rally
     round the flag (BYP-17), as does soft Belarusianisation (MIN-58); social spending buys some
-    back (MIN-08).
+    back (MIN-08). The shift common to all cohorts is `legitimacy_shift`.
     """
+    return cohort_legitimacy_target(c, legitimacy_shift(economic_stress, election_salience,
+                                                        coercion, co_opt, belarusianisation, p,
+                                                        mishandling), repression, p)
+
+
+def legitimacy_shift(economic_stress: float, election_salience: float, coercion: float,
+                     co_opt: bool, belarusianisation: float, p: SimpleNamespace,
+                     mishandling: float = 0.0) -> float:
+    """The month's shift of every cohort's legitimacy target from its base (see
+    `legitimacy_target`); computed once a month."""
     q = p.public
-    shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
-             + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
-             + q.identity_legitimacy * belarusianisation
-             - q.mishandling_legitimacy * mishandling)
-    return _unit(c.base_legitimacy + shift - q.repression_backlash * repression * c.backlash_factor)
+    return (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
+            + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
+            + q.identity_legitimacy * belarusianisation
+            - q.mishandling_legitimacy * mishandling)
+
+
+def cohort_legitimacy_target(c: Cohort, shift: float, repression: float,
+                             p: SimpleNamespace) -> float:
+    """A cohort's legitimacy target from the month's `legitimacy_shift` and its own backlash
+    against repression."""
+    return _unit(c.base_legitimacy + shift
+                 - p.public.repression_backlash * repression * c.backlash_factor)
 
 
 def attitude_flows(incorporation: float, union: float, independence: float, media: float,
@@ -191,14 +223,31 @@ def attitude_flows(incorporation: float, union: float, independence: float, medi
     campaign, HYB-01); a generation raised in an independent state drifts to independence
     (BYP-01, BYP-02); Russian coercion triggers a rally for sovereignty (BYP-17, BYP-07); soft
     Belarusianisation adds to it (BYP-11, BYP-13). The flows conserve the total and every rate is
-    far below 1, so no share leaves [0, 1].
+    far below 1, so no share leaves [0, 1]. The month's common drivers are `attitude_drivers`.
     """
+    amplification, to_indep = attitude_drivers(info_campaign, coercion, belarusianisation, p)
+    return cohort_attitude_flows(incorporation, union, independence, media, amplification,
+                                 to_indep, p)
+
+
+def attitude_drivers(info_campaign: float, coercion: float, belarusianisation: float,
+                     p: SimpleNamespace) -> tuple[float, float]:
+    """The month's drivers of `attitude_flows`, the same for every cohort: the amplification of
+    Russian media by an information campaign, and the monthly drift rate to independence."""
     q = p.public
-    pull = media * (1.0 + q.info_amplification * info_campaign)
+    amplification = 1.0 + q.info_amplification * info_campaign
     to_indep = q.independence_drift / 12.0 + q.rally_rate * coercion \
         + q.identity_rate * belarusianisation
+    return amplification, to_indep
+
+
+def cohort_attitude_flows(incorporation: float, union: float, independence: float,
+                          media: float, amplification: float, to_indep: float,
+                          p: SimpleNamespace) -> tuple[float, float, float]:
+    """One cohort's month of `attitude_flows`, given the month's `attitude_drivers`."""
+    pull = media * amplification
     ind_to_uni = pull * independence
-    uni_to_inc = pull * q.incorporation_pull_ratio * union
+    uni_to_inc = pull * p.public.incorporation_pull_ratio * union
     uni_to_ind = to_indep * union
     inc_to_uni = to_indep * incorporation
     return (incorporation + (uni_to_inc - inc_to_uni),
