@@ -79,12 +79,14 @@ class Public(Actor):
         extra = s.unrest_grievance if unrest else 0.0
         co_opt = self.model.co_opting
         mishandling, jailed, fatigue = s.shock_mishandling, s.candidates_jailed, s.protest_fatigue
+        war_role = s.war_role  # issue 12: a full role in a war next door costs legitimacy
         for c, shock in zip(self.cohorts, shocks):
             hard = rules.hardship(s.economic_stress, s.election_salience, shock, p, extra=extra,
                                   mishandling=mishandling, candidates_jailed=jailed)
             target = rules.legitimacy_target(c, s.economic_stress, s.repression,
                                              s.election_salience, s.coercion, co_opt,
-                                             s.belarusianisation, p, mishandling=mishandling)
+                                             s.belarusianisation, p, mishandling=mishandling,
+                                             war_role=war_role)
             c.legitimacy += q.legitimacy_adjustment * (target - c.legitimacy)
             c.active, c.detained = rules.protest(c, hard, s.repression, p, fatigue=fatigue)
             c.incorporation, c.union, c.independence = rules.attitude_flows(
