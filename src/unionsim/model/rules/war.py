@@ -113,15 +113,16 @@ def answer_utilities(ask: int, intensity: float, v: MinskView, coercion: float,
     `rules.minsk.refusal_cost`: support at stake without outside options, survival under stress,
     Russian debt falling due; cheaper when Russia-West tension makes Minsk indispensable, MIN-21),
     plus Russian leverage in force (coercion, KRE-26), the security backing the regime owes
-    Moscow, and the regime's own need of Moscow when the street and the elite waver (KRE-17,
-    SC20). A full answer is possible only to a full ask.
+    Moscow, and the regime's own need of Moscow when the street (its protest threat, capped at 1
+    as in the Kremlin's rules) and the elite waver (KRE-17, SC20, MIN-53). A full answer is
+    possible only to a full ask.
     """
     w, m = p.war.minsk, p.minsk
     role = ASK_ROLE[ask]
     refuse = -(refusal_cost(w.stake_bn, v, p) + w.coercion_weight * coercion
                + w.backing_weight * russian_backing
                + m.survival_weight * w.regime_need_weight
-               * (protest_threat + (1.0 - elite_cohesion)))
+               * (min(protest_threat, 1.0) + (1.0 - elite_cohesion)))
     neutrality = m.sovereignty_weight * public_backing(v, p) * w.neutrality_cost
     fear = m.survival_weight * w.war_fear * intensity
     west = w.west_loss * v.outside_options
