@@ -99,8 +99,11 @@ def test_allowing_costs_more_with_neutrality_fear_of_war_and_western_options(p):
     assert u[2] < u[1] < 0  # a full role costs more than a limited one
     hot = r.answer_utilities(GROUPING, 1.0, CALM, 0.0, 0.0, 0.0, 0.85, None, p)
     assert hot[1] < u[1]  # BYP-16: the more intense the war, the more the public fears it
-    cut_off = r.answer_utilities(GROUPING, 0.6, ISOLATED, 0.0, 0.0, 0.0, 0.85, None, p)
-    assert cut_off[1] > u[1]  # less to lose in the West
+    staging = r.answer_utilities(STAGING, 0.6, CALM, 0.0, 0.0, 0.0, 0.85, None, p)
+    cut_off = r.answer_utilities(STAGING, 0.6, ISOLATED, 0.0, 0.0, 0.0, 0.85, None, p)
+    assert cut_off[1] > staging[1]  # less to lose in the West
+    # a limited answer to a full ask withholds the rest: it bears that share of a refusal
+    assert u[1] == pytest.approx(staging[1] + (1 - p.war.minsk.limited_share) * u[0])
     sacred = with_values_from(p, **{"minsk.sovereignty_weight": 0.95})
     assert r.answer_utilities(GROUPING, 0.6, CALM, 0.0, 0.0, 0.0, 0.85, None, sacred)[1] < u[1]
 

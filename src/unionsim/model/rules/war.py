@@ -115,7 +115,8 @@ def answer_utilities(ask: int, intensity: float, v: MinskView, coercion: float,
     plus Russian leverage in force (coercion, KRE-26), the security backing the regime owes
     Moscow, and the regime's own need of Moscow when the street (its protest threat, capped at 1
     as in the Kremlin's rules) and the elite waver (KRE-17, SC20, MIN-53). A full answer is
-    possible only to a full ask.
+    possible only to a full ask; a limited answer to a full ask refuses the rest of it, so it also
+    bears the refusal cost in proportion to what it withholds (1 - ``war.minsk.limited_share``).
     """
     w, m = p.war.minsk, p.minsk
     role = ASK_ROLE[ask]
@@ -128,8 +129,11 @@ def answer_utilities(ask: int, intensity: float, v: MinskView, coercion: float,
     west = w.west_loss * v.outside_options
     full_cost = neutrality + fear + west
     limited = -w.limited_share * full_cost
-    full = UNAVAILABLE if role < WarRole.FULL else -(full_cost + army_term(army_willingness, p))
-    return [refuse, limited, full]
+    if role < WarRole.FULL:
+        return [refuse, limited, UNAVAILABLE]
+    # a limited answer to a full ask refuses the rest of it: that part costs its share of a refusal
+    limited += (1.0 - w.limited_share) * refuse
+    return [refuse, limited, -(full_cost + army_term(army_willingness, p))]
 
 
 def stay_utility(intensity: float, nato_posture: float, p: SimpleNamespace) -> float:
