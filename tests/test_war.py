@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import with_values
+from unionsim.config.params import apply_overlay_file
 from unionsim.config.scenario import load_scenario
 from unionsim.model import outcomes
 from unionsim.model.choice import UNAVAILABLE, logit_probabilities
@@ -236,3 +237,30 @@ def test_end_war_role_labels():
 def test_the_war_scenarios_validate_and_run(name):
     m = UnionModel(name, seed=1).run()
     assert m.outcome in outcomes.OUTCOMES
+
+
+
+def test_v27_can_fail_under_its_alternative():
+    """The claim that Minsk refuses staging is not built in: under its documented alternative
+    (SYS-14/KRE-34 with sovereignty tradable, D1) Minsk allows a role in most runs, where with
+    the shipped values it refuses in most."""
+    from unionsim.validation.claims import CLAIMS
+    from unionsim.validation.runner import shipped_file
+
+    alt = next(c for c in CLAIMS if c.id == "V27").alternative
+    sc = load_scenario("war_next_door")
+    shipped = sc.parameters()
+    changed = shipped
+    for f in alt.params:
+        changed = apply_overlay_file(changed, shipped_file(f))
+    changed = changed.with_values(dict(alt.sets), "test")
+    assert _allowed(changed, sc) > 0.8
+    assert _allowed(shipped, sc) < 0.5
+
+
+def _allowed(params, sc, seeds=range(16)):
+    hits = 0
+    for seed in seeds:
+        m = UnionModel(sc, params=params, seed=seed, collect=False).run()
+        hits += bool(m.flags["staging_allowed"])
+    return hits / len(seeds)
