@@ -104,6 +104,9 @@ EVENT_CASES = {
                            and a["nato_exercise_months"] > 0),
     "leader_exit": ("{month: 1, type: leader_exit}",
                     lambda b, a, m: a["regime"] == 1 and a["elite_cohesion"] < b["elite_cohesion"]),
+    "war_next_door": ("{month: 1, type: war_next_door, months: 6, intensity: 0.8}",
+                      lambda b, a, m: a["war_next_door"] == 1 and a["war_intensity"] == 0.8
+                      and a["tension_excess"] > 0.2),
 }
 
 

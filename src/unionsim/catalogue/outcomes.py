@@ -212,6 +212,45 @@ DEFINITIONS: tuple[Definition, ...] = (
         "As for regime_change: the documents expected the regime to survive, and Moscow fears "
         "that a revolt would bring anti-Russian forces to power.",
         (), ("SC19", "KRE-17")),
+    # ----------------------------------------------------------------- issue 12: a war next door
+    Definition(
+        "war_asked", "flag",
+        "During a war next door, the Kremlin asked Minsk at least once for a role in it "
+        "(logistics, airspace, staging, the joint grouping or a combat role).",
+        "The documents' context is the Donbas war; Moscow trusts that Minsk's situational "
+        "neutrality will not hold.",
+        ("war.kremlin.push_cost", "war.kremlin.renew_months"), ("SC23", "KRE-34", "MIN-28")),
+    Definition(
+        "staging_allowed", "flag",
+        "Minsk allowed Russia at least a limited role in a war next door (staging, airspace or "
+        "logistics), or more.",
+        "Minsk says it would never let its territory be used to attack another state.",
+        ("war.minsk.neutrality_cost", "war.minsk.limited_share"), ("MIN-28", "SYS-14")),
+    Definition(
+        "joint_grouping_activated", "flag",
+        "Minsk allowed a full role: the joint Regional Group of Forces was activated under one "
+        "command.",
+        "The joint grouping exists on paper, with a joint command only in wartime.",
+        ("war.minsk.neutrality_cost",), ("M15", "MIN-28")),
+    Definition(
+        "combat_role", "flag",
+        "Minsk allowed Belarusian forces a combat role in the war next door.",
+        "Minsk's line is no troops abroad and no part in someone else's war.",
+        ("war.minsk.army_weight",), ("MIN-28",)),
+    Definition(
+        "exercise_troops_stayed_a_while", "flag",
+        "Russian exercise troops stayed in Belarus for a while during a war next door, with "
+        "Minsk's consent.",
+        "The 2014 Russian jets stayed on rotation and were gone within a year; exercises "
+        "preceded the wars of 2008 and 2014.",
+        ("war.exercise.stay_months",), ("M24", "SYS-12")),
+    Definition(
+        "exercise_troops_used", "flag",
+        "Exercise troops staying in Belarus were there while Minsk allowed Russia a role in the "
+        "war next door (used in it).",
+        "Not in the documents (2019-2021): our assumption, grounded only in the 2008 and 2014 "
+        "precedents.",
+        (), ("SYS-12",)),
 )
 
 BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}

@@ -384,10 +384,26 @@ class CandidatesJailed(EventBase):
     share: float = Field(default=1, gt=0, le=1, description="share of the main challengers jailed")
 
 
+class WarNextDoor(EventBase):
+    """A war between Russia and a third country next door (the Donbas war and Minsk as the venue
+    of its talks, SC23; the Suwalki and Baltic cases, SC13, NAT-10, NAT-11): Russia-West tension
+    rises and the Kremlin may ask Minsk for staging rights, airspace, logistics, the joint
+    grouping or a combat role (MIN-28, M15). Whether Minsk agrees is left to the actors."""
+
+    type: Literal["war_next_door"]
+    adversary: str = Field(default="a third country",
+                           description="who Russia fights (a label for documentation only)")
+    months: int | None = Field(default=None, ge=1, le=120,
+                               description="how long the war lasts; none: to the horizon")
+    intensity: float = Field(default=0.5, gt=0, le=1,
+                             description="how intense the war is, 0..1: its military value to "
+                                         "Moscow and its danger to Belarus")
+
+
 EVENT_CLASSES = (TaxManoeuvreStep, SubsidyCut, RoadmapRound, Ultimatum, AirbaseDemand, Exercise,
                  NatoExercise, NatoBuildup, Election, EconomicShock, OilPriceShock,
                  SanctionsPackage, EnergyOffer, InfoCampaign, Unrest, TensionShock,
-                 KaliningradCrisis, LeaderExit, CandidatesJailed)
+                 KaliningradCrisis, LeaderExit, CandidatesJailed, WarNextDoor)
 
 Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="type")]  # type: ignore[valid-type]
 

@@ -13,7 +13,8 @@ from unionsim.config.schema import (AirbaseDemand, CandidatesJailed, EconomicSho
                                     EnergyOffer, EventBase, Exercise, InfoCampaign,
                                     KaliningradCrisis, LeaderExit, NatoBuildup, NatoExercise,
                                     OilPriceShock, RoadmapRound, SanctionsPackage, Scenario,
-                                    SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest)
+                                    SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest,
+                                    WarNextDoor)
 from unionsim.model.state import MAX_SANCTIONS, Regime, clip, clip01
 
 
@@ -210,6 +211,27 @@ def exercise(model, e: Exercise) -> None:
                               f"{e.russian_troops_k:.1f}k requested")
 
 
+def war_next_door(model, e: WarNextDoor) -> None:
+    """A war between Russia and a third country begins next door (SC23, SC13, NAT-10): Russia-West
+    tension rises with its intensity (``war.tension_excess``) and, while it lasts, the Kremlin
+    may ask Minsk for a role in it (`actors.war`). A war already under way takes the higher
+    intensity and the longer of the two durations."""
+    s = model.state
+    months = float(e.months) if e.months is not None else float(model.horizon + 1)
+    if s.war_next_door:
+        s.war_intensity = max(s.war_intensity, e.intensity)
+        s.war_months_left = max(s.war_months_left, months)
+    else:
+        s.war_intensity = e.intensity
+        s.war_months_left = months
+    s.war_next_door = 1.0
+    s.tension_excess = clip(s.tension_excess + model.p.war.tension_excess * e.intensity,
+                            -1.0, 1.0)
+    length = f"for {e.months} months" if e.months is not None else "with no end in sight"
+    model.note_event("event", f"war next door: Russia against {e.adversary}, intensity "
+                              f"{e.intensity:.1f}, {length}")
+
+
 HANDLERS: dict[type[EventBase], Callable] = {
     TaxManoeuvreStep: tax_manoeuvre_step, SubsidyCut: subsidy_cut, RoadmapRound: roadmap_round,
     Ultimatum: ultimatum, AirbaseDemand: airbase_demand, Exercise: exercise,
@@ -217,7 +239,7 @@ HANDLERS: dict[type[EventBase], Callable] = {
     EconomicShock: economic_shock, OilPriceShock: oil_price_shock,
     SanctionsPackage: sanctions_package, EnergyOffer: energy_offer, InfoCampaign: info_campaign,
     Unrest: unrest, TensionShock: tension_shock, KaliningradCrisis: kaliningrad_crisis,
-    LeaderExit: leader_exit, CandidatesJailed: candidates_jailed,
+    LeaderExit: leader_exit, CandidatesJailed: candidates_jailed, WarNextDoor: war_next_door,
 }
 
 

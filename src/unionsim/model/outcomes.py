@@ -46,7 +46,12 @@ OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_pre
 FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
          "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
          "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
-         "integration_signed", "regime_fell")
+         "integration_signed", "regime_fell",
+         # issue 12: a war next door (see `actors.war`)
+         "war_asked", "staging_allowed", "joint_grouping_activated", "combat_role",
+         "exercise_troops_stayed_a_while", "exercise_troops_used")
+
+_WAR_RUN_FLAGS = FLAGS[FLAGS.index("war_asked"):]
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -57,12 +62,14 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "end_alignment": ("westward", "balanced", "dependent"),
     "end_regime": ("continuity", "managed_succession", "fell", "absorbed"),
     "end_economy": ("growth", "stagnation", "recession", "default"),
+    # issue 12: the most Minsk allowed Russia in a war next door ("none": never asked)
+    "end_war_role": ("none", "refused", "limited", "full"),
 }
 
 # The month (1 = the scenario's first month; 0 = already so at the start) of the first ...
 # NaN when it never happened. Keys of `timing_tests`, in this order, are the column names.
 TIMINGS = ("month_signed", "month_implemented", "month_individual_sanctions",
-           "month_sectoral_sanctions", "month_loan", "month_deployment")
+           "month_sectoral_sanctions", "month_loan", "month_deployment", "month_war_answer")
 
 FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_total", "growth",
                     "roadmaps_signed", "roadmaps_implemented", "supranational_bodies",
@@ -88,7 +95,8 @@ def timing_tests(s: WorldState, flags: dict) -> tuple[bool, ...]:
             s.sanctions_level >= SanctionLevel.INDIVIDUAL,
             s.sanctions_level >= SanctionLevel.SECTORAL,
             s.loans_total > 0,
-            bool(flags.get("forces_deployed", False)))
+            bool(flags.get("forces_deployed", False)),
+            bool(flags.get("war_answered", False)))
 
 
 def _integration(s: WorldState, o: SimpleNamespace) -> str:
@@ -135,6 +143,19 @@ def _alignment(s: WorldState, flags: dict, o: SimpleNamespace) -> str:
     return "balanced"
 
 
+def _war_role(flags: dict) -> str:
+    """The most Minsk allowed Russia in a war next door over the run: ``full`` (the joint grouping
+    or a combat role), ``limited`` (staging, airspace or logistics), ``refused`` (asked, allowed
+    nothing), ``none`` (no war, or no ask)."""
+    if flags.get("joint_grouping_activated"):
+        return "full"
+    if flags.get("staging_allowed"):
+        return "limited"
+    if flags.get("war_asked"):
+        return "refused"
+    return "none"
+
+
 def _regime(s: WorldState) -> str:
     if s.absorbed:
         return "absorbed"
@@ -168,7 +189,7 @@ def end_states(s: WorldState, p: SimpleNamespace, flags: dict | None = None,
     growth = s.growth if recent_growth is None else recent_growth
     return {"end_integration": _integration(s, o), "end_military": _military(s, flags),
             "end_alignment": _alignment(s, flags, o), "end_regime": _regime(s),
-            "end_economy": _economy(s, growth, o)}
+            "end_economy": _economy(s, growth, o), "end_war_role": _war_role(flags)}
 
 
 def is_rupture(s: WorldState, o: SimpleNamespace) -> bool:
@@ -229,6 +250,7 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "asset_sale": s.assets_sold > 0,
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
+        **{name: bool(flags.get(name, False)) for name in _WAR_RUN_FLAGS},
     }
 
 

@@ -45,6 +45,12 @@ class Regime(IntEnum):
 
 
 # --- issue 12: war engineer's enums here
+class WarRole(IntEnum):
+    """What Minsk allows Russia in a war next door (the ``war_role`` state variable)."""
+
+    NONE = 0        # nothing (refused, or never asked)
+    LIMITED = auto()  # staging, airspace or logistics
+    FULL = auto()     # the joint grouping activated, or a Belarusian combat role
 
 
 # --- issue 12: army engineer's enums here
@@ -180,6 +186,12 @@ class WorldState:
     war_next_door: float = 0.0
     war_role: float = 0.0
     joint_grouping_active: float = 0.0
+    war_intensity: float = 0.0
+    war_months_left: float = 0.0
+    war_ask: float = 0.0
+    war_last_ask_month: float = 0.0
+    war_answered_ask: float = 0.0
+    exercise_stay: float = 0.0
 
 
     # --- issue 12: Belarus's armed forces (army engineer)

@@ -2,7 +2,8 @@
 
 Order within a month (documented in docs/model.md, "Process overview"):
 scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the elite -> the Kremlin (factions
-lobby, Putin acts) -> NATO -> the West -> the economy -> bookkeeping -> record.
+lobby, Putin acts) -> in a war next door, the Kremlin's ask and Minsk's answer (war.putin, war.minsk)
+-> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from unionsim.model import outcomes
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
+from unionsim.model.actors.war import WAR_FLAGS, WarMinsk, WarPutin
 from unionsim.model.actors.western import Nato, West
 from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
@@ -96,6 +98,7 @@ class UnionModel(mesa.Model):
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
                       "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
+        self.flags.update(dict.fromkeys(WAR_FLAGS, False))  # issue 12: a war next door
         self.co_opting = False
         self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
@@ -123,6 +126,10 @@ class UnionModel(mesa.Model):
         self.nato = Nato(self)
         self.west = West(self)
         self.public = Public(self)
+        # issue 12: a war next door (both draw from the "war" stream, created on first use)
+        self.war_stream: np.random.Generator | None = None
+        self.war_putin = WarPutin(self)
+        self.war_minsk = WarMinsk(self)
         if self.spec.initial:
             apply_initial_opinion(self.public.cohorts, self.spec.initial)
             self.public.write_aggregates()
@@ -204,6 +211,8 @@ class UnionModel(mesa.Model):
             self.minsk.step()
             self._elite_step()
         self.putin.step()
+        if s.war_next_door:
+            self.war_putin.step()  # the Kremlin's ask in a war next door, and Minsk's answer
         self.nato.step()
         self.west.step()
         self._economy_step()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from unionsim.model.actors.base import Actor
-from unionsim.model.choice import bernoulli
+from unionsim.model.choice import UNAVAILABLE, bernoulli
 from unionsim.model.rules import kremlin as rules
+from unionsim.model.rules import war as war_rules
 from unionsim.model.rules.minsk import protest_threat
 from unionsim.model.state import clip01
 
@@ -186,11 +187,23 @@ class Putin(Actor):
     def end_exercise(self, v: rules.KremlinView) -> None:
         model, s, p = self.model, self.state, self.p
         troops = s.exercise_troops_k
+        # a stay for a while is possible once, during a war next door (issue 12)
+        stay = war_rules.stay_utility(s.war_intensity, s.nato_posture, p) \
+            if s.war_next_door and not s.exercise_stay else UNAVAILABLE
         choice = self.decide("exercise_exit", rules.EXIT_OPTIONS,
-                             rules.exercise_exit_utilities(troops, v, p),
+                             rules.exercise_exit_utilities(troops, v, p, stay),
                              p.putin.choice_temperature,
                              lambda: f"{troops:.1f}k troops in Belarus; NATO posture "
                                      f"{s.nato_posture:.2f}")
+        if choice == "stay_a_while":
+            if model.war_minsk.answer_stay(troops):
+                s.exercise_stay = 1.0
+                s.exercise_months = p.war.exercise.stay_months
+                model.flags["exercise_troops_stayed_a_while"] = True
+                model.note_event("putin", f"{troops:.1f}k exercise troops stay in Belarus for "
+                                          f"{p.war.exercise.stay_months:.0f} months")
+                return
+            choice = "withdraw"
         if choice == "leave_troops":
             answer = model.minsk.answer_troops_staying()
             if answer == "accept":
@@ -201,3 +214,4 @@ class Putin(Actor):
                 model.flags["temporary_deployment"] = True
         s.exercise_troops_k = 0.0
         s.exercise_months = 0.0
+        s.exercise_stay = 0.0

@@ -83,7 +83,8 @@ class Public(Actor):
         grievance = rules.grievance_level(s.economic_stress, s.election_salience, p, extra,
                                           mishandling, jailed)
         shift = rules.legitimacy_shift(s.economic_stress, s.election_salience, s.coercion,
-                                       co_opt, s.belarusianisation, p, mishandling)
+                                       co_opt, s.belarusianisation, p, mishandling,
+                                       s.war_role)  # issue 12: a full war role costs legitimacy
         amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
                                                          s.belarusianisation, p)
         repression = s.repression

@@ -21,7 +21,9 @@ OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_a
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
            "deploy_forces", "intervene")
 FACTIONS = ("siloviki", "raiders", "monetarists", "restrainers")
-EXIT_OPTIONS = ("withdraw", "leave_troops")
+# "stay_a_while" (issue 12, war engineer) is on the table only during a war next door (see
+# `rules.war.stay_utility`); last, so that its absence leaves the other options' draws unchanged
+EXIT_OPTIONS = ("withdraw", "leave_troops", "stay_a_while")
 
 # How far each option departs from the moderate middle, 0..1: Putin's moderation (PUT-02) is a
 # penalty proportional to this. The values are parameters (``putin.extremity.<option>``); holding
@@ -327,8 +329,11 @@ def restrict(utilities: list[float], mask: list[bool]) -> list[float]:
     return [u if ok else UNAVAILABLE for u, ok in zip(utilities, mask)]
 
 
-def exercise_exit_utilities(troops_k: float, v: KremlinView, p: SimpleNamespace) -> list[float]:
-    """Utilities of withdrawing exercise troops or leaving some behind (SC11, SYS-12).
+def exercise_exit_utilities(troops_k: float, v: KremlinView, p: SimpleNamespace,
+                            stay: float = UNAVAILABLE) -> list[float]:
+    """Utilities of withdrawing exercise troops, leaving some behind (SC11, SYS-12), or keeping
+    them for a while (``stay``, from `rules.war.stay_utility`; unavailable outside a war next
+    door), in the order of `EXIT_OPTIONS`.
 
     Leaving troops is the hawks' wish under a NATO build-up (SIL-05, NAT-05) but is coercion of an
     ally that Minsk would resist and the West would read as a precedent (KRE-25, KRE-22); after
@@ -340,7 +345,7 @@ def exercise_exit_utilities(troops_k: float, v: KremlinView, p: SimpleNamespace)
         + k.troops_stay_cost
     if v.crisis:
         cost *= p.putin.crisis_cost_discount
-    return [0.0, wish - cost]
+    return [0.0, wish - cost, stay]
 
 
 def intervention_success(resistance_share: float, prorussian_mobilisation: float,

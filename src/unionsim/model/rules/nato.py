@@ -10,23 +10,30 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.rules.war import threat_term as war_threat_term
 from unionsim.model.state import Presence
 
 OPTIONS = ("hold", "reinforce", "exercise", "restraint")
 
 
 def threat_perception(presence: float, exercise_troops_k: float, tension: float, crisis: bool,
-                      p: SimpleNamespace) -> float:
+                      p: SimpleNamespace, war_role: float = 0.0,
+                      joint_grouping: bool = False) -> float:
     """0..~2: how threatened NATO feels on its eastern flank.
 
     Russian forces in Belarus (M24-M27, NAT-13), large exercises next door (SYS-12, M21), Russia-
-    West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12).
+    West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12); in a war
+    next door, the role Minsk allows Russia and an activated joint grouping (`rules.war.
+    threat_term`; zero without them).
     """
     n = p.nato
-    return (n.presence_weight * presence / Presence.OCCUPATION
-            + n.exercise_weight * min(exercise_troops_k / n.exercise_full_threat_troops_k, 1.0)
-            + n.tension_weight * tension
-            + (n.crisis_weight if crisis else 0.0))
+    threat = (n.presence_weight * presence / Presence.OCCUPATION
+              + n.exercise_weight * min(exercise_troops_k / n.exercise_full_threat_troops_k, 1.0)
+              + n.tension_weight * tension
+              + (n.crisis_weight if crisis else 0.0))
+    if war_role or joint_grouping:
+        threat += war_threat_term(war_role, joint_grouping, p)
+    return threat
 
 
 def posture_utilities(threat: float, posture: float, p: SimpleNamespace) -> list[float]:

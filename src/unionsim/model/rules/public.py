@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from unionsim.model.state import WarRole
+
 # (label, urban, age index: -1 young 18-34, 0 middle 35-54, +1 older 55+)
 COHORTS: tuple[tuple[str, bool, int], ...] = (
     ("urban_young", True, -1), ("urban_middle", True, 0), ("urban_older", True, 1),
@@ -180,30 +182,35 @@ def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace,
 def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
                       election_salience: float, coercion: float, co_opt: bool,
                       belarusianisation: float, p: SimpleNamespace,
-                      mishandling: float = 0.0) -> float:
+                      mishandling: float = 0.0, war_role: float = 0.0) -> float:
     """The legitimacy a cohort drifts toward.
 
     Lukashenka keeps credit from past growth (BYP-21) but loses it in hardship and in crises seen
     as mismanaged (BYP-18, ELI-11: ``mishandling``); repression alienates the young and urban most
     and a stolen election costs (both modelling assumptions); Russian pressure brings a rally
     round the flag (BYP-17), as does soft Belarusianisation (MIN-58); social spending buys some
-    back (MIN-08). The shift common to all cohorts is `legitimacy_shift`.
+    back (MIN-08). A full Belarusian role in a war next door (``war_role`` 2) costs the regime
+    legitimacy: being dragged into a war is the public's main fear (BYP-16, P12). The shift
+    common to all cohorts is `legitimacy_shift`.
     """
     return cohort_legitimacy_target(c, legitimacy_shift(economic_stress, election_salience,
                                                         coercion, co_opt, belarusianisation, p,
-                                                        mishandling), repression, p)
+                                                        mishandling, war_role), repression, p)
 
 
 def legitimacy_shift(economic_stress: float, election_salience: float, coercion: float,
                      co_opt: bool, belarusianisation: float, p: SimpleNamespace,
-                     mishandling: float = 0.0) -> float:
+                     mishandling: float = 0.0, war_role: float = 0.0) -> float:
     """The month's shift of every cohort's legitimacy target from its base (see
     `legitimacy_target`); computed once a month."""
     q = p.public
-    return (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
-            + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
-            + q.identity_legitimacy * belarusianisation
-            - q.mishandling_legitimacy * mishandling)
+    shift = (-q.stress_legitimacy * economic_stress - q.fraud_legitimacy * election_salience
+             + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
+             + q.identity_legitimacy * belarusianisation
+             - q.mishandling_legitimacy * mishandling)
+    if war_role >= WarRole.FULL:
+        shift -= p.war.public.legitimacy_cost
+    return shift
 
 
 def cohort_legitimacy_target(c: Cohort, shift: float, repression: float,
