@@ -258,7 +258,7 @@ def test_v27_can_fail_under_its_alternative():
     assert _allowed(shipped, sc) < 0.5
 
 
-def _allowed(params, sc, seeds=range(16)):
+def _allowed(params, sc, seeds=range(40)):
     hits = 0
     for seed in seeds:
         m = UnionModel(sc, params=params, seed=seed, collect=False).run()

@@ -128,6 +128,7 @@ class UnionModel(mesa.Model):
         self.public = Public(self)
         # issue 12: a war next door (both draw from the "war" stream, created on first use)
         self.war_stream: np.random.Generator | None = None
+        self.war_draws: UniformDraws | None = None
         self.war_putin = WarPutin(self)
         self.war_minsk = WarMinsk(self)
         if self.spec.initial:

@@ -3,6 +3,7 @@ stream so that scenarios without a war keep every other actor's draws (see `rule
 
 from __future__ import annotations
 
+from unionsim.draws import UniformDraws
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import war as rules
 from unionsim.model.rules.minsk import protest_threat
@@ -23,6 +24,14 @@ class _WarActor(Actor):
         if model.war_stream is None:
             model.war_stream = model.stream("war")
         return model.war_stream
+
+    @property
+    def draws(self):
+        """The uniforms of the shared "war" stream (one block buffer for both actors)."""
+        model = self.model
+        if model.war_draws is None:
+            model.war_draws = UniformDraws(self.stream)
+        return model.war_draws
 
 
 class WarPutin(_WarActor):
