@@ -43,28 +43,36 @@ class Army(Actor):
         self.next_purge = 0           # earliest month of the next purge
         self.next_repress_order = 0   # earliest month the army is ordered onto the street again
         self.next_abroad_order = 0    # earliest month the army is ordered abroad again
+        # constants of the monthly step, read once
+        a = model.p.army
+        self._rotation = float(Presence.ROTATION)
+        self._keep = 1.0 - a.adjustment_rate
+        self._refusal_keep = 1.0 - a.refusal_decay
+        self._order_street = a.order_street_factor * model.p.public.mass_protest_share
 
     def step(self) -> None:
-        """One month: drift, then a purge if due, then the orders of the month."""
+        """One month: drift, then a purge if due, then the orders of the month. (Kept cheap: it
+        runs every month of every run; the partial adjustments of `rules.adjusted` are written
+        out, and the rules of the orders are called only past their cheap gates.)"""
         s, p, month = self.state, self.p, self.model.month
         a = p.army
-        joint = s.presence >= Presence.ROTATION or s.joint_grouping_active > 0
-        s.army_russian_ties = rules.adjusted(s.army_russian_ties,
-                                             rules.ties_target(self.initial_ties, joint, p),
-                                             a.ties_rate)
+        joint = s.presence >= self._rotation or s.joint_grouping_active > 0
+        ties = s.army_russian_ties
+        ties += a.ties_rate * (rules.ties_target(self.initial_ties, joint, p) - ties)
+        s.army_russian_ties = ties
         target = rules.loyalty_target(s.legitimacy, self.legitimacy_reference, s.economic_stress,
-                                      s.army_russian_ties, s.russian_backing, s.info_campaign, p)
-        s.army_loyalty = clip01(rules.adjusted(s.army_loyalty, target, a.adjustment_rate))
-        s.army_purge_memory *= 1.0 - a.adjustment_rate
-        s.army_abroad_willingness = clip01(rules.adjusted(
-            s.army_abroad_willingness,
-            rules.willingness_target(s.army_russian_ties, s.support_independence,
-                                     s.army_purge_memory, p), a.adjustment_rate))
-        s.army_refusal *= 1.0 - a.refusal_decay
+                                      ties, s.russian_backing, s.info_campaign, p)
+        # a partial adjustment between two values in [0, 1] stays in [0, 1]
+        s.army_loyalty += a.adjustment_rate * (target - s.army_loyalty)
+        s.army_purge_memory *= self._keep
+        target = rules.willingness_target(ties, s.support_independence, s.army_purge_memory, p)
+        s.army_abroad_willingness += a.adjustment_rate * (target - s.army_abroad_willingness)
+        s.army_refusal *= self._refusal_keep
         if month >= self.next_purge and rules.purge_due(s.army_loyalty, p):
             self.purge(month)
-        if month >= self.next_repress_order and rules.repression_order_due(
-                self.model.minsk.domestic_course == _REPRESS, s.protest_share, p):
+        if s.protest_share >= self._order_street and month >= self.next_repress_order \
+                and rules.repression_order_due(self.model.minsk.domestic_course == _REPRESS,
+                                               s.protest_share, p):
             self.answer_repression_order(month)
         if s.war_role >= rules.FULL_ROLE and month >= self.next_abroad_order:
             self.answer_abroad_order(month)
