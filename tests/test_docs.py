@@ -9,7 +9,7 @@ import pytest
 
 from unionsim.config.params import default_parameters
 from unionsim.config.schema import EVENT_TYPES
-from unionsim.model.rules import economy, elite, kremlin, minsk, nato, public, war, west
+from unionsim.model.rules import army, economy, elite, kremlin, minsk, nato, public, war, west
 from unionsim.model.state import STATE_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ ODD = (ROOT / "docs" / "model.md").read_text("utf-8")
 
 
 def rule_functions():
-    for module in (economy, elite, kremlin, minsk, nato, public, war, west):
+    for module in (army, economy, elite, kremlin, minsk, nato, public, war, west):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
                 yield module.__name__.rsplit(".", 1)[-1], name, fn

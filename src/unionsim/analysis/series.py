@@ -28,6 +28,8 @@ FLAG_TIMING: dict[str, tuple[tuple[str, str, float | str], ...]] = {
     "asset_sale": (("assets_sold", ">", 0.0),),
     "integration_signed": (("roadmaps_signed", ">", 0.0), ("supranational_signed", ">", 0.0)),
     "regime_fell": (("regime", ">=", 2.0),),
+    "army_purged": (("army_purge_memory", ">", 0.0),),
+    "army_refused_repression": (("army_refusal", ">", 0.0),),
 }
 
 #: Most distinct values an indicator may take to be drawn as levels rather than quantile bands.

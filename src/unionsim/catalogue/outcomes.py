@@ -251,6 +251,30 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Not in the documents (2019-2021): our assumption, grounded only in the 2008 and 2014 "
         "precedents.",
         (), ("SYS-12",)),
+    # ---- issue 12: Belarus's armed forces
+    Definition(
+        "army_purged", "flag",
+        "The regime purged the officer corps at least once: the army's loyalty fell below the "
+        "purge threshold (at most one purge per review period).",
+        "Lukashenka purged suspected Kremlin enthusiasts from the security apparatus and replaced "
+        "Russia-educated generals with officers schooled at home.",
+        ("army.purge_threshold", "army.review_months"), ("MIN-33", "ELI-05")),
+    Definition(
+        "army_refused_repression", "flag",
+        "Ordered onto a mass street (a regime cracking down on a street beyond the army's order "
+        "level), the army refused at least once; the refusal weighs on the elite's cohesion and "
+        "raises the monthly defection hazard while it is fresh.",
+        "Disputed: the army is believed less loyal to Lukashenka than the KGB and police and might "
+        "switch sides; others see no such inclination among security officers.",
+        ("army.order_street_factor", "public.mass_protest_share", "army.refusal_hazard",
+         "army.refusal_cohesion_loss"), ("ELI-06", "ELI-05", "D4")),
+    Definition(
+        "army_refused_abroad", "flag",
+        "Ordered to fight beside Russia's forces after Minsk allowed a full role in a war next "
+        "door, the army refused at least once: Minsk fell back to a limited role and the dispute "
+        "with Moscow grew.",
+        "Minsk's doctrine rules out troops abroad and other people's wars.",
+        ("army.abroad_refusal_dispute",), ("MIN-28", "NAT-08")),
 )
 
 BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}

@@ -49,9 +49,12 @@ FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deplo
          "integration_signed", "regime_fell",
          # issue 12: a war next door (see `actors.war`)
          "war_asked", "staging_allowed", "joint_grouping_activated", "combat_role",
-         "exercise_troops_stayed_a_while", "exercise_troops_used")
+         "exercise_troops_stayed_a_while", "exercise_troops_used",
+         # issue 12: Belarus's armed forces (see `actors.army`)
+         "army_purged", "army_refused_repression", "army_refused_abroad")
 
-_WAR_RUN_FLAGS = FLAGS[FLAGS.index("war_asked"):]
+# issue 12's flags are run-level memories the model keeps in `UnionModel.flags`
+_MODEL_KEPT_FLAGS = FLAGS[FLAGS.index("war_asked"):]
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -76,7 +79,8 @@ FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_
                     "presence", "protest_peak", "legitimacy", "elite_cohesion",
                     "sanctions_level", "western_engagement", "kremlin_trust", "tension",
                     "nato_posture", "support_incorporation", "support_union",
-                    "support_independence", "west_orientation", "assets_sold")
+                    "support_independence", "west_orientation", "assets_sold",
+                    "army_loyalty", "army_russian_ties")
 
 # Columns of outcomes.parquet besides the run's own (run, seed, status, error, param.*), in order.
 RESULT_COLUMNS = (("outcome",) + tuple(DIMENSIONS) + ("implemented_share",) + TIMINGS + FLAGS
@@ -250,7 +254,7 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "asset_sale": s.assets_sold > 0,
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
-        **{name: bool(flags.get(name, False)) for name in _WAR_RUN_FLAGS},
+        **{name: bool(flags.get(name, False)) for name in _MODEL_KEPT_FLAGS},
     }
 
 

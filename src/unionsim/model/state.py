@@ -197,6 +197,9 @@ class WorldState:
     # --- issue 12: Belarus's armed forces (army engineer)
     army_loyalty: float = 0.0
     army_abroad_willingness: float = 0.0
+    army_russian_ties: float = 0.0
+    army_purge_memory: float = 0.0
+    army_refusal: float = 0.0
 
 
     # --- issue 12: strategic deployments and counter-levers (strategic engineer)

@@ -1,9 +1,10 @@
 """UnionModel: the Mesa model of the Union State, one month per step.
 
 Order within a month (documented in docs/model.md, "Process overview"):
-scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the elite -> the Kremlin (factions
-lobby, Putin acts) -> in a war next door, the Kremlin's ask and Minsk's answer (war.putin, war.minsk)
--> NATO -> the West -> the economy -> bookkeeping -> record.
+scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the army (after Minsk's
+domestic choice, before the elite reads its answer) -> the elite -> the Kremlin (factions
+lobby, Putin acts) -> in a war next door, the Kremlin's ask and Minsk's answer (war.putin,
+war.minsk) -> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from unionsim.config.schema import Scenario, month_label
 from unionsim.draws import UniformDraws
 from unionsim.model import events as ev
 from unionsim.model import outcomes
+from unionsim.model.actors.army import Army
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
@@ -137,6 +139,10 @@ class UnionModel(mesa.Model):
             if self.state.regime != Regime.INCUMBENT:
                 # a scenario that starts under a successor or a new regime: Minsk's weights too
                 self.minsk.become_successor(new_regime=self.state.regime == Regime.NEW_REGIME)
+        # issue 12: the army, created after the public so it knows the regime's standing at the start
+        self.army = Army(self)
+        self.flags.update(army_purged=False, army_refused_repression=False,
+                          army_refused_abroad=False)
         self.elite_draws = UniformDraws(self.stream("elite"))
         self._bookkeeping()
 
@@ -210,6 +216,7 @@ class UnionModel(mesa.Model):
         if not s.absorbed:
             self.public.step()
             self.minsk.step()
+            self.army.step()
             self._elite_step()
         self.putin.step()
         if s.war_next_door:
@@ -252,12 +259,13 @@ class UnionModel(mesa.Model):
         target = elite_rules.cohesion_target(s.economic_stress, s.protest_share, s.repression,
                                              s.sanctions_level, s.russian_backing,
                                              s.info_campaign, p,
-                                             mishandling=s.shock_mishandling)
+                                             mishandling=s.shock_mishandling,
+                                             army_refusal=s.army_refusal)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
         if s.regime == Regime.NEW_REGIME:
             return
         hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
-                                              s.russian_backing, p)
+                                              s.russian_backing, p, army_refusal=s.army_refusal)
         if hazard > 0 and bernoulli(self.elite_draws, hazard):
             s.regime = float(Regime.NEW_REGIME)
             s.repression = p.minsk.base_repression
@@ -459,6 +467,10 @@ def initial_state(p: SimpleNamespace, tension: float,
     s.info_campaign = i.info_campaign
     s.belarusianisation = i.belarusianisation
     s.diversified = i.diversified
+    # issue 12: Belarus's armed forces at the start (army.*)
+    s.army_loyalty = p.army.base_loyalty
+    s.army_russian_ties = p.army.initial_russian_ties
+    s.army_abroad_willingness = p.army.base_abroad_willingness
     if not initial:
         return s
     for name, value in initial.items():

@@ -343,6 +343,46 @@ CLAIMS: tuple[Claim, ...] = (
               "dispute", "SYS-14/KRE-34 with D1 tradable, as for V27",
               params=("params/sovereignty_tradable.yaml",),
               sets=(("war.minsk.neutrality_cost", 0.5), ("war.minsk.limited_share", 0.3)))),
+    # ---- issue 12: Belarus's armed forces
+    Claim("V45", "The army stays loyal through the 2020 crisis", ("MIN-53", "SC20", "ELI-05"),
+          "proportion", ELECTION, flag("army_refused_repression"), "<=", 0.15,
+          note="share of election_2020 runs in which the army refuses an order to repress",
+          alternative=Alternative(
+              kind="edge", why="the army's calm loyalty at the low end of its range: Marin's "
+                               "reported reading of an army only weakly loyal to Lukashenka "
+                               "(ELI-06, D4 position A)",
+              sets=(("army.base_loyalty", 0.5),))),
+    Claim("V46", "An army of doubtful loyalty makes the regime's fall in 2020 likelier",
+          ("ELI-06", "ELI-07", "D4"), "difference", Batch("army_split_2020"),
+          flag("regime_fell"), ">=", 0.03, other=ELECTION, dispute="D4",
+          note="regime fell in army_split_2020 minus in election_2020",
+          alternative=Alternative(
+              kind="ablation", why="a refusal to repress does not reach the elite: security "
+                                   "officers who watch each other and risk everything by "
+                                   "defecting hold together whatever the army does (ELI-03, "
+                                   "ELI-05)",
+              sets=(("army.refusal_hazard", 0.0), ("army.refusal_cohesion_loss", 0.0)))),
+    Claim("V47", "Purging the officer corps keeps a doubtful army from refusing",
+          ("MIN-33", "ELI-05"), "difference", Batch("army_split_2020"),
+          flag("army_refused_repression"), "<=", -0.05,
+          other=Batch("army_split_2020", sets=(("army.purge_threshold", 0.4),)),
+          note="army refusals in army_split_2020 minus the same with purges only below loyalty "
+               "0.4 (under its calm loyalty of 0.5, so rarely)",
+          alternative=Alternative(
+              kind="edge", why="a purge removes few officers and wins little loyalty (the low "
+                               "end of army.purge_loyalty_gain)",
+              sets=(("army.purge_loyalty_gain", 0.2),))),
+    Claim("V48", "Moscow's backing in 2020 keeps Russia-schooled officers in line",
+          ("E13", "M47", "ELI-07"), "difference", Batch("army_split_2020"),
+          flag("army_refused_repression"), "<=", -0.03,
+          other=Batch("army_split_2020", sets=(("army.russian_channel", 0.0),)), dispute="D4",
+          note="army refusals in army_split_2020 minus the same without a Russian channel "
+               "through the officers' ties",
+          alternative=Alternative(
+              kind="dispute", why="Shraibman's reading: Russia-educated generals have been "
+                                  "replaced, so few officers carry Russia's line (the low end "
+                                  "of army.initial_russian_ties; ELI-05)",
+              sets=(("army.initial_russian_ties", 0.1),))),
 )
 
 
@@ -368,6 +408,19 @@ KNOWN_FAILURES: dict[str, str] = {
            "(`economy.excess_refinancing_pressure` counts only pressure above the parameters' "
            "start), so the contrast changes no leverage by construction. The same contrast made "
            "through a scenario's `initial:` (the reference stays) is in the issue-12 note.",
+    "V46": "+0.0 pp [-3.9, +3.9] against >= +3 (300 runs, seed 2026; issue 12): the regime "
+           "purges an army whose calm loyalty (0.5) is under the purge threshold at once and "
+           "again each review period, which keeps its refusals (12.7% of runs) near "
+           "election_2020's (14.7%); and a refusal barely moves the fall, since it multiplies a "
+           "defection hazard that is small while the crackdown is on: the fall is likelier in "
+           "runs with a refusal (15.8% against 4.6%), but equally so with the refusal's effect "
+           "on the elite ablated, so that gap is the large street, not the refusal.",
+    "V48": "-0.3 pp [-5.7, +5.1] against <= -3 (300 runs, seed 2026; issue 12): Moscow's "
+           "backing is in place by the first order in nearly every run, but the channel lifts "
+           "the loyalty target only by about 0.09 (0.3 x ties of about 0.4 after the first "
+           "purge x backing net of information work of about 0.7), and in both arms the "
+           "regime's purges hold loyalty in the same band above the purge threshold; refusals "
+           "stay at 13% either way.",
 }
 
 

@@ -16,7 +16,8 @@ from unionsim.model.state import MAX_SANCTIONS, clip01
 
 def cohesion_target(economic_stress: float, protest_share: float, repression: float,
                     sanctions_level: float, russian_backing: float, info_campaign: float,
-                    p: SimpleNamespace, mishandling: float = 0.0) -> float:
+                    p: SimpleNamespace, mishandling: float = 0.0,
+                    army_refusal: float = 0.0) -> float:
     """The cohesion level the elite drifts toward this month (0..1).
 
     Loyalty is the base (ELI-01, ELI-03). Economic stress and large unrepressed protests erode it
@@ -24,7 +25,9 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
     the leader personally (ELI-11: ``mishandling``). Western sanctions on officials bind them to
     the regime, as they have nowhere else to go (SC20). Russian security backing shores it up
     (E13, M47). Russian recruitment of officers through schooling and information work erodes it
-    where the army is less loyal (ELI-07, D4).
+    where the army is less loyal (ELI-07, D4). An army that has just refused to turn on the street
+    (``army_refusal``, 1 in the month of the refusal, then ebbing; 0 when it never refused) shows
+    the regime cannot count on force, and the elite's cohesion erodes (ELI-06, D4).
     """
     e = p.elite
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
@@ -34,7 +37,8 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
                   + e.sanctions_binding * sanctions_level / MAX_SANCTIONS
                   + e.backing_support * russian_backing
                   - e.army_defection_risk * info_campaign
-                  - e.mishandling_erosion * mishandling)
+                  - e.mishandling_erosion * mishandling
+                  - p.army.refusal_cohesion_loss * army_refusal)
 
 
 def next_cohesion(cohesion: float, target: float, p: SimpleNamespace) -> float:
@@ -43,12 +47,15 @@ def next_cohesion(cohesion: float, target: float, p: SimpleNamespace) -> float:
 
 
 def defection_hazard(protest_share: float, cohesion: float, repression: float,
-                     russian_backing: float, p: SimpleNamespace) -> float:
+                     russian_backing: float, p: SimpleNamespace,
+                     army_refusal: float = 0.0) -> float:
     """Monthly probability that security forces and elite abandon the regime, which then falls.
 
     It needs mass protest in the streets (the regime is 'not hollowed-out', MIN-60) and a divided
     elite; defection is personally risky (ELI-03) and less likely when Russia backs the regime
     (E13, KRE-17) or repression still works (MIN-53). The army's own loyalty is disputed (D4).
+    An army that refuses to repress (``army_refusal``) multiplies the hazard by
+    ``1 + army.refusal_hazard * army_refusal``: neutral when it never refused (ELI-06).
     """
     e = p.elite
     mass = p.public.mass_protest_share
@@ -57,4 +64,5 @@ def defection_hazard(protest_share: float, cohesion: float, repression: float,
     restraint = (1.0 - e.repression_restraint * repression) \
         * (1.0 - e.backing_deterrence * russian_backing)
     return clip01(e.defection_scale * street * disloyal * restraint
-                  * (1.0 + e.army_defection_risk))
+                  * (1.0 + e.army_defection_risk)
+                  * (1.0 + p.army.refusal_hazard * army_refusal))
