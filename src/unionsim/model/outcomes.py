@@ -37,7 +37,8 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from unionsim.model.state import Presence, Regime, SanctionLevel, WorldState
+from unionsim.model.state import (STRATEGIC_LABELS, Presence, Regime, SanctionLevel,
+                                  WorldState)
 
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
             "economic_integration", "rupture", "dependence", "symbolic_integration",
@@ -46,7 +47,10 @@ OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_pre
 FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
          "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
          "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
-         "integration_signed", "regime_fell")
+         "integration_signed", "regime_fell",
+         # issue 12: strategic deployments and counter-levers
+         "strategic_deployed", "guarantees_requested", "transit_threatened",
+         "neighbours_pressured", "mediation_offered", "border_closed")
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -57,12 +61,14 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "end_alignment": ("westward", "balanced", "dependent"),
     "end_regime": ("continuity", "managed_succession", "fell", "absorbed"),
     "end_economy": ("growth", "stagnation", "recession", "default"),
+    # part of the military dimension: Russian strategic systems in Belarus at the end (issue 12)
+    "end_strategic": STRATEGIC_LABELS,
 }
 
 # The month (1 = the scenario's first month; 0 = already so at the start) of the first ...
 # NaN when it never happened. Keys of `timing_tests`, in this order, are the column names.
 TIMINGS = ("month_signed", "month_implemented", "month_individual_sanctions",
-           "month_sectoral_sanctions", "month_loan", "month_deployment")
+           "month_sectoral_sanctions", "month_loan", "month_deployment", "month_strategic")
 
 FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_total", "growth",
                     "roadmaps_signed", "roadmaps_implemented", "supranational_bodies",
@@ -88,7 +94,8 @@ def timing_tests(s: WorldState, flags: dict) -> tuple[bool, ...]:
             s.sanctions_level >= SanctionLevel.INDIVIDUAL,
             s.sanctions_level >= SanctionLevel.SECTORAL,
             s.loans_total > 0,
-            bool(flags.get("forces_deployed", False)))
+            bool(flags.get("forces_deployed", False)),
+            s.strategic_systems > 0)
 
 
 def _integration(s: WorldState, o: SimpleNamespace) -> str:
@@ -168,7 +175,8 @@ def end_states(s: WorldState, p: SimpleNamespace, flags: dict | None = None,
     growth = s.growth if recent_growth is None else recent_growth
     return {"end_integration": _integration(s, o), "end_military": _military(s, flags),
             "end_alignment": _alignment(s, flags, o), "end_regime": _regime(s),
-            "end_economy": _economy(s, growth, o)}
+            "end_economy": _economy(s, growth, o),
+            "end_strategic": STRATEGIC_LABELS[int(s.strategic_systems)]}
 
 
 def is_rupture(s: WorldState, o: SimpleNamespace) -> bool:
@@ -229,6 +237,12 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "asset_sale": s.assets_sold > 0,
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
+        "strategic_deployed": bool(flags.get("strategic_deployed", False)),
+        "guarantees_requested": bool(flags.get("guarantees_requested", False)),
+        "transit_threatened": bool(flags.get("transit_threatened", False)),
+        "neighbours_pressured": bool(flags.get("neighbours_pressured", False)),
+        "mediation_offered": bool(flags.get("mediation_offered", False)),
+        "border_closed": bool(flags.get("border_closed", False)),
     }
 
 

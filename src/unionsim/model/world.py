@@ -2,7 +2,8 @@
 
 Order within a month (documented in docs/model.md, "Process overview"):
 scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the elite -> the Kremlin (factions
-lobby, Putin acts) -> NATO -> the West -> the economy -> bookkeeping -> record.
+lobby, Putin acts) -> strategic deployments and Minsk's counter-levers (`actors.strategic.levers_step`)
+-> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from unionsim.model import outcomes
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
+from unionsim.model.actors.strategic import MinskLevers, StrategicKremlin, levers_step
 from unionsim.model.actors.western import Nato, West
 from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
@@ -95,6 +97,10 @@ class UnionModel(mesa.Model):
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
                       "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
+        # issue 12: strategic deployments and counter-levers (strategic engineer)
+        self.flags.update(strategic_deployed=False, guarantees_requested=False,
+                          transit_threatened=False, neighbours_pressured=False,
+                          mediation_offered=False, border_closed=False)
         self.co_opting = False
         self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
@@ -122,6 +128,8 @@ class UnionModel(mesa.Model):
         self.nato = Nato(self)
         self.west = West(self)
         self.public = Public(self)
+        self.levers_kremlin = StrategicKremlin(self)  # issue 12: strategic engineer
+        self.levers_minsk = MinskLevers(self)
         if self.spec.initial:
             apply_initial_opinion(self.public.cohorts, self.spec.initial)
             self.public.write_aggregates()
@@ -203,6 +211,7 @@ class UnionModel(mesa.Model):
             self.minsk.step()
             self._elite_step()
         self.putin.step()
+        levers_step(self)
         self.nato.step()
         self.west.step()
         self._economy_step()

@@ -23,7 +23,8 @@ class Nato(Actor):
     def step(self) -> None:
         s, p = self.state, self.p
         threat = nato_rules.threat_perception(s.presence, s.exercise_troops_k, s.tension,
-                                              s.crisis_logic > 0, p)
+                                              s.crisis_logic > 0, p,
+                                              strategic_systems=s.strategic_systems)
         choice = self.decide("posture", nato_rules.OPTIONS,
                              nato_rules.posture_utilities(threat, s.nato_posture, p),
                              p.nato.choice_temperature,

@@ -10,23 +10,26 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import Presence
+from unionsim.model.state import Presence, Strategic
 
 OPTIONS = ("hold", "reinforce", "exercise", "restraint")
 
 
 def threat_perception(presence: float, exercise_troops_k: float, tension: float, crisis: bool,
-                      p: SimpleNamespace) -> float:
+                      p: SimpleNamespace, strategic_systems: float = 0.0) -> float:
     """0..~2: how threatened NATO feels on its eastern flank.
 
     Russian forces in Belarus (M24-M27, NAT-13), large exercises next door (SYS-12, M21), Russia-
-    West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12).
+    West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12). Russian
+    strategic systems in Belarus add ``strategic.nato_threat_weight`` at nuclear weapons, half of
+    it at delivery systems (M38, NAT-11, NAT-13); none adds nothing.
     """
     n = p.nato
     return (n.presence_weight * presence / Presence.OCCUPATION
             + n.exercise_weight * min(exercise_troops_k / n.exercise_full_threat_troops_k, 1.0)
             + n.tension_weight * tension
-            + (n.crisis_weight if crisis else 0.0))
+            + (n.crisis_weight if crisis else 0.0)
+            + p.strategic.nato_threat_weight * strategic_systems / Strategic.NUCLEAR_WEAPONS)
 
 
 def posture_utilities(threat: float, posture: float, p: SimpleNamespace) -> list[float]:
