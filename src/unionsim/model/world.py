@@ -2,8 +2,8 @@
 
 Order within a month (documented in docs/model.md, "Process overview"):
 scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the elite -> the Kremlin (factions
-lobby, Putin acts) -> strategic deployments and Minsk's counter-levers (`actors.strategic.levers_step`)
--> NATO -> the West -> the economy -> bookkeeping -> record.
+lobby, Putin acts) -> strategic deployments and Minsk's counter-levers
+(`actors.strategic.levers_step`) -> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations

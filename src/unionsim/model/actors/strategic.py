@@ -178,8 +178,8 @@ class MinskLevers(Actor):
             return
         self.next_request = model.month + p.strategic.cooldown_months
         model.flags["guarantees_requested"] = True
-        model.note_event("levers.minsk", f"Minsk asks Moscow for "
-                                         f"{'systems' if choice == 'request_systems' else 'guarantees'}")
+        what = "systems" if choice == "request_systems" else "guarantees"
+        model.note_event("levers.minsk", f"Minsk asks Moscow for {what}")
         model.levers_kremlin.answer_request(choice)
 
     def consider_purchase(self) -> None:
@@ -260,7 +260,7 @@ def levers_step(model) -> None:
         if s.neighbour_pressure > 0 or s.border_closed_months > 0:
             minsk.neighbours_answer()
         if s.mediation_offer > 0:
-            s.western_engagement = clip01(s.western_engagement + lever_rules.mediation_engagement_gain(
-                s.mediation_offer, s.repression, model.p))
+            gain = lever_rules.mediation_engagement_gain(s.mediation_offer, s.repression, model.p)
+            s.western_engagement = clip01(s.western_engagement + gain)
         minsk.consider_request()
     model.levers_kremlin.consider_proposal()
