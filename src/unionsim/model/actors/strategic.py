@@ -63,8 +63,8 @@ class StrategicKremlin(Actor):
             return
         level = Strategic.NUCLEAR_WEAPONS if choice == "propose_nuclear_weapons" \
             else Strategic.DELIVERY_SYSTEMS
-        model.note_event("levers.kremlin", f"Moscow proposes {STRATEGIC_LABELS[level]} "
-                                           f"for Belarus")
+        what = STRATEGIC_LABELS[level].replace("_", " ")
+        model.note_event("levers.kremlin", f"Moscow proposes {what} for Belarus")
         self.next_proposal = model.month + p.strategic.cooldown_months
         answer = model.levers_minsk.answer_proposal(int(level))
         if answer == "bargain":
@@ -85,7 +85,7 @@ class StrategicKremlin(Actor):
         choice = self.decide("guarantee_answer", rules.GUARANTEE_ANSWERS,
                              rules.guarantee_answer_utilities(request, threat, base_possible, p),
                              p.putin.choice_temperature,
-                             lambda: f"Minsk's {request.replace('_', ' ')}; Western threat "
+                             lambda: f"Minsk {request.replace('_', 's ', 1)}; Western threat "
                                      f"{threat:.2f}")
         g = p.strategic
         if choice == "declare":
@@ -156,7 +156,8 @@ class MinskLevers(Actor):
         s.western_engagement = clip01(s.western_engagement - g.deployment_engagement_loss * added)
         s.kremlin_trust = clip01(s.kremlin_trust + g.acceptance_trust_gain)
         model.flags["strategic_deployed"] = True
-        model.note_event("levers.minsk", f"{how}: {STRATEGIC_LABELS[level]} deployed in Belarus")
+        what = STRATEGIC_LABELS[level].replace("_", " ")
+        model.note_event("levers.minsk", f"{how}: {what} deployed in Belarus")
 
     def consider_request(self) -> None:
         """Minsk's request for guarantees, when the NATO threat it feels is elevated."""
