@@ -9,7 +9,7 @@ import pytest
 from unionsim.analysis.endstates import (dimension_table, plot_dimension_bars, plot_time_to_event,
                                          time_to_event, timing_table)
 from unionsim.analysis.plots import new_axes
-from unionsim.model.outcomes import DIMENSIONS
+from unionsim.model.outcomes import DIMENSIONS, TIMINGS
 
 
 def frame():
@@ -66,7 +66,7 @@ def test_a_real_batch_has_every_dimension_and_timing(folders):
     assert set(table["dimension"]) == set(DIMENSIONS)
     for _, rows in table.groupby("dimension"):
         assert rows["share"].sum() == pytest.approx(1.0)
-    assert len(timing_table(res.outcomes)) == 6
+    assert len(timing_table(res.outcomes)) == len(TIMINGS)  # one row each
 
 
 def test_folder_figures_show_the_end_state_dimensions_and_first_event_curves(folders):

@@ -275,6 +275,46 @@ DEFINITIONS: tuple[Definition, ...] = (
         "with Moscow grew.",
         "Minsk's doctrine rules out troops abroad and other people's wars.",
         ("army.abroad_refusal_dispute",), ("MIN-28", "NAT-08")),
+    # ---- issue 12: strategic deployments and Minsk's counter-levers
+    Definition(
+        "strategic_deployed", "flag",
+        "Russian strategic systems were stationed in Belarus at some point: nuclear-capable "
+        "delivery systems or nuclear weapons, proposed by Moscow and accepted (or bought) by Minsk.",
+        "Minsk balked even at the market price of Iskanders; Russia's doctrine allows limited "
+        "nuclear strikes to de-escalate a war.",
+        ("strategic.delivery_sovereignty_cost", "strategic.nuclear_pledge_cost",
+         "strategic.price_bn"), ("M4", "M10", "M38")),
+    Definition(
+        "guarantees_requested", "flag",
+        "Feeling threatened by NATO's posture or by tension, Minsk asked Moscow at least once for "
+        "security guarantees or for systems.",
+        "With NATO more active on the western flank, Minsk asks Russia for more guarantees while "
+        "still declining more Russian troops.",
+        ("strategic.request_threat", "strategic.guarantee_value"), ("MIN-31",)),
+    Definition(
+        "transit_threatened", "flag",
+        "Under pressure (a dispute with Moscow, sanctions or a war next door), Minsk threatened at "
+        "least once to disrupt the transit of Russian oil or gas through Belarus.",
+        "Minsk's pipelines are a counter-lever: it can threaten Russian exports that cross them.",
+        ("levers.dispute_gate", "levers.transit_value"), ("MIN-15",)),
+    Definition(
+        "neighbours_pressured", "flag",
+        "Minsk put pressure on a neighbour at least once (an assumption: the 2019-2021 documents "
+        "describe the neighbours' stakes, not this lever).",
+        "The neighbours value Belarus as a buffer and need its cargo; Lithuania's quarrels hamper "
+        "EU consensus.",
+        ("levers.pressure_value", "levers.pressure_cost"), ("NEI-02", "NEI-03", "NEI-04")),
+    Definition(
+        "mediation_offered", "flag",
+        "Minsk offered itself at least once as a mediator and neutral venue.",
+        "Minsk hosted the Minsk I and II talks on the Donbas war and kept a neutral line.",
+        ("levers.mediation_value",), ("SC23",)),
+    Definition(
+        "border_closed", "flag",
+        "A neighbour answered Minsk's pressure by closing a border crossing for a while (an "
+        "assumption, like the pressure itself).",
+        "The neighbours fear a longer border with Russia and react to Minsk's moves.",
+        ("levers.closure_pressure", "levers.closure_months"), ("NEI-02",)),
 )
 
 BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}

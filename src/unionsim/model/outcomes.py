@@ -37,7 +37,8 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from unionsim.model.state import Presence, Regime, SanctionLevel, WorldState
+from unionsim.model.state import (STRATEGIC_LABELS, Presence, Regime, SanctionLevel,
+                                  WorldState)
 
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
             "economic_integration", "rupture", "dependence", "symbolic_integration",
@@ -51,7 +52,10 @@ FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deplo
          "war_asked", "staging_allowed", "joint_grouping_activated", "combat_role",
          "exercise_troops_stayed_a_while", "exercise_troops_used",
          # issue 12: Belarus's armed forces (see `actors.army`)
-         "army_purged", "army_refused_repression", "army_refused_abroad")
+         "army_purged", "army_refused_repression", "army_refused_abroad",
+         # issue 12: strategic deployments and counter-levers (see `actors.strategic`)
+         "strategic_deployed", "guarantees_requested", "transit_threatened",
+         "neighbours_pressured", "mediation_offered", "border_closed")
 
 # issue 12's flags are run-level memories the model keeps in `UnionModel.flags`
 _MODEL_KEPT_FLAGS = FLAGS[FLAGS.index("war_asked"):]
@@ -67,12 +71,15 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "end_economy": ("growth", "stagnation", "recession", "default"),
     # issue 12: the most Minsk allowed Russia in a war next door ("none": never asked)
     "end_war_role": ("none", "refused", "limited", "full"),
+    # part of the military dimension: Russian strategic systems in Belarus at the end (issue 12)
+    "end_strategic": STRATEGIC_LABELS,
 }
 
 # The month (1 = the scenario's first month; 0 = already so at the start) of the first ...
 # NaN when it never happened. Keys of `timing_tests`, in this order, are the column names.
 TIMINGS = ("month_signed", "month_implemented", "month_individual_sanctions",
-           "month_sectoral_sanctions", "month_loan", "month_deployment", "month_war_answer")
+           "month_sectoral_sanctions", "month_loan", "month_deployment", "month_war_answer",
+           "month_strategic")
 
 FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_total", "growth",
                     "roadmaps_signed", "roadmaps_implemented", "supranational_bodies",
@@ -100,7 +107,8 @@ def timing_tests(s: WorldState, flags: dict) -> tuple[bool, ...]:
             s.sanctions_level >= SanctionLevel.SECTORAL,
             s.loans_total > 0,
             bool(flags.get("forces_deployed", False)),
-            bool(flags.get("war_answered", False)))
+            bool(flags.get("war_answered", False)),
+            s.strategic_systems > 0)
 
 
 def _integration(s: WorldState, o: SimpleNamespace) -> str:
@@ -193,7 +201,8 @@ def end_states(s: WorldState, p: SimpleNamespace, flags: dict | None = None,
     growth = s.growth if recent_growth is None else recent_growth
     return {"end_integration": _integration(s, o), "end_military": _military(s, flags),
             "end_alignment": _alignment(s, flags, o), "end_regime": _regime(s),
-            "end_economy": _economy(s, growth, o), "end_war_role": _war_role(flags)}
+            "end_economy": _economy(s, growth, o), "end_war_role": _war_role(flags),
+            "end_strategic": STRATEGIC_LABELS[int(s.strategic_systems)]}
 
 
 def is_rupture(s: WorldState, o: SimpleNamespace) -> bool:

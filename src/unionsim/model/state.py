@@ -57,6 +57,16 @@ class WarRole(IntEnum):
 
 
 # --- issue 12: strategic engineer's enums here
+class Strategic(IntEnum):
+    """Russian strategic systems in Belarus (the ``strategic_systems`` state variable; M4, M10,
+    M38, NAT-11)."""
+
+    NONE = 0
+    DELIVERY_SYSTEMS = auto()   # nuclear-capable delivery systems (Iskander-type)
+    NUCLEAR_WEAPONS = auto()
+
+
+STRATEGIC_LABELS = ("none", "delivery_systems", "nuclear_weapons")  # end_strategic, by level
 
 
 # --- issue 12: useu engineer's enums here
@@ -206,6 +216,8 @@ class WorldState:
     strategic_systems: float = 0.0
     mediation_offer: float = 0.0
     transit_threat: float = 0.0
+    neighbour_pressure: float = 0.0
+    border_closed_months: float = 0.0
 
 
     # --- issue 12: the US and the EU (useu engineer)

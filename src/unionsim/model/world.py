@@ -4,7 +4,8 @@ Order within a month (documented in docs/model.md, "Process overview"):
 scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the army (after Minsk's
 domestic choice, before the elite reads its answer) -> the elite -> the Kremlin (factions
 lobby, Putin acts) -> in a war next door, the Kremlin's ask and Minsk's answer (war.putin,
-war.minsk) -> NATO -> the West -> the economy -> bookkeeping -> record.
+war.minsk) -> strategic deployments and Minsk's counter-levers (`actors.strategic.levers_step`)
+-> NATO -> the West -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
 from unionsim.model.actors.war import WAR_FLAGS, WarMinsk, WarPutin
+from unionsim.model.actors.strategic import MinskLevers, StrategicKremlin, levers_step
 from unionsim.model.actors.western import Nato, West
 from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
@@ -101,6 +103,10 @@ class UnionModel(mesa.Model):
                       "temporary_deployment": False, "forces_deployed": False,
                       "west_answered_takeover": False}
         self.flags.update(dict.fromkeys(WAR_FLAGS, False))  # issue 12: a war next door
+        # issue 12: strategic deployments and counter-levers (strategic engineer)
+        self.flags.update(strategic_deployed=False, guarantees_requested=False,
+                          transit_threatened=False, neighbours_pressured=False,
+                          mediation_offered=False, border_closed=False)
         self.co_opting = False
         self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
@@ -133,6 +139,8 @@ class UnionModel(mesa.Model):
         self.war_draws: UniformDraws | None = None
         self.war_putin = WarPutin(self)
         self.war_minsk = WarMinsk(self)
+        self.levers_kremlin = StrategicKremlin(self)  # issue 12: strategic engineer
+        self.levers_minsk = MinskLevers(self)
         if self.spec.initial:
             apply_initial_opinion(self.public.cohorts, self.spec.initial)
             self.public.write_aggregates()
@@ -221,6 +229,7 @@ class UnionModel(mesa.Model):
         self.putin.step()
         if s.war_next_door:
             self.war_putin.step()  # the Kremlin's ask in a war next door, and Minsk's answer
+        levers_step(self)
         self.nato.step()
         self.west.step()
         self._economy_step()

@@ -24,7 +24,8 @@ class Nato(Actor):
         s, p = self.state, self.p
         threat = nato_rules.threat_perception(s.presence, s.exercise_troops_k, s.tension,
                                               s.crisis_logic > 0, p, war_role=s.war_role,
-                                              joint_grouping=s.joint_grouping_active > 0)
+                                              joint_grouping=s.joint_grouping_active > 0,
+                                              strategic_systems=s.strategic_systems)
         choice = self.decide("posture", nato_rules.OPTIONS,
                              nato_rules.posture_utilities(threat, s.nato_posture, p),
                              p.nato.choice_temperature,

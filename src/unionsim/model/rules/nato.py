@@ -11,20 +11,22 @@ from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.war import threat_term as war_threat_term
-from unionsim.model.state import Presence
+from unionsim.model.state import Presence, Strategic
 
 OPTIONS = ("hold", "reinforce", "exercise", "restraint")
 
 
 def threat_perception(presence: float, exercise_troops_k: float, tension: float, crisis: bool,
                       p: SimpleNamespace, war_role: float = 0.0,
-                      joint_grouping: bool = False) -> float:
+                      joint_grouping: bool = False, strategic_systems: float = 0.0) -> float:
     """0..~2: how threatened NATO feels on its eastern flank.
 
     Russian forces in Belarus (M24-M27, NAT-13), large exercises next door (SYS-12, M21), Russia-
     West tension, and a Kremlin crisis that could spill over (NAT-10, NAT-11, NAT-12); in a war
     next door, the role Minsk allows Russia and an activated joint grouping (`rules.war.
-    threat_term`; zero without them).
+    threat_term`; zero without them). Russian strategic systems in Belarus add
+    ``strategic.nato_threat_weight`` at nuclear weapons, half of it at delivery systems (M38,
+    NAT-11, NAT-13); none adds nothing.
     """
     n = p.nato
     threat = (n.presence_weight * presence / Presence.OCCUPATION
@@ -33,6 +35,8 @@ def threat_perception(presence: float, exercise_troops_k: float, tension: float,
               + (n.crisis_weight if crisis else 0.0))
     if war_role or joint_grouping:
         threat += war_threat_term(war_role, joint_grouping, p)
+    if strategic_systems:
+        threat += p.strategic.nato_threat_weight * strategic_systems / Strategic.NUCLEAR_WEAPONS
     return threat
 
 
