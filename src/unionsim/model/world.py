@@ -97,6 +97,8 @@ class UnionModel(mesa.Model):
         self.horizon = self.spec.horizon
         self.month = 0
         self.record = record
+        self._streams: dict[str, np.random.Generator] = {}
+        self._draws: dict[str, UniformDraws] = {}
         self.decisions: list[dict] = []
         self.counts: dict[tuple[str, str, str], int] = {}  # (actor, kind, choice) -> times
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
@@ -134,9 +136,7 @@ class UnionModel(mesa.Model):
         self.nato = Nato(self)
         self.west = West(self)
         self.public = Public(self)
-        # issue 12: a war next door (both draw from the "war" stream, created on first use)
-        self.war_stream: np.random.Generator | None = None
-        self.war_draws: UniformDraws | None = None
+        # issue 12: a war next door (both draw from the "war" stream)
         self.war_putin = WarPutin(self)
         self.war_minsk = WarMinsk(self)
         self.levers_kremlin = StrategicKremlin(self)  # issue 12: strategic engineer
@@ -151,7 +151,7 @@ class UnionModel(mesa.Model):
         self.army = Army(self)
         self.flags.update(army_purged=False, army_refused_repression=False,
                           army_refused_abroad=False)
-        self.elite_draws = UniformDraws(self.stream("elite"))
+        self.elite_draws = self.draws("elite")
         self._bookkeeping()
 
         self.datacollector = mesa.DataCollector(
@@ -168,10 +168,25 @@ class UnionModel(mesa.Model):
 
     # ------------------------------------------------------------------ streams and logging
     def stream(self, name: str) -> np.random.Generator:
-        """The random stream of one actor or purpose, spawned from the run's seed."""
+        """The random stream of one actor or purpose, spawned from the run's seed: one stream per
+        entry of `STREAMS`, shared by the actors whose names start with it (``war.putin`` and
+        ``war.minsk`` draw from "war"), created on first use."""
         base = name.split(".")[0]
-        index = STREAMS.index(base)
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(index,)))
+        stream = self._streams.get(base)
+        if stream is None:
+            index = STREAMS.index(base)
+            stream = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(index,)))
+            self._streams[base] = stream
+        return stream
+
+    def draws(self, name: str) -> UniformDraws:
+        """The uniform numbers of `stream` ``name``, for choices and chance events: every actor on
+        a stream reads them from this one block buffer (see `unionsim.draws`)."""
+        base = name.split(".")[0]
+        draws = self._draws.get(base)
+        if draws is None:
+            draws = self._draws[base] = UniformDraws(self.stream(base))
+        return draws
 
     def note_decision(self, actor: str, kind: str, choice: str, options, weights,
                       why: Callable[[], str] | None) -> None:

@@ -39,22 +39,19 @@ class Actor(mesa.Agent):
     def __init__(self, model, name: str):
         super().__init__(model)
         self.name = name
-        self._stream = None
         self._draws = None
 
     @property
     def stream(self):
-        """This actor's random stream (created on first use; cohort agents never draw)."""
-        if self._stream is None:
-            self._stream = self.model.stream(self.name)
-        return self._stream
+        """This actor's random stream (`UnionModel.stream`; cohort agents never draw)."""
+        return self.model.stream(self.name)
 
     @property
     def draws(self) -> UniformDraws:
         """The uniform numbers of this actor's stream, for its choices and chance events (an actor
         draws its uniforms only through this, see `unionsim.draws`)."""
         if self._draws is None:
-            self._draws = UniformDraws(self.stream)
+            self._draws = self.model.draws(self.name)
         return self._draws
 
     @property

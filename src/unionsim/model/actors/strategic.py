@@ -15,15 +15,6 @@ from unionsim.model.rules import strategic as rules
 from unionsim.model.state import STRATEGIC_LABELS, Strategic, clip01
 
 
-def _levers_stream(model):
-    """The model's one "levers" stream, shared by the actors of this module (created on first
-    use)."""
-    rng = getattr(model, "levers_rng", None)
-    if rng is None:
-        rng = model.levers_rng = model.stream("levers")
-    return rng
-
-
 class StrategicKremlin(Actor):
     """The Kremlin's strategic decisions: proposing strategic systems for Belarus, paying Minsk's
     price, answering Minsk's requests for guarantees."""
@@ -38,10 +29,6 @@ class StrategicKremlin(Actor):
     def __init__(self, model):
         super().__init__(model, "levers.kremlin")
         self.next_proposal = 0  # month from which Moscow may propose again
-
-    @property
-    def stream(self):
-        return _levers_stream(self.model)
 
     def threat(self) -> float:
         s = self.state
@@ -118,10 +105,6 @@ class MinskLevers(Actor):
     def __init__(self, model):
         super().__init__(model, "levers.minsk")
         self.next_request = 0  # month from which Minsk may ask again
-
-    @property
-    def stream(self):
-        return _levers_stream(self.model)
 
     @property
     def weights(self):

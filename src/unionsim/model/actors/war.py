@@ -3,7 +3,6 @@ stream so that scenarios without a war keep every other actor's draws (see `rule
 
 from __future__ import annotations
 
-from unionsim.draws import UniformDraws
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import war as rules
 from unionsim.model.rules.minsk import protest_threat
@@ -15,23 +14,7 @@ WAR_FLAGS = ("war_asked", "war_answered", "staging_allowed", "joint_grouping_act
 
 
 class _WarActor(Actor):
-    """Both war actors draw from one "war" stream (two generators spawned from the same key
-    would repeat each other's draws)."""
-
-    @property
-    def stream(self):
-        model = self.model
-        if model.war_stream is None:
-            model.war_stream = model.stream("war")
-        return model.war_stream
-
-    @property
-    def draws(self):
-        """The uniforms of the shared "war" stream (one block buffer for both actors)."""
-        model = self.model
-        if model.war_draws is None:
-            model.war_draws = UniformDraws(self.stream)
-        return model.war_draws
+    """Both war actors draw from the one "war" stream (their names start with "war.")."""
 
 
 class WarPutin(_WarActor):
