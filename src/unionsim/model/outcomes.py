@@ -46,7 +46,9 @@ OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_pre
 FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
          "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
          "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
-         "integration_signed", "regime_fell")
+         "integration_signed", "regime_fell",
+         # issue 12: the US and the EU
+         "us_deal", "us_eased", "us_eu_diverged", "us_oil_offer")
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -69,7 +71,8 @@ FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_
                     "presence", "protest_peak", "legitimacy", "elite_cohesion",
                     "sanctions_level", "western_engagement", "kremlin_trust", "tension",
                     "nato_posture", "support_incorporation", "support_union",
-                    "support_independence", "west_orientation", "assets_sold")
+                    "support_independence", "west_orientation", "assets_sold",
+                    "us_sanctions", "us_engagement")
 
 # Columns of outcomes.parquet besides the run's own (run, seed, status, error, param.*), in order.
 RESULT_COLUMNS = (("outcome",) + tuple(DIMENSIONS) + ("implemented_share",) + TIMINGS + FLAGS
@@ -229,6 +232,13 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "asset_sale": s.assets_sold > 0,
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
+        # issue 12: Minsk took a US prisoner deal; the US eased; the US eased while EU sanctions
+        # stood and the EU never eased by the end (the two diverged); the US offered oil
+        "us_deal": bool(flags.get("us_deal", False)),
+        "us_eased": bool(flags.get("us_eased", False)),
+        "us_eu_diverged": bool(flags.get("us_eased_eu_holds", False))
+        and not flags.get("eu_eased", False),
+        "us_oil_offer": bool(flags.get("us_oil_offer", False)),
     }
 
 
