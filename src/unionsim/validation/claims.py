@@ -176,6 +176,8 @@ BASE = Batch("baseline")
 ELECTION = Batch("election_2020")
 TRADABLE = Batch("baseline", params=("params/sovereignty_tradable.yaml",))
 SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
+US_EU = Batch("us_deal_eu_holds")  # issue 12 (useu)
+US_EU_QUARREL = Batch("us_deal_eu_holds_quarrel")
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("V01", "Forced incorporation is not attempted while Minsk is manageable",
@@ -275,6 +277,54 @@ CLAIMS: tuple[Claim, ...] = (
           "difference", Batch("baseline", params=("params/proactive_russia.yaml",)),
           chose("putin", "policy", "demand_integration"), ">=", 0.1,
           other=Batch("baseline", params=("params/reactive_russia.yaml",)), dispute="D5"),
+    # ---- issue 12: the US and the EU as separate actors (useu)
+    Claim("V40", "The US and the EU diverge: the US eases while the EU's sanctions stay",
+          ("WES-02", "L13", "NEI-03", "NAT-17"), "proportion", US_EU,
+          flag("us_eu_diverged"), ">=", 0.2,
+          note="runs in which the US relieved its sanctions while the EU's stood, and the EU "
+               "had not eased by the end",
+          alternative=Alternative(
+              "ablation", "a US without its own conditional relief: no value on a prisoner deal "
+              "and relief only once every prisoner is free, at the strictest repression ceiling",
+              sets=(("us.deal_appeal", 0.0), ("us.release_condition", 0.0),
+                    ("us.easing_repression_ceiling", 0.3)))),
+    Claim("V41", "Minsk takes US relief for prisoners more often when it quarrels with Moscow",
+          ("WES-02", "MIN-25", "MIN-44", "E30"), "difference", US_EU_QUARREL,
+          flag("us_deal"), ">=", 0.05, other=US_EU,
+          note="runs with a US prisoner deal accepted, oil quarrel minus none",
+          alternative=Alternative(
+              "ablation", "a quarrel with Moscow adds nothing to the worth of a Western opening, "
+              "to Minsk or to Washington (only Moscow's suspicion counts)",
+              sets=(("us.deal_isolation_value", 0.0), ("us.buffer_value", 0.2)))),
+    Claim("V42", "Lithuania's veto keeps the EU holding while the US eases",
+          ("NEI-03", "WES-02"), "difference",
+          Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.3),)),
+          flag("us_eu_diverged"), ">=", 0.03,
+          other=Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.0),)),
+          note="divergence with Lithuania's veto at the top of its range minus without it",
+          alternative=Alternative(
+              "edge", "an EU that eases only once every prisoner is free: with nothing left to "
+              "veto, Lithuania's position makes no difference",
+              sets=(("west.release_condition", 0.0),))),
+    Claim("V43", "Mass repression brings US sanctions as well as the EU's",
+          ("WES-06", "MIN-53", "WES-01"), "proportion", ELECTION,
+          all_of(ever("us_sanctions", "2020-08", "2021-06", 1), flag("mass_protests")),
+          ">=", 0.7, note="runs with mass protests and a US sanctions step by June 2021",
+          alternative=Alternative(
+              "ablation", "no mass protest to repress: the calm 2015 election (L13, MIN-49)",
+              scenario="election_2015")),
+    Claim("V44", "A US deal does not bring EU relief: the EU holds in most runs with a deal",
+          ("NEI-03", "WES-05", "WES-01"), "ratio", US_EU,
+          lambda d: (int((d.outcomes["us_deal"].astype(bool)
+                          & d.outcomes["us_eu_diverged"].astype(bool)).sum()),
+                     int(d.outcomes["us_deal"].astype(bool).sum())),
+          ">=", 0.7, note="share of the runs with a US deal in which the EU never eased",
+          alternative=Alternative(
+              "edge", "the most lenient EU in its ranges: quick to forget, little unanimity "
+              "friction, no Lithuanian veto, loose release and repression conditions",
+              sets=(("west.memory_decay", 0.1), ("west.unanimity_friction", 0.05),
+                    ("west.lithuania_friction", 0.0), ("west.release_condition", 0.4),
+                    ("west.easing_repression_ceiling", 0.6), ("west.dialogue_condition", 0.0)))),
 )
 
 
