@@ -344,6 +344,16 @@ KNOWN_FAILURES: dict[str, str] = {
            "motive is scaled by Minsk's refinancing need, which a reactive Kremlin shares, so the "
            "gap between a proactive and a reactive Kremlin narrowed; seed-dependent before this "
            "round too (+9.8 and +8.4 at seeds 7 and 99).",
+    # issue 12 (useu), first run at 300 runs, seed 2026
+    "V41": "+3.7 pp [+1.4, +6.5] against >= +5: the quarrel does raise the share of runs with "
+           "a US deal, but from a ceiling: without it Minsk already takes a deal in 96% of "
+           "runs (the US offers again at each review until it is taken), so the difference "
+           "cannot reach 5 points. Whether Minsk would take a deal so readily in 2021-2024 is "
+           "itself doubtful (no such deal is in the documents).",
+    "V42": "+1.3 pp [-2.2, +4.9] against >= +3: with the repression record of 2020 still "
+           "heavy and the EU's dialogue condition unmet, the EU almost never eases within three "
+           "years (its sanctions end at the sectoral step in ~99% of runs) whether or not "
+           "Lithuania vetoes, so the veto changes little in this window.",
 }
 
 
