@@ -131,9 +131,15 @@ class Us(Actor):
 
     def __init__(self, model):
         super().__init__(model, "us")
+        self._review = int(model.p.us.review_months)
+        self._threshold = model.p.us.abuse_threshold
 
     def step(self) -> None:
-        s, p = self.state, self.p
+        s = self.state
+        if (self.model.month % self._review and s.abuse_memory < self._threshold
+                and not s.war_role):
+            return  # fast path: not a review month and nothing unanswered (`should_review`)
+        p = self.p
         u = p.us
         record = us_rules.war_record(s.abuse_memory, s.war_role, p)
         if s.war_role:
