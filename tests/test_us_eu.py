@@ -152,6 +152,7 @@ def test_minsk_takes_a_good_deal_and_pays_for_it():
     assert s.candidates_jailed == pytest.approx(jailed * (1 - m.p.us.deal_release_share))
     assert s.us_sanctions == us_level - 1
     assert s.kremlin_trust < trust
+    assert m.minsk.domestic_course == 0  # the crackdown is called off: repression ebbs from here
     assert s.sanctions_level == 2  # the EU's sanctions are untouched by the US's deal
     assert any(d["kind"] == "us_deal" and d["actor"] == "minsk" for d in m.decisions)
 

@@ -229,7 +229,7 @@ class Minsk(Actor):
 
     def answer_us_deal(self, v: rules.MinskView) -> None:
         """The US offers one step of relief for the release of political prisoners (WES-02,
-        issue 12): accept (prisoners freed, repression eased, Moscow suspicious) or refuse. Drawn
+        issue 12): accept (prisoners freed, the crackdown called off, Moscow suspicious) or refuse. Drawn
         from the US's stream, so runs without an offer keep Minsk's own draws unchanged."""
         p, s = self.weights, self.state
         threat = rules.protest_threat(v.protest_share, v.election_salience, p)
@@ -246,7 +246,9 @@ class Minsk(Actor):
             return
         u = p.us
         s.candidates_jailed *= 1.0 - u.deal_release_share
-        s.repression = max(p.minsk.base_repression, s.repression - u.deal_repression_relief)
+        # the releases end the crackdown: Minsk's course turns to tolerance, and repression ebbs
+        # from here at its own rate (`rules.next_repression`)
+        self.domestic_course = rules.DOMESTIC.index("tolerate")
         s.kremlin_trust = clip01(s.kremlin_trust - u.deal_trust_loss)
         s.dispute = clip01(s.dispute + u.deal_dispute_rise)
         self.model.flags["us_deal"] = True
