@@ -350,7 +350,7 @@ KNOWN_FAILURES: dict[str, str] = {
            "runs (the US offers again at each review until it is taken), so the difference "
            "cannot reach 5 points. Whether Minsk would take a deal so readily in 2021-2024 is "
            "itself doubtful (no such deal is in the documents).",
-    "V42": "+1.3 pp [-2.2, +4.9] against >= +3: with the repression record of 2020 still "
+    "V42": "+1.0 pp [-2.5, +4.5] against >= +3: with the repression record of 2020 still "
            "heavy and the EU's dialogue condition unmet, the EU almost never eases within three "
            "years (its sanctions end at the sectoral step in ~99% of runs) whether or not "
            "Lithuania vetoes, so the veto changes little in this window.",
