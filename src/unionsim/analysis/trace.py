@@ -14,9 +14,9 @@ from unionsim.model.outcomes import DIMENSIONS, TIMINGS
 # Choices that mean "nothing new this month": left out of the report unless asked for.
 ROUTINE = {("minsk", "domestic", "tolerate"), ("minsk", "initiative", "hold"),
            ("minsk", "implementation", "drag"), ("nato", "posture", "hold"),
-           ("west", "policy", "hold"), ("putin", "policy", "hold"),
+           ("west", "policy", "hold"), ("putin", "policy", "hold"), ("us", "policy", "hold"),
            ("minsk", "integration_answer", "stall")}
-ACTOR_NAMES = {"minsk": "Minsk", "putin": "Kremlin (Putin)", "nato": "NATO", "west": "EU/West",
+ACTOR_NAMES = {"minsk": "Minsk", "putin": "Kremlin (Putin)", "nato": "NATO", "west": "EU", "us": "US",
                "kremlin": "Kremlin", "event": "Event", "elite": "Minsk's elite", "public": "Public"}
 WATCH = (("reserves", "reserves $%.1fbn", 0.3), ("energy_support", "Russian support $%.2fbn/yr", 0.05),
          ("protest_share", "protest %.1f%%", 0.005), ("repression", "repression %.2f", 0.1),

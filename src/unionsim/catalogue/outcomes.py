@@ -315,6 +315,30 @@ DEFINITIONS: tuple[Definition, ...] = (
         "assumption, like the pressure itself).",
         "The neighbours fear a longer border with Russia and react to Minsk's moves.",
         ("levers.closure_pressure", "levers.closure_months"), ("NEI-02",)),
+    # ----------------------------------------------------------------- issue 12: US and EU
+    Definition(
+        "us_deal", "flag",
+        "Minsk accepted a US offer of one step of relief for the release of political prisoners.",
+        "The West, the US first, lifted its sanctions after Minsk improved human rights and "
+        "stayed neutral on Ukraine.",
+        ("us.deal_release_share",), ("WES-02", "L13")),
+    Definition(
+        "us_eased", "flag",
+        "The US lifted at least one step of its own sanctions (by a deal or on its own terms).",
+        "US relief came in 2015, a year before the EU's.",
+        ("us.release_condition",), ("L13",)),
+    Definition(
+        "us_eu_diverged", "flag",
+        "The US lifted a step of its sanctions while the EU's were in force, and the EU had not "
+        "eased by the end of the run.",
+        "The US signals attention and deals; the EU needs unanimity, which Lithuania's positions "
+        "make hard to reach.",
+        ("west.lithuania_friction",), ("NAT-17", "NEI-03", "L13")),
+    Definition(
+        "us_oil_offer", "flag",
+        "The US offered Belarus oil (opening the shared energy offer).",
+        "In February 2020 the US Secretary of State offered to supply all the oil Belarus needs.",
+        ("us.energy_lever",), ("E31", "WES-08")),
 )
 
 BY_NAME: dict[str, Definition] = {d.name: d for d in DEFINITIONS}

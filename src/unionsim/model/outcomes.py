@@ -55,10 +55,13 @@ FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deplo
          "army_purged", "army_refused_repression", "army_refused_abroad",
          # issue 12: strategic deployments and counter-levers (see `actors.strategic`)
          "strategic_deployed", "guarantees_requested", "transit_threatened",
-         "neighbours_pressured", "mediation_offered", "border_closed")
+         "neighbours_pressured", "mediation_offered", "border_closed",
+         # issue 12: the US and the EU
+         "us_deal", "us_eased", "us_eu_diverged", "us_oil_offer")
 
-# issue 12's flags are run-level memories the model keeps in `UnionModel.flags`
-_MODEL_KEPT_FLAGS = FLAGS[FLAGS.index("war_asked"):]
+# issue 12's war, army and lever flags are run-level memories the model keeps in
+# `UnionModel.flags` under their own names
+_MODEL_KEPT_FLAGS = FLAGS[FLAGS.index("war_asked"):FLAGS.index("border_closed") + 1]
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -87,7 +90,7 @@ FINAL_INDICATORS = ("sovereignty", "energy_support", "reserves", "debt", "loans_
                     "sanctions_level", "western_engagement", "kremlin_trust", "tension",
                     "nato_posture", "support_incorporation", "support_union",
                     "support_independence", "west_orientation", "assets_sold",
-                    "army_loyalty", "army_russian_ties")
+                    "army_loyalty", "army_russian_ties", "us_sanctions", "us_engagement")
 
 # Columns of outcomes.parquet besides the run's own (run, seed, status, error, param.*), in order.
 RESULT_COLUMNS = (("outcome",) + tuple(DIMENSIONS) + ("implemented_share",) + TIMINGS + FLAGS
@@ -264,6 +267,13 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
         **{name: bool(flags.get(name, False)) for name in _MODEL_KEPT_FLAGS},
+        # issue 12: Minsk took a US prisoner deal; the US eased; the US eased while EU sanctions
+        # stood and the EU never eased by the end (the two diverged); the US offered oil
+        "us_deal": bool(flags.get("us_deal", False)),
+        "us_eased": bool(flags.get("us_eased", False)),
+        "us_eu_diverged": bool(flags.get("us_eased_eu_holds", False))
+        and not flags.get("eu_eased", False),
+        "us_oil_offer": bool(flags.get("us_oil_offer", False)),
     }
 
 

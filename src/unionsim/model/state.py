@@ -223,6 +223,7 @@ class WorldState:
     # --- issue 12: the US and the EU (useu engineer)
     us_sanctions: float = 0.0
     us_engagement: float = 0.0
+    us_deal_offer: float = 0.0
 
     def snapshot(self) -> dict[str, float]:
         """All variables as a plain dict (for traces and tests)."""

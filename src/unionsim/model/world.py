@@ -5,7 +5,7 @@ scheduled and triggered events -> exogenous paths -> the public -> Minsk -> the 
 domestic choice, before the elite reads its answer) -> the elite -> the Kremlin (factions
 lobby, Putin acts) -> in a war next door, the Kremlin's ask and Minsk's answer (war.putin,
 war.minsk) -> strategic deployments and Minsk's counter-levers (`actors.strategic.levers_step`)
--> NATO -> the West -> the economy -> bookkeeping -> record.
+-> NATO -> the West (the EU) -> the US -> the economy -> bookkeeping -> record.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from unionsim.model.actors.army import Army
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
-from unionsim.model.actors.war import WAR_FLAGS, WarMinsk, WarPutin
 from unionsim.model.actors.strategic import MinskLevers, StrategicKremlin, levers_step
-from unionsim.model.actors.western import Nato, West
+from unionsim.model.actors.war import WAR_FLAGS, WarMinsk, WarPutin
+from unionsim.model.actors.western import Eu, Nato, Us
 from unionsim.model.choice import bernoulli
 from unionsim.model.rules import economy as econ
 from unionsim.model.rules import elite as elite_rules
@@ -103,7 +103,10 @@ class UnionModel(mesa.Model):
         self.counts: dict[tuple[str, str, str], int] = {}  # (actor, kind, choice) -> times
         self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
                       "temporary_deployment": False, "forces_deployed": False,
-                      "west_answered_takeover": False}
+                      "west_answered_takeover": False,
+                      # issue 12: the US and the EU
+                      "us_deal": False, "us_eased": False, "eu_eased": False,
+                      "us_eased_eu_holds": False, "us_oil_offer": False}
         self.flags.update(dict.fromkeys(WAR_FLAGS, False))  # issue 12: a war next door
         # issue 12: strategic deployments and counter-levers (strategic engineer)
         self.flags.update(strategic_deployed=False, guarantees_requested=False,
@@ -134,7 +137,8 @@ class UnionModel(mesa.Model):
         self.factions = [KremlinFaction(self, f) for f in FACTIONS]
         self.putin = Putin(self)
         self.nato = Nato(self)
-        self.west = West(self)
+        self.west = Eu(self)  # the EU keeps the name "west" (stream and parameters)
+        self.us = Us(self)
         self.public = Public(self)
         # issue 12: a war next door (both draw from the "war" stream)
         self.war_putin = WarPutin(self)
@@ -247,6 +251,7 @@ class UnionModel(mesa.Model):
         levers_step(self)
         self.nato.step()
         self.west.step()
+        self.us.step()
         self._economy_step()
         self._bookkeeping()
         self._check_triggers(m)
@@ -311,7 +316,8 @@ class UnionModel(mesa.Model):
         s.support_reference = econ.adjusted_level(s.support_reference, s.energy_support, p)
         s.sanctions_reference = econ.adjusted_level(s.sanctions_reference, s.sanctions_level, p)
         balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
-                                       s.sanctions_level, p, s.russian_debt, s.growth)
+                                       s.sanctions_level, p, s.russian_debt, s.growth,
+                                       us_sanctions=s.us_sanctions)
         s.reserves += balance / 12.0
         # the month's repayment of Russian principal was paid out of the balance above (E14)
         repaid = s.russian_debt * p.economy.russian_amortisation / 12.0
@@ -361,7 +367,9 @@ class UnionModel(mesa.Model):
         if s.exercise_months > 0 and s.exercise_troops_k > 0:
             s.exercise_months -= 1.0
         s.outside_options = econ.outside_options(s.western_engagement, s.energy_offer > 0,
-                                                 s.diversified, s.sanctions_level, p)
+                                                 s.diversified, s.sanctions_level, p,
+                                                 us_sanctions=s.us_sanctions,
+                                                 us_engagement=s.us_engagement)
         s.presence = econ.presence_level(s.rotation_months, s.exercise_troops_k,
                                          s.permanent_troops_k, s.base_agreed > 0, s.occupied > 0)
         s.sovereignty = econ.sovereignty_index(s.roadmaps_implemented, s.supranational_bodies > 0,
@@ -495,6 +503,7 @@ def initial_state(p: SimpleNamespace, tension: float,
     s.army_loyalty = p.army.base_loyalty
     s.army_russian_ties = p.army.initial_russian_ties
     s.army_abroad_willingness = p.army.base_abroad_willingness
+    s.us_engagement = p.us.initial_engagement  # issue 12 (useu)
     if not initial:
         return s
     for name, value in initial.items():

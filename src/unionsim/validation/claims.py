@@ -178,6 +178,8 @@ TRADABLE = Batch("baseline", params=("params/sovereignty_tradable.yaml",))
 SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
 WAR = Batch("war_next_door")  # issue 12: a war next door under 2019-2020 conditions
 _WAR_ASKED = ("refused", "limited", "full")  # end_war_role of runs with a Russian ask
+US_EU = Batch("us_deal_eu_holds")  # issue 12 (useu)
+US_EU_QUARREL = Batch("us_deal_eu_holds_quarrel")
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("V01", "Forced incorporation is not attempted while Minsk is manageable",
@@ -439,6 +441,54 @@ CLAIMS: tuple[Claim, ...] = (
               kind="ablation", why="mediation earns no engagement of its own (the rule's "
                                    "engagement effect off): only its cost in Moscow's trust stays",
               sets=(("levers.mediation_engagement_gain", 0.0),))),
+    # ---- issue 12: the US and the EU as separate actors (useu)
+    Claim("V40", "The US and the EU diverge: the US eases while the EU's sanctions stay",
+          ("WES-02", "L13", "NEI-03", "NAT-17"), "proportion", US_EU,
+          flag("us_eu_diverged"), ">=", 0.2,
+          note="runs in which the US relieved its sanctions while the EU's stood, and the EU "
+               "had not eased by the end",
+          alternative=Alternative(
+              "ablation", "a US without its own conditional relief: no value on a prisoner deal "
+              "and relief only once every prisoner is free, at the strictest repression ceiling",
+              sets=(("us.deal_appeal", 0.0), ("us.release_condition", 0.0),
+                    ("us.easing_repression_ceiling", 0.3)))),
+    Claim("V41", "Minsk takes US relief for prisoners more often when it quarrels with Moscow",
+          ("WES-02", "MIN-25", "MIN-44", "E30"), "difference", US_EU_QUARREL,
+          flag("us_deal"), ">=", 0.05, other=US_EU,
+          note="runs with a US prisoner deal accepted, oil quarrel minus none",
+          alternative=Alternative(
+              "ablation", "a quarrel with Moscow adds nothing to the worth of a Western opening, "
+              "to Minsk or to Washington (only Moscow's suspicion counts)",
+              sets=(("us.deal_isolation_value", 0.0), ("us.buffer_value", 0.2)))),
+    Claim("V42", "Lithuania's veto keeps the EU holding while the US eases",
+          ("NEI-03", "WES-02"), "difference",
+          Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.3),)),
+          flag("us_eu_diverged"), ">=", 0.03,
+          other=Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.0),)),
+          note="divergence with Lithuania's veto at the top of its range minus without it",
+          alternative=Alternative(
+              "edge", "an EU that eases only once every prisoner is free: with nothing left to "
+              "veto, Lithuania's position makes no difference",
+              sets=(("west.release_condition", 0.0),))),
+    Claim("V43", "Mass repression brings US sanctions as well as the EU's",
+          ("WES-06", "MIN-53", "WES-01"), "proportion", ELECTION,
+          all_of(ever("us_sanctions", "2020-08", "2021-06", 1), flag("mass_protests")),
+          ">=", 0.7, note="runs with mass protests and a US sanctions step by June 2021",
+          alternative=Alternative(
+              "ablation", "no mass protest to repress: the calm 2015 election (L13, MIN-49)",
+              scenario="election_2015")),
+    Claim("V44", "A US deal does not bring EU relief: the EU holds in most runs with a deal",
+          ("NEI-03", "WES-05", "WES-01"), "ratio", US_EU,
+          lambda d: (int((d.outcomes["us_deal"].astype(bool)
+                          & d.outcomes["us_eu_diverged"].astype(bool)).sum()),
+                     int(d.outcomes["us_deal"].astype(bool).sum())),
+          ">=", 0.7, note="share of the runs with a US deal in which the EU never eased",
+          alternative=Alternative(
+              "edge", "the most lenient EU in its ranges: quick to forget, little unanimity "
+              "friction, no Lithuanian veto, loose release and repression conditions",
+              sets=(("west.memory_decay", 0.1), ("west.unanimity_friction", 0.05),
+                    ("west.lithuania_friction", 0.0), ("west.release_condition", 0.4),
+                    ("west.easing_repression_ceiling", 0.6), ("west.dialogue_condition", 0.0)))),
 )
 
 
@@ -484,6 +534,16 @@ KNOWN_FAILURES: dict[str, str] = {
            "of runs; it raises the threats in January-July 2020 (98.4% vs 90.2% of runs, +8.2 pp "
            "[+5.4, +11.2]) and their number per run (+0.35 [+0.02, +0.67]). The threshold was "
            "fixed before the first run and is kept.",
+    # issue 12 (useu), first run at 300 runs, seed 2026
+    "V41": "+3.7 pp [+1.4, +6.5] against >= +5: the quarrel does raise the share of runs with "
+           "a US deal, but from a ceiling: without it Minsk already takes a deal in 96% of "
+           "runs (the US offers again at each review until it is taken), so the difference "
+           "cannot reach 5 points. Whether Minsk would take a deal so readily in 2021-2024 is "
+           "itself doubtful (no such deal is in the documents).",
+    "V42": "+1.0 pp [-2.5, +4.5] against >= +3: with the repression record of 2020 still "
+           "heavy and the EU's dialogue condition unmet, the EU almost never eases within three "
+           "years (its sanctions end at the sectoral step in ~99% of runs) whether or not "
+           "Lithuania vetoes, so the veto changes little in this window.",
 }
 
 

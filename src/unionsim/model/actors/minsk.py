@@ -6,7 +6,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.actors.base import Actor
+from unionsim.model.choice import choose
 from unionsim.model.rules import minsk as rules
+from unionsim.model.rules import us as us_rules
 from unionsim.model.state import clip01
 
 
@@ -18,7 +20,8 @@ class Minsk(Actor):
         "decisions": {"domestic": rules.DOMESTIC, "integration_answer": rules.ANSWERS,
                       "implementation": rules.EFFORT, "base_answer": rules.BASE_ANSWERS,
                       "asset_answer": rules.ASSET_ANSWERS, "initiative": rules.INITIATIVES,
-                      "exercise_hosting": rules.EXERCISE, "troops_answer": rules.BASE_ANSWERS},
+                      "exercise_hosting": rules.EXERCISE, "troops_answer": rules.BASE_ANSWERS,
+                      "us_deal": us_rules.DEAL_ANSWERS},
         "facts": ["MIN-01", "MIN-05", "MIN-09", "MIN-17", "MIN-18", "MIN-20", "MIN-21", "MIN-25",
                   "MIN-29", "MIN-32", "MIN-47", "MIN-52", "MIN-53"],
     }
@@ -63,6 +66,8 @@ class Minsk(Actor):
             self.answer_base(v)
         if s.asset_demand:
             self.answer_assets(v)
+        if s.us_deal_offer:
+            self.answer_us_deal(v)
         self.take_initiative(v)
 
     # ------------------------------------------------------------------ decisions
@@ -221,6 +226,34 @@ class Minsk(Actor):
             s.assets_refused += 1.0
             s.dispute = clip01(s.dispute + p.minsk.asset_refusal_dispute_share
                                * p.minsk.refusal_dispute)
+
+    def answer_us_deal(self, v: rules.MinskView) -> None:
+        """The US offers one step of relief for the release of political prisoners (WES-02,
+        issue 12): accept (prisoners freed, the crackdown called off, Moscow suspicious) or refuse. Drawn
+        from the US's stream, so runs without an offer keep Minsk's own draws unchanged."""
+        p, s = self.weights, self.state
+        threat = rules.protest_threat(v.protest_share, v.election_salience, p)
+        utilities = us_rules.deal_answer_utilities(s.us_sanctions, v.dispute, v.outside_options,
+                                                   threat, p)
+        index, weights = choose(self.model.draws("us"), utilities, p.minsk.choice_temperature)
+        choice = us_rules.DEAL_ANSWERS[index]
+        self.model.note_decision(self.name, "us_deal", choice, us_rules.DEAL_ANSWERS, weights,
+                                 lambda: f"US sanctions {s.us_sanctions:.0f}, dispute with Moscow "
+                                         f"{v.dispute:.2f}, outside options "
+                                         f"{v.outside_options:.2f}, street {threat:.2f}")
+        s.us_deal_offer = 0.0
+        if choice != "accept":
+            return
+        u = p.us
+        s.candidates_jailed *= 1.0 - u.deal_release_share
+        # the releases end the crackdown: Minsk's course turns to tolerance, and repression ebbs
+        # from here at its own rate (`rules.next_repression`)
+        self.domestic_course = rules.DOMESTIC.index("tolerate")
+        s.kremlin_trust = clip01(s.kremlin_trust - u.deal_trust_loss)
+        s.dispute = clip01(s.dispute + u.deal_dispute_rise)
+        self.model.flags["us_deal"] = True
+        self.model.note_event("minsk", "Minsk releases prisoners for US relief")
+        self.model.us.relieve()
 
     def take_initiative(self, v: rules.MinskView) -> None:
         p, s = self.weights, self.state

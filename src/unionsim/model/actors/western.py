@@ -1,9 +1,10 @@
-"""NATO and the EU/West: the two Western actors."""
+"""NATO, the EU (the model's "west") and the US: the Western actors."""
 
 from __future__ import annotations
 
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import nato as nato_rules
+from unionsim.model.rules import us as us_rules
 from unionsim.model.rules import west as west_rules
 from unionsim.model.state import MAX_SANCTIONS, clip01
 
@@ -44,8 +45,10 @@ class Nato(Actor):
                                    * n.tension_impulse)
 
 
-class West(Actor):
-    """The EU and US: sanctions for repression, engagement for neutrality, energy offers."""
+class Eu(Actor):
+    """The EU (named "west": its random stream and the ``west.*`` parameters keep the names of the
+    single West it was before issue 12): sanctions packages agreed by unanimity with lags,
+    engagement for neutrality, energy offers. The US is `Us`."""
 
     classifier = {
         "stochastic": True,
@@ -62,6 +65,11 @@ class West(Actor):
         w = p.west
         signal = west_rules.abuse_signal(s.repression, s.protest_share, s.election_salience, p)
         s.abuse_memory = max(s.abuse_memory * (1.0 - w.memory_decay), signal)
+        if s.war_role:
+            # Minsk's part in a Russian war next door weighs like repression (issue 12)
+            s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))
+            s.western_engagement = clip01(s.western_engagement
+                                          - w.war_engagement_loss * s.war_role / 2)
         if s.intervention_attempted and not self.model.flags["west_answered_takeover"]:
             # non-recognition and Crimea-type sanctions on Russia (WES-07)
             self.model.flags["west_answered_takeover"] = True
@@ -77,7 +85,9 @@ class West(Actor):
         utilities = west_rules.policy_utilities(s.abuse_memory, s.sanctions_level,
                                                 s.western_engagement, s.minsk_west_tilt,
                                                 s.dispute, s.diversified, s.energy_offer > 0, p,
-                                                pending=pending, easing_allowed=easing)
+                                                pending=pending, easing_allowed=easing,
+                                                mediation_offer=s.mediation_offer,
+                                                transit_threat=s.transit_threat)
         choice = self.decide("policy", west_rules.OPTIONS, utilities, w.choice_temperature,
                              lambda: f"repression record {s.abuse_memory:.2f}, sanctions level "
                                      f"{s.sanctions_level:.0f}, proposal under negotiation for "
@@ -97,6 +107,7 @@ class West(Actor):
                                               f"after negotiation")
         if choice == "ease":
             s.sanctions_level = max(0.0, s.sanctions_level - 1.0)
+            self.model.flags["eu_eased"] = True
             s.western_engagement = clip01(s.western_engagement + w.ease_engagement_gain)
         elif choice == "engage":
             s.western_engagement = clip01(s.western_engagement + w.engagement_step)
@@ -104,3 +115,72 @@ class West(Actor):
             s.energy_offer = 1.0
         s.western_finance = w.finance_at_full_engagement * s.western_engagement \
             * (1.0 - s.sanctions_level / MAX_SANCTIONS)
+
+
+West = Eu  # the name before issue 12
+
+
+class Us(Actor):
+    """The US (issue 12): attention (envoys, an ambassador), its own sanctions without unanimity,
+    an oil offer, and relief for prisoners offered to Minsk (`rules.us`)."""
+
+    classifier = {
+        "stochastic": True,
+        "decisions": {"policy": us_rules.OPTIONS},
+        "facts": ["NAT-17", "L13", "L14", "WES-01", "WES-02", "WES-06", "WES-08", "WES-09",
+                  "E31"],
+    }
+
+    def __init__(self, model):
+        super().__init__(model, "us")
+        self._review = int(model.p.us.review_months)
+        self._threshold = model.p.us.abuse_threshold
+
+    def step(self) -> None:
+        s = self.state
+        if (self.model.month % self._review and s.abuse_memory < self._threshold
+                and not s.war_role):
+            return  # fast path: not a review month and nothing unanswered (`should_review`)
+        p = self.p
+        u = p.us
+        record = us_rules.war_record(s.abuse_memory, s.war_role, p)
+        if s.war_role:
+            s.us_engagement = clip01(s.us_engagement - u.war_engagement_loss * s.war_role / 2)
+        if not us_rules.should_review(self.model.month, record, s.us_sanctions,
+                                      s.us_deal_offer > 0, p):
+            return
+        utilities = us_rules.policy_utilities(record, s.us_sanctions, s.us_engagement,
+                                              s.candidates_jailed, s.repression, s.dispute,
+                                              s.minsk_west_tilt, s.energy_offer > 0,
+                                              s.mediation_offer, p)
+        choice = self.decide("policy", us_rules.OPTIONS, utilities, u.choice_temperature,
+                             lambda: f"record {record:.2f}, US sanctions {s.us_sanctions:.0f}, "
+                                     f"prisoners {s.candidates_jailed:.2f}, dispute with Moscow "
+                                     f"{s.dispute:.2f}, US engagement {s.us_engagement:.2f}")
+        if choice == "sanction":
+            # no unanimity: the step is adopted at once (L13: the US moved a year before the EU)
+            s.us_sanctions = min(MAX_SANCTIONS, s.us_sanctions + 1.0)
+            s.us_engagement = clip01(s.us_engagement - u.sanction_engagement_loss)
+            self.model.note_event("us", f"US sanctions step {s.us_sanctions:.0f}")
+        elif choice == "ease":
+            self.relieve()
+        elif choice == "engage":
+            s.us_engagement = clip01(s.us_engagement + u.engagement_step)
+        elif choice == "offer_deal":
+            s.us_deal_offer = 1.0
+            self.model.note_event("us", "the US offers relief for the release of prisoners")
+        elif choice == "oil_offer":
+            s.energy_offer = 1.0
+            self.model.flags["us_oil_offer"] = True
+            self.model.note_event("us", "the US offers to supply Belarus's oil (E31)")
+
+    def relieve(self) -> None:
+        """One step of US relief, and the attention that comes with it."""
+        s, u = self.state, self.p.us
+        s.us_sanctions = max(0.0, s.us_sanctions - 1.0)
+        s.us_engagement = clip01(s.us_engagement + u.ease_engagement_gain)
+        flags = self.model.flags
+        flags["us_eased"] = True
+        if s.sanctions_level > 0 and not flags["eu_eased"]:
+            flags["us_eased_eu_holds"] = True
+        self.model.note_event("us", f"US relief: sanctions step {s.us_sanctions:.0f}")

@@ -17,7 +17,8 @@ _GROWTH_DOMAIN = STATE_VARIABLES["growth"]
 
 def funding_balance(energy_support: float, western_finance: float, trade_war: bool,
                     sanctions_level: float, p: SimpleNamespace,
-                    russian_debt: float | None = None, growth: float = 0.0) -> float:
+                    russian_debt: float | None = None, growth: float = 0.0,
+                    us_sanctions: float = 0.0) -> float:
     """Annual external funding balance of Belarus, USD bn/yr (negative drains reserves).
 
     The economy 'always needs fresh funds' (MIN-10): a fixed external need (debt service and the
@@ -27,9 +28,12 @@ def funding_balance(energy_support: float, western_finance: float, trade_war: bo
     includes the service at the start, so only more (or less) Russian debt than at the start
     changes the balance; ``russian_debt`` of ``None`` means the start level. A recession (negative
     ``growth``, %/yr) costs export and budget earnings, so it opens a reserves shortfall (SC27:
-    recession and Covid-19 leading to a 'rescue'; E23, L30).
+    recession and Covid-19 leading to a 'rescue'; E23, L30). US sanctions (issue 12) cost a share
+    ``us.economic_weight`` of what an EU step costs (the EU is the bigger market); 0 adds nothing.
     """
     e = p.economy
+    if us_sanctions:
+        sanctions_level = sanctions_level + p.us.economic_weight * us_sanctions
     losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level \
         + e.recession_funding_loss * max(0.0, -growth)
     extra_service = 0.0 if russian_debt is None else (
@@ -119,14 +123,24 @@ def russian_budget_strain(oil_price_index: float, p: SimpleNamespace) -> float:
 
 
 def outside_options(western_engagement: float, energy_offer: bool, diversified: float,
-                    sanctions_level: float, p: SimpleNamespace) -> float:
+                    sanctions_level: float, p: SimpleNamespace, us_sanctions: float = 0.0,
+                    us_engagement: float | None = None) -> float:
     """0..1 alternatives to Russian support open to Minsk (MIN-25, MIN-16, WES-08, NEI-05).
 
     China and third-country oil give a small base (NEI-05: 'gains have been limited'); Western
     engagement and an energy offer add to it; Western sanctions take it away (SC20).
+
+    Issue 12: ``western_engagement`` and ``sanctions_level`` are the EU's; US sanctions weigh a
+    share ``us.economic_weight`` of an EU step, and US attention adds ``us.outside_per_engagement``
+    per unit above its level at the start (``us.initial_engagement``, already part of the
+    calibrated base; ``None`` means that level): both neutral at their defaults.
     """
     w = p.world
-    return clip01(w.outside_base + w.outside_per_engagement * western_engagement
+    if us_sanctions:
+        sanctions_level = sanctions_level + p.us.economic_weight * us_sanctions
+    us_extra = 0.0 if us_engagement is None else \
+        p.us.outside_per_engagement * (us_engagement - p.us.initial_engagement)
+    return clip01(w.outside_base + us_extra + w.outside_per_engagement * western_engagement
                   + (w.outside_energy_offer if energy_offer else 0.0)
                   + w.outside_per_diversification * diversified
                   - w.outside_sanctions_cut * sanctions_level / MAX_SANCTIONS)

@@ -1,4 +1,5 @@
-"""The West's rules (EU and US): sanctions for repression, engagement for neutrality, energy offers.
+"""The EU's rules (the West of the model before issue 12; the US has its own, `rules.us`):
+sanctions for repression, engagement for neutrality, energy offers.
 
 The West weighs human rights against Belarus's sovereignty (WES-01): it eased sanctions when
 Minsk stayed neutral on Ukraine and released prisoners (WES-02, L13), brought them back after the
@@ -10,6 +11,12 @@ next step on the table, and the step is adopted only once the members have negot
 the step's lag (individual listings first, sectoral measures months later: WES-06, L25;
 `adoption_lag`). Easing has documented conditions: prisoners released and no crackdown, and a
 Minsk that seeks dialogue (WES-01, WES-02, L13; `easing_conditions_met`).
+
+Issue 12: the EU also reads the other actors' interface variables, each neutral at 0: Lithuania's
+all-or-nothing positions (Astravets) as an extra friction on any policy change toward Minsk
+(``west.lithuania_friction``, NEI-03), Minsk's offers to mediate (``mediation_offer``, WES-02),
+its threats to transit (``transit_threat``: the neighbours harden, NEI-04, MIN-15) and its part in
+a Russian war next door (``war_role``: see `war_complicity`).
 """
 
 from __future__ import annotations
@@ -28,6 +35,13 @@ def abuse_signal(repression: float, protest_share: float, election_salience: flo
     contested election (MIN-53, WES-06)."""
     street = protest_share / p.public.mass_protest_share + election_salience
     return clip01(repression * street)
+
+
+def war_complicity(war_role: float, p: SimpleNamespace) -> float:
+    """0..1 record of Minsk's part in a Russian war next door (``war_role`` 0 none, 1 limited,
+    2 full), which the EU judges like a record of violent repression (WES-06 by analogy; an
+    assumption, the documents predate such a war). 0 when Minsk has no part."""
+    return clip01(p.west.war_complicity_record * war_role / 2) if war_role > 0 else 0.0
 
 
 def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
@@ -53,7 +67,8 @@ def easing_conditions_met(prisoners: float, repression: float, minsk_west_tilt: 
 def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: float,
                      minsk_west_tilt: float, dispute: float, diversified: float,
                      energy_offer: bool, p: SimpleNamespace, pending: bool = False,
-                     easing_allowed: bool = True) -> list[float]:
+                     easing_allowed: bool = True, mediation_offer: float = 0.0,
+                     transit_threat: float = 0.0) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, or offering alternative energy.
 
     * sanction: put the next step on the table; human rights against unanimity friction, which
@@ -64,9 +79,15 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     * engage: Belarus as a buffer worth courting when Minsk opens up (NEI-02, NAT-17), at the cost
       of legitimising an authoritarian regime (WES-09);
     * energy_offer: offer oil when Minsk quarrels with Moscow and seeks alternatives (WES-08, E31).
+
+    Issue 12 (each 0 by default, leaving the utilities as before): any change of course toward
+    Minsk (easing, engaging) also costs ``west.lithuania_friction`` (a member's veto, NEI-03) and
+    ``west.transit_hardening`` per unit of Minsk's transit threat (NEI-04, MIN-15); Minsk's
+    mediation makes engaging worth ``west.mediation_value`` per unit (WES-02).
     """
     w = p.west
     hold = w.inertia
+    change = w.lithuania_friction + w.transit_hardening * transit_threat
     # sanctions answer repression (WES-06); with no violent repression on record they are not on
     # the table at all
     sanction = UNAVAILABLE if (pending or sanctions_level >= SanctionLevel.COMPREHENSIVE
@@ -74,10 +95,10 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
         w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** 2
     ease = UNAVAILABLE if sanctions_level <= 0 or not easing_allowed else \
         w.sovereignty_value * (1.0 - abuse_memory) - w.human_rights * abuse_memory \
-        - w.unanimity_friction
+        - w.unanimity_friction - change
     engage = UNAVAILABLE if engagement >= 1.0 else \
-        w.buffer_value * minsk_west_tilt * (1.0 - sanctions_level / MAX_SANCTIONS) \
-        - w.legitimation_cost * abuse_memory
+        w.buffer_value * (minsk_west_tilt + w.mediation_value * mediation_offer) \
+        * (1.0 - sanctions_level / MAX_SANCTIONS) - w.legitimation_cost * abuse_memory - change
     offer = UNAVAILABLE if energy_offer else \
         w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) - w.legitimation_cost * abuse_memory
     return [hold, sanction, ease, engage, offer]

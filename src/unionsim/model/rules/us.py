@@ -1,0 +1,117 @@
+"""The US's rules: attention, its own sanctions, an oil offer and relief for prisoners (issue 12).
+
+The documents separate a US that signals attention and deals from an EU bound by consensus: the
+US lifted its sanctions a year before the EU (L13: 2015 against 2016), sent its officials and
+then its Secretary of State to Minsk and agreed to return an ambassador after twelve years (L14,
+NAT-17: "no longer going to ignore Belarus"), and offered to supply all the oil Belarus needs
+(E31, WES-08). Both weigh human rights against a neutral Belarus as a buffer (WES-01, NAT-17);
+relief came in exchange for steps by Minsk (WES-02: neutrality, mediation, prisoners released).
+
+The US needs no unanimity: its sanctions step is adopted in the month it is decided, where the
+EU's waits for its members (`unionsim.model.rules.west.adoption_lag`, NEI-03). Its economic
+weight for Belarus is smaller than the EU's (``us.economic_weight``, an assumption: the EU is the
+bigger market and the US mattered mainly for potash and the refiners).
+
+``deal_offer_utility`` and ``deal_answer_utilities`` model the conditional relief: the US offers
+one step of relief for the release of political prisoners, and Minsk answers it (a Minsk decision
+drawn from the US's stream, so that runs without an offer keep every other draw).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from unionsim.model.choice import UNAVAILABLE
+from unionsim.model.state import MAX_SANCTIONS, clip01
+
+OPTIONS = ("hold", "sanction", "ease", "engage", "offer_deal", "oil_offer")
+DEAL_ANSWERS = ("refuse", "accept")
+
+
+def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> float:
+    """The record the US (and the EU) judge Minsk by: its repression record, or its part in a
+    Russian war next door if that weighs more (``war_role`` 0 none, 1 limited, 2 full; 0 leaves
+    the record as it is). A Belarus that lets Russia stage a war is sanctioned like a violent
+    crackdown (WES-06 by analogy; an assumption: the documents predate such a war)."""
+    if war_role <= 0:
+        return abuse_memory
+    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / 2))
+
+
+def should_review(month: int, record: float, us_sanctions: float, offer_open: bool,
+                  p: SimpleNamespace) -> bool:
+    """The US reviews its Belarus policy every ``us.review_months`` months, and at once while a
+    record of violent repression stands unanswered by any US sanction (a fast, executive answer:
+    no unanimity, L13). Keeps the US to about one draw a quarter in calm runs."""
+    if offer_open:
+        return False
+    if record >= p.us.abuse_threshold and us_sanctions <= 0:
+        return True
+    return month % int(p.us.review_months) == 0
+
+
+def easing_conditions_met(prisoners: float, repression: float, p: SimpleNamespace) -> bool:
+    """The US's conditions for easing on its own: prisoners released and repression back near its
+    everyday level (WES-01, L13). Unlike the EU's, no test of Minsk's tilt West and no member's
+    veto (NEI-03)."""
+    u = p.us
+    return prisoners <= u.release_condition and repression <= u.easing_repression_ceiling
+
+
+def deal_available(us_sanctions: float, prisoners: float, repression: float,
+                   p: SimpleNamespace) -> bool:
+    """A prisoner deal is on the table only while US sanctions stand (something to relieve),
+    prisoners are held (something to ask for) and the crackdown is past its height."""
+    u = p.us
+    return (us_sanctions > 0 and prisoners > u.release_condition
+            and repression <= u.deal_repression_ceiling)
+
+
+def policy_utilities(record: float, us_sanctions: float, engagement: float, prisoners: float,
+                     repression: float, dispute: float, minsk_west_tilt: float,
+                     energy_offer: bool, mediation_offer: float, p: SimpleNamespace
+                     ) -> list[float]:
+    """Utilities of holding, sanctioning, easing, engaging, offering a prisoner deal or oil.
+
+    * sanction: human rights against the cost of each broader step (WES-01, WES-06); no
+      unanimity friction (the US acts alone, L13);
+    * ease: relief once the US's own conditions hold (`easing_conditions_met`);
+    * engage: a neutral Belarus as a buffer worth attention (NAT-17, L14), more so when Minsk
+      quarrels with Moscow, leans West or mediates (WES-02), at the cost of legitimising the
+      regime (WES-09); sanctions in force make engagement harder;
+    * offer_deal: relief in exchange for prisoners (WES-02, L13), see `deal_available`;
+    * oil_offer: supply oil when Minsk quarrels with Moscow over energy (E31, WES-08).
+    """
+    u = p.us
+    hold = u.inertia
+    legit = u.legitimation_cost * record
+    sanction = UNAVAILABLE if (us_sanctions >= MAX_SANCTIONS or record < u.abuse_threshold) \
+        else u.human_rights * record - u.sanction_friction * (1.0 + us_sanctions) ** 2
+    ease = UNAVAILABLE if us_sanctions <= 0 or not easing_conditions_met(prisoners, repression, p) \
+        else u.sovereignty_value * (1.0 - record) - u.human_rights * record
+    engage = UNAVAILABLE if engagement >= 1.0 else \
+        u.buffer_value * (u.attention_base + dispute + minsk_west_tilt
+                          + u.mediation_value * mediation_offer) \
+        * (1.0 - us_sanctions / MAX_SANCTIONS) - legit
+    deal = UNAVAILABLE if not deal_available(us_sanctions, prisoners, repression, p) else \
+        u.deal_appeal * prisoners + u.buffer_value * dispute - legit
+    oil = UNAVAILABLE if energy_offer or dispute <= 0 else u.energy_lever * dispute - legit
+    return [hold, sanction, ease, engage, deal, oil]
+
+
+def deal_answer_utilities(us_sanctions: float, dispute: float, outside_options: float,
+                          protest_threat: float, p: SimpleNamespace) -> list[float]:
+    """Minsk's utilities of refusing or accepting US relief for the release of prisoners.
+
+    * accept: one step of US relief counts by the share of US sanctions it lifts (WES-02, L13);
+      a quarrel with Moscow makes a Western opening worth more (MIN-25, MIN-44); Moscow's suspicion
+      costs the more the more Minsk depends on Russia (few outside options: KRE-37, SIL-02); and
+      releasing prisoners while the street is restless risks the regime's control (MIN-53);
+    * refuse: the reference (0).
+    """
+    u = p.us
+    accept = (u.deal_relief_value * us_sanctions / MAX_SANCTIONS
+              + u.deal_isolation_value * dispute
+              - u.deal_suspicion_cost * (1.0 - outside_options)
+              - u.deal_control_cost * protest_threat)
+    return [0.0, accept]
