@@ -39,12 +39,15 @@ class Actor(mesa.Agent):
     def __init__(self, model, name: str):
         super().__init__(model)
         self.name = name
+        self._stream = None
         self._draws = None
 
     @property
     def stream(self):
         """This actor's random stream (`UnionModel.stream`; cohort agents never draw)."""
-        return self.model.stream(self.name)
+        if self._stream is None:
+            self._stream = self.model.stream(self.name)
+        return self._stream
 
     @property
     def draws(self) -> UniformDraws:
