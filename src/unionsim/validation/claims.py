@@ -96,6 +96,42 @@ def at(indicator: str, date: str) -> PerRun:
     return measure
 
 
+def month(date: str) -> int:
+    """A calendar month ("2021-06") as a month number, for timing claims (months compare and
+    subtract as numbers; `month_label` turns one back into a date)."""
+    year, mon = date.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def month_label(number: float) -> str:
+    if not np.isfinite(number):
+        return "never"
+    number = int(round(number))
+    return f"{number // 12}-{number % 12 + 1:02d}"
+
+
+def first_month(indicator: str, first: str, last: str, at_least: float) -> PerRun:
+    """The month (see `month`) in which the indicator first reached ``at_least`` within
+    [first, last]; +inf where it never did (a run without the event counts as later than any
+    window, so it can only make a timing claim fail)."""
+    def measure(d: Data) -> np.ndarray:
+        table = d.by_date(indicator, first, last)
+        reached = (table >= at_least).to_numpy()
+        months = np.array([month(c) for c in table.columns], dtype=float)
+        out = np.full(len(table), np.inf)
+        hit = reached.any(axis=1)
+        out[hit] = months[reached[hit].argmax(axis=1)]
+        return out
+    return measure
+
+
+def peak(indicator: str, first: str, last: str) -> PerRun:
+    """Each run's highest value of the indicator within [first, last]."""
+    def measure(d: Data) -> np.ndarray:
+        return d.by_date(indicator, first, last).max(axis=1).to_numpy(dtype=float)
+    return measure
+
+
 def below(measure_: PerRun, threshold: float) -> PerRun:
     def measure(d: Data) -> np.ndarray:
         return measure_(d) < threshold
@@ -146,7 +182,9 @@ class Claim:
         ``threshold`` by ``op``;
       * ``difference``: share in ``batch`` minus share in ``other``; passes when it satisfies
         ``op threshold`` and its 95% interval excludes 0;
-      * ``quantile``: the ``q`` quantile of ``measure`` over runs;
+      * ``quantile``: the ``q`` quantile of ``measure`` over runs; with ``upper`` it must lie in
+        the window [threshold, upper] (``op`` is then ``>=``), e.g. the median month of an event
+        within the documented month plus or minus the source's precision;
       * ``median_difference``: median of ``measure`` in ``batch`` minus in ``other``;
       * ``ratio``: ``measure`` returns (k, n): the share k/n of a subset of runs.
     """
@@ -164,7 +202,8 @@ class Claim:
     q: float = 0.5
     dispute: str | None = None
     note: str = ""
-    unit: str = "share"  # how values print: 'share' (as %), or a unit such as 'USD bn/yr'
+    unit: str = "share"  # how values print: 'share' (as %), 'month', or e.g. 'USD bn/yr'
+    upper: float | None = None  # a quantile claim's window: threshold <= value <= upper
     # how the claim could fail (validation) or why nothing can make it fail (a structural
     # invariant, reported apart and not counted as validation); exactly one is given
     alternative: Alternative | None = None
@@ -176,6 +215,47 @@ BASE = Batch("baseline")
 ELECTION = Batch("election_2020")
 TRADABLE = Batch("baseline", params=("params/sovereignty_tradable.yaml",))
 SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
+
+HISTORY_BATCH = Batch("history_2019_2021")
+
+# Issue 13: where the documents give timing or size, claims measure timing and size. Thresholds
+# and windows come from the documents and the source's precision (the tolerances of
+# targets/history_2019_2021.yaml), fixed in a commit of their own before the first run. They are
+# appended to CLAIMS at the end of this module (after the claims other rounds add).
+SIZE_AND_TIMING: tuple[Claim, ...] = (
+    Claim("V49", "The EU's sectoral sanctions come around June 2021", ("L25", "WES-06"),
+          "quantile", HISTORY_BATCH, first_month("sanctions_level", "2019-01", "2021-06", 2),
+          ">=", month("2021-03"), upper=month("2021-09"), unit="month",
+          note="median month of the first sectoral sanctions in the history scenario, within "
+               "June 2021 +-3 months (the target's tolerance); a run without them counts as "
+               "later than the window (the scenario ends in June 2021)"),
+    Claim("V50", "No sectoral sanctions yet in 2020", ("L25", "WES-06"), "proportion",
+          HISTORY_BATCH, ever("sanctions_level", "2019-01", "2020-12", 2), "<=", 0.3,
+          note="share of history runs with sectoral sanctions by December 2020 (tolerance of "
+               "the target no_sectoral_sanctions_2020)"),
+    Claim("V51", "Moscow's 2020 loan is about USD 1.5 bn", ("E12",), "quantile", HISTORY_BATCH,
+          at("loans_total", "2020-12"), ">=", 1.0, upper=2.0, unit="USD bn",
+          note="median Russian lending in the history scenario by December 2020, within "
+               "1.5 +-0.5 bn (the target loans_2020)"),
+    Claim("V52", "The loan comes within weeks of the August 2020 protests", ("E12", "E13"),
+          "quantile", HISTORY_BATCH, first_month("loans_total", "2019-01", "2021-06", 0.5),
+          ">=", month("2020-08"), upper=month("2020-11"), unit="month",
+          note="median month in which Russian lending first reaches 0.5 bn: September 2020, "
+               "within -1/+2 months (not before the protests; the target loan_month_2020)"),
+    Claim("V53", "Moscow lends just enough, not more, by mid-2021", ("E12", "E14", "KRE-12"),
+          "quantile", HISTORY_BATCH, at("loans_total", "2021-06"), "<=", 3.0, unit="USD bn",
+          note="median Russian lending by June 2021 at most the 1.5 bn loan and as much again "
+               "for refinancing (E14: credit to service old debt)"),
+    Claim("V54", "The 2020 protests are mass protests", ("MIN-53", "SC19", "L6"), "quantile",
+          HISTORY_BATCH, peak("protest_share", "2020-08", "2020-12"), ">=", 0.02,
+          note="median peak protest share of adults in August-December 2020 at least the low "
+               "end of the mass-protest level's documented range (public.mass_protest_share)"),
+    Claim("V55", "Repression persists into 2021", ("MIN-53", "MIN-54", "SC20"), "proportion",
+          HISTORY_BATCH, below(at("repression", "2021-06"), 0.5), "<=", 0.3,
+          note="share of history runs in which repression has fallen below half the scale by "
+               "June 2021 (the Ryanair forcing came in May 2021; tolerance as the target "
+               "repression_2020)"),
+)
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("V01", "Forced incorporation is not attempted while Minsk is manageable",
@@ -341,3 +421,7 @@ def _round_open_2021(d: Data) -> np.ndarray:
     if "round_open" in INDICATORS:
         return ever("round_open", "2021-01", "2021-06", 1)(d)
     return np.zeros(len(d.outcomes), dtype=bool)
+
+
+# the size and timing claims of issue 13, after every other round's claims (see SIZE_AND_TIMING)
+CLAIMS = CLAIMS + SIZE_AND_TIMING
