@@ -19,7 +19,44 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-RUNS = 500
+RUNS = 500  # the pilot's run count, and the least any claim runs
+MAX_CLAIM_RUNS = 2000  # the cap of the power rule
+SEEDS = (2026, 7, 99)  # master seeds of `unionsim check`: a claim passes only if it passes at all
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """A claim's value and 95% interval in the pilot (``runs`` runs per batch, master seed
+    2026, parameters from the shipped posterior), from which its run count is chosen."""
+
+    value: float
+    low: float
+    high: float
+    runs: int = RUNS
+
+
+def runs_for_power(pilot: Pilot, threshold: float, upper: float | None = None,
+                   contrast: bool = False) -> int:
+    """The run count at which the pilot's 95% interval would clear the threshold.
+
+    The interval's half-width shrinks as 1/sqrt(n) (Wilson and normal approximations for
+    shares and differences of shares, order statistics for quantiles), so with the pilot's
+    half-width h on the side facing the threshold and the distance g from the value to the
+    threshold, n = pilot runs * (h / g)^2, at least `RUNS` and at most `MAX_CLAIM_RUNS`. For a
+    window the nearer edge counts; for a contrast (which must also be significant) the nearer of
+    the threshold and zero."""
+    v = pilot.value
+    edges = [threshold] + ([upper] if upper is not None else []) + ([0.0] if contrast else [])
+    gap = min(abs(v - e) for e in edges)
+    # the half-width toward the nearest edge
+    nearest = min(edges, key=lambda e: abs(v - e))
+    half = (v - pilot.low) if nearest <= v else (pilot.high - v)
+    if not np.isfinite(gap) or not np.isfinite(half):
+        return MAX_CLAIM_RUNS
+    if gap <= 0:
+        return MAX_CLAIM_RUNS
+    need = int(np.ceil(round(pilot.runs * (half / gap) ** 2, 6)))
+    return int(min(max(need, RUNS), MAX_CLAIM_RUNS))
 
 
 @dataclass(frozen=True)
@@ -215,6 +252,22 @@ BASE = Batch("baseline")
 ELECTION = Batch("election_2020")
 TRADABLE = Batch("baseline", params=("params/sovereignty_tradable.yaml",))
 SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
+
+# The pilot of every claim (see `Pilot`): `claim_runs` turns it into the claim's run count with
+# `runs_for_power`. Claims without a pilot run `RUNS` times. Recomputed by
+# `python -m unionsim.validation.power` after a pilot, never by hand.
+PILOTS: dict[str, Pilot] = {
+}
+
+
+def claim_runs(claim: "Claim") -> int:
+    """The claim's run count per batch: chosen for power from its pilot, else `RUNS`."""
+    pilot = PILOTS.get(claim.id)
+    if pilot is None:
+        return RUNS
+    return runs_for_power(pilot, claim.threshold, claim.upper,
+                          contrast=claim.kind == "difference")
+
 
 HISTORY_BATCH = Batch("history_2019_2021")
 
