@@ -13,6 +13,7 @@ thresholds of 1% to 20% and contrasts of 5 to 20 points; contrasts must also be 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 RUNS = 500  # the pilot's run count, and the least any claim runs
-MAX_CLAIM_RUNS = 2000  # the cap of the power rule
+MAX_CLAIM_RUNS = 1000  # the cap of the power rule (what the CI budget affords on 2 cores)
+ALT_RUNS = 200  # runs per batch of a claim's alternative: alternatives are chosen to fail clearly
 SEEDS = (2026, 7, 99)  # master seeds of `unionsim check`: a claim passes only if it passes at all
 
 
@@ -257,6 +259,39 @@ SACRED = Batch("baseline", params=("params/sovereignty_sacred.yaml",))
 # `runs_for_power`. Claims without a pilot run `RUNS` times. Recomputed by
 # `python -m unionsim.validation.power` after a pilot, never by hand.
 PILOTS: dict[str, Pilot] = {
+    "V01": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V02": Pilot(0.02, 0.0108992, 0.0364202),  # -> 500 runs
+    "V03": Pilot(0.238227, 0.197184, 0.284783),  # -> 500 runs
+    "V04": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V05": Pilot(0.11, 0.0854914, 0.140456),  # -> 500 runs
+    "V06": Pilot(0.24, 0.189311, 0.289327),  # -> 803 runs
+    "V07": Pilot(-0.152, -0.204788, -0.098097),  # -> 500 runs
+    "V08": Pilot(0.958, 0.936648, 0.972368),  # -> 500 runs
+    "V09": Pilot(0.666, 0.623533, 0.705936),  # -> 690 runs
+    "V10": Pilot(-9.53674e-08, -9.53674e-08, -9.53674e-08),  # -> 500 runs
+    "V11": Pilot(0.998, 0.988759, 0.999647),  # -> 500 runs
+    "V12": Pilot(0.032, 0.0197915, 0.0513449),  # -> 500 runs
+    "V13": Pilot(0.246, 0.201667, 0.290203),  # -> 500 runs
+    "V14": Pilot(0.186, 0.144728, 0.227801),  # -> 500 runs
+    "V15": Pilot(0.014, 0.00679779, 0.0286131),  # -> 500 runs
+    "V16": Pilot(0.414, 0.368908, 0.458345),  # -> 500 runs
+    "V17": Pilot(-0.00686, -0.00686, 0),  # -> 500 runs
+    "V18": Pilot(0.02, 0.0108992, 0.0364202),  # -> 1000 runs
+    "V19": Pilot(0.0740756, 0.0716311, 0.0775142),  # -> 500 runs
+    "V20": Pilot(0.00922913, 0.00528913, 0.0129308),  # -> 500 runs
+    "V21": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V22": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V23": Pilot(0.698, 0.654991, 0.736538),  # -> 500 runs
+    "V24": Pilot(0.018, 0.00949819, 0.0338517),  # -> 500 runs
+    "V25": Pilot(0.026, 0.0043364, 0.0493241),  # -> 1000 runs
+    "V26": Pilot(0.094, 0.069374, 0.123034),  # -> 1000 runs
+    "V49": Pilot(24257, 24257, 24257),  # -> 500 runs
+    "V50": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V51": Pilot(0, 0, 0),  # -> 500 runs
+    "V52": Pilot(24256, 24253, math.inf),  # -> 500 runs
+    "V53": Pilot(0.797608, 0, 0.948116),  # -> 500 runs
+    "V54": Pilot(0.0473326, 0.0460387, 0.0486319),  # -> 500 runs
+    "V55": Pilot(0.35, 0.30948, 0.392807),  # -> 500 runs
 }
 
 
@@ -413,7 +448,9 @@ CLAIMS: tuple[Claim, ...] = (
 
 # Claims that still fail after calibration within the documented ranges, with the reason. Listed
 # here rather than hidden: `unionsim check` shows them as failures with this text, and the test
-# suite fails if a claim fails that is not listed, or if a listed claim starts passing.
+# suite fails if a claim fails that is not listed, or if a listed claim starts passing. A claim
+# that fails at any master seed of `unionsim check` is a failure; `KNOWN_FAILURE_SEEDS` names the
+# seeds at which it fails when that is not all of them (the test suite runs seed 2026 only).
 KNOWN_FAILURES: dict[str, str] = {
     "V18": "2.8% [1.7, 4.6] against <= 2% after protest from grievances (issue 11): no run has "
            "Minsk accept a base; the failing runs are Russian takeovers in 2020 (an occupation "

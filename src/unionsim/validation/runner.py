@@ -26,7 +26,8 @@ import numpy as np
 from unionsim.analysis.stats import difference_interval, quantile_interval
 from unionsim.analysis.summary import proportion_interval
 from unionsim.errors import ResultsError, UsageError
-from unionsim.validation.claims import (CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, SEEDS, Batch,
+from unionsim.validation.claims import (ALT_RUNS, CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, SEEDS,
+                                        Batch,
                                         Claim, Data, claim_runs, month_label)
 
 OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
@@ -300,13 +301,14 @@ def _select(only: Iterable[str] | None) -> list[Claim]:
 def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
                seeds: Iterable[int] = SEEDS, cache: str | Path = "runs/checks",
                history: bool = True, alternatives: bool = True, posterior=True,
-               alternative_runs: int | None = None, workers: int | None = None,
+               alternative_runs: int = ALT_RUNS, workers: int | None = None,
                progress: Callable[[str], None] | None = None) -> CheckReport:
     """Run (or reuse) every batch the selected claims need at every master seed, and their
     alternatives at the first seed; evaluate them.
 
-    ``runs`` overrides every claim's power-chosen count (`claim_runs`); ``alternative_runs``
-    the count for the alternatives (default: the claim's own). ``posterior``: True for the
+    ``runs`` overrides every claim's power-chosen count (`claim_runs`); ``alternative_runs`` is
+    the count per batch of the alternatives (`ALT_RUNS`: an alternative is chosen to make its
+    claim fail clearly, its 95% interval on the failing side, not by a hair). ``posterior``: True for the
     shipped posterior, a path, or False for the defaults and the scenarios' uncertainty.
     """
     cache = Path(cache)
@@ -332,7 +334,7 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
                 alt_claims[c.id] = a
                 for b in (a.batch, a.other):
                     if b is not None:
-                        n = alternative_runs or counts[c.id]
+                        n = alternative_runs
                         alt_need[b] = max(alt_need.get(b, 0), n)
     folders: dict[str, str] = {}
 
