@@ -356,7 +356,12 @@ SIZE_AND_TIMING: tuple[Claim, ...] = (
     Claim("V54", "The 2020 protests are mass protests", ("MIN-53", "SC19", "L6"), "quantile",
           HISTORY_BATCH, peak("protest_share", "2020-08", "2020-12"), ">=", 0.02,
           note="median peak protest share of adults in August-December 2020 at least the low "
-               "end of the mass-protest level's documented range (public.mass_protest_share)"),
+               "end of the mass-protest level's documented range (public.mass_protest_share)",
+          invariant="the 2020 protests pass the mass level under every documented value tried: the "
+                    "stolen election's grievance at the low end of its range (0.3), the net "
+                    "grievance needed to protest at the top (public.protest_threshold 0.25) or "
+                    "the jailed challengers' grievance at the low end (0.05) give a median peak "
+                    "of 3.7% to 4.9% of adults (200 runs)"),
     Claim("V55", "Repression persists into 2021", ("MIN-53", "MIN-54", "SC20"), "proportion",
           HISTORY_BATCH, below(at("repression", "2021-06"), 0.5), "<=", 0.3,
           note="share of history runs in which repression has fallen below half the scale by "
