@@ -357,7 +357,8 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
         data = {b: load(b, n, seeds[0]) for b, n in alt_need.items()}
         for cid, a in alt_claims.items():
             alt_results[cid] = evaluate(a, data, seeds[0])
-    verdicts = [ClaimVerdict(c, seeds, per_seed[c.id], counts[c.id], alt_results.get(c.id))
+    # the runs each claim was measured on: its batches' (a shared batch runs at the largest count)
+    verdicts = [ClaimVerdict(c, seeds, per_seed[c.id], need[c.batch], alt_results.get(c.id))
                 for c in claims]
     source = ("defaults and the scenarios' uncertainty" if posterior is False else
               "shipped posterior (params/posterior.parquet)" if posterior is True else
