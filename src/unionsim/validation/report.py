@@ -33,7 +33,7 @@ def markdown(report: CheckReport, known_failures: dict[str, str] | None = None) 
     seed_cols = " | ".join(f"seed {s}" for s in report.seeds)
     lines += ["", f"| claim | statement | FACTS | batch | runs | {seed_cols} | threshold | "
               "verdict | fails under its alternative |",
-              "|" + "---|" * (7 + len(report.seeds))]
+              "|" + "---|" * (8 + len(report.seeds))]
     for r in report.results:
         c = r.claim
         batch = c.batch.label + (f" vs {c.other.label}" if c.other else "")
