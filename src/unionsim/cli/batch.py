@@ -330,7 +330,9 @@ def check(
     typer.echo(f"validated claims (pass, and fail under their alternative): {n['validated']}")
     typer.echo(f"claims whose alternative did not make them fail: "
                f"{n['not_failed_by_alternative']}")
-    typer.echo(f"structural invariants (not counted as validation): {n['invariant']}")
+    invariants = [r.claim.id for r in result.results if r.claim.invariant]
+    typer.echo(f"structural invariants (not counted as validation): {n['invariant']}"
+               + (f" - listed: {', '.join(invariants)}" if invariants else ""))
     if n["alternative_not_run"]:
         typer.echo(f"passing claims whose alternative was not run: {n['alternative_not_run']}")
     if report is not None:
