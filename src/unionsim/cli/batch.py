@@ -332,7 +332,8 @@ def check(
                f"{n['not_failed_by_alternative']}")
     invariants = [r.claim.id for r in result.results if r.claim.invariant]
     typer.echo(f"structural invariants (not counted as validation): {n['invariant']}"
-               + (f" - listed: {', '.join(invariants)}" if invariants else ""))
+               + (f" (claims named invariants, passing or not: {', '.join(invariants)})"
+                  if invariants else ""))
     if n["alternative_not_run"]:
         typer.echo(f"passing claims whose alternative was not run: {n['alternative_not_run']}")
     if report is not None:
