@@ -249,19 +249,36 @@ def check(
                                           help="Also write the verdicts as a table: .md or .html."),
     only: List[str] = typer.Option([], "--only", metavar="ID",
                                    help="Check only these claims (repeatable), e.g. --only V13."),
-    runs: int = typer.Option(500, "--runs", "-n", metavar="N",
-                             help="Runs per batch (the thresholds were set for 500)."),
-    seed: int = typer.Option(2026, "--seed", "-s", metavar="SEED", help="Master seed."),
+    runs: Optional[int] = typer.Option(None, "--runs", "-n", metavar="N",
+                                       help="Runs per batch for every claim (default: each "
+                                            "claim's count chosen for power)."),
+    seeds: str = typer.Option("2026,7,99", "--seeds", metavar="S1,S2,..",
+                              help="Master seeds; a claim passes only if it passes at all."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", metavar="SEED",
+                                       help="A single master seed (instead of --seeds)."),
+    prior: bool = typer.Option(False, "--prior", "--no-posterior",
+                               help="Use the default parameters and the scenarios' uncertainty "
+                                    "instead of drawing from the calibration posterior."),
+    posterior: Optional[Path] = typer.Option(None, "--posterior", metavar="FILE",
+                                             help="Draw from this posterior file (default: the "
+                                                  "shipped params/posterior.parquet)."),
+    no_alternatives: bool = typer.Option(False, "--no-alternatives",
+                                         help="Skip running each claim's can-fail alternative."),
     cache: Path = typer.Option(Path("runs/checks"), "--cache", metavar="DIR",
                                help="Where the batches are stored and reused."),
     no_history: bool = typer.Option(False, "--no-history", help="Skip the history check."),
 ) -> None:
     """Check the model against the documents' claims and the 2019-2021 history.
 
-    Runs (or reuses) the batches each claim needs, prints one verdict per claim with the measured
-    value, its 95% interval and the threshold, then how much probability the model puts on what
-    happened between January 2019 and June 2021. Exits 1 if a claim fails that is not listed as
-    a known failure (with its reason) in unionsim/validation/claims.py.
+    Runs (or reuses) the batches each claim needs at every master seed, each run's parameters
+    drawn from the calibration posterior (an overlay or value a claim names wins for its
+    parameters), and prints per claim the measured value and 95% interval at each seed; a claim
+    passes only if it passes at every seed. Each claim's documented alternative (the other side
+    of a dispute, an ablated mechanism, a parameter at the edge of its range) is run at the first
+    seed and reported as "fails under ...: yes/no"; structural invariants are listed apart and
+    not counted as validation. Then how much probability the model puts on what happened
+    between January 2019 and June 2021. Exits 1 if a claim fails that is not listed as a known
+    failure (with its reason) in unionsim/validation/claims.py.
 
     Example: unionsim check --report runs/checks/report.md
     """
@@ -271,24 +288,54 @@ def check(
 
     from unionsim.experiment.plan import check_run_count
 
-    check_run_count(runs)
-    if seed < 0:
-        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
-    result = run_checks(only=only or None, runs=runs, seed=seed, cache=cache,
-                        history=not no_history,
+    if runs is not None:
+        check_run_count(runs)
+    if seed is not None:
+        seed_list = [seed]
+    else:
+        try:
+            seed_list = [int(x) for x in seeds.replace(" ", "").split(",") if x]
+        except ValueError:
+            raise UsageError(f"--seeds must be whole numbers separated by commas (got {seeds})",
+                             field="seeds", hint="e.g. --seeds 2026,7,99") from None
+        if not seed_list:
+            raise UsageError("--seeds needs at least one seed", field="seeds",
+                             hint="e.g. --seeds 2026,7,99")
+    for s in seed_list:
+        if s < 0:
+            raise UsageError(f"--seed must be zero or positive (got {s})", field="seed")
+    if prior and posterior is not None:
+        raise UsageError("--prior and --posterior exclude each other", field="posterior",
+                         hint="give one of them")
+    result = run_checks(only=only or None, runs=runs, seeds=seed_list, cache=cache,
+                        history=not no_history, alternatives=not no_alternatives,
+                        posterior=False if prior else
+                        (True if posterior is None or str(posterior) == POSTERIOR_DEFAULT
+                         else posterior),
                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    typer.echo(f"parameters: {result.posterior}; master seeds {', '.join(map(str, result.seeds))}")
     for r in result.results:
-        typer.echo(r.verdict + (f"  ({KNOWN_FAILURES[r.claim.id]})"
+        typer.echo(r.verdict + (f"\n    known failure: {KNOWN_FAILURES[r.claim.id]}"
                                 if not r.passed and r.claim.id in KNOWN_FAILURES else ""))
     if result.history is not None:
         h = result.history
-        typer.echo(f"\nHistory check, {h.runs} runs of history_2019_2021:")
+        typer.echo(f"\nHistory check, {h.runs} runs of history_2019_2021 (seed {result.seed}):")
         for fact, share, lo, hi in h.facts:
             typer.echo(f"  {fact.id} {share:6.1%} [{lo:.1%}, {hi:.1%}]  {fact.statement}")
         share, lo, hi = h.joint
         typer.echo(f"  all {share:6.1%} [{lo:.1%}, {hi:.1%}]  everything above in the same run")
     passed = len(result.results) - len(result.failed)
-    typer.echo(f"\n{passed} of {len(result.results)} claims pass")
+    n = result.counts
+    typer.echo(f"\n{passed} of {len(result.results)} claims pass at every seed")
+    typer.echo(f"validated claims (pass, and fail under their alternative): {n['validated']}")
+    typer.echo(f"claims whose alternative did not make them fail: "
+               f"{n['not_failed_by_alternative']}")
+    invariants = [r.claim.id for r in result.results if r.claim.invariant]
+    typer.echo(f"structural invariants (not counted as validation): {n['invariant']}"
+               + (f" (claims named invariants, passing or not: {', '.join(invariants)})"
+                  if invariants else ""))
+    if n["alternative_not_run"]:
+        typer.echo(f"passing claims whose alternative was not run: {n['alternative_not_run']}")
     if report is not None:
         typer.echo(f"report: {write(result, report, KNOWN_FAILURES)}")
     unexpected = [r.claim.id for r in result.failed if r.claim.id not in KNOWN_FAILURES]

@@ -5,21 +5,75 @@ under a parameter overlay that takes one side of a documented dispute), what is 
 pass threshold. The thresholds were written down from the documents' wording before the suite was
 first run (see the git history of this file); they are not tuned to the results.
 
-Sample size: every batch has `RUNS` = 500 runs. A proportion's 95% Wilson interval is then at most
-+-4.4 percentage points wide (at 50%) and below 1 point at the 1% level, which is enough to decide
-thresholds of 1% to 20% and contrasts of 5 to 20 points; contrasts must also be significant (the
-95% interval of the difference excludes zero).
+Can fail (issue 13): every claim names exactly one of an ``alternative`` - a documented
+position or value (the other side of a dispute, an ablated mechanism, a parameter at the edge of
+its documented range) under which it fails, run by `unionsim check` and by the test suite - or an
+``invariant``: why no documented alternative can make it fail. Invariants are reported apart and
+not counted as validation.
+
+Seeds: `unionsim check` evaluates every claim at the master seeds `SEEDS`; a claim passes only if
+it passes at all of them.
+
+Run counts, chosen for power: a pilot (`RUNS` = 500 runs per batch, master seed 2026, on the
+shipped posterior; `PILOTS`, printed by ``python -m unionsim.validation.power``) gives each
+claim's value and 95% interval. The interval's half-width shrinks as 1/sqrt(n) (Wilson and normal
+approximations for shares and differences of shares, order statistics for quantiles), so with
+the pilot half-width h on the side facing the threshold and the distance g from the pilot value
+to the threshold (for a window the nearer edge; for a contrast, which must also be significant,
+the nearer of the threshold and zero), the claim runs n = RUNS * (h / g)^2 times, at least
+`RUNS` and at most `MAX_CLAIM_RUNS` (`runs_for_power`, `claim_runs`). A batch shared by claims
+runs at the largest count among them. Alternatives run `ALT_RUNS` times per batch: they are
+chosen to make their claim fail clearly.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-RUNS = 500
+RUNS = 500  # the pilot's run count, and the least any claim runs
+MAX_CLAIM_RUNS = 1000  # the cap of the power rule (what the CI budget affords on 2 cores)
+ALT_RUNS = 200  # runs per batch of a claim's alternative: alternatives are chosen to fail clearly
+SEEDS = (2026, 7, 99)  # master seeds of `unionsim check`: a claim passes only if it passes at all
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """A claim's value and 95% interval in the pilot (``runs`` runs per batch, master seed
+    2026, parameters from the shipped posterior), from which its run count is chosen."""
+
+    value: float
+    low: float
+    high: float
+    runs: int = RUNS
+
+
+def runs_for_power(pilot: Pilot, threshold: float, upper: float | None = None,
+                   contrast: bool = False) -> int:
+    """The run count at which the pilot's 95% interval would clear the threshold.
+
+    The interval's half-width shrinks as 1/sqrt(n) (Wilson and normal approximations for
+    shares and differences of shares, order statistics for quantiles), so with the pilot's
+    half-width h on the side facing the threshold and the distance g from the value to the
+    threshold, n = pilot runs * (h / g)^2, at least `RUNS` and at most `MAX_CLAIM_RUNS`. For a
+    window the nearer edge counts; for a contrast (which must also be significant) the nearer of
+    the threshold and zero."""
+    v = pilot.value
+    edges = [threshold] + ([upper] if upper is not None else []) + ([0.0] if contrast else [])
+    gap = min(abs(v - e) for e in edges)
+    # the half-width toward the nearest edge
+    nearest = min(edges, key=lambda e: abs(v - e))
+    half = (v - pilot.low) if nearest <= v else (pilot.high - v)
+    if not np.isfinite(gap) or not np.isfinite(half):
+        return MAX_CLAIM_RUNS
+    if gap <= 0:
+        return MAX_CLAIM_RUNS
+    need = int(np.ceil(round(pilot.runs * (half / gap) ** 2, 6)))
+    return int(min(max(need, RUNS), MAX_CLAIM_RUNS))
 
 
 @dataclass(frozen=True)
@@ -96,6 +150,42 @@ def at(indicator: str, date: str) -> PerRun:
     return measure
 
 
+def month(date: str) -> int:
+    """A calendar month ("2021-06") as a month number, for timing claims (months compare and
+    subtract as numbers; `month_label` turns one back into a date)."""
+    year, mon = date.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def month_label(number: float) -> str:
+    if not np.isfinite(number):
+        return "never"
+    number = int(round(number))
+    return f"{number // 12}-{number % 12 + 1:02d}"
+
+
+def first_month(indicator: str, first: str, last: str, at_least: float) -> PerRun:
+    """The month (see `month`) in which the indicator first reached ``at_least`` within
+    [first, last]; +inf where it never did (a run without the event counts as later than any
+    window, so it can only make a timing claim fail)."""
+    def measure(d: Data) -> np.ndarray:
+        table = d.by_date(indicator, first, last)
+        reached = (table >= at_least).to_numpy()
+        months = np.array([month(c) for c in table.columns], dtype=float)
+        out = np.full(len(table), np.inf)
+        hit = reached.any(axis=1)
+        out[hit] = months[reached[hit].argmax(axis=1)]
+        return out
+    return measure
+
+
+def peak(indicator: str, first: str, last: str) -> PerRun:
+    """Each run's highest value of the indicator within [first, last]."""
+    def measure(d: Data) -> np.ndarray:
+        return d.by_date(indicator, first, last).max(axis=1).to_numpy(dtype=float)
+    return measure
+
+
 def below(measure_: PerRun, threshold: float) -> PerRun:
     def measure(d: Data) -> np.ndarray:
         return measure_(d) < threshold
@@ -146,7 +236,9 @@ class Claim:
         ``threshold`` by ``op``;
       * ``difference``: share in ``batch`` minus share in ``other``; passes when it satisfies
         ``op threshold`` and its 95% interval excludes 0;
-      * ``quantile``: the ``q`` quantile of ``measure`` over runs;
+      * ``quantile``: the ``q`` quantile of ``measure`` over runs; with ``upper`` it must lie in
+        the window [threshold, upper] (``op`` is then ``>=``), e.g. the median month of an event
+        within the documented month plus or minus the source's precision;
       * ``median_difference``: median of ``measure`` in ``batch`` minus in ``other``;
       * ``ratio``: ``measure`` returns (k, n): the share k/n of a subset of runs.
     """
@@ -164,7 +256,8 @@ class Claim:
     q: float = 0.5
     dispute: str | None = None
     note: str = ""
-    unit: str = "share"  # how values print: 'share' (as %), or a unit such as 'USD bn/yr'
+    unit: str = "share"  # how values print: 'share' (as %), 'month', or e.g. 'USD bn/yr'
+    upper: float | None = None  # a quantile claim's window: threshold <= value <= upper
     # how the claim could fail (validation) or why nothing can make it fail (a structural
     # invariant, reported apart and not counted as validation); exactly one is given
     alternative: Alternative | None = None
@@ -181,39 +274,183 @@ _WAR_ASKED = ("refused", "limited", "full")  # end_war_role of runs with a Russi
 US_EU = Batch("us_deal_eu_holds")  # issue 12 (useu)
 US_EU_QUARREL = Batch("us_deal_eu_holds_quarrel")
 
+# The pilot of every claim (see `Pilot`): `claim_runs` turns it into the claim's run count with
+# `runs_for_power`. Claims without a pilot run `RUNS` times. Recomputed by
+# `python -m unionsim.validation.power` after a pilot, never by hand.
+PILOTS: dict[str, Pilot] = {
+    "V01": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V02": Pilot(0.02, 0.0108992, 0.0364202),  # -> 500 runs
+    "V03": Pilot(0.238227, 0.197184, 0.284783),  # -> 500 runs
+    "V04": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V05": Pilot(0.11, 0.0854914, 0.140456),  # -> 500 runs
+    "V06": Pilot(0.24, 0.189311, 0.289327),  # -> 803 runs
+    "V07": Pilot(-0.152, -0.204788, -0.098097),  # -> 500 runs
+    "V08": Pilot(0.958, 0.936648, 0.972368),  # -> 500 runs
+    "V09": Pilot(0.666, 0.623533, 0.705936),  # -> 690 runs
+    "V10": Pilot(-9.53674e-08, -9.53674e-08, -9.53674e-08),  # -> 500 runs
+    "V11": Pilot(0.998, 0.988759, 0.999647),  # -> 500 runs
+    "V12": Pilot(0.032, 0.0197915, 0.0513449),  # -> 500 runs
+    "V13": Pilot(0.246, 0.201667, 0.290203),  # -> 500 runs
+    "V14": Pilot(0.186, 0.144728, 0.227801),  # -> 500 runs
+    "V15": Pilot(0.014, 0.00679779, 0.0286131),  # -> 500 runs
+    "V16": Pilot(0.414, 0.368908, 0.458345),  # -> 500 runs
+    "V17": Pilot(-0.00686, -0.00686, 0),  # -> 500 runs
+    "V18": Pilot(0.02, 0.0108992, 0.0364202),  # -> 1000 runs
+    "V19": Pilot(0.0740756, 0.0716311, 0.0775142),  # -> 500 runs
+    "V20": Pilot(0.00922913, 0.00528913, 0.0129308),  # -> 500 runs
+    "V21": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V22": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V23": Pilot(0.698, 0.654991, 0.736538),  # -> 500 runs
+    "V24": Pilot(0.018, 0.00949819, 0.0338517),  # -> 500 runs
+    "V25": Pilot(0.026, 0.0043364, 0.0493241),  # -> 1000 runs
+    "V26": Pilot(0.094, 0.069374, 0.123034),  # -> 1000 runs
+    "V49": Pilot(24257, 24257, 24257),  # -> 500 runs
+    "V50": Pilot(0, 0, 0.00762434),  # -> 500 runs
+    "V51": Pilot(0, 0, 0),  # -> 500 runs
+    "V52": Pilot(24256, 24253, math.inf),  # -> 500 runs
+    "V53": Pilot(0.797608, 0, 0.948116),  # -> 500 runs
+    "V54": Pilot(0.0473326, 0.0460387, 0.0486319),  # -> 500 runs
+    "V55": Pilot(0.35, 0.30948, 0.392807),  # -> 500 runs
+}
+
+
+def claim_runs(claim: "Claim") -> int:
+    """The claim's run count per batch: chosen for power from its pilot, else `RUNS`."""
+    pilot = PILOTS.get(claim.id)
+    if pilot is None:
+        return RUNS
+    return runs_for_power(pilot, claim.threshold, claim.upper,
+                          contrast=claim.kind == "difference")
+
+
+HISTORY_BATCH = Batch("history_2019_2021")
+
+# Issue 13: where the documents give timing or size, claims measure timing and size. Thresholds
+# and windows come from the documents and the source's precision (the tolerances of
+# targets/history_2019_2021.yaml), fixed in a commit of their own before the first run. They are
+# appended to CLAIMS at the end of this module (after the claims other rounds add).
+SIZE_AND_TIMING: tuple[Claim, ...] = (
+    Claim("V49", "The EU's sectoral sanctions come around June 2021", ("L25", "WES-06"),
+          "quantile", HISTORY_BATCH, first_month("sanctions_level", "2019-01", "2021-06", 2),
+          ">=", month("2021-03"), upper=month("2021-09"), unit="month",
+          note="median month of the first sectoral sanctions in the history scenario, within "
+               "June 2021 +-3 months (the target's tolerance); a run without them counts as "
+               "later than the window (the scenario ends in June 2021)",
+          alternative=Alternative("edge", "the West's lag before each broader sanctions step at the top "
+                                  "of its range (west.package_lag_months 12)",
+                                  sets=(("west.package_lag_months", 12.0),))),
+    Claim("V50", "No sectoral sanctions yet in 2020", ("L25", "WES-06"), "proportion",
+          HISTORY_BATCH, ever("sanctions_level", "2019-01", "2020-12", 2), "<=", 0.3,
+          note="share of history runs with sectoral sanctions by December 2020 (tolerance of "
+               "the target no_sectoral_sanctions_2020)",
+          invariant="sectoral sanctions need mass repression after the August 2020 election and then "
+                    "a package lag of at least 4 months (west.package_lag_months' documented "
+                    "range): at that low end 13.5% of runs have them by December 2020 (200 runs), "
+                    "within <= 30%"),
+    Claim("V51", "Moscow's 2020 loan is about USD 1.5 bn", ("E12",), "quantile", HISTORY_BATCH,
+          at("loans_total", "2020-12"), ">=", 1.0, upper=2.0, unit="USD bn",
+          note="median Russian lending in the history scenario by December 2020, within "
+               "1.5 +-0.5 bn (the target loans_2020)",
+          alternative=Alternative("edge", "the reserves a Russian rescue aims to leave at the low end "
+                                  "of their range (kremlin.rescue_reserve_target 3.0)",
+                                  sets=(("kremlin.rescue_reserve_target", 3.0),))),
+    Claim("V52", "The loan comes within weeks of the August 2020 protests", ("E12", "E13"),
+          "quantile", HISTORY_BATCH, first_month("loans_total", "2019-01", "2021-06", 0.5),
+          ">=", month("2020-08"), upper=month("2020-11"), unit="month",
+          note="median month in which Russian lending first reaches 0.5 bn: September 2020, "
+               "within -1/+2 months (not before the protests; the target loan_month_2020)",
+          alternative=Alternative("ablation", "unrest adds nothing to a bailout's value "
+                                  "(putin.bailout_unrest_weight 0, the low end of its range): "
+                                  "the loan waits for the money to run out",
+                                  sets=(("putin.bailout_unrest_weight", 0.0),))),
+    Claim("V53", "Moscow lends just enough, not more, by mid-2021", ("E12", "E14", "KRE-12"),
+          "quantile", HISTORY_BATCH, at("loans_total", "2021-06"), "<=", 3.0, unit="USD bn",
+          note="median Russian lending by June 2021 at most the 1.5 bn loan and as much again "
+               "for refinancing (E14: credit to service old debt)",
+          alternative=Alternative("edge", "a rescue sized generously: the reserves it aims to leave and "
+                                  "its horizon at the top of their ranges "
+                                  "(kremlin.rescue_reserve_target 7, rescue_horizon_months 18)",
+                                  sets=(("kremlin.rescue_reserve_target", 7.0),
+                                        ("kremlin.rescue_horizon_months", 18.0)))),
+    Claim("V54", "The 2020 protests are mass protests", ("MIN-53", "SC19", "L6"), "quantile",
+          HISTORY_BATCH, peak("protest_share", "2020-08", "2020-12"), ">=", 0.02,
+          note="median peak protest share of adults in August-December 2020 at least the low "
+               "end of the mass-protest level's documented range (public.mass_protest_share)",
+          invariant="the 2020 protests pass the mass level under every documented value tried: the "
+                    "stolen election's grievance at the low end of its range (0.3), the net "
+                    "grievance needed to protest at the top (public.protest_threshold 0.25) or "
+                    "the jailed challengers' grievance at the low end (0.05) give a median peak "
+                    "of 3.7% to 4.9% of adults (200 runs)"),
+    Claim("V55", "Repression persists into 2021", ("MIN-53", "MIN-54", "SC20"), "proportion",
+          HISTORY_BATCH, below(at("repression", "2021-06"), 0.5), "<=", 0.3,
+          note="share of history runs in which repression has fallen below half the scale by "
+               "June 2021 (the Ryanair forcing came in May 2021; tolerance as the target "
+               "repression_2020)",
+          alternative=Alternative("edge", "repression ebbing fastest once the crackdown stops "
+                                  "(minsk.repression_relaxation 0.25, the top of its range)",
+                                  sets=(("minsk.repression_relaxation", 0.25),))),
+)
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("V01", "Forced incorporation is not attempted while Minsk is manageable",
           ("KRE-16", "KRE-21", "KRE-23"), "proportion", BASE,
           all_of(flag("takeover_attempted"), lambda d: ~flag("crisis_logic")(d)), "<=", 0.01,
-          note="share of baseline runs with a takeover attempt and no crisis logic"),
+          note="share of baseline runs with a takeover attempt and no crisis logic",
+          invariant="outside the crisis logic Putin's takeover utility is about -3 against +0.35 for "
+                    "holding course at a choice temperature of 0.1, about e^-30 a month (issue 13); "
+                    "no documented value brings an attempt while Minsk is manageable"),
     Claim("V02", "Annexation stays unlikely in the 2019-2023 baseline", ("SC15", "KRE-24"),
-          "proportion", BASE, flag("absorption"), "<=", 0.05),
+          "proportion", BASE, flag("absorption"), "<=", 0.05,
+          invariant="annexation in the baseline needs the crisis logic and a collapsing state; the most "
+                    "favourable documented positions together (a mobilisable pro-Russian base, a "
+                    "proactive Kremlin, putin.intervention_cost at its low end 1.5) give 3.6% "
+                    "[1.9, 6.7] at 250 runs, and the crisis threshold at its low end with the same "
+                    "cost 2.8%: within <= 5%"),
     Claim("V03", "Signed integration documents are mostly not implemented", ("SYS-01", "U29"),
           "ratio", BASE, share_of(("implemented",),
                                   ("signed", "partly_implemented", "implemented"),
                                   column="end_integration"), "<=", 0.4,
           note="share of runs with signed roadmaps in which at least half are in force (by the "
-               "integration end state, whatever the primary outcome)"),
+               "integration end state, whatever the primary outcome)",
+          alternative=Alternative("dispute", "sovereignty tradable when cornered (D1: marin2020, "
+                                  "westwary2019)", params=("params/sovereignty_tradable.yaml",))),
     Claim("V04", "No supranational bodies before 2024", ("U24", "MIN-05"), "proportion", BASE,
-          flag("supranational_union"), "<=", 0.02),
+          flag("supranational_union"), "<=", 0.02,
+          invariant="signing the supranational roadmap costs about -1.44 utils against a refusal of "
+                    "about -0.5 at a temperature of 0.06, about 1e-7 per summit (issue 13): no "
+                    "documented value makes Minsk sign"),
     Claim("V05", "The 2019 round ends without a signature", ("U22", "MIN-25"), "proportion",
           BASE, ever("roadmaps_signed", "2019-01", "2019-12", 1), "<=", 0.2,
-          note="roadmaps signed by December 2019"),
+          note="roadmaps signed by December 2019",
+          alternative=Alternative("dispute", "sovereignty tradable when cornered (D1: marin2020, "
+                                  "westwary2019)", params=("params/sovereignty_tradable.yaml",))),
     Claim("V06", "Isolated in 2021, Minsk can no longer slam the door", ("MIN-25", "SC6"),
           "difference", Batch("roadmaps_2021"), ever("roadmaps_signed", "2021-01", "2021-12", 1),
           ">=", 0.2, other=BASE, other_measure=ever("roadmaps_signed", "2019-01", "2019-12", 1),
-          note="signed by Dec 2021 in roadmaps_2021 minus signed by Dec 2019 in the baseline"),
+          note="signed by Dec 2021 in roadmaps_2021 minus signed by Dec 2019 in the baseline",
+          alternative=Alternative("dispute", "sovereignty not for sale (D1: carnegie2019, "
+                                  "shraibman2021a): isolation does not force a signature",
+                                  params=("params/sovereignty_sacred.yaml",))),
     Claim("V07", "High Russia-West tension lets Minsk concede less", ("MIN-21", "MIN-22"),
           "difference", Batch("baseline", sets=(("initial.tension", 0.7),)),
           flag("integration_signed"), "<=", -0.05,
           other=Batch("baseline", sets=(("initial.tension", 0.3),)),
-          note="share signing roadmaps at tension 0.7 minus at tension 0.3"),
+          note="share signing roadmaps at tension 0.7 minus at tension 0.3",
+          alternative=Alternative("dispute", "sovereignty tradable when cornered (D1: marin2020, "
+                                  "westwary2019): Minsk concedes whatever the tension",
+                                  params=("params/sovereignty_tradable.yaml",))),
     Claim("V08", "Mass repression brings Western sectoral sanctions", ("WES-06", "MIN-53", "L25"),
           "proportion", ELECTION, all_of(flag("sectoral_sanctions"), flag("mass_protests")),
-          ">=", 0.7, note="runs with mass protests and sectoral sanctions"),
+          ">=", 0.7, note="runs with mass protests and sectoral sanctions",
+          alternative=Alternative("edge", "EU unanimity friction at the top of its range "
+                                  "(west.unanimity_friction 0.25)",
+                                  sets=(("west.unanimity_friction", 0.25),))),
     Claim("V09", "Moscow keeps Minsk afloat with a loan in the 2020 crisis",
           ("E12", "E14", "KRE-12"), "proportion", ELECTION,
-          ever("loans_total", "2020-08", "2021-06", 0.1), ">=", 0.7),
+          ever("loans_total", "2020-08", "2021-06", 0.1), ">=", 0.7,
+          alternative=Alternative("edge", "the smallest shortfall Moscow rescues at the top of its "
+                                  "range (kremlin.rescue_min 1.0)",
+                                  sets=(("kremlin.rescue_min", 1.0),))),
     Claim("V10", "Isolation brings little extra Russian money (energy support)",
           ("KRE-19", "MIN-61"), "quantile", ELECTION,
           # the path starts from the scenario's own start value (month 0, December 2019): the
@@ -221,64 +458,126 @@ CLAIMS: tuple[Claim, ...] = (
           lambda d: final("energy_support")(d) - (at("energy_support", "2019-12")(d) - 3 * 0.35),
           "<=", 0.4, q=0.5,
           note="median final support above the scheduled tax-manoeuvre path",
-          unit="USD bn/yr"),
+          unit="USD bn/yr",
+          invariant="energy support moves only by the scenario's tax-manoeuvre steps and by "
+                    "compensation once integration is in force, which no run of election_2020 "
+                    "reaches: with compensation_offer at its top (2.5) or sovereignty tradable the "
+                    "median is unchanged (0.0 at 250 runs)"),
     Claim("V11", "The tax manoeuvre goes on regardless of the political crisis",
           ("E5", "SC2"), "proportion", BASE, below(at("energy_support", "2021-12"), 3.0),
-          ">=", 0.95, note="support in Dec 2021 below its Jan 2019 level"),
+          ">=", 0.95, note="support in Dec 2021 below its Jan 2019 level",
+          alternative=Alternative("dispute", "sovereignty tradable (D1) with Moscow's compensation at "
+                                  "the top of its range (kremlin.compensation_offer 2.5): "
+                                  "integration bought back the oil rent",
+                                  params=("params/sovereignty_tradable.yaml",),
+                                  sets=(("kremlin.compensation_offer", 2.5),))),
     Claim("V12", "The regime survives 2020 with Russian backing", ("E13", "KRE-17", "SC20"),
-          "proportion", ELECTION, flag("regime_change"), "<=", 0.1),
+          "proportion", ELECTION, flag("regime_change"), "<=", 0.1,
+          invariant="the regime survives without the documented backing too: Russian backing at the "
+                    "low ends of its ranges (putin.crisis_backing 0.15, elite.backing_deterrence "
+                    "0.2, elite.backing_support 0.05) and elite defection at its top "
+                    "(elite.defection_scale 0.6) give 8.0% [5.2, 12.0] regime change at 250 runs, "
+                    "inside <= 10%"),
     Claim("V13", "Ukraine-like protests switch the Kremlin to the logic of 2014", ("KRE-16",),
           "difference", Batch("colour_revolution"), flag("crisis_logic"), ">=", 0.15,
-          other=ELECTION),
+          other=ELECTION,
+          alternative=Alternative("edge", "the Kremlin's crisis threshold at the top of its range "
+                                  "(kremlin.crisis_threshold 0.7)",
+                                  sets=(("kremlin.crisis_threshold", 0.7),))),
     Claim("V14", "Ukraine-like protests raise the chance of Russian intervention",
           ("KRE-16", "HYB-03", "M47"), "difference", Batch("colour_revolution"),
           any_of(flag("forces_deployed"), flag("takeover_attempted")), ">=", 0.1,
-          other=ELECTION),
+          other=ELECTION,
+          alternative=Alternative("edge", "the Kremlin's crisis threshold at the top of its range "
+                                  "(kremlin.crisis_threshold 0.7)",
+                                  sets=(("kremlin.crisis_threshold", 0.7),))),
     Claim("V15", "Zapad 2017 leaves no Russian troops behind", ("SC11", "M20", "MIN-32"),
           "proportion", Batch("zapad_2017"),
-          any_of(flag("troops_stayed"), flag("temporary_deployment")), "<=", 0.1),
+          any_of(flag("troops_stayed"), flag("temporary_deployment")), "<=", 0.1,
+          invariant="a calm Zapad 2017 gives the Kremlin no reason to leave troops: the cost of leaving "
+                    "them at its low end (kremlin.troops_stay_cost 0.2) with Putin's unrest floor at "
+                    "its top (1.0) gives 1.6%, Minsk's fear of them at its low end 1.2% (250 runs)"),
     Claim("V16", "A NATO build-up raises Minsk's reliance on Russian forces",
           ("NAT-04", "NAT-05", "MIN-30"), "difference", Batch("zapad_nato_buildup"),
           any_of(flag("troops_stayed"), flag("temporary_deployment")), ">=", 0.1,
-          other=Batch("zapad_2017")),
+          other=Batch("zapad_2017"),
+          invariant="Minsk's reliance on Russian forces under a build-up does not hinge on a documented "
+                    "value: its NATO-threat weights at the bottom of their ranges "
+                    "(minsk.nato_threat_weight 0.1, minsk.nato_exercise_threat 0.2) leave +22.8% "
+                    "and its rotation threshold at the top (0.8) +28.0% at 250 runs"),
     Claim("V17", "A NATO build-up does not make the alliance more cohesive", ("NAT-07",),
           "median_difference",
           Batch("zapad_nato_buildup"), final("kremlin_trust"), "<=", 0.05,
           other=Batch("zapad_2017"), note="median final Kremlin trust, build-up minus none",
-          unit="trust (0..1)"),
+          unit="trust (0..1)",
+          invariant="the Kremlin's trust barely moves with NATO's posture: with Minsk's NATO threat "
+                    "weight at the top of its range (0.5) the median difference is -0.001"),
     Claim("V18", "No permanent Russian base through 2021", ("MIN-29", "MIN-61"), "proportion",
-          BASE, ever("presence", "2019-01", "2021-12", 3), "<=", 0.02),
+          BASE, ever("presence", "2019-01", "2021-12", 3), "<=", 0.02,
+          invariant="no run has Minsk accept a permanent base (the roadmap and base utilities, issue "
+                    "13); the runs above the threshold are Russian takeovers under the crisis "
+                    "logic. The base's sovereignty cost at the low end of its range (0.5) and "
+                    "sovereignty tradable leave the share where sampling puts it (2.8% and 2.8% "
+                    "at 250 runs)"),
     Claim("V19", "Support for joining Russia stays in single digits, even under a campaign",
           ("P3", "P8", "P15", "BYP-04"), "quantile", Batch("hybrid_campaign"),
-          final("support_incorporation"), "<", 0.10, q=0.95),
+          final("support_incorporation"), "<", 0.10, q=0.95,
+          invariant="support for joining Russia starts at most at 7% and moves by about 0.1 points a "
+                    "year (issue 13): no documented campaign or value takes the 95th percentile "
+                    "to 10%"),
     Claim("V20", "Russian pressure rallies the public round sovereignty", ("BYP-17", "BYP-07"),
           "median_difference", Batch("subsidy_cuts"), final("support_independence"), ">", 0.0,
-          other=BASE, unit="share of the public"),
+          other=BASE, unit="share of the public",
+          invariant="the rally needs only the sign of one coded term (issue 13): public.rally_rate's "
+                    "documented range is positive throughout, and at its low end (0.004) the median "
+                    "difference stays positive (+0.0036)"),
     Claim("V21", "No default: Moscow lends just enough", ("E14", "KRE-12"), "proportion", BASE,
-          flag("default"), "<=", 0.05),
+          flag("default"), "<=", 0.05,
+          invariant="no run defaults: rescue loans are sized to the shortfall, and Putin's wish to keep "
+                    "Minsk afloat at the low end of its range (putin.keep_afloat 0.3) or the "
+                    "smallest rescued shortfall at the top of its range (kremlin.rescue_min 1.0) "
+                    "leave defaults at 0.0% (200 runs)"),
     # ---- disputed claims, tested under each side's parameters (FACTS section 5)
     Claim("V22", "Sovereignty not for sale: no supranational bodies", ("MIN-05", "MIN-06"),
           "proportion", SACRED, flag("supranational_union"), "<=", 0.01, dispute="D1",
-          note="carnegie2019 / shraibman2021a position"),
+          note="carnegie2019 / shraibman2021a position",
+          invariant="signing supranational bodies costs about -1.44 utils against a refusal of about "
+                    "-0.5 at a temperature of 0.06, about 1e-7 per summit (issue 13); under "
+                    "sovereignty_sacred the cost is higher still"),
     Claim("V23", "Sovereignty tradable when cornered: deeper integration more often",
           ("MIN-09",), "difference", TRADABLE,
           any_of(flag("economic_integration"), flag("supranational_union")), ">=", 0.05,
-          other=SACRED, dispute="D1", note="marin2020 / westwary2019 position against the other"),
+          other=SACRED, dispute="D1", note="marin2020 / westwary2019 position against the other",
+          alternative=Alternative("dispute", "sovereignty not for sale on both sides (D1: carnegie2019, "
+                                  "shraibman2021a; the economy at its default weight): being "
+                                  "cornered changes nothing",
+                                  params=("params/sovereignty_sacred.yaml",),
+                                  sets=(("minsk.economy_weight", 0.6),))),
     Claim("V24", "Without a pro-Russian base a takeover rarely succeeds",
           ("BYP-04", "KRE-17"), "proportion",
           Batch("colour_revolution", params=("params/no_prorussian_base.yaml",)),
           flag("absorption"), "<=", 0.05, dispute="D6",
-          note="carnegie2019 / shraibman2021b position"),
+          note="carnegie2019 / shraibman2021b position",
+          invariant="the documented other side, a mobilisable pro-Russian base (D6: westwary2019, "
+                    "marin2020), gives 4.5% [2.4, 8.3] at 200 runs, near the threshold but within "
+                    "it, and with the takeover's base odds at the top of their range "
+                    "(kremlin.takeover_base_success 0.35) the same 4.5%: no documented alternative "
+                    "takes it above 5%"),
     Claim("V25", "A mobilisable pro-Russian base makes absorption likelier",
           ("HYB-06", "HYB-05"), "difference",
           Batch("colour_revolution", params=("params/prorussian_base.yaml",)),
           flag("absorption"), ">=", 0.02,
           other=Batch("colour_revolution", params=("params/no_prorussian_base.yaml",)),
-          dispute="D6", note="westwary2019 / marin2020 position against the other"),
+          dispute="D6", note="westwary2019 / marin2020 position against the other",
+          alternative=Alternative("dispute", "no mobilisable pro-Russian base (D6: carnegie2019, "
+                                  "shraibman2021b) on both sides",
+                                  params=("params/no_prorussian_base.yaml",))),
     Claim("V26", "A proactive Kremlin reopens integration talks more often", ("U11", "KRE-12"),
           "difference", Batch("baseline", params=("params/proactive_russia.yaml",)),
           chose("putin", "policy", "demand_integration"), ">=", 0.1,
-          other=Batch("baseline", params=("params/reactive_russia.yaml",)), dispute="D5"),
+          other=Batch("baseline", params=("params/reactive_russia.yaml",)), dispute="D5",
+          alternative=Alternative("dispute", "a reactive Kremlin (D5: shraibman2021a) whatever the "
+                                  "other side says", params=("params/reactive_russia.yaml",))),
     # ---- issue 12: a war next door (war engineer; thresholds written before the first run)
     Claim("V27", "Under the documents' conditions (2019-2020) Minsk refuses staging in most runs",
           ("MIN-28", "BYP-16", "SC23"), "ratio", WAR,
@@ -324,19 +623,16 @@ CLAIMS: tuple[Claim, ...] = (
                  flag("temporary_deployment")), ">=", 0.1, other=Batch("zapad_2017"),
           note="troops stay for a while, for good or on rotation: exercise_in_crisis minus "
                "zapad_2017",
-          alternative=Alternative(
-              "ablation", "a stay is worth little to Moscow (staging value at the bottom of its "
-              "range, stay cost at the top)",
-              sets=(("war.kremlin.military_value.staging", 0.4), ("war.exercise.stay_cost", 0.4)))),
+          invariant=("the war engineer's alternative (+53 pp against >= +10) did not make it fail: the "
+                     "contrast passes through ordinary rotations, and Minsk refuses the war-time stay "
+                     "in almost every ask, so no documented value tried reverses it (issue 12).")),
     Claim("V32", "Even in a crisis, exercise troops do not become a permanent force",
           ("MIN-29", "MIN-30", "M24"), "proportion", Batch("exercise_in_crisis"),
           flag("troops_stayed"), "<=", 0.1,
           note="exercise troops left for good (Minsk accepted)",
-          alternative=Alternative(
-              "dispute", "D1: sovereignty tradable when cornered (marin2020/westwary2019) and the "
-              "constitutional ban at the bottom of its range",
-              params=("params/sovereignty_tradable.yaml",),
-              sets=(("minsk.constitutional_ban_cost", 0.3),))),
+          invariant=("permanent troops after an exercise stay near 0% across the documented ranges "
+                     "tried by the war engineer (issue 12): the claim holds by construction of the "
+                     "exit rule, not as evidence.")),
     Claim("V33", "Under a NATO build-up, Minsk still refuses staging in most runs",
           ("MIN-31", "MIN-28"), "ratio", Batch("exercise_in_crisis"),
           share_of(("limited", "full"), _WAR_ASKED, column="end_war_role"), "<=", 0.3,
@@ -349,11 +645,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("V45", "The army stays loyal through the 2020 crisis", ("MIN-53", "SC20", "ELI-05"),
           "proportion", ELECTION, flag("army_refused_repression"), "<=", 0.15,
           note="share of election_2020 runs in which the army refuses an order to repress",
-          alternative=Alternative(
-              kind="edge", why="the army's calm loyalty at the low end of its range: Marin's "
-                               "reported reading of an army only weakly loyal to Lukashenka "
-                               "(ELI-06, D4 position A)",
-              sets=(("army.base_loyalty", 0.5),))),
+          invariant=("its alternative (low initial loyalty) still passed (13% against <= 15%): the "
+                     "regime's purges restore a doubtful army by construction, so the claim does not "
+                     "discriminate (issue 12).")),
     Claim("V46", "An army of doubtful loyalty makes the regime's fall in 2020 likelier",
           ("ELI-06", "ELI-07", "D4"), "difference", Batch("army_split_2020"),
           flag("regime_fell"), ">=", 0.03, other=ELECTION, dispute="D4",
@@ -370,10 +664,8 @@ CLAIMS: tuple[Claim, ...] = (
           other=Batch("army_split_2020", sets=(("army.purge_threshold", 0.4),)),
           note="army refusals in army_split_2020 minus the same with purges only below loyalty "
                "0.4 (under its calm loyalty of 0.5, so rarely)",
-          alternative=Alternative(
-              kind="edge", why="a purge removes few officers and wins little loyalty (the low "
-                               "end of army.purge_loyalty_gain)",
-              sets=(("army.purge_loyalty_gain", 0.2),))),
+          invariant=("its alternative still passed (-16.7 pp against <= -5): a purge raises loyalty by "
+                     "construction of the purge rule, so no documented value reverses it (issue 12).")),
     Claim("V48", "Moscow's backing in 2020 keeps Russia-schooled officers in line",
           ("E13", "M47", "ELI-07"), "difference", Batch("army_split_2020"),
           flag("army_refused_repression"), "<=", -0.03,
@@ -405,12 +697,9 @@ CLAIMS: tuple[Claim, ...] = (
           "difference", Batch("strategic_guarantees"), flag("guarantees_requested"), ">=", 0.1,
           other=BASE, note="share of runs in which Minsk asked Moscow for guarantees or systems, "
                            "build-up minus baseline",
-          alternative=Alternative(
-              kind="dispute",
-              why="Lukashenka's later line that Belarus can defend itself alone (M35): requests "
-                  "worth little and opened only by a high threat (edges of their ranges)",
-              sets=(("strategic.guarantee_value", 0.5), ("strategic.systems_value", 0.4),
-                    ("strategic.request_threat", 0.8)))),
+          invariant=("its alternative still passed (+72 pp against >= +10): a NATO build-up raises "
+                     "Minsk's sense of threat by construction of strategic.request_threat, so no "
+                     "documented value reverses the sign (issue 12).")),
     Claim("V37", "Minsk does not buy Iskander-type systems at the market price", ("M4", "M10",
                                                                                   "M7"),
           "ratio", Batch("strategic_guarantees"),
@@ -419,11 +708,9 @@ CLAIMS: tuple[Claim, ...] = (
           "<=", 0.3,
           note="of the runs in which Moscow offered systems at the market price, the share in "
                "which Minsk bought",
-          alternative=Alternative(
-              kind="edge",
-              why="Minsk weighs the NATO threat at the top of its range and the price at the low "
-                  "edge of its documented share of the military budget",
-              sets=(("minsk.nato_threat_weight", 0.5), ("strategic.price_budget_share", 0.8)))),
+          invariant=("its alternative still passed (0.8% against <= 30%): at the documented market "
+                     "price (M4) the purchase is dearer than any documented value of its benefit, so "
+                     "it holds almost by construction (issue 12).")),
     Claim("V38", "A sharper dispute with Moscow brings transit threats", ("MIN-15", "SC3"),
           "difference", Batch("transit_dispute"), flag("transit_threatened"), ">=", 0.05,
           other=BASE, note="share of runs in which Minsk threatened Russia's transit, the 2020 "
@@ -447,19 +734,16 @@ CLAIMS: tuple[Claim, ...] = (
           flag("us_eu_diverged"), ">=", 0.2,
           note="runs in which the US relieved its sanctions while the EU's stood, and the EU "
                "had not eased by the end",
-          alternative=Alternative(
-              "ablation", "a US without its own conditional relief: no value on a prisoner deal "
-              "and relief only once every prisoner is free, at the strictest repression ceiling",
-              sets=(("us.deal_appeal", 0.0), ("us.release_condition", 0.0),
-                    ("us.easing_repression_ceiling", 0.3)))),
+          invariant=("its ablation (us.deal_appeal = 0) still passed at 44%: the quarrel term alone "
+                     "keeps US deals in the scenario, so no documented alternative tried makes it fail "
+                     "(issue 12).")),
     Claim("V41", "Minsk takes US relief for prisoners more often when it quarrels with Moscow",
           ("WES-02", "MIN-25", "MIN-44", "E30"), "difference", US_EU_QUARREL,
           flag("us_deal"), ">=", 0.05, other=US_EU,
           note="runs with a US prisoner deal accepted, oil quarrel minus none",
-          alternative=Alternative(
-              "ablation", "a quarrel with Moscow adds nothing to the worth of a Western opening, "
-              "to Minsk or to Washington (only Moscow's suspicion counts)",
-              sets=(("us.deal_isolation_value", 0.0), ("us.buffer_value", 0.2)))),
+          invariant=("its alternative still passed (+8.0 pp): no documented alternative tried reverses "
+                     "the contrast, so it is not counted as validation; it also fails its own "
+                     "threshold (see KNOWN_FAILURES).")),
     Claim("V42", "Lithuania's veto keeps the EU holding while the US eases",
           ("NEI-03", "WES-02"), "difference",
           Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.3),)),
@@ -494,20 +778,37 @@ CLAIMS: tuple[Claim, ...] = (
 
 # Claims that still fail after calibration within the documented ranges, with the reason. Listed
 # here rather than hidden: `unionsim check` shows them as failures with this text, and the test
-# suite fails if a claim fails that is not listed, or if a listed claim starts passing.
+# suite fails if a claim fails that is not listed, or if a listed claim starts passing. A claim
+# that fails at any master seed of `unionsim check` is a failure; `KNOWN_FAILURE_SEEDS` names the
+# seeds at which it fails when that is not all of them (the test suite runs seed 2026 only).
 KNOWN_FAILURES: dict[str, str] = {
-    "V18": "2.8% [1.7, 4.6] against <= 2% after protest from grievances (issue 11): no run has "
-           "Minsk accept a base; the failing runs are Russian takeovers in 2020 (an occupation "
-           "counts as presence above a base), when pre-election protest now sometimes turns "
-           "radical and the Kremlin switches to the crisis logic. Absorption itself stays "
-           "within V02.",
-    "V25": "+1.4 pp [-0.9, +3.8] against >= +2: the mobilisable base raises absorption, but by "
-           "less than the threshold; the verdict already depended on the seed before this round "
-           "(+1.4 and +1.0 at seeds 7 and 99). Run counts chosen for power are issue 13's work.",
-    "V26": "+7.0 pp [+4.8, +9.6] against >= +10: with money with memory, Putin's integration "
-           "motive is scaled by Minsk's refinancing need, which a reactive Kremlin shares, so the "
-           "gap between a proactive and a reactive Kremlin narrowed; seed-dependent before this "
-           "round too (+9.8 and +8.4 at seeds 7 and 99).",
+    "V06": "on the posterior (issue 13) the 2021 signing contrast sits at its threshold: +19.3% "
+           "[+15.4, +23.1], +22.4% and +18.2% at seeds 2026, 7 and 99 (803 runs) against >= "
+           "+20; the pilot at 500 runs (+24.0) put it further from the threshold than it is.",
+    "V18": "2.0%, 2.2% and 2.3% at seeds 2026, 7 and 99 (1000 runs, the power cap) against "
+           "<= 2%: no run has Minsk accept a base; the runs above it are Russian takeovers in "
+           "2020 under the crisis logic (an occupation counts as presence above a base), "
+           "since protest from grievances (issue 11) sometimes turns radical before the "
+           "election. Absorption itself stays within V02.",
+    "V25": "+1.8% [+0.5, +3.2], +1.2% and +0.7% at seeds 2026, 7 and 99 (1000 runs) against "
+           ">= +2: the mobilisable base raises absorption, by less than the threshold; on the "
+           "posterior at power-chosen counts it fails at every seed.",
+    "V26": "+7.8% [+6.2, +9.7], +6.6% and +6.0% at seeds 2026, 7 and 99 (1000 runs) against "
+           ">= +10: with money with memory Putin's integration motive is scaled by Minsk's "
+           "refinancing need, which a reactive Kremlin shares, so the gap between a proactive "
+           "and a reactive Kremlin is narrower than the documents' wording.",
+    "V51": "median Russian lending by December 2020 is 0 at every seed against 1.5 +-0.5 bn "
+           "(E12): rescue loans come when Minsk's funding shortfall appears, mostly in 2021 "
+           "(see V52; history fact H6: a loan by the end of 2020 in 42% of runs), not within "
+           "weeks of the protests.",
+    "V52": "median month of the first 0.5 bn of Russian lending 2021-05, 2021-02 and 2021-03 at "
+           "seeds 2026, 7 and 99 against August-November 2020 (E12, E13): the loan is sized and "
+           "timed by the funding shortfall, and the protests' pull on Putin's bailout "
+           "(putin.bailout_unrest_weight) does not bring it forward enough.",
+    "V55": "35.0%, 34.6% and 39.6% of history runs at seeds 2026, 7 and 99 have repression below "
+           "half the scale by June 2021 against <= 30%: once the crackdown stops, repression "
+           "ebbs (minsk.repression_relaxation) faster than the documents' persistent "
+           "repression (MIN-53, MIN-54).",
     "V30": "-1.2 pp [-6.8, +4.4] against >= +3 (issue 12, first run -2.8 pp): a flaw of the "
            "claim's design, not a finding about dependence. `--set initial.russian_debt` moves "
            "the reference level of refinancing pressure with the debt "
@@ -544,6 +845,12 @@ KNOWN_FAILURES: dict[str, str] = {
            "heavy and the EU's dialogue condition unmet, the EU almost never eases within three "
            "years (its sanctions end at the sectoral step in ~99% of runs) whether or not "
            "Lithuania vetoes, so the veto changes little in this window.",
+}
+
+# The master seeds at which a known failure fails, when not all of `SEEDS`.
+KNOWN_FAILURE_SEEDS: dict[str, tuple[int, ...]] = {
+    "V06": (2026, 99),
+    "V18": (7, 99),
 }
 
 
@@ -619,3 +926,5 @@ def _chose_among(actor: str, kind: str, choice: str, other_actor: str, other_kin
         hit = _runs_with(d, actor, kind, choice).to_numpy()
         return int((hit & among).sum()), int(among.sum())
     return measure
+# the size and timing claims of issue 13, after every other round's claims (see SIZE_AND_TIMING)
+CLAIMS = CLAIMS + SIZE_AND_TIMING

@@ -1,0 +1,47 @@
+"""The pilot behind each claim's run count (issue 13): run every claim once at `RUNS` runs per
+batch, master seed 2026, parameters from the shipped posterior, and print the `PILOTS` entries
+for `unionsim.validation.claims`, with the run count `runs_for_power` chooses from each.
+
+    python -m unionsim.validation.power [--cache DIR] [ID ...]
+
+The rule: a claim's 95% interval half-width shrinks as 1/sqrt(n), so with the pilot's
+half-width h on the side facing the threshold and the distance g from the pilot value to the
+threshold (for a window the nearer edge; for a contrast, which must also be significant, the
+nearer of the threshold and zero) the claim needs n = RUNS * (h / g)^2 runs for its interval to
+clear the threshold, at least `RUNS` and at most `MAX_CLAIM_RUNS`. A claim at the cap is one
+whose verdict is too close to its threshold to be settled by any affordable run count; its
+verdict at several master seeds says how close.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from unionsim.validation.claims import CLAIMS, RUNS, Pilot, runs_for_power
+from unionsim.validation.runner import run_checks
+
+PILOT_SEED = 2026
+
+
+def pilot(only=None, cache: str | Path = "runs/checks") -> dict[str, Pilot]:
+    report = run_checks(only=only, runs=RUNS, seeds=[PILOT_SEED], cache=cache,
+                        history=False, alternatives=False,
+                        progress=lambda m: print(m, file=sys.stderr, flush=True))
+    return {r.claim.id: Pilot(r.per_seed[0].value, r.per_seed[0].low, r.per_seed[0].high, RUNS)
+            for r in report.results}
+
+
+def main(argv: list[str]) -> None:
+    cache = "runs/checks"
+    if argv[:1] == ["--cache"]:
+        cache, argv = argv[1], argv[2:]
+    claims = {c.id: c for c in CLAIMS}
+    for cid, p in pilot(argv or None, cache).items():
+        c = claims[cid]
+        n = runs_for_power(p, c.threshold, c.upper, contrast=c.kind == "difference")
+        print(f'    "{cid}": Pilot({p.value:.4g}, {p.low:.4g}, {p.high:.4g}),  # -> {n} runs')
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
