@@ -137,6 +137,19 @@ def _mark(label: str, t0: float = time.monotonic()) -> None:
     print(f"[{time.monotonic() - t0:6.1f} s] {label}", flush=True)
 
 
+def _pick_option(page, name: str) -> None:
+    """Click an option of the open drop-down, scrolling its menu as a user would: Vuetify renders
+    a long list's items only as the menu scrolls down."""
+    option = page.get_by_role("option", name=name, exact=True)
+    menu = page.locator(".menuable__content__active")
+    for _ in range(20):
+        if option.count():
+            break
+        menu.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+        page.wait_for_timeout(200)
+    option.click()
+
+
 def test_explore_compare_export_in_a_browser(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -163,7 +176,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         _mark('page loaded')
         # 1. pick a scenario and move a parameter
         page.get_by_role("button", name="Shipped scenario").click()
-        page.get_by_role("option", name=SCENARIO, exact=True).click()
+        _pick_option(page, SCENARIO)
         page.get_by_text("Zapad 2017").first.wait_for()
         page.get_by_role("button", name="Actor").click()
         page.get_by_role("option", name="putin", exact=True).click()

@@ -77,7 +77,7 @@ def test_folder_figures_show_the_end_state_dimensions_and_first_event_curves(fol
     res = load_results(folders["base"])
     fig = end_state_figure(res)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
-    assert titles == [d.removeprefix("end_") for d in DIMENSIONS]
+    assert titles == [d.removeprefix("end_").replace("_", " ") for d in DIMENSIONS]
     curves = time_to_event_figure(res).axes[0].get_lines()
     assert len(curves) >= 5
     # each curve is a share of runs that never falls
