@@ -784,11 +784,8 @@ CLAIMS: tuple[Claim, ...] = (
 # that fails at any master seed of `unionsim check` is a failure; `KNOWN_FAILURE_SEEDS` names the
 # seeds at which it fails when that is not all of them (the test suite runs seed 2026 only).
 KNOWN_FAILURES: dict[str, str] = {
-    "V06": "on the posterior (issue 13) the 2021 signing contrast sits at its threshold: +19.3% "
-           "[+15.4, +23.1], +22.4% and +18.2% at seeds 2026, 7 and 99 (803 runs) against >= "
-           "+20; the pilot at 500 runs (+24.0) put it further from the threshold than it is.",
-    "V18": "2.5% [1.7, 3.7] at seed 2026 after issue 12 merged (before: 2.0%, 2.2% and 2.3% "
-           "at seeds 2026, 7 and 99; 1000 runs, the power cap) against "
+    "V18": "2.5%, 2.9% and 3.0% at seeds 2026, 7 and 99 after issue 12 merged (before it: "
+           "2.0%, 2.2% and 2.3%; 1000 runs, the power cap) against "
            "<= 2%: no run has Minsk accept a base; the runs above it are Russian takeovers in "
            "2020 under the crisis logic (an occupation counts as presence above a base), "
            "since protest from grievances (issue 11) sometimes turns radical before the "
@@ -852,9 +849,8 @@ KNOWN_FAILURES: dict[str, str] = {
 
 # The master seeds at which a known failure fails, when not all of `SEEDS`.
 KNOWN_FAILURE_SEEDS: dict[str, tuple[int, ...]] = {
-    # after the issue-12 mechanisms merged, V06 passes at seed 2026 (+23.1% [+19.2, +27.0]);
-    # it failed at 2026 and 99 before them and is kept listed until the three seeds are re-run
-    "V06": (99,),
+    # none: after the issue-12 merge every known failure fails at all three seeds, and V06,
+    # which failed at 2026 and 99 before it, passes at all three (+23.1, +22.1, +21.6 pp)
 }
 
 
