@@ -117,8 +117,7 @@ class Minsk(Actor):
         elif choice == "refuse":
             s.round_open = 0.0
             s.compensation_promised = 0.0 if not s.roadmaps_signed else s.compensation_promised
-            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+            self.strain_relations()
             if s.round_threat:
                 # an ultimatum's threat is a commitment Moscow has made in public (U13, KRE-37)
                 cut = min(s.round_threat, s.energy_support)
@@ -194,8 +193,14 @@ class Minsk(Actor):
             s.kremlin_trust = clip01(s.kremlin_trust + p.minsk.rotation_trust_gain)
             self.model.flags["temporary_deployment"] = True
         else:
-            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+            self.strain_relations()
+
+    def strain_relations(self) -> None:
+        """What refusing Moscow costs Minsk with the Kremlin, whatever was refused: trust lost and
+        the dispute raised (``minsk.refusal_trust_loss``, ``minsk.refusal_dispute``)."""
+        p, s = self.weights, self.state
+        s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
+        s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
 
     def answer_troops_staying(self) -> str:
         """Moscow wants exercise troops to stay: refuse, accept a rotation, or let them stay."""
@@ -207,8 +212,7 @@ class Minsk(Actor):
                              lambda: f"Moscow wants {s.exercise_troops_k:.1f}k troops to stay; "
                                      f"NATO threat {v.nato_threat:.2f}")
         if choice == "refuse":
-            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+            self.strain_relations()
         return choice
 
     def answer_assets(self, v: rules.MinskView) -> None:

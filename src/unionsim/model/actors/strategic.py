@@ -122,8 +122,7 @@ class MinskLevers(Actor):
         if choice == "accept":
             self.deploy(level, "Minsk accepts")
         elif choice == "refuse":
-            s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + p.minsk.refusal_dispute)
+            self.model.minsk.strain_relations()
         return choice
 
     def deploy(self, level: int, how: str) -> None:

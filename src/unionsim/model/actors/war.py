@@ -116,10 +116,9 @@ class WarMinsk(_WarActor):
         flags = model.flags
         if not flags["war_answered"]:
             flags["war_answered"] = True
-        w, m = weights.war.minsk, weights.minsk
+        w = weights.war.minsk
         if choice == "refuse":
-            s.kremlin_trust = clip01(s.kremlin_trust - m.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + m.refusal_dispute)
+            model.minsk.strain_relations()
             model.note_event("war.minsk", "Minsk refuses: its territory is not to be used for "
                                           "someone else's war (MIN-28)")
             return
@@ -150,7 +149,6 @@ class WarMinsk(_WarActor):
                              lambda: f"Moscow wants {troops_k:.1f}k exercise troops to stay while "
                                      f"the war next door goes on")
         if choice == "refuse":
-            s.kremlin_trust = clip01(s.kremlin_trust - weights.minsk.refusal_trust_loss)
-            s.dispute = clip01(s.dispute + weights.minsk.refusal_dispute)
+            model.minsk.strain_relations()
             return False
         return True
