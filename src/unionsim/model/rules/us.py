@@ -100,18 +100,26 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
 
 
 def deal_answer_utilities(us_sanctions: float, dispute: float, outside_options: float,
-                          protest_threat: float, p: SimpleNamespace) -> list[float]:
+                          protest_threat: float, repression: float, p: SimpleNamespace
+                          ) -> list[float]:
     """Minsk's utilities of refusing or accepting US relief for the release of prisoners.
 
     * accept: one step of US relief counts by the share of US sanctions it lifts (WES-02, L13);
       a quarrel with Moscow makes a Western opening worth more (MIN-25, MIN-44); Moscow's suspicion
       costs the more the more Minsk depends on Russia (few outside options: KRE-37, SIL-02); and
       releasing prisoners while the street is restless risks the regime's control (MIN-53);
+      and freeing the challengers it jailed calls off a crackdown the regime still relies on:
+      it jails serious challengers because they threaten it (MIN-52) and after mass protests it
+      survives by repression (MIN-53, SC20), so the cost grows with the repression in force
+      (``us.deal_crackdown_cost``). A quiet street alone does not make the release cheap: the
+      street is quiet because of the repression. In a calm period (the 2015 release, L13) the
+      repression is low and the deal stays open;
     * refuse: the reference (0).
     """
     u = p.us
     accept = (u.deal_relief_value * us_sanctions / MAX_SANCTIONS
               + u.deal_isolation_value * dispute
               - u.deal_suspicion_cost * (1.0 - outside_options)
-              - u.deal_control_cost * protest_threat)
+              - u.deal_control_cost * protest_threat
+              - u.deal_crackdown_cost * repression)
     return [0.0, accept]
