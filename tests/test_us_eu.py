@@ -88,7 +88,19 @@ def test_a_prisoner_deal_is_offered_only_with_something_to_trade(p):
     assert not us_rules.deal_available(2, 1.0, 0.8, p)         # crackdown at its height
     u = us_rules.policy_utilities(0.5, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
     assert u[4] == pytest.approx(p.us.deal_appeal + p.us.buffer_value * 0.3
-                                 - p.us.legitimation_cost * 0.5)
+                                 - p.us.human_rights * 0.5)
+
+
+def test_lifting_a_step_in_a_deal_costs_the_us_what_easing_it_costs(p):
+    # WES-01, L13: relief follows an improving record, whether on its own or for prisoners; the
+    # deal adds the release (and a Minsk quarrelling with Moscow) to the same relief
+    fresh = us_rules.policy_utilities(0.8, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
+    faded = us_rules.policy_utilities(0.3, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
+    assert faded[4] - fresh[4] == pytest.approx(p.us.human_rights * 0.5)
+    assert fresh[4] < fresh[0]                  # a fresh crackdown: the US holds
+    # a calm period, prisoners held, Minsk quarrelling with Moscow (2015): the deal is live
+    calm = us_rules.policy_utilities(0.3, 2, 0.3, 0.6, 0.2, 0.5, 0, False, 0, p)
+    assert calm[4] > calm[0]
 
 
 def test_us_easing_has_no_dialogue_test_unlike_the_eus(p):

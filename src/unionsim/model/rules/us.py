@@ -79,7 +79,11 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
     * engage: a neutral Belarus as a buffer worth attention (NAT-17, L14), more so when Minsk
       quarrels with Moscow, leans West or mediates (WES-02), at the cost of legitimising the
       regime (WES-09); sanctions in force make engagement harder;
-    * offer_deal: relief in exchange for prisoners (WES-02, L13), see `deal_available`;
+    * offer_deal: relief in exchange for prisoners (WES-02, L13), see `deal_available`. The
+      step the deal lifts costs the US what it costs when it eases on its own, the human-rights
+      weight of the record (WES-01: relief followed the improvement in human rights, L13); the
+      prisoners' release and a Minsk at odds with Moscow are what the deal buys. So the US offers
+      once the record has faded, not while a fresh crackdown stands (WES-06);
     * oil_offer: supply oil when Minsk quarrels with Moscow over energy (E31, WES-08).
     """
     u = p.us
@@ -94,7 +98,7 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
                           + u.mediation_value * mediation_offer) \
         * (1.0 - us_sanctions / MAX_SANCTIONS) - legit
     deal = UNAVAILABLE if not deal_available(us_sanctions, prisoners, repression, p) else \
-        u.deal_appeal * prisoners + u.buffer_value * dispute - legit
+        u.deal_appeal * prisoners + u.buffer_value * dispute - u.human_rights * record
     oil = UNAVAILABLE if energy_offer or dispute <= 0 else u.energy_lever * dispute - legit
     return [hold, sanction, ease, engage, deal, oil]
 
