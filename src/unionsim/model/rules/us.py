@@ -12,9 +12,10 @@ EU's waits for its members (`unionsim.model.rules.west.adoption_lag`, NEI-03). I
 weight for Belarus is smaller than the EU's (``us.economic_weight``, an assumption: the EU is the
 bigger market and the US mattered mainly for potash and the refiners).
 
-``deal_offer_utility`` and ``deal_answer_utilities`` model the conditional relief: the US offers
-one step of relief for the release of political prisoners, and Minsk answers it (a Minsk decision
-drawn from the US's stream, so that runs without an offer keep every other draw).
+The offer_deal option of ``policy_utilities`` and ``deal_answer_utilities`` model the conditional
+relief: the US offers one step of relief for the release of political prisoners once the record
+of repression has faded, and Minsk answers it, weighing the crackdown it would call off (a Minsk
+decision drawn from the US's stream, so that runs without an offer keep every other draw).
 """
 
 from __future__ import annotations
