@@ -88,7 +88,19 @@ def test_a_prisoner_deal_is_offered_only_with_something_to_trade(p):
     assert not us_rules.deal_available(2, 1.0, 0.8, p)         # crackdown at its height
     u = us_rules.policy_utilities(0.5, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
     assert u[4] == pytest.approx(p.us.deal_appeal + p.us.buffer_value * 0.3
-                                 - p.us.legitimation_cost * 0.5)
+                                 - p.us.human_rights * 0.5)
+
+
+def test_lifting_a_step_in_a_deal_costs_the_us_what_easing_it_costs(p):
+    # WES-01, L13: relief follows an improving record, whether on its own or for prisoners; the
+    # deal adds the release (and a Minsk quarrelling with Moscow) to the same relief
+    fresh = us_rules.policy_utilities(0.8, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
+    faded = us_rules.policy_utilities(0.3, 2, 0.1, 1.0, 0.5, 0.3, 0, False, 0, p)
+    assert faded[4] - fresh[4] == pytest.approx(p.us.human_rights * 0.5)
+    assert fresh[4] < fresh[0]                  # a fresh crackdown: the US holds
+    # a calm period, prisoners held, Minsk quarrelling with Moscow (2015): the deal is live
+    calm = us_rules.policy_utilities(0.3, 2, 0.3, 0.6, 0.2, 0.5, 0, False, 0, p)
+    assert calm[4] > calm[0]
 
 
 def test_us_easing_has_no_dialogue_test_unlike_the_eus(p):
@@ -98,14 +110,25 @@ def test_us_easing_has_no_dialogue_test_unlike_the_eus(p):
 
 
 def test_minsk_values_a_deal_more_in_a_quarrel_less_when_dependent_or_restless(p):
-    base = us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, p)[1]
-    assert us_rules.deal_answer_utilities(2, 0.5, 0.3, 0.0, p)[1] == pytest.approx(
+    base = us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, 0.0, p)[1]
+    assert us_rules.deal_answer_utilities(2, 0.5, 0.3, 0.0, 0.0, p)[1] == pytest.approx(
         base + 0.5 * p.us.deal_isolation_value)
-    assert us_rules.deal_answer_utilities(2, 0.0, 0.0, 0.0, p)[1] < base
-    assert us_rules.deal_answer_utilities(2, 0.0, 0.3, 1.0, p)[1] == pytest.approx(
+    assert us_rules.deal_answer_utilities(2, 0.0, 0.0, 0.0, 0.0, p)[1] < base
+    assert us_rules.deal_answer_utilities(2, 0.0, 0.3, 1.0, 0.0, p)[1] == pytest.approx(
         base - p.us.deal_control_cost)
-    assert us_rules.deal_answer_utilities(1, 0.0, 0.3, 0.0, p)[1] < base
-    assert us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, p)[0] == 0.0
+    assert us_rules.deal_answer_utilities(1, 0.0, 0.3, 0.0, 0.0, p)[1] < base
+    assert us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, 0.0, p)[0] == 0.0
+
+
+def test_freeing_the_challengers_costs_more_the_harder_minsk_still_represses(p):
+    # MIN-52, MIN-53: the release calls off a crackdown the regime survives by
+    calm = us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, 0.1, p)[1]
+    crackdown = us_rules.deal_answer_utilities(2, 0.0, 0.3, 0.0, 0.6, p)[1]
+    assert crackdown == pytest.approx(calm - 0.5 * p.us.deal_crackdown_cost)
+    # post-2020: sanctions in force, no quarrel, few outside options, a quiet street held down
+    # by repression: Minsk refuses; a 2015-type calm with a quarrel with Moscow: it accepts
+    assert us_rules.deal_answer_utilities(2, 0.0, 0.1, 0.0, 0.6, p)[1] < 0
+    assert us_rules.deal_answer_utilities(2, 0.5, 0.3, 0.0, 0.2, p)[1] > 0
 
 
 def test_the_us_reviews_quarterly_unless_a_record_is_unanswered(p):

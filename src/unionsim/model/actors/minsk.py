@@ -238,13 +238,14 @@ class Minsk(Actor):
         p, s = self.weights, self.state
         threat = rules.protest_threat(v.protest_share, v.election_salience, p)
         utilities = us_rules.deal_answer_utilities(s.us_sanctions, v.dispute, v.outside_options,
-                                                   threat, p)
+                                                   threat, s.repression, p)
         index, weights = choose(self.model.draws("us"), utilities, p.minsk.choice_temperature)
         choice = us_rules.DEAL_ANSWERS[index]
         self.model.note_decision(self.name, "us_deal", choice, us_rules.DEAL_ANSWERS, weights,
                                  lambda: f"US sanctions {s.us_sanctions:.0f}, dispute with Moscow "
                                          f"{v.dispute:.2f}, outside options "
-                                         f"{v.outside_options:.2f}, street {threat:.2f}")
+                                         f"{v.outside_options:.2f}, street {threat:.2f}, "
+                                         f"repression {s.repression:.2f}")
         s.us_deal_offer = 0.0
         if choice != "accept":
             return

@@ -12,9 +12,10 @@ EU's waits for its members (`unionsim.model.rules.west.adoption_lag`, NEI-03). I
 weight for Belarus is smaller than the EU's (``us.economic_weight``, an assumption: the EU is the
 bigger market and the US mattered mainly for potash and the refiners).
 
-``deal_offer_utility`` and ``deal_answer_utilities`` model the conditional relief: the US offers
-one step of relief for the release of political prisoners, and Minsk answers it (a Minsk decision
-drawn from the US's stream, so that runs without an offer keep every other draw).
+The offer_deal option of ``policy_utilities`` and ``deal_answer_utilities`` model the conditional
+relief: the US offers one step of relief for the release of political prisoners once the record
+of repression has faded, and Minsk answers it, weighing the crackdown it would call off (a Minsk
+decision drawn from the US's stream, so that runs without an offer keep every other draw).
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
     * engage: a neutral Belarus as a buffer worth attention (NAT-17, L14), more so when Minsk
       quarrels with Moscow, leans West or mediates (WES-02), at the cost of legitimising the
       regime (WES-09); sanctions in force make engagement harder;
-    * offer_deal: relief in exchange for prisoners (WES-02, L13), see `deal_available`;
+    * offer_deal: relief in exchange for prisoners (WES-02, L13), see `deal_available`. The
+      step the deal lifts costs the US what it costs when it eases on its own, the human-rights
+      weight of the record (WES-01: relief followed the improvement in human rights, L13); the
+      prisoners' release and a Minsk at odds with Moscow are what the deal buys. So the US offers
+      once the record has faded, not while a fresh crackdown stands (WES-06);
     * oil_offer: supply oil when Minsk quarrels with Moscow over energy (E31, WES-08).
     """
     u = p.us
@@ -94,24 +99,32 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
                           + u.mediation_value * mediation_offer) \
         * (1.0 - us_sanctions / MAX_SANCTIONS) - legit
     deal = UNAVAILABLE if not deal_available(us_sanctions, prisoners, repression, p) else \
-        u.deal_appeal * prisoners + u.buffer_value * dispute - legit
+        u.deal_appeal * prisoners + u.buffer_value * dispute - u.human_rights * record
     oil = UNAVAILABLE if energy_offer or dispute <= 0 else u.energy_lever * dispute - legit
     return [hold, sanction, ease, engage, deal, oil]
 
 
 def deal_answer_utilities(us_sanctions: float, dispute: float, outside_options: float,
-                          protest_threat: float, p: SimpleNamespace) -> list[float]:
+                          protest_threat: float, repression: float, p: SimpleNamespace
+                          ) -> list[float]:
     """Minsk's utilities of refusing or accepting US relief for the release of prisoners.
 
     * accept: one step of US relief counts by the share of US sanctions it lifts (WES-02, L13);
       a quarrel with Moscow makes a Western opening worth more (MIN-25, MIN-44); Moscow's suspicion
       costs the more the more Minsk depends on Russia (few outside options: KRE-37, SIL-02); and
       releasing prisoners while the street is restless risks the regime's control (MIN-53);
+      and freeing the challengers it jailed calls off a crackdown the regime still relies on:
+      it jails serious challengers because they threaten it (MIN-52) and after mass protests it
+      survives by repression (MIN-53, SC20), so the cost grows with the repression in force
+      (``us.deal_crackdown_cost``). A quiet street alone does not make the release cheap: the
+      street is quiet because of the repression. In a calm period (the 2015 release, L13) the
+      repression is low and the deal stays open;
     * refuse: the reference (0).
     """
     u = p.us
     accept = (u.deal_relief_value * us_sanctions / MAX_SANCTIONS
               + u.deal_isolation_value * dispute
               - u.deal_suspicion_cost * (1.0 - outside_options)
-              - u.deal_control_cost * protest_threat)
+              - u.deal_control_cost * protest_threat
+              - u.deal_crackdown_cost * repression)
     return [0.0, accept]
