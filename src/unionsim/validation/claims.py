@@ -741,9 +741,10 @@ CLAIMS: tuple[Claim, ...] = (
           ("WES-02", "MIN-25", "MIN-44", "E30"), "difference", US_EU_QUARREL,
           flag("us_deal"), ">=", 0.05, other=US_EU,
           note="runs with a US prisoner deal accepted, oil quarrel minus none",
-          invariant=("its alternative still passed (+8.0 pp): no documented alternative tried reverses "
-                     "the contrast, so it is not counted as validation; it also fails its own "
-                     "threshold (see KNOWN_FAILURES).")),
+          alternative=Alternative(
+              "ablation", "a quarrel with Moscow adds nothing to a US opening (MIN-25 and MIN-44 "
+              "ignored: us.deal_isolation_value and us.buffer_value at the bottom of their ranges)",
+              sets=(("us.deal_isolation_value", 0.0), ("us.buffer_value", 0.2)))),
     Claim("V42", "Lithuania's veto keeps the EU holding while the US eases",
           ("NEI-03", "WES-02"), "difference",
           Batch("us_deal_eu_holds", sets=(("west.lithuania_friction", 0.3),)),
@@ -836,11 +837,6 @@ KNOWN_FAILURES: dict[str, str] = {
            "[+5.4, +11.2]) and their number per run (+0.35 [+0.02, +0.67]). The threshold was "
            "fixed before the first run and is kept.",
     # issue 12 (useu), first run at 300 runs, seed 2026
-    "V41": "+3.7 pp [+1.4, +6.5] against >= +5: the quarrel does raise the share of runs with "
-           "a US deal, but from a ceiling: without it Minsk already takes a deal in 96% of "
-           "runs (the US offers again at each review until it is taken), so the difference "
-           "cannot reach 5 points. Whether Minsk would take a deal so readily in 2021-2024 is "
-           "itself doubtful (no such deal is in the documents).",
     "V42": "+1.0 pp [-2.5, +4.5] against >= +3: with the repression record of 2020 still "
            "heavy and the EU's dialogue condition unmet, the EU almost never eases within three "
            "years (its sanctions end at the sectoral step in ~99% of runs) whether or not "
