@@ -98,8 +98,8 @@ class MinskLevers(Actor):
                       "guarantee_request": rules.REQUESTS,
                       "strategic_purchase": rules.PURCHASES,
                       "counter_lever": lever_rules.LEVERS},
-        "facts": ["MIN-15", "MIN-28", "MIN-31", "M4", "M10", "SC23", "WES-02", "NEI-02",
-                  "NEI-03"],
+        "facts": ["MIN-15", "MIN-28", "MIN-31", "M4", "M10", "SC23", "WES-02", "WES-06",
+                  "L16", "L17", "NEI-02", "NEI-03"],
     }
 
     def __init__(self, model):
@@ -244,8 +244,9 @@ class MinskLevers(Actor):
 def levers_step(model) -> None:
     """One month of strategic deployments and counter-levers (after Putin, before NATO).
 
-    Minsk first weighs a counter-lever and a request for guarantees, the neighbours answer its
-    pressure, then Moscow weighs a strategic proposal. Live threats and offers ebb each month.
+    Minsk first weighs a counter-lever if new pressure has arrived (otherwise it holds and only
+    notes what it has seen) and a request for guarantees, the neighbours answer its pressure,
+    then Moscow weighs a strategic proposal. Live threats and offers ebb each month.
     """
     s, q = model.state, model.p.levers
     if s.transit_threat > 0:
