@@ -218,6 +218,10 @@ class WorldState:
     transit_threat: float = 0.0
     neighbour_pressure: float = 0.0
     border_closed_months: float = 0.0
+    lever_dispute_seen: float = 0.0  # what Minsk last saw (levers.new_pressure)
+    lever_sanctions_seen: float = 0.0
+    lever_war_seen: float = 0.0
+    lever_last_month: float = 0.0
 
 
     # --- issue 12: the US and the EU (useu engineer)
@@ -251,6 +255,12 @@ NOT_SETTABLE: dict[str, str] = {
                      "energy_support or russian_debt instead",
     "protest_share": "this month's protest is recomputed from grievances; set protest_peak (the "
                      "protest history) or legitimacy instead",
+    "lever_dispute_seen": "Minsk notes at the start the dispute it faces (levers.new_pressure); "
+                          "set dispute instead",
+    "lever_sanctions_seen": "Minsk notes at the start the sanctions in force; set sanctions_level "
+                            "or us_sanctions instead",
+    "lever_war_seen": "Minsk notes at the start whether a war next door is on; schedule a "
+                      "war_next_door event instead",
 }
 
 INDICATORS: tuple[str, ...] = tuple(k for k, v in STATE_VARIABLES.items() if v.indicator)

@@ -725,9 +725,9 @@ CLAIMS: tuple[Claim, ...] = (
           note="median final Western engagement, a Minsk that values mediation (default) minus "
                "one that hardly does (low edge)", unit="engagement (0..1)",
           alternative=Alternative(
-              kind="ablation", why="mediation earns no engagement of its own (the rule's "
-                                   "engagement effect off): only its cost in Moscow's trust stays",
-              sets=(("levers.mediation_engagement_gain", 0.0),))),
+              kind="ablation", why="the EU and the US give mediation no weight in their own "
+                                   "decisions: only its cost in Moscow's trust stays",
+              sets=(("west.mediation_value", 0.0), ("us.mediation_value", 0.0)))),
     # ---- issue 12: the US and the EU as separate actors (useu)
     Claim("V40", "The US and the EU diverge: the US eases while the EU's sanctions stay",
           ("WES-02", "L13", "NEI-03", "NAT-17"), "proportion", US_EU,

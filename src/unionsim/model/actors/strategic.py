@@ -98,13 +98,18 @@ class MinskLevers(Actor):
                       "guarantee_request": rules.REQUESTS,
                       "strategic_purchase": rules.PURCHASES,
                       "counter_lever": lever_rules.LEVERS},
-        "facts": ["MIN-15", "MIN-28", "MIN-31", "M4", "M10", "SC23", "WES-02", "NEI-02",
-                  "NEI-03"],
+        "facts": ["MIN-15", "MIN-28", "MIN-31", "M4", "M10", "SC23", "WES-02", "WES-06",
+                  "L16", "L17", "NEI-02", "NEI-03"],
     }
 
     def __init__(self, model):
         super().__init__(model, "levers.minsk")
         self.next_request = 0  # month from which Minsk may ask again
+        # the pressure standing at the start is not new: Minsk has seen it (levers.new_pressure)
+        s = self.state
+        s.lever_dispute_seen = s.dispute
+        s.lever_sanctions_seen = s.sanctions_level + s.us_sanctions
+        s.lever_war_seen = s.war_next_door
 
     @property
     def weights(self):
@@ -178,18 +183,32 @@ class MinskLevers(Actor):
             self.deploy(int(Strategic.DELIVERY_SYSTEMS), "Minsk buys at the market price")
 
     def consider_lever(self) -> None:
-        """Minsk's counter-lever of the month, when it is under pressure."""
+        """Minsk's counter-lever, when new pressure arrives (`levers.new_pressure`); otherwise
+        it holds. Either way it notes the dispute, sanctions and war it has now seen."""
         model, s = self.model, self.state
         p = self.weights
-        if not lever_rules.under_pressure(s.dispute, s.sanctions_level, s.war_next_door, p):
-            return
+        sanctions = s.sanctions_level + s.us_sanctions
+        if lever_rules.new_pressure(s.dispute, s.lever_dispute_seen, sanctions,
+                                    s.lever_sanctions_seen, s.war_next_door, s.lever_war_seen,
+                                    model.month - s.lever_last_month, p):
+            s.lever_last_month = model.month
+            self.choose_lever()
+        s.lever_dispute_seen = s.dispute
+        s.lever_sanctions_seen = sanctions
+        s.lever_war_seen = s.war_next_door
+
+    def choose_lever(self) -> None:
+        """Minsk's counter-lever at a moment of new pressure (drawn from the "levers" stream)."""
+        model, s = self.model, self.state
+        p = self.weights
         utilities = lever_rules.lever_utilities(
             s.dispute, s.sanctions_level, s.war_next_door, s.tension, s.outside_options,
             s.western_engagement, s.minsk_west_tilt, s.transit_threat, p)
         choice = self.decide("counter_lever", lever_rules.LEVERS, utilities,
                              p.minsk.choice_temperature,
-                             lambda: f"dispute {s.dispute:.2f}, sanctions {s.sanctions_level:.0f}, "
-                                     f"war next door {s.war_next_door:.0f}")
+                             lambda: f"dispute {s.dispute:.2f}, sanctions {s.sanctions_level:.0f} "
+                                     f"(US {s.us_sanctions:.0f}), war next door "
+                                     f"{s.war_next_door:.0f}")
         q = p.levers
         if choice == "transit_threat":
             # lifted to Putin like an escalation (MIN-15, MIN-18); Moscow's trust pays for it
@@ -225,8 +244,9 @@ class MinskLevers(Actor):
 def levers_step(model) -> None:
     """One month of strategic deployments and counter-levers (after Putin, before NATO).
 
-    Minsk first weighs a counter-lever and a request for guarantees, the neighbours answer its
-    pressure, then Moscow weighs a strategic proposal. Live threats and offers ebb each month.
+    Minsk first weighs a counter-lever if new pressure has arrived (otherwise it holds and only
+    notes what it has seen) and a request for guarantees, the neighbours answer its pressure,
+    then Moscow weighs a strategic proposal. Live threats and offers ebb each month.
     """
     s, q = model.state, model.p.levers
     if s.transit_threat > 0:
@@ -242,8 +262,5 @@ def levers_step(model) -> None:
         minsk.consider_lever()
         if s.neighbour_pressure > 0 or s.border_closed_months > 0:
             minsk.neighbours_answer()
-        if s.mediation_offer > 0:
-            gain = lever_rules.mediation_engagement_gain(s.mediation_offer, s.repression, model.p)
-            s.western_engagement = clip01(s.western_engagement + gain)
         minsk.consider_request()
     model.levers_kremlin.consider_proposal()

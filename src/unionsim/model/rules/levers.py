@@ -13,9 +13,15 @@ neighbours, and offers to mediate; the neighbours' answers.
   earned Western engagement and the lifting of sanctions for its neutrality (SC23, WES-02,
   MIN-38); Moscow distrusts a Minsk that courts the West (SIL-02, KRE-30).
 
-Counter-levers are on the table only under pressure (`under_pressure`): a dispute with Moscow,
-Western sanctions, or a war next door. The rules are pure; `actors/strategic.py` draws the
-decisions from the "levers" stream.
+A counter-lever answers a move; it is not a monthly habit. Minsk weighs one only when new
+pressure arrives (`new_pressure`): the dispute with Moscow rising past a gate (the pipeline card of
+the energy disputes, MIN-15, SC3), a new EU or US sanctions step (WES-06), a war next door
+beginning, and, while that war lasts, a reconsideration every ``levers.war_review_months`` (Minsk
+hosted the Minsk 1 and 2 talks in 2014-2015 and offered Helsinki-2 in 2018: L16, L17, SC23).
+Standing sanctions or a standing dispute are not new; between such moments Minsk holds what it
+did and live threats and offers ebb. Mediation works only through the EU's and the US's own
+decisions (``west.mediation_value``, ``us.mediation_value``). The rules are pure;
+`actors/strategic.py` draws the decisions from the "levers" stream.
 """
 
 from __future__ import annotations
@@ -28,12 +34,23 @@ from unionsim.model.state import MAX_SANCTIONS
 LEVERS = ("hold", "transit_threat", "neighbour_pressure", "mediation_offer")
 
 
-def under_pressure(dispute: float, sanctions_level: float, war_next_door: float,
-                   p: SimpleNamespace) -> bool:
-    """Whether Minsk weighs a counter-lever this month: a dispute with Moscow above
-    ``levers.dispute_gate`` (MIN-15), Western sanctions in force (WES-06), or a war next door
-    (SC23). A cheap test, read every month."""
-    return dispute >= p.levers.dispute_gate or sanctions_level > 0 or war_next_door > 0
+def new_pressure(dispute: float, dispute_seen: float, sanctions: float, sanctions_seen: float,
+                 war_next_door: float, war_seen: float, months_since: float,
+                 p: SimpleNamespace) -> bool:
+    """Whether new pressure makes Minsk weigh a counter-lever this month (a few comparisons).
+
+    * the dispute with Moscow has risen past ``levers.dispute_gate`` since Minsk last looked
+      (the pipeline threat is a chip in an energy dispute, MIN-15, SC3);
+    * a new Western sanctions step: the EU's and the US's steps together (``sanctions``) above
+      those Minsk last saw (WES-06; the answer is an assumption, see the neighbours);
+    * a war next door has begun (SC23), or it lasts and ``levers.war_review_months`` have passed
+      since Minsk last weighed a lever (the Minsk talks of 2014-2015 and the Helsinki-2 offer of
+      2018 under one war, L16, L17).
+    """
+    q = p.levers
+    if dispute >= q.dispute_gate > dispute_seen or sanctions > sanctions_seen:
+        return True
+    return war_next_door > 0 and (war_seen <= 0 or months_since >= q.war_review_months)
 
 
 def lever_utilities(dispute: float, sanctions_level: float, war_next_door: float,
@@ -70,12 +87,3 @@ def neighbours_close_border(neighbour_pressure: float, border_closed_months: flo
     ``levers.closure_pressure`` and no crossing is already closed (an assumption; NEI-02,
     NEI-03)."""
     return neighbour_pressure >= p.levers.closure_pressure and border_closed_months <= 0
-
-
-def mediation_engagement_gain(mediation_offer: float, repression: float,
-                              p: SimpleNamespace) -> float:
-    """Western engagement a mediation offer earns this month (SC23, WES-02): in proportion to the
-    offer, less in proportion to repression (the West weighs human rights, WES-01). A small
-    effect of this rule's own, parameterised (``levers.mediation_engagement_gain``), until the
-    EU and US actors read ``mediation_offer`` themselves."""
-    return p.levers.mediation_engagement_gain * mediation_offer * (1.0 - repression)
