@@ -9,6 +9,8 @@ Options that are not available this month carry utility ``-inf`` and are never d
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -53,28 +55,27 @@ def draw(rng: "np.random.Generator | UniformDraws", probabilities: Sequence[floa
 def choose(rng: "np.random.Generator | UniformDraws", utilities: Sequence[float],
            temperature: float) -> tuple[int, list[float]]:
     """Draw one option; returns its index and the unnormalised logit weights it was drawn with
-    (divide by their sum for probabilities). One uniform is drawn from ``rng``."""
+    (divide by their sum for probabilities). One uniform is drawn from ``rng``.
+
+    An unavailable option (``-inf``) gets the weight ``exp(-inf) == 0.0`` and is never drawn. The
+    running sums are ``accumulate``'s left-to-right additions, the same as a loop's, and the index
+    drawn is the first whose running sum exceeds the uniform times the total.
+    """
     top = max(utilities)
     if top == UNAVAILABLE:
         raise ValueError("no option is available")
     inv = 1.0 / temperature
     exp = math.exp
-    weights = []
-    total = 0.0
-    for u in utilities:  # one pass; same left-to-right sum as sum(weights)
-        w = exp((u - top) * inv) if u != UNAVAILABLE else 0.0
-        weights.append(w)
-        total += w
-    target = rng.random() * total
-    cumulative = 0.0
-    last = 0
-    for i, w in enumerate(weights):
-        if w > 0.0:
-            cumulative += w
-            last = i
-            if target < cumulative:
-                return i, weights
-    return last, weights
+    weights = [exp((u - top) * inv) for u in utilities]
+    cumulative = list(accumulate(weights))
+    index = bisect_right(cumulative, rng.random() * cumulative[-1])
+    if index < len(weights):
+        return index, weights
+    # rounding left the target at the total: the last option with a positive weight
+    index -= 1
+    while not weights[index] > 0.0:
+        index -= 1
+    return index, weights
 
 
 def bernoulli(rng: "np.random.Generator | UniformDraws", probability: float) -> bool:

@@ -42,6 +42,9 @@ def takeover_odds(model) -> float:
                                       s.elite_cohesion, int(s.regime), p)
 
 
+_OPTION_INDEX = {option: i for i, option in enumerate(rules.OPTIONS)}
+
+
 class KremlinFaction(Actor):
     """One Russian elite faction; each month it weighs its influence and picks what to lobby for."""
 
@@ -65,7 +68,7 @@ class KremlinFaction(Actor):
         choice = self.decide("lobby", rules.OPTIONS, rules.restrict(utilities, mask),
                              self.p.kremlin.choice_temperature,
                              lambda: f"influence {influence:.0%}")
-        self.lobbied = rules.OPTIONS.index(choice)
+        self.lobbied = _OPTION_INDEX[choice]
 
 
 class Putin(Actor):
@@ -79,7 +82,9 @@ class Putin(Actor):
 
     def __init__(self, model):
         super().__init__(model, "putin")
-        self.extremes = rules.extremity(model.p)  # fixed for the run: computed once
+        # fixed for the run: computed once
+        self.extremes = rules.extremity(model.p)
+        self.bases = {f: rules.faction_base(f, model.p) for f in rules.FACTIONS}
 
     def step(self) -> None:
         model, s, p = self.model, self.state, self.p
@@ -93,7 +98,8 @@ class Putin(Actor):
         factions = model.factions
         influence = rules.faction_influence(v, p)
         mask = rules.available(v, p)
-        interests = [rules.faction_utilities(f.faction, v, p) for f in factions]
+        bases = self.bases
+        interests = [rules.faction_utilities(f.faction, v, p, bases[f.faction]) for f in factions]
         for faction, utilities, weight in zip(factions, interests, influence):
             faction.lobby(utilities, mask, weight)
         lobbied = [f.lobbied for f in factions]
