@@ -237,7 +237,9 @@ class UnionModel(mesa.Model):
             self.note_event("trigger", f"trigger {trigger.id or trigger.then.type} fires")
             ev.apply_event(self, trigger.then)
         # exogenous values after the month's events, so a shock counts from its own month
-        s.tension = clip01(self.tension_path[m] + s.tension_excess)
+        # (Python floats, not numpy scalars: the same values, and every sum and product that
+        # tension enters is then a plain float operation, several times cheaper)
+        s.tension = clip01(float(self.tension_path[m]) + s.tension_excess)
         s.oil_price_index = float(self.oil_path[m]) * (s.oil_shock_factor if s.oil_shock_months
                                                         else 1.0)
         if not s.absorbed:
