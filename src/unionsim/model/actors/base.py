@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Sequence
 import mesa
 
 from unionsim.draws import UniformDraws
-from unionsim.model.choice import choose
+from unionsim.model.choice import choose, choose_index
 
 
 class _WeakIdCounters(weakref.WeakKeyDictionary):
@@ -67,12 +67,13 @@ class Actor(mesa.Agent):
 
         ``why`` is called only when the model records decisions (for `unionsim trace`).
         """
-        index, weights = choose(self._draws or self.draws, utilities, temperature)
-        choice = options[index]
         model = self.model
         if model.record:
+            index, weights = choose(self._draws or self.draws, utilities, temperature)
+            choice = options[index]
             model.note_decision(self.name, kind, choice, options, weights, why)
         else:  # the count alone (the common case, kept inline: it runs several times a month)
+            choice = options[choose_index(self._draws or self.draws, utilities, temperature)]
             key = (self.name, kind, choice)
             counts = model.counts
             counts[key] = counts.get(key, 0) + 1
