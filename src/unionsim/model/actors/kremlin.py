@@ -62,10 +62,13 @@ class KremlinFaction(Actor):
         self.influence = 0.0
         self.lobbied = 0  # index into rules.OPTIONS
 
-    def lobby(self, utilities: list[float], mask: list[bool], influence: float) -> None:
-        """Pick the option to lobby for, among those on the table, given this month's interests."""
+    def lobby(self, utilities: list[float], mask: list[bool] | None, influence: float) -> None:
+        """Pick the option to lobby for, among those on the table (``mask``; ``None``: the
+        options off the table already carry ``UNAVAILABLE``), given this month's interests."""
         self.influence = influence
-        choice = self.decide("lobby", rules.OPTIONS, rules.restrict(utilities, mask),
+        if mask is not None:
+            utilities = rules.restrict(utilities, mask)
+        choice = self.decide("lobby", rules.OPTIONS, utilities,
                              self.p.kremlin.choice_temperature,
                              lambda: f"influence {influence:.0%}")
         self.lobbied = _OPTION_INDEX[choice]
@@ -100,8 +103,13 @@ class Putin(Actor):
         mask = rules.available(v, p)
         bases = self.bases
         interests = [rules.faction_utilities(f.faction, v, p, bases[f.faction]) for f in factions]
+        # the options off the table, struck from every faction's interests at once (`arbitrate`
+        # ignores them)
+        off = [i for i, ok in enumerate(mask) if not ok]
         for faction, utilities, weight in zip(factions, interests, influence):
-            faction.lobby(utilities, mask, weight)
+            for i in off:
+                utilities[i] = UNAVAILABLE
+            faction.lobby(utilities, None, weight)
         lobbied = [f.lobbied for f in factions]
         utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p, self.extremes)
         choice = self.decide(

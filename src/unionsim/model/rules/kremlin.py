@@ -332,7 +332,8 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     bonus for each option a faction is actively lobbying for, and moderation (PUT-01, PUT-02).
 
     Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18).
-    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options;
+    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options
+    (the interests in options off the table are ignored: they may already be ``UNAVAILABLE``);
     ``extremes`` is `extremity` of ``p`` (passed by a caller that computed it once per run).
     """
     q = p.putin
@@ -341,7 +342,8 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
         extremes = extremity(p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
     # influence-weighted interests, one sum per option over the factions (C-level loops)
-    lobby = [sum(map(mul, influence, column)) for column in zip(*faction_u)]
+    lobby = [sum(map(mul, influence, column)) if ok else UNAVAILABLE
+             for column, ok in zip(zip(*faction_u), mask)]
     bonus = q.lobby_bonus
     for weight, choice in zip(influence, lobbied):
         lobby[choice] += weight * bonus
