@@ -3,7 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from unionsim.model.choice import UNAVAILABLE, bernoulli, choose, draw, logit_probabilities
+from unionsim.model.choice import (UNAVAILABLE, bernoulli, choose, choose_index, draw,
+                                   logit_probabilities)
 
 
 def test_logit_probabilities_match_the_formula():
@@ -52,3 +53,33 @@ def test_bernoulli_rate():
     rng = np.random.default_rng(3)
     hits = sum(bernoulli(rng, 0.25) for _ in range(20000)) / 20000
     assert hits == pytest.approx(0.25, abs=0.01)
+
+
+class _Fixed:
+    """A stream that returns the given uniform every time."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def random(self):
+        return self.value
+
+
+def test_choose_index_picks_the_first_option_whose_running_sum_exceeds_the_uniform():
+    # weights exp(0)=1, 0 (unavailable), exp(0)=1, exp(-inf)=0: running sums 1, 1, 2, 2
+    utilities = [0.0, UNAVAILABLE, 0.0, UNAVAILABLE]
+    assert choose_index(_Fixed(0.0), utilities, 0.1) == 0
+    assert choose_index(_Fixed(0.49), utilities, 0.1) == 0
+    assert choose_index(_Fixed(0.5), utilities, 0.1) == 2  # 0.5 * 2 is not below the sum 1
+    # a uniform that rounds onto the total falls back to the last available option, never an
+    # unavailable one after it
+    assert choose_index(_Fixed(1.0), utilities, 0.1) == 2
+
+
+def test_choose_and_choose_index_draw_the_same_option_from_the_same_stream():
+    a, b = np.random.default_rng(11), np.random.default_rng(11)
+    utilities = [0.3, UNAVAILABLE, -0.1, 0.2, 0.0]
+    for _ in range(300):
+        index, weights = choose(a, utilities, 0.2)
+        assert index == choose_index(b, utilities, 0.2)
+        assert weights[1] == 0.0 and weights[0] == pytest.approx(math.exp(0.0))

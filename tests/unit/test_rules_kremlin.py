@@ -181,3 +181,18 @@ def test_kremlin_and_putin_parameters_say_how_their_sources_bear(defaults):
             assert spec.support in ("direction", "assumption"), name
         if spec.support != "assumption":
             assert spec.claim and spec.sources, name
+
+
+def test_faction_base_is_the_part_of_the_interests_fixed_for_a_run(p):
+    # a caller may compute the per-run part once (`faction_base`) and pass it; the utilities are
+    # exactly those computed from scratch, in every context
+    views = [V, replace(V, nato_posture=1.0, tension=0.9, protest_threat=0.8, crisis=True,
+                        minsk_stress=0.7, kremlin_trust=0.2, russian_strain=0.5,
+                        unimplemented=0.4)]
+    for f in k.FACTIONS:
+        base = k.faction_base(f, p)
+        for v in views:
+            assert k.faction_utilities(f, v, p, base) == k.faction_utilities(f, v, p)
+        assert base == k.faction_base(f, p)  # not changed by its use
+    with pytest.raises(ValueError):
+        k.faction_base("oligarchs", p)

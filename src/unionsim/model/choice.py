@@ -9,6 +9,7 @@ Options that are not available this month carry utility ``-inf`` and are never d
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -50,31 +51,45 @@ def draw(rng: "np.random.Generator | UniformDraws", probabilities: Sequence[floa
     return last  # rounding left r just above the sum
 
 
-def choose(rng: "np.random.Generator | UniformDraws", utilities: Sequence[float],
-           temperature: float) -> tuple[int, list[float]]:
-    """Draw one option; returns its index and the unnormalised logit weights it was drawn with
-    (divide by their sum for probabilities). One uniform is drawn from ``rng``."""
+def choose_index(rng: "np.random.Generator | UniformDraws", utilities: Sequence[float],
+                 temperature: float) -> int:
+    """Draw one option by a logit over ``utilities`` and return its index (one uniform is drawn
+    from ``rng``).
+
+    An unavailable option (``-inf``) gets the weight ``exp(-inf) == 0.0`` and is never drawn.
+    The index drawn is the first whose running sum of weights, added left to right, exceeds the
+    uniform times their total.
+    """
     top = max(utilities)
     if top == UNAVAILABLE:
         raise ValueError("no option is available")
     inv = 1.0 / temperature
     exp = math.exp
-    weights = []
     total = 0.0
-    for u in utilities:  # one pass; same left-to-right sum as sum(weights)
-        w = exp((u - top) * inv) if u != UNAVAILABLE else 0.0
-        weights.append(w)
-        total += w
-    target = rng.random() * total
-    cumulative = 0.0
-    last = 0
-    for i, w in enumerate(weights):
-        if w > 0.0:
-            cumulative += w
-            last = i
-            if target < cumulative:
-                return i, weights
-    return last, weights
+    cumulative: list[float] = []
+    append = cumulative.append
+    for u in utilities:  # a plain loop: cheaper here than a comprehension and accumulate
+        total += exp((u - top) * inv)
+        append(total)
+    index = bisect_right(cumulative, rng.random() * total)
+    if index < len(cumulative):
+        return index
+    # rounding left the target at the total: the last option with a positive weight
+    index -= 1
+    while not exp((utilities[index] - top) * inv) > 0.0:
+        index -= 1
+    return index
+
+
+def choose(rng: "np.random.Generator | UniformDraws", utilities: Sequence[float],
+           temperature: float) -> tuple[int, list[float]]:
+    """Draw one option like `choose_index`; returns its index and the unnormalised logit weights
+    it was drawn with (divide by their sum for probabilities)."""
+    index = choose_index(rng, utilities, temperature)
+    top = max(utilities)
+    inv = 1.0 / temperature
+    exp = math.exp
+    return index, [exp((u - top) * inv) for u in utilities]
 
 
 def bernoulli(rng: "np.random.Generator | UniformDraws", probability: float) -> bool:

@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Sequence
 import mesa
 
 from unionsim.draws import UniformDraws
-from unionsim.model.choice import choose
+from unionsim.model.choice import choose, choose_index
 
 
 class _WeakIdCounters(weakref.WeakKeyDictionary):
@@ -41,6 +41,10 @@ class Actor(mesa.Agent):
         self.name = name
         self._stream = None
         self._draws = None
+        # the model's parameters and state: the same objects for the whole run, so plain
+        # attributes (read several times a month by every actor) rather than properties
+        self.p = model.p
+        self.state = model.state
 
     @property
     def stream(self):
@@ -57,26 +61,19 @@ class Actor(mesa.Agent):
             self._draws = self.model.draws(self.name)
         return self._draws
 
-    @property
-    def p(self):
-        return self.model.p
-
-    @property
-    def state(self):
-        return self.model.state
-
     def decide(self, kind: str, options: Sequence[str], utilities: Sequence[float],
                temperature: float, why: Callable[[], str] | None = None) -> str:
         """Draw one of ``options`` by a logit over ``utilities`` from this actor's stream, and log it.
 
         ``why`` is called only when the model records decisions (for `unionsim trace`).
         """
-        index, weights = choose(self.draws, utilities, temperature)
-        choice = options[index]
         model = self.model
         if model.record:
+            index, weights = choose(self._draws or self.draws, utilities, temperature)
+            choice = options[index]
             model.note_decision(self.name, kind, choice, options, weights, why)
         else:  # the count alone (the common case, kept inline: it runs several times a month)
+            choice = options[choose_index(self._draws or self.draws, utilities, temperature)]
             key = (self.name, kind, choice)
             counts = model.counts
             counts[key] = counts.get(key, 0) + 1

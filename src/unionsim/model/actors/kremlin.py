@@ -42,6 +42,9 @@ def takeover_odds(model) -> float:
                                       s.elite_cohesion, int(s.regime), p)
 
 
+_OPTION_INDEX = {option: i for i, option in enumerate(rules.OPTIONS)}
+
+
 class KremlinFaction(Actor):
     """One Russian elite faction; each month it weighs its influence and picks what to lobby for."""
 
@@ -59,13 +62,16 @@ class KremlinFaction(Actor):
         self.influence = 0.0
         self.lobbied = 0  # index into rules.OPTIONS
 
-    def lobby(self, utilities: list[float], mask: list[bool], influence: float) -> None:
-        """Pick the option to lobby for, among those on the table, given this month's interests."""
+    def lobby(self, utilities: list[float], mask: list[bool] | None, influence: float) -> None:
+        """Pick the option to lobby for, among those on the table (``mask``; ``None``: the
+        options off the table already carry ``UNAVAILABLE``), given this month's interests."""
         self.influence = influence
-        choice = self.decide("lobby", rules.OPTIONS, rules.restrict(utilities, mask),
+        if mask is not None:
+            utilities = rules.restrict(utilities, mask)
+        choice = self.decide("lobby", rules.OPTIONS, utilities,
                              self.p.kremlin.choice_temperature,
                              lambda: f"influence {influence:.0%}")
-        self.lobbied = rules.OPTIONS.index(choice)
+        self.lobbied = _OPTION_INDEX[choice]
 
 
 class Putin(Actor):
@@ -79,7 +85,9 @@ class Putin(Actor):
 
     def __init__(self, model):
         super().__init__(model, "putin")
-        self.extremes = rules.extremity(model.p)  # fixed for the run: computed once
+        # fixed for the run: computed once
+        self.extremes = rules.extremity(model.p)
+        self.bases = {f: rules.faction_base(f, model.p) for f in rules.FACTIONS}
 
     def step(self) -> None:
         model, s, p = self.model, self.state, self.p
@@ -93,9 +101,15 @@ class Putin(Actor):
         factions = model.factions
         influence = rules.faction_influence(v, p)
         mask = rules.available(v, p)
-        interests = [rules.faction_utilities(f.faction, v, p) for f in factions]
+        bases = self.bases
+        interests = [rules.faction_utilities(f.faction, v, p, bases[f.faction]) for f in factions]
+        # the options off the table, struck from every faction's interests at once (`arbitrate`
+        # ignores them)
+        off = [i for i, ok in enumerate(mask) if not ok]
         for faction, utilities, weight in zip(factions, interests, influence):
-            faction.lobby(utilities, mask, weight)
+            for i in off:
+                utilities[i] = UNAVAILABLE
+            faction.lobby(utilities, None, weight)
         lobbied = [f.lobbied for f in factions]
         utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p, self.extremes)
         choice = self.decide(

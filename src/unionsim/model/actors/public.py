@@ -87,17 +87,21 @@ class Public(Actor):
                                        s.war_role)  # issue 12: a full war role costs legitimacy
         amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
                                                          s.belarusianisation, p)
-        repression = s.repression
+        repression, coercion, info_campaign = s.repression, s.coercion, s.info_campaign
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
+        # the rules as locals: the loop runs for every cohort every month
+        shocked_hardship, legitimacy_target = rules.shocked_hardship, rules.cohort_legitimacy_target
+        protest, attitude_flows, west_target = (rules.protest, rules.cohort_attitude_flows,
+                                                rules.west_target)
         for c, shock in zip(self.cohorts, shocks):
-            hard = rules.shocked_hardship(grievance, shock, p)
-            target = rules.cohort_legitimacy_target(c, shift, repression, p)
+            hard = shocked_hardship(grievance, shock, p)
+            target = legitimacy_target(c, shift, repression, p)
             c.legitimacy += adjustment * (target - c.legitimacy)
-            c.active, c.detained = rules.protest(c, hard, repression, p, fatigue=fatigue)
-            c.incorporation, c.union, c.independence = rules.cohort_attitude_flows(
+            c.active, c.detained = protest(c, hard, repression, p, fatigue)
+            c.incorporation, c.union, c.independence = attitude_flows(
                 c.incorporation, c.union, c.independence, c.media, amplification, to_indep, p)
-            c.west += west_adjustment * (rules.west_target(c, s.coercion, s.info_campaign,
-                                                           repression, p) - c.west)
+            c.west += west_adjustment * (west_target(c, coercion, info_campaign, repression, p)
+                                         - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
         s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (

@@ -136,7 +136,8 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
     ]
 
 
-def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[float]:
+def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace,
+                      base: list[float] | None = None) -> list[float]:
     """A faction's utility for each of `OPTIONS` (before Putin's own view and moderation).
 
     siloviki: a base and discipline, more so as NATO builds up (SIL-01, SIL-03, SIL-05, KRE-29);
@@ -148,27 +149,54 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
     (MON-01, MON-02, KRE-04, KRE-06); loans rather than gifts (E14); annexation would cost a
     10-million region's subsidies (L28, KRE-21).
     restrainers: Slavic brotherhood and open business ties; against coercion (RES-01, RUP-02).
+
+    ``base`` is `faction_base` of ``faction`` and ``p`` (passed by a caller that computed it once
+    per run); this adds what depends on the month's view.
     """
+    u = list(faction_base(faction, p) if base is None else base)
     k = p.kremlin
-    u = [0.0] * len(OPTIONS)
-    threat = min(v.protest_threat, k.protest_threat_cap)
     if faction == "siloviki":
         f = k.siloviki
+        threat = min(v.protest_threat, k.protest_threat_cap)
         u[_DEMAND_BASE] = f.base_ambition * (f.base_wish_without_threat + v.nato_posture
                                              + v.tension)
         u[_DEMAND_INTEGRATION] = f.discipline * (1.0 - v.kremlin_trust)
         u[_INFO] = f.discipline * v.minsk_west_tilt
-        u[_DEMAND_ASSETS] = f.vpk_interest
-        u[_SECURITY] = f.backing * threat
-        # backing the regime, and a foothold
-        u[_DEPLOY] = f.backing * threat + f.deploy_foothold_weight * f.base_ambition
-        u[_CUT] = -f.cut_aversion_weight * f.backing
-        u[_BAILOUT] = f.bailout_weight * f.backing * v.minsk_stress
-        u[_CONCESSION] = f.concession_weight * f.backing * v.kremlin_trust
+        backing = f.backing * threat
+        u[_SECURITY] = backing
+        # backing the regime, and a foothold (the foothold's weight is in ``base``)
+        u[_DEPLOY] = backing + u[_DEPLOY]
+        u[_BAILOUT] *= v.minsk_stress
+        u[_CONCESSION] *= v.kremlin_trust
         u[_INTERVENE] = f.crisis_push if v.crisis else -f.crisis_push
     elif faction == "raiders":
         f = k.raiders
         u[_DEMAND_ASSETS] = f.asset_appetite * (f.asset_wish_without_stress + v.minsk_stress)
+    elif faction == "monetarists":
+        f = k.monetarists
+        u[_CUT] = f.austerity * (f.cut_wish_without_strain + v.russian_strain)
+        u[_DEMAND_INTEGRATION] = f.conditionality * (1.0 + v.unimplemented)
+        u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
+    else:  # restrainers (`faction_base` has rejected any other name)
+        u[_BAILOUT] = k.restrainers.brotherhood * v.minsk_stress
+    return u
+
+
+def faction_base(faction: str, p: SimpleNamespace) -> list[float]:
+    """The part of a faction's `faction_utilities` that is fixed for a run (it depends on the
+    parameters only); the siloviki's bailout and concession entries are the weights the month's
+    stress and trust multiply."""
+    k = p.kremlin
+    u = [0.0] * len(OPTIONS)
+    if faction == "siloviki":
+        f = k.siloviki
+        u[_DEMAND_ASSETS] = f.vpk_interest
+        u[_DEPLOY] = f.deploy_foothold_weight * f.base_ambition
+        u[_CUT] = -f.cut_aversion_weight * f.backing
+        u[_BAILOUT] = f.bailout_weight * f.backing
+        u[_CONCESSION] = f.concession_weight * f.backing
+    elif faction == "raiders":
+        f = k.raiders
         u[_TRADE_WAR] = f.protectionism
         u[_INFO] = f.info_campaign_weight * f.protectionism
         u[_CONCESSION] = -f.asset_appetite
@@ -176,9 +204,6 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
         u[_CUT] = f.cut_support_weight * f.asset_appetite
     elif faction == "monetarists":
         f = k.monetarists
-        u[_CUT] = f.austerity * (f.cut_wish_without_strain + v.russian_strain)
-        u[_DEMAND_INTEGRATION] = f.conditionality * (1.0 + v.unimplemented)
-        u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
         u[_CONCESSION] = -f.austerity
         u[_INTERVENE] = -f.annexation_cost_aversion
         u[_DEPLOY] = -f.deploy_aversion_weight * f.annexation_cost_aversion
@@ -187,7 +212,6 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace) -> list[
         f = k.restrainers
         u[_HOLD] = f.restraint
         u[_CONCESSION] = f.brotherhood
-        u[_BAILOUT] = f.brotherhood * v.minsk_stress
         for i in (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS, _DEPLOY):
             u[i] = -f.coercion_aversion_weight * f.restraint
         u[_INTERVENE] = -f.intervene_aversion_weight * f.restraint
@@ -308,7 +332,8 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     bonus for each option a faction is actively lobbying for, and moderation (PUT-01, PUT-02).
 
     Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18).
-    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options;
+    ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options
+    (the interests in options off the table are ignored: they may already be ``UNAVAILABLE``);
     ``extremes`` is `extremity` of ``p`` (passed by a caller that computed it once per run).
     """
     q = p.putin
@@ -317,11 +342,13 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
         extremes = extremity(p)
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
     # influence-weighted interests, one sum per option over the factions (C-level loops)
-    lobby = [sum(map(mul, influence, column)) for column in zip(*faction_u)]
+    lobby = [sum(map(mul, influence, column)) if ok else UNAVAILABLE
+             for column, ok in zip(zip(*faction_u), mask)]
+    bonus = q.lobby_bonus
     for weight, choice in zip(influence, lobbied):
-        lobby[choice] += weight * q.lobby_bonus
-    return [own[i] + lobby[i] - moderation * extremes[i] if mask[i] else UNAVAILABLE
-            for i in range(len(OPTIONS))]
+        lobby[choice] += weight * bonus
+    return [mine + theirs - moderation * extreme if ok else UNAVAILABLE
+            for mine, theirs, extreme, ok in zip(own, lobby, extremes, mask)]
 
 
 def restrict(utilities: list[float], mask: list[bool]) -> list[float]:

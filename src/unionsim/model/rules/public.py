@@ -120,7 +120,8 @@ def grievance_level(economic_stress: float, election_salience: float, p: SimpleN
 def shocked_hardship(grievance: float, shock: float, p: SimpleNamespace) -> float:
     """A cohort's hardship, 0..1: the month's `grievance_level` scaled by its mobilisation
     shock (a standard normal ``shock``, lognormal in effect)."""
-    return _unit(grievance * math.exp(p.public.mobilisation_noise * shock))
+    x = grievance * math.exp(p.public.mobilisation_noise * shock)
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out: a call per cohort
 
 
 def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> float:
@@ -217,8 +218,9 @@ def cohort_legitimacy_target(c: Cohort, shift: float, repression: float,
                              p: SimpleNamespace) -> float:
     """A cohort's legitimacy target from the month's `legitimacy_shift` and its own backlash
     against repression."""
-    return _unit(c.base_legitimacy + shift
-                 - p.public.repression_backlash * repression * c.backlash_factor)
+    x = (c.base_legitimacy + shift
+         - p.public.repression_backlash * repression * c.backlash_factor)
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out
 
 
 def attitude_flows(incorporation: float, union: float, independence: float, media: float,
@@ -268,9 +270,10 @@ def west_target(c: Cohort, coercion: float, info_campaign: float, repression: fl
     pressed in 2018-19 (P9, P10), driven by security concerns (BYP-15), most among the young (P11);
     Russian media pull the other way (HYB-04)."""
     q = p.public
-    return _unit(c.base_west + q.west_pressure_gain * coercion
-                 - q.west_media_loss * info_campaign * c.media_age_factor
-                 + q.west_repression_gain * repression * c.urban)
+    x = (c.base_west + q.west_pressure_gain * coercion
+         - q.west_media_loss * info_campaign * c.media_age_factor
+         + q.west_repression_gain * repression * c.urban)
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out
 
 
 def radicalism_target(protest_share: float, repression: float, elite_cohesion: float,
