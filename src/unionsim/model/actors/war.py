@@ -92,10 +92,6 @@ class WarMinsk(_WarActor):
     def __init__(self, model):
         super().__init__(model, "war.minsk")
 
-    def army_willingness(self) -> float | None:
-        """The army's willingness to fight abroad, or None while there is no army agent."""
-        return self.state.army_abroad_willingness if getattr(self.model, "army", None) else None
-
     def answer(self, ask: int) -> None:
         """Answer the Kremlin's ask (an index into `rules.ASKS`)."""
         model, s = self.model, self.state
@@ -103,7 +99,7 @@ class WarMinsk(_WarActor):
         v = model.minsk.view()
         threat = protest_threat(s.protest_share, s.election_salience, weights)
         utilities = rules.answer_utilities(ask, s.war_intensity, v, s.coercion, s.russian_backing,
-                                           threat, s.elite_cohesion, self.army_willingness(),
+                                           threat, s.elite_cohesion, s.army_abroad_willingness,
                                            weights)
         choice = self.decide("war_answer", rules.WAR_ANSWERS, utilities,
                              weights.minsk.choice_temperature,

@@ -87,8 +87,9 @@ def ask_utilities(v: WarView, p: SimpleNamespace) -> list[float]:
 
 def army_term(willingness: float | None, p: SimpleNamespace) -> float:
     """Extra cost of a full role when the army is less willing to fight abroad than the reference
-    (MIN-28: no troops abroad; MIN-33: an army being Belarusianised); ``None`` (no army agent)
-    means the reference, so the term is then zero."""
+    (MIN-28: no troops abroad; MIN-33: an army being Belarusianised); ``None`` (no army
+    reading, as in a model without the army agent) means the reference, so the term is then zero.
+    The model always passes the army agent's value."""
     w = p.war.minsk
     if willingness is None:
         return 0.0
