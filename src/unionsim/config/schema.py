@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from unionsim.bibliography import DOC_IDS, fact_index
+from unionsim.bibliography import DOC_IDS, SEARCH_HINT, fact_index, nearest_ids
 
 DocId = Literal["carnegie2019", "marin2020", "shraibman2021a", "westwary2019", "shraibman2021b"]
 assert set(DocId.__args__) == set(DOC_IDS)  # type: ignore[attr-defined]
@@ -51,8 +51,6 @@ class SourceRef(Strict):
         index = fact_index()
         for i, fid in enumerate(self.facts):
             if fid not in index:
-                from unionsim.catalogue.facts import SEARCH_HINT, nearest_ids
-
                 near = nearest_ids(fid, index)
                 raise LocatedValueError(("facts", i), f"'{fid}' is not an id in FACTS, the facts "
                                         f"catalogue (ids look like MIN-05, E17, SC11, D1)"
