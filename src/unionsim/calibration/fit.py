@@ -222,8 +222,8 @@ class _Mapper:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from unionsim.experiment.executors import (PRELOAD, available_cores,
-                                                       default_start_method)
+            from unionsim.experiment.executors import PRELOAD, default_start_method
+            from unionsim.experiment.work import available_cores
 
             method = default_start_method()
             context = multiprocessing.get_context(method)
