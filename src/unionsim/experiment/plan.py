@@ -25,7 +25,7 @@ def model_fingerprint() -> str:
     code are never reused or resumed as if they were the same.
     """
     root = Path(__file__).resolve().parents[1]
-    files = sorted(list((root / "model").rglob("*.py")) + list((root / "config").glob("*.py"))
+    files = sorted(list((root / "model").rglob("*.py")) + list((root / "config").rglob("*.py"))
                    + [root / "experiment" / "sampling.py", root / "experiment" / "runner.py"])
     digest = hashlib.sha256()
     for f in files:
