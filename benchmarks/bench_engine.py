@@ -228,7 +228,7 @@ def main() -> None:
         args.runs, args.repeat, args.big, args.memory_runs = 200, 1, 1000, [2000]
 
     from unionsim.config.scenario import load_scenario
-    from unionsim.experiment.executors import available_cores
+    from unionsim.experiment.work import available_cores
     from unionsim.experiment.plan import make_plan
 
     cores = available_cores()

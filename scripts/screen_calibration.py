@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from unionsim.calibration.screening import screen, screening_file
-    from unionsim.calibration.targets import load_targets
+    from unionsim.config.targets import load_targets
 
     ranking = screen(load_targets(), args.out, trajectories=args.trajectories, seed=args.seed,
                      workers=args.workers, resume=args.resume)

@@ -18,7 +18,7 @@ from unionsim.config.scenario import load_scenario
 from unionsim.config.validate import validate_file
 from unionsim.errors import ParameterError
 from unionsim.experiment.batch import run_batch
-from unionsim.experiment.executors import guided_chunks
+from unionsim.experiment.work import guided_chunks
 
 SCENARIO = "zapad_2017"    # the shortest shipped scenario that samples parameters per run
 SAMPLED = "putin.reactivity"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from unionsim.bibliography import nearest_ids
 from unionsim.catalogue import facts as cat
 from unionsim.catalogue.outcomes import BY_NAME, DEFINITIONS, definitions
 from unionsim.config.params import default_parameters
@@ -48,10 +49,10 @@ def test_lookup_ignores_case_and_suggests_near_ids():
     assert cat.lookup("min-28").id == "MIN-28"
     assert cat.lookup("E5B").id == "E5b"
     assert cat.lookup("MIN-99") is None
-    assert cat.nearest_ids("MIN28")[0] == "MIN-28"
-    assert cat.nearest_ids("kre 16")[0] == "KRE-16"
-    assert cat.nearest_ids("SC11x")[0] == "SC11"
-    assert cat.nearest_ids("U13c")[0] == "U13"
+    assert nearest_ids("MIN28")[0] == "MIN-28"
+    assert nearest_ids("kre 16")[0] == "KRE-16"
+    assert nearest_ids("SC11x")[0] == "SC11"
+    assert nearest_ids("U13c")[0] == "U13"
 
 
 def test_search_needs_every_word():

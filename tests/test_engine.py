@@ -20,7 +20,7 @@ from unionsim.config.scenario import LoadedScenario
 from unionsim.config.schema import Scenario
 from unionsim.errors import ResultsError, UsageError
 from unionsim.experiment.batch import run_plan
-from unionsim.experiment.executors import MAX_CHUNK, MIN_CHUNK, chunk_runs, guided_chunks
+from unionsim.experiment.work import MAX_CHUNK, MIN_CHUNK, chunk_runs, guided_chunks
 from unionsim.experiment.plan import make_plan
 from unionsim.model.state import INDICATORS
 from unionsim.model.world import UnionModel
@@ -208,7 +208,7 @@ def test_resume_runs_only_the_missing_runs_and_ignores_half_written_files(plan, 
 
     out = tmp_path / "interrupted"
     store = ResultsStore.create(out, _manifest(plan))
-    from unionsim.experiment.executors import run_chunk
+    from unionsim.experiment.work import run_chunk
 
     for chunk in ([0, 1, 2, 3], [10, 11], [17]):
         store.write_encoded(run_chunk(plan, chunk, True))

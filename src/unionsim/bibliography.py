@@ -2,12 +2,18 @@
 
 The descriptions are our own words. Each parameter and rule cites documents by these ids and
 claims by their ids in the project's facts sheet (``shared/FACTS.md``); the index below says which
-documents support each id, so a citation that names the wrong document is caught at load time.
+documents support each id, so a citation that names the wrong document is caught at load time,
+and a mistyped id is answered with the ids it most looks like (`nearest_ids`).
+
+The index is data (``data/fact_index.json``), read here at the bottom of the package so that the
+input schemas can check citations without reaching up to the facts catalogue's commands.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -58,3 +64,18 @@ def fact_index() -> dict[str, frozenset[str]]:
     """FACTS id -> the documents that support it (extracted from shared/FACTS.md)."""
     raw = json.loads(resources.files("unionsim.data").joinpath("fact_index.json").read_text("utf-8"))
     return {k: frozenset(v) for k, v in raw.items()}
+
+
+SEARCH_HINT = "unionsim facts --search WORDS"
+"""How a user finds the id they meant (shown after a mistyped or unknown id)."""
+
+
+def nearest_ids(fact_id: str, known=None, n: int = 3) -> list[str]:
+    """The known ids (default: every id of the index) that look most like a mistyped one."""
+    known = list(known if known is not None else fact_index())
+    by_fold = {k.casefold(): k for k in known}
+    bare = re.sub(r"[^0-9a-z]", "", fact_id.casefold())
+    # the same letters and digits (MIN28, min 28) first, then ids that look alike
+    same = [k for k in known if re.sub(r"[^0-9a-z]", "", k.casefold()) == bare]
+    close = difflib.get_close_matches(fact_id.casefold(), list(by_fold), n=n, cutoff=0.5)
+    return (same + [by_fold[c] for c in close if by_fold[c] not in same])[:n]

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unionsim.calibration.posterior import draw_samples, load_posterior, write_posterior
+from unionsim.calibration.fit import write_posterior
+from unionsim.config.posterior import draw_samples, load_posterior
 from unionsim.config.scenario import load_scenario
 from unionsim.errors import InputFileError, ResultsError
 from unionsim.experiment.plan import make_plan
@@ -72,7 +73,7 @@ def test_bad_posterior_files_are_user_errors(tmp_path):
 
 def _tiny_fit(tmp_path, name, executor, workers=None):
     from unionsim.calibration.fit import FitSettings, run_fit
-    from unionsim.calibration.targets import TargetSet, load_targets
+    from unionsim.config.targets import TargetSet, load_targets
 
     full = load_targets()
     main = tuple(t for t in full.targets if t.scenario == "calibration_2019_2021")

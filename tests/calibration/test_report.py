@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unionsim.calibration.posterior import Posterior
 from unionsim.calibration.report import parameter_table, target_table, write_report
-from unionsim.calibration.targets import load_targets
+from unionsim.config.posterior import Posterior
+from unionsim.config.targets import load_targets
 
 
 def _posterior(tmp_path, n=400):

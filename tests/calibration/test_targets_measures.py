@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from unionsim.calibration.measures import compute_measure, distance, normalised_errors
-from unionsim.calibration.targets import load_targets
 from unionsim.config.schema import TargetMeasure, month_index
+from unionsim.config.targets import load_targets
 from unionsim.errors import ConfigError
 
 
@@ -163,7 +163,7 @@ def test_distance_is_the_rms_of_errors_in_tolerances(targets):
 
 def test_unionsim_validate_checks_target_files():
     from unionsim.config.validate import validate_file
-    from unionsim.calibration.targets import shipped_targets_dir
+    from unionsim.config.targets import shipped_targets_dir
 
     for path in sorted(shipped_targets_dir().glob("*.yaml")):
         assert validate_file(path) == "targets file"

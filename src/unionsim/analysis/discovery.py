@@ -14,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from unionsim.errors import ResultsError, UsageError
-from unionsim.model.outcomes import FLAGS, OUTCOMES
+from unionsim.analysis.summary import ended_in
+from unionsim.errors import ResultsError
 
 
 @dataclass
@@ -55,17 +54,6 @@ class Discovery:
                               "ranges": b.describe()} for i, b in enumerate(self.boxes)])
 
 
-def target(outcomes: pd.DataFrame, name: str) -> np.ndarray:
-    """1 where a run ended in outcome ``name`` (or where flag ``name`` fired), else 0."""
-    if name in OUTCOMES:
-        return (outcomes["outcome"] == name).to_numpy()
-    if name in FLAGS and name in outcomes:
-        return outcomes[name].astype(bool).to_numpy()
-    raise UsageError(f"unknown outcome '{name}'", field="outcome",
-                     hint="one of: " + ", ".join(OUTCOMES) + " (or a flag: "
-                          + ", ".join(FLAGS) + ")")
-
-
 def discover(outcomes: pd.DataFrame, outcome: str, *, max_depth: int = 3,
              min_leaf: float = 0.05, seed: int = 0) -> Discovery:
     """Fit a tree to ``param.*`` columns and return its leaves as boxes, densest first.
@@ -75,7 +63,7 @@ def discover(outcomes: pd.DataFrame, outcome: str, *, max_depth: int = 3,
     from sklearn.tree import DecisionTreeClassifier
 
     ok = outcomes[outcomes["status"] == "ok"]
-    y = target(ok, outcome)
+    y = ended_in(ok, outcome)
     columns = [c for c in ok.columns if c.startswith("param.")]
     if not columns:
         raise ResultsError("no parameter varied in this batch (no param.* columns), so there are "

@@ -20,7 +20,7 @@ from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, KEY_INDICATORS, figu
                                       serial_label, start_serial)
 from unionsim.analysis.series import (FLAG_TIMING, discrete_levels, first_fire_months,
                                       ok_runs)
-from unionsim.analysis.summary import outcome_table
+from unionsim.analysis.summary import ended_in, outcome_table
 from unionsim.errors import ResultsError
 from unionsim.model.outcomes import FLAGS
 
@@ -415,8 +415,6 @@ def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int =
 
 def discovery_figure(res, found) -> Figure:
     """The runs in the plane of the two parameters the tree relies on most, the densest box."""
-    from unionsim.analysis.discovery import target
-
     ok = ok_runs(res.outcomes)
     names = list(found.importance.index[:2]) or found.parameters[:2]
     if len(names) == 1:
@@ -424,7 +422,7 @@ def discovery_figure(res, found) -> Figure:
     x, y = (ok[f"param.{n}"].to_numpy(dtype=float) for n in names)
     ax = plots.new_axes(7, 5.5)
     best = found.boxes[0]
-    plots.box_scatter(x, y, target(ok, found.outcome), ax, xname=names[0], yname=names[1],
+    plots.box_scatter(x, y, ended_in(ok, found.outcome), ax, xname=names[0], yname=names[1],
                       box=best.limits, outcome=found.outcome)
     ax.set_title(figure_title(res.manifest, res.outcomes,
                               f"Where '{found.outcome.replace('_', ' ')}' is likely: densest box "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from unionsim.errors import UsageError
 from unionsim.model.outcomes import FLAGS, OUTCOMES
 
 
@@ -17,6 +19,17 @@ def proportion_interval(successes: int, trials: int, confidence: float = 0.95
     ci = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence,
                                                               method="wilson")
     return float(ci.low), float(ci.high)
+
+
+def ended_in(outcomes: pd.DataFrame, name: str) -> np.ndarray:
+    """1 where a run ended in outcome ``name`` (or where flag ``name`` fired), else 0."""
+    if name in OUTCOMES:
+        return (outcomes["outcome"] == name).to_numpy()
+    if name in FLAGS and name in outcomes:
+        return outcomes[name].astype(bool).to_numpy()
+    raise UsageError(f"unknown outcome '{name}'", field="outcome",
+                     hint="one of: " + ", ".join(OUTCOMES) + " (or a flag: "
+                          + ", ".join(FLAGS) + ")")
 
 
 def outcome_table(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

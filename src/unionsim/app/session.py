@@ -106,7 +106,7 @@ class BatchCancelled(Exception):
 class EarlyPartsExecutor:
     """Wraps an executor so that each worker's first chunk is small and no chunk is large.
 
-    Chunking never changes results (see `unionsim.experiment.executors`); it only decides how
+    Chunking never changes results (see `unionsim.experiment.work`); it only decides how
     soon and how often finished parts arrive, i.e. how soon the page can show partial results.
     """
 

@@ -1,6 +1,8 @@
-"""Calibration against the documents' dated figures: targets, measures, ABC-SMC fit, posterior.
+"""Calibration against the documents' dated figures: measures, screening, ABC-SMC fit, report.
 
-A client of the engine, not a second engine: targets (``targets/*.yaml``) name measures computed
-from ordinary run results; the fit asks `unionsim.experiment` for runs and hands the measures to
-pyabc; the posterior file in ``params/`` feeds `unionsim run --posterior`.
+A client of the engine, not a second engine: targets (``targets/*.yaml``, read by
+`unionsim.config.targets` like every other input) name measures computed from ordinary run
+results; the fit asks `unionsim.experiment` for runs and hands the measures to pyabc; the
+posterior it writes to ``params/`` is an input again (`unionsim.config.posterior`) that feeds
+`unionsim run --posterior`.
 """

@@ -23,6 +23,9 @@ How it is wired:
   built-in map (serial), a local process pool, or a dask cluster.
 * **Resume**: the pyabc database in the fit folder; ``resume`` loads it and runs the remaining
   generations within the same budget.
+* **Posterior**: the last generation's particles (`last_population`), written by
+  `write_posterior` as the ensemble that `unionsim run --posterior` reads
+  (`unionsim.config.posterior`).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from unionsim.calibration.measures import distance, measure_targets
-from unionsim.calibration.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
+from unionsim.config.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
 from unionsim.errors import ResultsError, UsageError
 
 
@@ -222,8 +225,8 @@ class _Mapper:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from unionsim.experiment.executors import (PRELOAD, available_cores,
-                                                       default_start_method)
+            from unionsim.experiment.executors import PRELOAD, default_start_method
+            from unionsim.experiment.work import available_cores
 
             method = default_start_method()
             context = multiprocessing.get_context(method)
@@ -416,3 +419,16 @@ def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarge
     frame = pd.DataFrame(rows)
     frame["weight"] = frame["weight"] / frame["weight"].sum()
     return frame
+
+
+def write_posterior(particles, manifest: dict, path: str | Path) -> Path:
+    """Write the ensemble and its manifest next to each other (the layout is described in
+    `unionsim.config.posterior`); returns the Parquet path."""
+    from unionsim.config.posterior import manifest_path
+    from unionsim.experiment.store import write_json
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    particles.to_parquet(path, index=False)
+    write_json(manifest_path(path), manifest)
+    return path

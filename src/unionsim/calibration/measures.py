@@ -14,8 +14,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from unionsim.calibration.targets import LoadedTarget, observed_value, scenario_spec
 from unionsim.config.schema import TargetMeasure, month_index
+from unionsim.config.targets import LoadedTarget, observed_value, scenario_spec
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 

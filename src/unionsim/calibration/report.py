@@ -18,9 +18,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from unionsim.calibration.posterior import Posterior
-from unionsim.calibration.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
+from unionsim.config.posterior import Posterior
 from unionsim.config.schema import month_label
+from unionsim.config.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
 
 IDENTIFIED, NARROWED = 0.5, 0.8
 HIT_PROBABILITY = 0.5

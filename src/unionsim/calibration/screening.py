@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from unionsim.calibration.targets import TargetSet, scenario_spec
 from unionsim.config.schema import TargetMeasure
+from unionsim.config.targets import TargetSet, scenario_spec
 
 SCREENING_FILE = "calibration_screening.csv"
 CANDIDATE_SUPPORT = ("direction", "assumption")

@@ -11,7 +11,6 @@ it cannot drift from the code.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import tokenize
@@ -22,13 +21,13 @@ from pathlib import Path
 
 import yaml
 
+from unionsim.bibliography import SEARCH_HINT
+
 #: How a FACTS id looks: MIN-05, E17, E5b, SC11, D1 (letters of figure rows: E U M P R L).
 #: Deliberately loose (MIN-5 matches too) so that a mistyped citation is found and reported.
 FACT_ID = re.compile(r"\b(?:[A-Z]{3}-\d+|[EUMPRL]\d+b?|SC\d+|D\d+)\b")
 
 KINDS = ("figure", "claim", "scenario", "disagreement")
-
-SEARCH_HINT = "unionsim facts --search WORDS"
 
 
 @dataclass(frozen=True)
@@ -69,17 +68,6 @@ def lookup(fact_id: str) -> Fact | None:
         return facts[fact_id]
     folded = {k.casefold(): v for k, v in facts.items()}
     return folded.get(fact_id.strip().casefold())
-
-
-def nearest_ids(fact_id: str, known=None, n: int = 3) -> list[str]:
-    """The known ids that look most like a mistyped one (for error messages)."""
-    known = list(known if known is not None else catalogue())
-    by_fold = {k.casefold(): k for k in known}
-    bare = re.sub(r"[^0-9a-z]", "", fact_id.casefold())
-    # the same letters and digits (MIN28, min 28) first, then ids that look alike
-    same = [k for k in known if re.sub(r"[^0-9a-z]", "", k.casefold()) == bare]
-    close = difflib.get_close_matches(fact_id.casefold(), list(by_fold), n=n, cutoff=0.5)
-    return (same + [by_fold[c] for c in close if by_fold[c] not in same])[:n]
 
 
 def search(words: list[str] | str) -> list[Fact]:

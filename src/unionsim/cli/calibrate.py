@@ -52,12 +52,11 @@ def calibrate(
 
     Example: unionsim calibrate --quick --out runs/calib-ci
     """
-    from unionsim.calibration.fit import PRESETS, run_fit
-    from unionsim.calibration.posterior import (default_posterior_path, load_posterior,
-                                                write_posterior)
+    from unionsim.calibration.fit import PRESETS, run_fit, write_posterior
     from unionsim.calibration.report import write_report
     from unionsim.calibration.screening import screening_file
-    from unionsim.calibration.targets import load_targets
+    from unionsim.config.posterior import default_posterior_path, load_posterior
+    from unionsim.config.targets import load_targets
 
     if quick and medium:
         raise UsageError("--quick and --medium contradict each other", field="quick",

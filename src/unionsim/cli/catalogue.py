@@ -28,6 +28,7 @@ def facts_cmd(
 
     Example: unionsim facts MIN-28  (or: unionsim facts --search oil tax)
     """
+    from unionsim.bibliography import SEARCH_HINT, nearest_ids
     from unionsim.catalogue import facts as cat
 
     if search is not None:
@@ -43,16 +44,16 @@ def facts_cmd(
         for fact in facts.values():
             typer.echo(f"{fact.id:7s} {fact.kind:12s} {_first_words(fact.text, 96)}")
         typer.echo(f"{len(facts)} ids; show one with: unionsim facts ID, or search: "
-                   f"{cat.SEARCH_HINT}")
+                   f"{SEARCH_HINT}")
         return
     uses = cat.usage_index()
     for i, fid in enumerate(ids):
         fact = cat.lookup(fid)
         if fact is None:
-            near = cat.nearest_ids(fid)
+            near = nearest_ids(fid)
             raise UsageError(f"'{fid}' is not a FACTS id",
                              hint=(f"did you mean {', '.join(near)}? " if near else "")
-                             + f"search the catalogue with: {cat.SEARCH_HINT}", field="ID")
+                             + f"search the catalogue with: {SEARCH_HINT}", field="ID")
         if i:
             typer.echo("")
         for line in describe(fact, uses.get(fact.id, [])):

@@ -25,7 +25,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def shipped_dir(kind: str) -> Path:
-    """The folder of shipped ``params`` or ``scenarios``: the checkout's, else the wheel's copy."""
+    """The folder of shipped ``params``, ``scenarios`` or ``targets``: the checkout's, else the
+    wheel's copy."""
     repo = PROJECT_ROOT / kind
     if repo.is_dir():
         return repo

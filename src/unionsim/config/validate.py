@@ -52,7 +52,7 @@ def validate_file(path: str | Path) -> str:
     elif kind == "parameter file":
         load_parameter_specs(path)
     elif kind == "targets file":
-        from unionsim.calibration.targets import load_targets
+        from unionsim.config.targets import load_targets
 
         load_targets([path])
     else:

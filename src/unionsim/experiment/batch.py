@@ -17,12 +17,13 @@ from typing import Callable
 
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.errors import ResultsError, UsageError
-from unionsim.experiment.executors import Executor, chunk_runs, guided_chunks, make_executor
+from unionsim.experiment.executors import make_executor
 from unionsim.experiment.plan import Plan, check_run_count, make_plan
 from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore,
                                        check_out_dir, damaged_folder_error, environment,
                                        folder_kind, folder_lock, foreign_folder_error,
                                        has_content, now_iso, read_manifest, write_error)
+from unionsim.experiment.work import Executor, chunk_runs, guided_chunks
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished. If it also has a ``start(total, done)`` method,

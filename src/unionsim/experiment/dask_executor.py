@@ -15,10 +15,10 @@ import uuid
 from typing import Iterator, Sequence
 
 from unionsim.errors import ExecutionError, UsageError
-from unionsim.experiment.executors import (available_cores, check_stall_timeout, run_chunk,
-                                           stalled_error, without_working_directory)
 from unionsim.experiment.parts import EncodedPart
 from unionsim.experiment.plan import Plan
+from unionsim.experiment.work import (available_cores, check_stall_timeout, run_chunk,
+                                      stalled_error, without_working_directory)
 
 
 def _import_distributed():

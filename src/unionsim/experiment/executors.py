@@ -1,103 +1,32 @@
 """Executors: run chunks of a plan and yield each chunk's encoded part as it finishes.
 
-An executor only computes. `run_chunk` is the unit of work everywhere: it runs the chunk's runs
-with `run_one` and encodes them as Parquet bytes (`EncodedPart`); the parent process writes the
-bytes into the results folder (`ResultsStore.write_encoded`) and reports progress. Each run
-depends only on its seed and parameter values, and the final files are sorted by run, so results
-do not depend on the executor, the number of workers or the chunking.
+An executor only computes: each chunk is one call of `unionsim.experiment.work.run_chunk`, and
+the parent process writes the parts into the results folder. `make_executor` chooses one by name:
 
 * `SerialExecutor`: in this process.
 * `ProcessExecutor`: a local pool of worker processes. Each worker receives the plan once, in the
   pool initializer; after that only lists of run indices go out and Parquet bytes come back.
-* `DaskExecutor` (in `unionsim.experiment.dask_executor`): a dask.distributed cluster.
+* `DaskExecutor` (in `unionsim.experiment.dask_executor`, loaded only when asked for, since dask
+  is an optional dependency): a dask.distributed cluster.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import multiprocessing
 import os
 import signal
-import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterator, Protocol, Sequence
+from typing import Iterator, Sequence
 
 from unionsim.errors import ExecutionError, UsageError
-from unionsim.experiment.parts import EncodedPart, encode_part
+from unionsim.experiment.parts import EncodedPart
 from unionsim.experiment.plan import Plan
+from unionsim.experiment.work import (Executor, available_cores, check_stall_timeout, run_chunk,
+                                      stalled_error, without_working_directory)
 
 EXECUTORS = ("process", "serial", "dask")
-MAX_CHUNK = 250  # runs per part at most: a few seconds of work, a few MB of bytes
-MIN_CHUNK = 10   # runs per part at least (unless fewer remain): a part costs a few ms to write
-
-
-class Executor(Protocol):
-    """Runs chunks of a plan; yields one `EncodedPart` per chunk, in any order."""
-
-    name: str
-    workers: int
-
-    def run(self, plan: Plan, chunks: Sequence[Sequence[int]], *, timeseries: bool
-            ) -> Iterator[EncodedPart]: ...
-
-
-def available_cores() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. a cluster job's allocation)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def run_chunk(plan: Plan, runs: Sequence[int], timeseries: bool) -> EncodedPart:
-    """Run the listed runs of a plan and encode them as one part (the unit of work)."""
-    from unionsim.experiment.runner import run_one
-    from unionsim.model.state import INDICATORS
-
-    specs = plan.parameters.specs  # already in the plan: workers need not read params/ again
-    results = [run_one(task, plan.scenario, timeseries=timeseries, specs=specs)
-               for task in plan.tasks(runs)]
-    return encode_part(results, INDICATORS, plan.scenario.spec.start)
-
-
-def chunk_runs(runs: Sequence[int], size: int) -> list[list[int]]:
-    """Split run indices into chunks of at most ``size`` consecutive runs.
-
-    Chunks never span a gap (on resume, the missing runs have gaps), so each part holds a range
-    of runs that no other part overlaps, which the final merge relies on.
-    """
-    if size < 1:
-        raise UsageError(f"chunk size must be at least 1 (got {size})", field="chunk_size")
-    chunks: list[list[int]] = []
-    for run in sorted(runs):
-        if chunks and len(chunks[-1]) < size and run == chunks[-1][-1] + 1:
-            chunks[-1].append(run)
-        else:
-            chunks.append([run])
-    return chunks
-
-
-def guided_chunks(runs: Sequence[int], workers: int) -> list[list[int]]:
-    """Chunks that shrink as the batch nears its end (guided scheduling), never spanning a gap.
-
-    Each chunk takes a share 1/(2 x workers) of the runs still unassigned, between `MIN_CHUNK`
-    and `MAX_CHUNK` runs: large chunks early keep the overhead per run low, small ones at the end
-    keep every worker busy until the last run (with equal chunks, one worker may sit idle for
-    most of a chunk at the end). Chunking never changes results.
-    """
-    remaining = len(runs)
-    chunks: list[list[int]] = []
-    for segment in chunk_runs(runs, max(1, remaining)):  # maximal runs of consecutive indices
-        start = 0
-        while start < len(segment):
-            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(remaining / (2 * max(1, workers)))))
-            chunk = segment[start:start + size]
-            chunks.append(chunk)
-            start += len(chunk)
-            remaining -= len(chunk)
-    return chunks
 
 
 # --------------------------------------------------------------------------- serial
@@ -179,7 +108,7 @@ class ProcessExecutor:
                                      hint=_UNGUARDED_HINT) from None
         try:
             # No list of the futures is kept here: a finished future holds its part's bytes, and
-            # as_completed drops each future once yielded, so memory does not grow with the runs.
+            # the watcher drops each future once yielded, so memory does not grow with the runs.
             watched = _watched(futures, self.stall_timeout)
             futures = None  # the watcher holds the pending ones only
             for future in watched:
@@ -200,48 +129,8 @@ class ProcessExecutor:
                 _stop_now(pool)
 
 
-@contextlib.contextmanager
-def without_working_directory():
-    """While worker processes start: keep the working directory off their import path.
-
-    Python started with ``-c`` (as the fork server and spawned workers are) puts the working
-    directory first on ``sys.path``, and the workers inherit the parent's ``sys.path``, which
-    holds it too under ``python -m``. A ``random.py`` or ``concurrent.py`` lying in the working
-    directory would then replace the standard module in every worker. ``PYTHONSAFEPATH``
-    (Python >= 3.11) stops the first, a filtered ``sys.path`` the second.
-    """
-    cwd = os.path.abspath(os.getcwd())
-    saved_path, saved_env = list(sys.path), os.environ.get("PYTHONSAFEPATH")
-    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != cwd]
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        sys.path[:] = saved_path
-        if saved_env is None:
-            os.environ.pop("PYTHONSAFEPATH", None)
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved_env
-
-
 STOP_GRACE_SECONDS = 10.0
 """How long stopping a batch waits for terminated workers and the pool's manager thread."""
-
-DEFAULT_STALL_TIMEOUT = 1800.0
-"""Seconds without any finished chunk after which a batch counts as stalled (a stopped worker,
-a cluster that lost its workers). A chunk holds at most `MAX_CHUNK` runs, a few seconds of work
-on one core, so half an hour is generous even on a loaded machine; ``--stall-timeout`` changes
-it."""
-
-
-def check_stall_timeout(seconds: float | None) -> float:
-    """The stall timeout in seconds (default `DEFAULT_STALL_TIMEOUT`), checked."""
-    if seconds is None:
-        return DEFAULT_STALL_TIMEOUT
-    if not (seconds > 0 and math.isfinite(seconds)):
-        raise UsageError(f"--stall-timeout must be a positive number of seconds (got {seconds})",
-                         field="stall_timeout", hint="e.g. --stall-timeout 3600")
-    return float(seconds)
 
 
 def _watched(futures, stall_timeout: float):
@@ -258,15 +147,6 @@ def _watched(futures, stall_timeout: float):
         for future in done:
             yield future
         done = None
-
-
-def stalled_error(stall_timeout: float, left: int) -> ExecutionError:
-    return ExecutionError(f"no chunk of runs finished for {stall_timeout:g} s ({left} chunks "
-                          f"left): a worker seems stopped or hung; the runs finished so far "
-                          f"are kept", field="stall_timeout",
-                          hint="check the workers (a stopped process, a full machine), then "
-                               "repeat the command with --resume; raise --stall-timeout if "
-                               "single runs are this slow")
 
 
 # Workers started by a fork server (or spawn) import the calling script again; a script that

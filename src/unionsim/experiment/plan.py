@@ -25,7 +25,7 @@ def model_fingerprint() -> str:
     code are never reused or resumed as if they were the same.
     """
     root = Path(__file__).resolve().parents[1]
-    files = sorted(list((root / "model").rglob("*.py")) + list((root / "config").glob("*.py"))
+    files = sorted(list((root / "model").rglob("*.py")) + list((root / "config").rglob("*.py"))
                    + [root / "experiment" / "sampling.py", root / "experiment" / "runner.py"])
     digest = hashlib.sha256()
     for f in files:
@@ -142,7 +142,7 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     column of ``runs`` values per name, e.g. a sensitivity design); each value is checked
     against the parameter's documented range. ``posterior`` (a calibration posterior file, or
     True for the shipped one) draws each run's values of the fitted parameters from it by
-    weight (`unionsim.calibration.posterior.draw_samples`); those parameters are then not
+    weight (`unionsim.config.posterior.draw_samples`); those parameters are then not
     sampled from the scenario's uncertainty, and a value the user fixes still wins.
     """
     from unionsim.experiment.sampling import SAMPLERS, sample_uncertainty
@@ -156,7 +156,7 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     samples = dict(samples or {})
     drawn: dict[str, Any] = {}
     if posterior is not None and posterior is not False:
-        from unionsim.calibration.posterior import describe, draw_samples, load_posterior
+        from unionsim.config.posterior import describe, draw_samples, load_posterior
 
         loaded_posterior = load_posterior(None if posterior is True else posterior)
         columns, particles = draw_samples(loaded_posterior, runs, seed)

@@ -1,8 +1,10 @@
-"""Calibration targets: load and check ``targets/*.yaml``.
+"""Calibration targets as an input: load and check ``targets/*.yaml``.
 
 Each file is validated by `unionsim.config.schema.TargetFile`; beyond the schema, every target id
 must be unique across files, every measured target's indicator must be a recorded indicator (or a
-final flag), its months must lie inside its scenario, and its scenario must load.
+final flag), its months must lie inside its scenario, and its scenario must load. The calibration
+(`unionsim.calibration`) fits and scores the targets loaded here; `unionsim validate` checks a
+targets file with the same code.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
+from unionsim.config.params import shipped_dir
 from unionsim.config.schema import Target, TargetFile, month_index
 from unionsim.config.yamlio import read_yaml, validation_error
 from unionsim.errors import ConfigError
@@ -22,10 +25,7 @@ from unionsim.errors import ConfigError
 
 def shipped_targets_dir() -> Path:
     """``targets/`` of the project (or of the installed package)."""
-    root = Path(__file__).resolve().parents[3]
-    if (root / "targets").is_dir():
-        return root / "targets"
-    return Path(__file__).resolve().parents[1] / "_shipped" / "targets"
+    return shipped_dir("targets")
 
 
 @dataclass(frozen=True)

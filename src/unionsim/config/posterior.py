@@ -1,4 +1,5 @@
-"""The posterior ensemble: a Parquet table of weighted parameter vectors and a JSON manifest.
+"""The posterior ensemble as an input: a Parquet table of weighted parameter vectors and a JSON
+manifest, read and drawn from like a parameter overlay that varies by run.
 
 ``params/posterior.parquet`` has one row per particle of the fit's last generation: ``particle``,
 ``weight`` (summing to 1), ``distance``, ``param.<name>`` for each fitted parameter and
@@ -9,7 +10,8 @@ generation's tolerance and acceptance rate.
 
 `draw_samples` turns the ensemble into per-run parameter values for `make_plan`: runs draw
 particles by weight, with a generator of their own seeded from the master seed, so the same
-file and seed give the same draws.
+file and seed give the same draws. The calibration writes the file
+(`unionsim.calibration.fit.write_posterior`); everything else only reads it.
 """
 
 from __future__ import annotations
@@ -36,18 +38,8 @@ def default_posterior_path() -> Path:
 
 
 def manifest_path(path: str | Path) -> Path:
+    """The manifest of a posterior file: the same name with ``.json``."""
     return Path(path).with_suffix(".json")
-
-
-def write_posterior(particles: pd.DataFrame, manifest: dict, path: str | Path) -> Path:
-    """Write the ensemble and its manifest next to each other; returns the Parquet path."""
-    from unionsim.experiment.store import write_json
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    particles.to_parquet(path, index=False)
-    write_json(manifest_path(path), manifest)
-    return path
 
 
 @dataclass(frozen=True)
