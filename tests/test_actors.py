@@ -15,12 +15,12 @@ from unionsim.model.actors.base import Actor
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
-from unionsim.model.actors.western import Nato, West
+from unionsim.model.actors.western import Eu, Nato
 from unionsim.model.world import UnionModel
 
-ACTOR_CLASSES = [Minsk, KremlinFaction, Putin, Nato, West, Public, PublicCohort]
+ACTOR_CLASSES = [Minsk, KremlinFaction, Putin, Nato, Eu, Public, PublicCohort]
 NAMES = {Minsk: ["minsk"], KremlinFaction: ["siloviki", "raiders", "monetarists", "restrainers"],
-         Putin: ["putin"], Nato: ["nato"], West: ["west"]}
+         Putin: ["putin"], Nato: ["nato"], Eu: ["west"]}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from unionsim.config.params import default_parameters
 from unionsim.config.scenario import load_scenario
-from unionsim.model.actors.western import Eu, Us, West
+from unionsim.model.actors.western import Eu, Us
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules import economy as econ
 from unionsim.model.rules import us as us_rules
@@ -33,8 +33,7 @@ def _with(p, group, **values):
 
 
 # ----------------------------------------------------------------------------- the EU
-def test_the_eu_keeps_the_west_name_and_alias():
-    assert West is Eu
+def test_the_eu_keeps_the_west_name():
     m = UnionModel("baseline", seed=1, collect=False)
     assert isinstance(m.west, Eu) and m.west.name == "west"
     assert isinstance(m.us, Us) and m.us.name == "us"

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import calm_kremlin_view, change, with_values
+from unionsim.model import accounts
 from unionsim.model.rules import economy as e
 from unionsim.model.rules import kremlin as k
 from unionsim.model.rules import minsk as r
@@ -131,7 +132,7 @@ def test_a_rescue_fills_the_gap_and_becomes_debt_that_falls_due():
     model = UnionModel(scenario="baseline", seed=1, collect=False)
     s, p = model.state, model.p
     s.reserves = 3.0
-    model._money_owed(-1.0)
+    accounts.money_owed(model.state, model.p, -1.0)
     gap, due_before = s.financing_gap, s.refinancing_due
     assert gap == pytest.approx(p.kremlin.rescue_reserve_target - 3.0
                                 + p.kremlin.rescue_horizon_months / 12)
@@ -144,7 +145,7 @@ def test_a_rescue_fills_the_gap_and_becomes_debt_that_falls_due():
     assert s.debt == pytest.approx(debt + gap)
     assert s.loans_refinancing == pytest.approx(min(gap, due_before))
     assert s.loan_requested == 0.0
-    model._money_owed(-1.0)
+    accounts.money_owed(model.state, model.p, -1.0)
     assert s.refinancing_due > due_before          # more owed, more falling due next year
     assert s.financing_gap == pytest.approx(0.0, abs=1e-9)
 
@@ -153,7 +154,7 @@ def test_russian_debt_is_repaid_month_by_month_without_new_loans():
     model = UnionModel(scenario="baseline", seed=1, collect=False)
     s, p = model.state, model.p
     start = s.russian_debt
-    model._economy_step()
+    accounts.economy_month(model.state, model.p)
     assert s.russian_debt == pytest.approx(start * (1 - p.economy.russian_amortisation / 12))
 
 
@@ -162,11 +163,11 @@ def test_a_request_lapses_once_there_is_no_shortfall():
     s = model.state
     s.loan_requested = 1.0
     s.reserves = model.p.kremlin.rescue_reserve_target + 0.5 * model.p.kremlin.rescue_min
-    model._money_owed(0.0)
+    accounts.money_owed(model.state, model.p, 0.0)
     assert s.loan_requested == 0.0      # a shortfall too small for a loan: nothing to wait for
     s.loan_requested = 1.0
     s.reserves = model.p.kremlin.rescue_reserve_target - 2 * model.p.kremlin.rescue_min
-    model._money_owed(0.0)
+    accounts.money_owed(model.state, model.p, 0.0)
     assert s.loan_requested == 1.0
 
 

@@ -212,7 +212,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "As for regime_change: the documents expected the regime to survive, and Moscow fears "
         "that a revolt would bring anti-Russian forces to power.",
         (), ("SC19", "KRE-17")),
-    # ----------------------------------------------------------------- issue 12: a war next door
+    # ----------------------------------------------------------------- a war next door
     Definition(
         "war_asked", "flag",
         "During a war next door, the Kremlin asked Minsk at least once for a role in it "
@@ -251,7 +251,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Not in the documents (2019-2021): our assumption, grounded only in the 2008 and 2014 "
         "precedents.",
         (), ("SYS-12",)),
-    # ---- issue 12: Belarus's armed forces
+    # ----------------------------------------------------------------- the army
     Definition(
         "army_purged", "flag",
         "The regime purged the officer corps at least once: the army's loyalty fell below the "
@@ -275,7 +275,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "with Moscow grew.",
         "Minsk's doctrine rules out troops abroad and other people's wars.",
         ("army.abroad_refusal_dispute",), ("MIN-28", "NAT-08")),
-    # ---- issue 12: strategic deployments and Minsk's counter-levers
+    # ----------------------------------------------------------------- strategic levers
     Definition(
         "strategic_deployed", "flag",
         "Russian strategic systems were stationed in Belarus at some point: nuclear-capable "
@@ -315,7 +315,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "assumption, like the pressure itself).",
         "The neighbours fear a longer border with Russia and react to Minsk's moves.",
         ("levers.closure_pressure", "levers.closure_months"), ("NEI-02",)),
-    # ----------------------------------------------------------------- issue 12: US and EU
+    # ----------------------------------------------------------------- the US and the EU
     Definition(
         "us_deal", "flag",
         "Minsk accepted a US offer of one step of relief for the release of political prisoners.",

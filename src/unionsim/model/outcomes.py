@@ -1,10 +1,10 @@
 """How a run ends: end states in several dimensions, one primary outcome by a documented
 precedence, co-occurring flags and the months of the first key events.
 
-The primary outcome is kept for compatibility; analysts should read the dimensions
-(``DIMENSIONS``): integration, Russian military presence, alignment, regime and economy, each a
-label, plus the implemented share and the timings (``TIMINGS``). Thresholds are the
-``outcomes.*`` parameters.
+The primary outcome sums a run up in one label, which hides what co-occurs; analysts should
+read the dimensions (``DIMENSIONS``): integration, Russian military presence, alignment, regime,
+economy, the role in a war next door and strategic systems, each a label, plus the implemented
+share and the timings (``TIMINGS``). Thresholds are the ``outcomes.*`` parameters.
 
 Precedence of the primary outcome, from the most to the least drastic (an outcome higher up
 absorbs the ones below):
@@ -48,19 +48,19 @@ FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deplo
          "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
          "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
          "integration_signed", "regime_fell",
-         # issue 12: a war next door (see `actors.war`)
+         # a war next door (see `actors.war`)
          "war_asked", "staging_allowed", "joint_grouping_activated", "combat_role",
          "exercise_troops_stayed_a_while", "exercise_troops_used",
-         # issue 12: Belarus's armed forces (see `actors.army`)
+         # Belarus's armed forces (see `actors.army`)
          "army_purged", "army_refused_repression", "army_refused_abroad",
-         # issue 12: strategic deployments and counter-levers (see `actors.strategic`)
+         # strategic deployments and counter-levers (see `actors.strategic`)
          "strategic_deployed", "guarantees_requested", "transit_threatened",
          "neighbours_pressured", "mediation_offered", "border_closed",
-         # issue 12: the US and the EU
+         # the US and the EU
          "us_deal", "us_eased", "us_eu_diverged", "us_oil_offer")
 
-# issue 12's war, army and lever flags are run-level memories the model keeps in
-# `UnionModel.flags` under their own names
+# the war, army and lever flags are run-level memories the model keeps in `UnionModel.flags`
+# under their own names
 _MODEL_KEPT_FLAGS = FLAGS[FLAGS.index("war_asked"):FLAGS.index("border_closed") + 1]
 
 # End-state dimensions: column name -> its labels, from none/mildest to the most drastic.
@@ -72,9 +72,9 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "end_alignment": ("westward", "balanced", "dependent"),
     "end_regime": ("continuity", "managed_succession", "fell", "absorbed"),
     "end_economy": ("growth", "stagnation", "recession", "default"),
-    # issue 12: the most Minsk allowed Russia in a war next door ("none": never asked)
+    # the most Minsk allowed Russia in a war next door ("none": never asked)
     "end_war_role": ("none", "refused", "limited", "full"),
-    # part of the military dimension: Russian strategic systems in Belarus at the end (issue 12)
+    # part of the military dimension: Russian strategic systems in Belarus at the end
     "end_strategic": STRATEGIC_LABELS,
 }
 
@@ -267,7 +267,7 @@ def run_flags(s: WorldState, flags: dict, max_sanctions: float, max_radicalism: 
         "integration_signed": s.roadmaps_signed > 0 or s.supranational_signed > 0,
         "regime_fell": s.regime == Regime.NEW_REGIME,
         **{name: bool(flags.get(name, False)) for name in _MODEL_KEPT_FLAGS},
-        # issue 12: Minsk took a US prisoner deal; the US eased; the US eased while EU sanctions
+        # Minsk took a US prisoner deal; the US eased; the US eased while EU sanctions
         # stood and the EU never eased by the end (the two diverged); the US offered oil
         "us_deal": bool(flags.get("us_deal", False)),
         "us_eased": bool(flags.get("us_eased", False)),

@@ -44,7 +44,6 @@ class Regime(IntEnum):
     NEW_REGIME = auto()
 
 
-# --- issue 12: war engineer's enums here
 class WarRole(IntEnum):
     """What Minsk allows Russia in a war next door (the ``war_role`` state variable)."""
 
@@ -53,10 +52,6 @@ class WarRole(IntEnum):
     FULL = auto()     # the joint grouping activated, or a Belarusian combat role
 
 
-# --- issue 12: army engineer's enums here
-
-
-# --- issue 12: strategic engineer's enums here
 class Strategic(IntEnum):
     """Russian strategic systems in Belarus (the ``strategic_systems`` state variable; M4, M10,
     M38, NAT-11)."""
@@ -67,9 +62,6 @@ class Strategic(IntEnum):
 
 
 STRATEGIC_LABELS = ("none", "delivery_systems", "nuclear_weapons")  # end_strategic, by level
-
-
-# --- issue 12: useu engineer's enums here
 
 
 # Sanctions are read by several rules as a share of the top step: level / MAX_SANCTIONS.
@@ -192,7 +184,7 @@ class WorldState:
     support_union: float = 0.0
     support_independence: float = 0.0
     west_orientation: float = 0.0
-    # --- issue 12: a war next door (war engineer)
+    # a war next door
     war_next_door: float = 0.0
     war_role: float = 0.0
     joint_grouping_active: float = 0.0
@@ -202,17 +194,13 @@ class WorldState:
     war_last_ask_month: float = 0.0
     war_answered_ask: float = 0.0
     exercise_stay: float = 0.0
-
-
-    # --- issue 12: Belarus's armed forces (army engineer)
+    # Belarus's armed forces
     army_loyalty: float = 0.0
     army_abroad_willingness: float = 0.0
     army_russian_ties: float = 0.0
     army_purge_memory: float = 0.0
     army_refusal: float = 0.0
-
-
-    # --- issue 12: strategic deployments and counter-levers (strategic engineer)
+    # strategic deployments and Minsk's counter-levers
     strategic_systems: float = 0.0
     mediation_offer: float = 0.0
     transit_threat: float = 0.0
@@ -222,9 +210,7 @@ class WorldState:
     lever_sanctions_seen: float = 0.0
     lever_war_seen: float = 0.0
     lever_last_month: float = 0.0
-
-
-    # --- issue 12: the US and the EU (useu engineer)
+    # the US (the EU's variables are the Western ones above)
     us_sanctions: float = 0.0
     us_engagement: float = 0.0
     us_deal_offer: float = 0.0

@@ -10,7 +10,6 @@ war.minsk) -> strategic deployments and Minsk's counter-levers (`actors.strategi
 
 from __future__ import annotations
 
-import math
 import operator
 from functools import partial
 from pathlib import Path
@@ -25,20 +24,20 @@ from unionsim.config.params import ParameterSet
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.config.schema import Scenario, month_label
 from unionsim.draws import UniformDraws
+from unionsim.model import accounts, bookkeeping, outcomes
 from unionsim.model import events as ev
-from unionsim.model import outcomes
 from unionsim.model.actors.army import Army
 from unionsim.model.actors.kremlin import KremlinFaction, Putin
 from unionsim.model.actors.minsk import Minsk
 from unionsim.model.actors.public import Public, PublicCohort
 from unionsim.model.actors.strategic import MinskLevers, StrategicKremlin, levers_step
-from unionsim.model.actors.war import WAR_FLAGS, WarMinsk, WarPutin
+from unionsim.model.actors.war import WarMinsk, WarPutin
 from unionsim.model.actors.western import Eu, Nato, Us
 from unionsim.model.choice import bernoulli
-from unionsim.model.rules import economy as econ
+from unionsim.model.initial import apply_initial_opinion, initial_state
 from unionsim.model.rules import elite as elite_rules
 from unionsim.model.rules.kremlin import FACTIONS
-from unionsim.model.state import INDICATORS, Regime, SanctionLevel, WorldState, clip, clip01
+from unionsim.model.state import INDICATORS, Regime, clip01
 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
@@ -104,23 +103,13 @@ class UnionModel(mesa.Model):
         self._draws: dict[str, UniformDraws] = {}
         self.decisions: list[dict] = []
         self.counts: dict[tuple[str, str, str], int] = {}  # (actor, kind, choice) -> times
-        self.flags = {"crisis_logic": False, "troops_stayed": False, "trade_war": False,
-                      "temporary_deployment": False, "forces_deployed": False,
-                      "west_answered_takeover": False,
-                      # issue 12: the US and the EU
-                      "us_deal": False, "us_eased": False, "eu_eased": False,
-                      "us_eased_eu_holds": False, "us_oil_offer": False}
-        self.flags.update(dict.fromkeys(WAR_FLAGS, False))  # issue 12: a war next door
-        # issue 12: strategic deployments and counter-levers (strategic engineer)
-        self.flags.update(strategic_deployed=False, guarantees_requested=False,
-                          transit_threatened=False, neighbours_pressured=False,
-                          mediation_offered=False, border_closed=False)
+        self.flags = bookkeeping.initial_flags()  # run-level memories of key events
         self.co_opting = False
         self.summit_every = self.p.integration.summit_every_months  # until a round sets its own
         self.max_sanctions = 0.0
         self.max_radicalism = 0.0
         # month of the first signing, implementation, sanctions, loan, deployment (NaN: never)
-        self.timings = [math.nan] * len(outcomes.TIMINGS)
+        self.timings = bookkeeping.initial_timings()
         self.timings_open = True
         self.schedule = self.scenario_source.schedule
         self.triggers = self.spec.triggers
@@ -143,10 +132,11 @@ class UnionModel(mesa.Model):
         self.west = Eu(self)  # the EU keeps the name "west" (stream and parameters)
         self.us = Us(self)
         self.public = Public(self)
-        # issue 12: a war next door (both draw from the "war" stream)
+        # a war next door: the Kremlin's ask and Minsk's answer (both draw from the "war" stream)
         self.war_putin = WarPutin(self)
         self.war_minsk = WarMinsk(self)
-        self.levers_kremlin = StrategicKremlin(self)  # issue 12: strategic engineer
+        # strategic deployments and Minsk's counter-levers (both draw from the "levers" stream)
+        self.levers_kremlin = StrategicKremlin(self)
         self.levers_minsk = MinskLevers(self)
         if self.spec.initial:
             apply_initial_opinion(self.public.cohorts, self.spec.initial)
@@ -154,10 +144,8 @@ class UnionModel(mesa.Model):
             if self.state.regime != Regime.INCUMBENT:
                 # a scenario that starts under a successor or a new regime: Minsk's weights too
                 self.minsk.become_successor(new_regime=self.state.regime == Regime.NEW_REGIME)
-        # issue 12: the army, created after the public so it knows the regime's standing at the start
+        # the army comes after the public so it knows the regime's standing at the start
         self.army = Army(self)
-        self.flags.update(army_purged=False, army_refused_repression=False,
-                          army_refused_abroad=False)
         self.elite_draws = self.draws("elite")
         self._bookkeeping()
 
@@ -257,7 +245,7 @@ class UnionModel(mesa.Model):
         self.nato.step()
         self.west.step()
         self.us.step()
-        self._economy_step()
+        accounts.economy_month(s, self.p)
         self._bookkeeping()
         self._check_triggers(m)
         self._record(m)
@@ -310,92 +298,15 @@ class UnionModel(mesa.Model):
             self.note_event("elite", f"security forces defect (monthly hazard {hazard:.1%}): "
                                      f"the regime falls")
 
-    def _economy_step(self) -> None:
-        s, p = self.state, self.p
-        trade_war = s.trade_war_months > 0
-        s.russian_strain = econ.russian_budget_strain(s.oil_price_index, p)
-        shock = s.shock_growth_pp if s.shock_months > 0 else 0.0
-        s.growth = econ.growth_rate(s.oil_price_index, s.energy_support, s.sanctions_level,
-                                    trade_war, shock, p, s.support_reference,
-                                    s.sanctions_reference)
-        s.support_reference = econ.adjusted_level(s.support_reference, s.energy_support, p)
-        s.sanctions_reference = econ.adjusted_level(s.sanctions_reference, s.sanctions_level, p)
-        balance = econ.funding_balance(s.energy_support, s.western_finance, trade_war,
-                                       s.sanctions_level, p, s.russian_debt, s.growth,
-                                       us_sanctions=s.us_sanctions)
-        s.reserves += balance / 12.0
-        # the month's repayment of Russian principal was paid out of the balance above (E14)
-        repaid = s.russian_debt * p.economy.russian_amortisation / 12.0
-        s.russian_debt -= repaid
-        s.debt = max(0.0, s.debt - repaid)
-        if s.reserves <= 0.0:
-            s.defaulted = 1.0
-            s.reserves = 0.0
-        self._money_owed(balance)
-        s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
-        s.trade_war_months = max(0.0, s.trade_war_months - 1.0)
-        s.shock_months = max(0.0, s.shock_months - 1.0)
-
-    def _money_owed(self, balance: float) -> None:
-        """What Minsk owes Moscow and needs from it: the year's Russian repayments, their weight
-        against reserves (Moscow's leverage) and the shortfall a rescue would fill. A loan request
-        lapses once the shortfall is too small for a rescue loan."""
-        s, p = self.state, self.p
-        s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
-        s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
-        s.financing_gap = econ.financing_gap(s.reserves, balance, p)
-        if s.financing_gap < p.kremlin.rescue_min:
-            s.loan_requested = 0.0
-
     def _bookkeeping(self) -> None:
-        """Decays, derived variables and run-level memories."""
+        """Decays, derived variables and run-level memories (see `model.bookkeeping`)."""
         s, p = self.state, self.p
-        d = p.world
-        s.dispute *= 1.0 - d.dispute_decay
-        s.coercion *= 1.0 - d.coercion_decay
-        s.minsk_west_tilt *= 1.0 - d.tilt_decay
-        s.info_campaign = max(p.initial.info_campaign * d.info_floor_share,
-                              s.info_campaign * (1.0 - d.info_decay))
-        s.russian_backing *= 1.0 - d.backing_decay
-        s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
-        s.belarusianisation *= 1.0 - d.identity_decay
-        s.election_salience *= 1.0 - p.public.salience_decay
-        s.shock_mishandling *= 1.0 - p.public.mishandling_decay
-        s.tension_excess *= 1.0 - d.tension_decay
-        s.rotation_months = max(0.0, s.rotation_months - 1.0)
-        s.oil_shock_months = max(0.0, s.oil_shock_months - 1.0)
-        s.unrest_months = max(0.0, s.unrest_months - 1.0)
-        if s.info_floor_months > 0:
-            s.info_campaign = max(s.info_campaign, s.info_floor)
-            s.info_floor_months -= 1.0
-        s.nato_exercise_months = max(0.0, s.nato_exercise_months - 1.0)
-        if s.exercise_months > 0 and s.exercise_troops_k > 0:
-            s.exercise_months -= 1.0
-        s.outside_options = econ.outside_options(s.western_engagement, s.energy_offer > 0,
-                                                 s.diversified, s.sanctions_level, p,
-                                                 us_sanctions=s.us_sanctions,
-                                                 us_engagement=s.us_engagement)
-        s.presence = econ.presence_level(s.rotation_months, s.exercise_troops_k,
-                                         s.permanent_troops_k, s.base_agreed > 0, s.occupied > 0)
-        s.sovereignty = econ.sovereignty_index(s.roadmaps_implemented, s.supranational_bodies > 0,
-                                               s.presence, s.assets_sold, s.absorbed > 0, p)
-        s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
+        bookkeeping.decay(s, p)
+        bookkeeping.derive(s, p)
         self.max_sanctions = max(self.max_sanctions, s.sanctions_level)
         self.max_radicalism = max(self.max_radicalism, s.protest_radicalism)
         if self.timings_open:
-            self._note_timings()
-
-    def _note_timings(self) -> None:
-        """Remember the month each of `outcomes.TIMINGS` first happened."""
-        timings = self.timings
-        still_open = False
-        for i, happened in enumerate(outcomes.timing_tests(self.state, self.flags)):
-            if timings[i] != timings[i]:  # NaN != NaN: not yet recorded
-                if happened:
-                    timings[i] = float(self.month)
-                else:
-                    still_open = True
-        self.timings_open = still_open
+            self.timings_open = bookkeeping.note_timings(self.timings, s, self.flags, self.month)
 
     def _record(self, month: int) -> None:
         s = self.state
@@ -464,103 +375,3 @@ def _as_loaded(scenario: Any) -> LoadedScenario:
         return load_scenario(scenario)
     raise TypeError(f"scenario must be a path, a name, a Scenario or a LoadedScenario, "
                     f"not {type(scenario).__name__}")
-
-
-def _derive_money(s: WorldState, p: SimpleNamespace) -> None:
-    """What follows from the debt owed to Russia and the reserves: refinancing due, its pressure
-    and the financing gap (set at the start, after any `initial:` values)."""
-    s.refinancing_due = econ.refinancing_due(s.russian_debt, p)
-    s.refinancing_pressure = econ.refinancing_pressure(s.refinancing_due, s.reserves)
-    s.financing_gap = econ.financing_gap(
-        s.reserves, econ.funding_balance(s.energy_support, s.western_finance, False,
-                                         s.sanctions_level, p, s.russian_debt), p)
-
-
-def initial_state(p: SimpleNamespace, tension: float,
-                  initial: Mapping[str, float] | None = None) -> WorldState:
-    """The world at the start month, from the ``initial`` parameter group (January 2019 in the
-    shipped parameters: E15, E17, M36, L13, L19, L21), then the scenario's ``initial:`` values.
-
-    What depends on a value the scenario sets is made consistent with it: loans received are
-    debt and debt owed to Russia (unless the scenario gives those too), the economy has adjusted
-    to the support and sanctions in force, the refinancing due, Moscow's leverage and the
-    financing gap follow the debt and reserves, the protest peak is at least the protest in
-    progress, and sanctions in force come with a Western memory of repression that justifies
-    them (unless the scenario gives that memory). Opinion values are applied to the public's
-    cohorts by `apply_initial_opinion`.
-    """
-    i = p.initial
-    s = WorldState()
-    s.energy_support = i.energy_support
-    s.reserves = i.reserves
-    s.debt = i.debt
-    s.russian_debt = i.russian_debt
-    s.support_reference = i.energy_support
-    s.sanctions_reference = i.sanctions_level
-    _derive_money(s, p)
-    s.growth = i.growth
-    s.tension = clip(tension, 0.0, 1.0)
-    s.nato_posture = i.nato_posture
-    s.kremlin_trust = i.kremlin_trust
-    s.western_engagement = i.western_engagement
-    s.sanctions_level = i.sanctions_level
-    s.repression = i.repression
-    s.elite_cohesion = i.elite_cohesion
-    s.info_campaign = i.info_campaign
-    s.belarusianisation = i.belarusianisation
-    s.diversified = i.diversified
-    # issue 12: Belarus's armed forces at the start (army.*)
-    s.army_loyalty = p.army.base_loyalty
-    s.army_russian_ties = p.army.initial_russian_ties
-    s.army_abroad_willingness = p.army.base_abroad_willingness
-    s.us_engagement = p.us.initial_engagement  # issue 12 (useu)
-    if not initial:
-        return s
-    for name, value in initial.items():
-        setattr(s, name, float(value))
-    if "debt" not in initial:
-        s.debt += s.loans_total
-    if "russian_debt" not in initial:
-        s.russian_debt += s.loans_total  # Russian loans are owed to Russia
-    # the economy has adjusted to the support and sanctions in force at the start
-    if "support_reference" not in initial:
-        s.support_reference = s.energy_support
-    if "sanctions_reference" not in initial:
-        s.sanctions_reference = s.sanctions_level
-    _derive_money(s, p)
-    s.protest_peak = max(s.protest_peak, s.protest_share)
-    if "abuse_memory" not in initial and s.sanctions_level >= SanctionLevel.INDIVIDUAL:
-        s.abuse_memory = max(s.abuse_memory, p.west.abuse_threshold)
-    if s.roadmaps_implemented > s.roadmaps_signed:
-        s.roadmaps_signed = s.roadmaps_implemented
-    return s
-
-
-def apply_initial_opinion(cohorts: list, initial: Mapping[str, float]) -> None:
-    """Rescale the public's cohorts so that the weighted opinion aggregates a scenario sets in
-    ``initial:`` hold at the start, keeping the differences between cohorts (their ratios).
-
-    The three positions on the Russia question (incorporation, union, independence) stay shares
-    of one whole: the positions the scenario does not set share the rest in their old ratios.
-    """
-    fields = {"legitimacy": "legitimacy", "support_incorporation": "incorporation",
-              "support_union": "union", "support_independence": "independence",
-              "west_orientation": "west"}
-    given = {fields[name]: value for name, value in initial.items() if name in fields}
-    if not given:
-        return
-    for attr, target in given.items():
-        current = sum(c.weight * getattr(c, attr) for c in cohorts)
-        ratio = target / current if current > 0 else 0.0
-        for c in cohorts:
-            setattr(c, attr, clip01(getattr(c, attr) * ratio if current > 0 else target))
-    positions = ("incorporation", "union", "independence")
-    fixed = [a for a in positions if a in given]
-    free = [a for a in positions if a not in given]
-    if not fixed:
-        return
-    for c in cohorts:
-        rest = max(0.0, 1.0 - sum(getattr(c, a) for a in fixed))
-        old = sum(getattr(c, a) for a in free)
-        for a in free:
-            setattr(c, a, rest * getattr(c, a) / old if old > 0 else rest / len(free))

@@ -201,7 +201,7 @@ class Putin(Actor):
     def end_exercise(self, v: rules.KremlinView) -> None:
         model, s, p = self.model, self.state, self.p
         troops = s.exercise_troops_k
-        # a stay for a while is possible once, during a war next door (issue 12)
+        # a stay for a while is possible once, during a war next door
         stay = war_rules.stay_utility(s.war_intensity, s.nato_posture, p) \
             if s.war_next_door and not s.exercise_stay else UNAVAILABLE
         choice = self.decide("exercise_exit", rules.EXIT_OPTIONS,

@@ -232,8 +232,8 @@ class Minsk(Actor):
                                * p.minsk.refusal_dispute)
 
     def answer_us_deal(self, v: rules.MinskView) -> None:
-        """The US offers one step of relief for the release of political prisoners (WES-02,
-        issue 12): accept (prisoners freed, the crackdown called off, Moscow suspicious) or refuse. Drawn
+        """The US offers one step of relief for the release of political prisoners (WES-02):
+        accept (prisoners freed, the crackdown called off, Moscow suspicious) or refuse. Drawn
         from the US's stream, so runs without an offer keep Minsk's own draws unchanged."""
         p, s = self.weights, self.state
         threat = rules.protest_threat(v.protest_share, v.election_salience, p)

@@ -84,7 +84,7 @@ class Public(Actor):
                                           mishandling, jailed)
         shift = rules.legitimacy_shift(s.economic_stress, s.election_salience, s.coercion,
                                        co_opt, s.belarusianisation, p, mishandling,
-                                       s.war_role)  # issue 12: a full war role costs legitimacy
+                                       s.war_role)  # a full war role costs legitimacy
         amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
                                                          s.belarusianisation, p)
         repression, coercion, info_campaign = s.repression, s.coercion, s.info_campaign

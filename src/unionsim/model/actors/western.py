@@ -46,9 +46,9 @@ class Nato(Actor):
 
 
 class Eu(Actor):
-    """The EU (named "west": its random stream and the ``west.*`` parameters keep the names of the
-    single West it was before issue 12): sanctions packages agreed by unanimity with lags,
-    engagement for neutrality, energy offers. The US is `Us`."""
+    """The EU (named "west": its random stream and its ``west.*`` parameters carry that name):
+    sanctions packages agreed by unanimity with lags, engagement for neutrality, energy offers.
+    The US is `Us`."""
 
     classifier = {
         "stochastic": True,
@@ -66,7 +66,7 @@ class Eu(Actor):
         signal = west_rules.abuse_signal(s.repression, s.protest_share, s.election_salience, p)
         s.abuse_memory = max(s.abuse_memory * (1.0 - w.memory_decay), signal)
         if s.war_role:
-            # Minsk's part in a Russian war next door weighs like repression (issue 12)
+            # Minsk's part in a Russian war next door weighs like repression
             s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))
             s.western_engagement = clip01(s.western_engagement
                                           - w.war_engagement_loss * s.war_role / 2)
@@ -117,11 +117,8 @@ class Eu(Actor):
             * (1.0 - s.sanctions_level / MAX_SANCTIONS)
 
 
-West = Eu  # the name before issue 12
-
-
 class Us(Actor):
-    """The US (issue 12): attention (envoys, an ambassador), its own sanctions without unanimity,
+    """The US: attention (envoys, an ambassador), its own sanctions without unanimity,
     an oil offer, and relief for prisoners offered to Minsk (`rules.us`)."""
 
     classifier = {

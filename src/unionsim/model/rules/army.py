@@ -22,10 +22,6 @@ from unionsim.model.state import clip01
 REPRESS_ANSWERS = ("obey", "refuse")
 ABROAD_ANSWERS = ("obey", "drag", "refuse")
 
-# `war_role` codes as the war engineer defines them (state_variables.yaml): 1 limited, 2 full
-LIMITED_ROLE = 1
-FULL_ROLE = 2
-
 
 def loyalty_target(legitimacy: float, legitimacy_reference: float, economic_stress: float,
                    russian_ties: float, russian_backing: float, info_campaign: float,

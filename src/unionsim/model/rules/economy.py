@@ -28,7 +28,7 @@ def funding_balance(energy_support: float, western_finance: float, trade_war: bo
     includes the service at the start, so only more (or less) Russian debt than at the start
     changes the balance; ``russian_debt`` of ``None`` means the start level. A recession (negative
     ``growth``, %/yr) costs export and budget earnings, so it opens a reserves shortfall (SC27:
-    recession and Covid-19 leading to a 'rescue'; E23, L30). US sanctions (issue 12) cost a share
+    recession and Covid-19 leading to a 'rescue'; E23, L30). US sanctions cost a share
     ``us.economic_weight`` of what an EU step costs (the EU is the bigger market); 0 adds nothing.
     """
     e = p.economy
@@ -130,7 +130,7 @@ def outside_options(western_engagement: float, energy_offer: bool, diversified: 
     China and third-country oil give a small base (NEI-05: 'gains have been limited'); Western
     engagement and an energy offer add to it; Western sanctions take it away (SC20).
 
-    Issue 12: ``western_engagement`` and ``sanctions_level`` are the EU's; US sanctions weigh a
+    ``western_engagement`` and ``sanctions_level`` are the EU's; US sanctions weigh a
     share ``us.economic_weight`` of an EU step, and US attention adds ``us.outside_per_engagement``
     per unit above its level at the start (``us.initial_engagement``, already part of the
     calibrated base; ``None`` means that level): both neutral at their defaults.

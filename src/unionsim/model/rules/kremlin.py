@@ -21,7 +21,7 @@ OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_a
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
            "deploy_forces", "intervene")
 FACTIONS = ("siloviki", "raiders", "monetarists", "restrainers")
-# "stay_a_while" (issue 12, war engineer) is on the table only during a war next door (see
+# "stay_a_while" is on the table only during a war next door (see
 # `rules.war.stay_utility`); last, so that its absence leaves the other options' draws unchanged
 EXIT_OPTIONS = ("withdraw", "leave_troops", "stay_a_while")
 

@@ -1,4 +1,4 @@
-"""The US's rules: attention, its own sanctions, an oil offer and relief for prisoners (issue 12).
+"""The US's rules: attention, its own sanctions, an oil offer and relief for prisoners.
 
 The documents separate a US that signals attention and deals from an EU bound by consensus: the
 US lifted its sanctions a year before the EU (L13: 2015 against 2016), sent its officials and

@@ -1,5 +1,5 @@
-"""The EU's rules (the West of the model before issue 12; the US has its own, `rules.us`):
-sanctions for repression, engagement for neutrality, energy offers.
+"""The EU's rules (the actor named "west"; the US has its own, `rules.us`): sanctions for
+repression, engagement for neutrality, energy offers.
 
 The West weighs human rights against Belarus's sovereignty (WES-01): it eased sanctions when
 Minsk stayed neutral on Ukraine and released prisoners (WES-02, L13), brought them back after the
@@ -12,7 +12,7 @@ the step's lag (individual listings first, sectoral measures months later: WES-0
 `adoption_lag`). Easing has documented conditions: prisoners released and no crackdown, and a
 Minsk that seeks dialogue (WES-01, WES-02, L13; `easing_conditions_met`).
 
-Issue 12: the EU also reads the other actors' interface variables, each neutral at 0: Lithuania's
+The EU also reads the other actors' interface variables, each neutral at 0: Lithuania's
 all-or-nothing positions (Astravets) as an extra friction on any policy change toward Minsk
 (``west.lithuania_friction``, NEI-03), Minsk's offers to mediate (``mediation_offer``, WES-02),
 its threats to transit (``transit_threat``: the neighbours harden, NEI-04, MIN-15) and its part in
@@ -80,8 +80,8 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
       of legitimising an authoritarian regime (WES-09);
     * energy_offer: offer oil when Minsk quarrels with Moscow and seeks alternatives (WES-08, E31).
 
-    Issue 12 (each 0 by default, leaving the utilities as before): any change of course toward
-    Minsk (easing, engaging) also costs ``west.lithuania_friction`` (a member's veto, NEI-03) and
+    Each neutral at 0 (the defaults, which leave the utilities above unchanged): any change of
+    course toward Minsk (easing, engaging) also costs ``west.lithuania_friction`` (a member's veto, NEI-03) and
     ``west.transit_hardening`` per unit of Minsk's transit threat (NEI-04, MIN-15); Minsk's
     mediation makes engaging worth ``west.mediation_value`` per unit (WES-02).
     """
