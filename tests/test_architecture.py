@@ -20,19 +20,6 @@ SRC = ROOT / "src"
 PACKAGE = "unionsim"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-# Imports that climb today, each with the reason and the way out. The test fails when one of them
-# disappears, so this list only shrinks.
-KNOWN_CLIMBS = {
-    ("unionsim.config.scenario", "unionsim.model.state"):
-        "a scenario's `initial:` and trigger conditions may name only the model's state "
-        "variables; the table of their names, domains and which may be set belongs on the config "
-        "floor (read as data by the model)",
-    ("unionsim.config.targets", "unionsim.model.state"):
-        "a target may measure only a recorded indicator; see the state-variable table above",
-    ("unionsim.config.targets", "unionsim.model.outcomes"):
-        "a target may measure only an outcome flag; the flags' names belong with that table",
-}
-
 
 # --------------------------------------------------------------------------- reading the imports
 
@@ -160,16 +147,15 @@ def room_of(module: str) -> str:
 
 
 def climbs(graph: dict[str, dict[str, int]], floors: dict[str, int],
-           files: dict[str, Path] | None = None, known: dict | None = None) -> list[str]:
+           files: dict[str, Path] | None = None) -> list[str]:
     """A message for every import of a room on the same or a higher floor (rooms on one floor do
-    not import each other), except the ``known`` ones."""
-    known = known or {}
+    not import each other)."""
     messages = []
     for module, edges in sorted(graph.items()):
         here = room_of(module)
         for target, line in sorted(edges.items()):
             there = room_of(target)
-            if here == there or (module, target) in known:
+            if here == there:
                 continue
             if floors[there] >= floors[here]:
                 below = sorted(r for r, f in floors.items() if f < floors[here])
@@ -229,15 +215,9 @@ def _steps(path: list[str]):
 
 def test_no_import_climbs_a_floor(package, floors):
     files, graph = package
-    messages = climbs(graph, floors, files, KNOWN_CLIMBS)
+    messages = climbs(graph, floors, files)
     assert not messages, "imports that climb a floor (see docs/architecture.md):\n" + \
         "\n".join(messages)
-
-
-def test_the_known_climbs_are_still_there(package):
-    _, graph = package
-    gone = [pair for pair in KNOWN_CLIMBS if pair[1] not in graph.get(pair[0], {})]
-    assert not gone, f"these imports no longer climb; remove them from KNOWN_CLIMBS: {gone}"
 
 
 # --------------------------------------------------------------------------- the check can fail
@@ -272,9 +252,8 @@ def test_a_climbing_import_is_found_and_named():
 def test_rooms_on_one_floor_do_not_import_each_other():
     graph = {"unionsim.calibration.fit": {"unionsim.validation.claims": 4},
              "unionsim.validation.claims": {}}
-    assert len(climbs(graph, FLOORS)) == 1
-    assert climbs(graph, FLOORS, known={("unionsim.calibration.fit",
-                                         "unionsim.validation.claims"): "why"}) == []
+    (message,) = climbs(graph, FLOORS)
+    assert message.startswith("unionsim.calibration.fit:4 imports unionsim.validation.claims")
 
 
 def test_imports_are_read_wherever_they_are(tmp_path):

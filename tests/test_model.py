@@ -99,8 +99,8 @@ def test_outcomes_and_decisions_vary_across_runs(baseline):
 def test_state_variable_table_is_package_data_in_state_order():
     from importlib import resources
 
-    from unionsim.model.state import STATE_VARIABLES_FILE
-    assert resources.files("unionsim.model").joinpath(STATE_VARIABLES_FILE).is_file()
+    from unionsim.config.vocabulary import STATE_VARIABLES_FILE
+    assert resources.files("unionsim.config").joinpath(STATE_VARIABLES_FILE).is_file()
     assert list(STATE_VARIABLES) == list(WorldState.__dataclass_fields__)
     assert (STATE_VARIABLES["reserves"].lo, STATE_VARIABLES["reserves"].hi) == (0.0, 40.0)
     assert (STATE_VARIABLES["growth"].lo, STATE_VARIABLES["growth"].hi) == (-20.0, 15.0)

@@ -279,7 +279,7 @@ def _remove_ids(data: dict, remove: Any, child: YamlDoc) -> dict:
 
 def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
     from unionsim.config.params import check_in_range, default_parameters, unknown_parameter
-    from unionsim.model.state import STATE_VARIABLES
+    from unionsim.config.vocabulary import STATE_VARIABLES
 
     spec = loaded.spec
     loaded.parameters()  # unknown override names and out-of-range values fail here, with lines
@@ -325,7 +325,7 @@ def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
 
 def _check_initial(spec: Scenario, doc: YamlDoc) -> None:
     """``initial:`` names settable state variables, with values inside their domains."""
-    from unionsim.model.state import NOT_SETTABLE, STATE_VARIABLES
+    from unionsim.config.vocabulary import NOT_SETTABLE, STATE_VARIABLES
 
     for name, value in spec.initial.items():
         loc = ("initial", name)

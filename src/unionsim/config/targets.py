@@ -75,8 +75,7 @@ def target_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
 
 def load_targets(paths: Iterable[str | Path] | None = None) -> TargetSet:
     """Read, validate and cross-check the target files (see the module docstring)."""
-    from unionsim.model.outcomes import FLAGS
-    from unionsim.model.state import INDICATORS
+    from unionsim.config.vocabulary import FLAGS, INDICATORS
 
     files = target_files(paths)
     if not files:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+from unionsim.config.vocabulary import FLAGS
 from unionsim.model.state import (STRATEGIC_LABELS, Presence, Regime, SanctionLevel,
                                   WorldState)
 
@@ -44,20 +45,6 @@ OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_pre
             "economic_integration", "rupture", "dependence", "symbolic_integration",
             "integration_pending", "western_rapprochement", "status_quo")
 
-FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deployed",
-         "takeover_attempted", "troops_stayed", "temporary_deployment", "sectoral_sanctions",
-         "western_energy_offer", "trade_war", "russian_loan", "default", "asset_sale",
-         "integration_signed", "regime_fell",
-         # a war next door (see `actors.war`)
-         "war_asked", "staging_allowed", "joint_grouping_activated", "combat_role",
-         "exercise_troops_stayed_a_while", "exercise_troops_used",
-         # Belarus's armed forces (see `actors.army`)
-         "army_purged", "army_refused_repression", "army_refused_abroad",
-         # strategic deployments and counter-levers (see `actors.strategic`)
-         "strategic_deployed", "guarantees_requested", "transit_threatened",
-         "neighbours_pressured", "mediation_offered", "border_closed",
-         # the US and the EU
-         "us_deal", "us_eased", "us_eu_diverged", "us_oil_offer")
 
 # the war, army and lever flags are run-level memories the model keeps in `UnionModel.flags`
 # under their own names

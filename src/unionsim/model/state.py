@@ -2,20 +2,17 @@
 
 One `WorldState` per model. Actors read it through small views and write it only through their
 own effects; `STATE_VARIABLES` documents each variable (unit, bounds, meaning) and is the list
-that scenario triggers and exogenous paths may name. The table is loaded from
-``state_variables.yaml`` (shipped in this package) so that the code holds no numbers.
+that scenario triggers and exogenous paths may name. The table is input data on the config floor
+(`unionsim.config.vocabulary`, read from ``config/state_variables.yaml``), so that scenarios and
+targets can be checked against it without the model, and the code holds no numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import IntEnum, auto
-from importlib import resources
 
-import yaml
-
-STATE_VARIABLES_FILE = "state_variables.yaml"
-
+from unionsim.config.vocabulary import INDICATORS, NOT_SETTABLE, STATE_VARIABLES, Var
 
 class Presence(IntEnum):
     """Levels of Russian military presence in Belarus (the ``presence`` state variable, M24-M27)."""
@@ -66,28 +63,6 @@ STRATEGIC_LABELS = ("none", "delivery_systems", "nuclear_weapons")  # end_strate
 
 # Sanctions are read by several rules as a share of the top step: level / MAX_SANCTIONS.
 MAX_SANCTIONS = float(SanctionLevel.COMPREHENSIVE)
-
-
-@dataclass(frozen=True)
-class Var:
-    unit: str
-    lo: float
-    hi: float
-    meaning: str
-    indicator: bool = False  # recorded in the monthly time series
-
-
-def _load_state_variables() -> dict[str, Var]:
-    """The domain table, read once from the YAML file shipped next to this module."""
-    raw = yaml.safe_load(resources.files("unionsim.model").joinpath(STATE_VARIABLES_FILE)
-                         .read_text("utf-8"))
-    return {name: Var(str(v["unit"]), float(v["lo"]), float(v["hi"]), str(v["meaning"]),
-                      bool(v.get("indicator", False)))
-            for name, v in raw.items()}
-
-
-# Units, bounds and meanings of the state variables are data, not code: see the YAML file.
-STATE_VARIABLES: dict[str, Var] = _load_state_variables()
 
 
 @dataclass(slots=True)
@@ -220,36 +195,6 @@ class WorldState:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-# State variables a scenario's ``initial:`` may not set, and why: the model recomputes them
-# from others (or from an exogenous path) before anyone reads them.
-NOT_SETTABLE: dict[str, str] = {
-    "tension": "it follows the scenario's tension path; set paths.tension instead",
-    "oil_price_index": "it follows the scenario's oil path; set paths.oil_price_index instead",
-    "presence": "it is derived from the troops on the ground; set rotation_months, "
-                "exercise_troops_k with exercise_months, permanent_troops_k, base_agreed or "
-                "occupied instead",
-    "sovereignty": "it is derived from roadmaps in force, supranational bodies, presence and "
-                   "assets sold; set those instead",
-    "outside_options": "it is derived from Western engagement, an energy offer, diversification "
-                       "and sanctions; set those instead",
-    "economic_stress": "it is derived from reserves and growth; set those instead",
-    "russian_strain": "it is derived from the oil price; set paths.oil_price_index instead",
-    "refinancing_due": "it is derived from the debt owed to Russia; set russian_debt instead",
-    "refinancing_pressure": "it is derived from the Russian debt due and reserves; set "
-                            "russian_debt and reserves instead",
-    "financing_gap": "it is derived from reserves and the funding balance; set reserves, "
-                     "energy_support or russian_debt instead",
-    "protest_share": "this month's protest is recomputed from grievances; set protest_peak (the "
-                     "protest history) or legitimacy instead",
-    "lever_dispute_seen": "Minsk notes at the start the dispute it faces (levers.new_pressure); "
-                          "set dispute instead",
-    "lever_sanctions_seen": "Minsk notes at the start the sanctions in force; set sanctions_level "
-                            "or us_sanctions instead",
-    "lever_war_seen": "Minsk notes at the start whether a war next door is on; schedule a "
-                      "war_next_door event instead",
-}
-
-INDICATORS: tuple[str, ...] = tuple(k for k, v in STATE_VARIABLES.items() if v.indicator)
 
 
 def clip01(x: float) -> float:

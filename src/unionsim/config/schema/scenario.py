@@ -38,7 +38,7 @@ class Scenario(Strict):
     initial: dict[str, float] = Field(
         default_factory=dict, description="state variables at the start month, set after the "
         "parameter-based defaults (the January 2019 state); names and bounds as in "
-        "src/unionsim/model/state_variables.yaml")
+        "src/unionsim/config/state_variables.yaml")
     events: list[Event] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
 
