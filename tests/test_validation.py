@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from unionsim.validation.claims import (CLAIMS, HISTORY, KNOWN_FAILURE_SEEDS, KNOWN_FAILURES,
-                                        MAX_CLAIM_RUNS, RUNS, SEEDS,
-                                        Alternative, Batch, Claim, Data, Pilot, claim_runs,
-                                        first_month, flag, month, month_label, runs_for_power)
+                                        SEEDS, claim_runs)
+from unionsim.validation.claims.claim import Alternative, Batch, Claim
+from unionsim.validation.claims.measures import Data, first_month, flag, month, month_label
+from unionsim.validation.claims.run_counts import MAX_CLAIM_RUNS, RUNS, Pilot, runs_for_power
 from unionsim.validation.report import markdown
 from unionsim.validation.runner import (CheckReport, ClaimResult, ClaimVerdict,
                                         alternative_claim, evaluate, run_checks)
@@ -80,6 +81,19 @@ def test_the_catalogue_is_complete_and_grounded():
     assert set(KNOWN_FAILURES) <= {c.id for c in CLAIMS}
     assert set(KNOWN_FAILURE_SEEDS) <= set(KNOWN_FAILURES)
     assert all(set(s) <= set(SEEDS) and s for s in KNOWN_FAILURE_SEEDS.values())
+
+
+def test_the_registry_holds_every_theme_claim_once_in_the_reported_order():
+    from unionsim.validation.claims import ORDER, PILOTS, THEMES, ordered_claims
+
+    assert [c.id for c in CLAIMS] == list(ORDER)
+    assert sum(len(theme.CLAIMS) for theme in THEMES) == len(CLAIMS) == len(set(ORDER))
+    assert set(PILOTS) == set(ORDER)
+    # a claim left out of the order, or defined in two themes, is an error, not a silent drop
+    with pytest.raises(ValueError, match="V01"):
+        ordered_claims(THEMES, ORDER[1:])
+    with pytest.raises(ValueError, match="defined twice"):
+        ordered_claims(THEMES + (THEMES[0],), ORDER)
 
 
 def test_a_window_claim_passes_only_inside_its_window():
