@@ -138,6 +138,32 @@ def test_run_counts_follow_the_power_rule():
     assert all(RUNS <= claim_runs(c) <= MAX_CLAIM_RUNS for c in CLAIMS)
 
 
+def test_the_pilot_prints_the_registrys_pilots_and_the_run_counts_they_give(tmp_path,
+                                                                            monkeypatch, capsys):
+    """`python -m unionsim.validation.power` runs the claims once at `RUNS` runs and prints the
+    `PILOTS` entries; a pilot measuring what the registry holds prints the registry's lines."""
+    from unionsim.validation import power
+    from unionsim.validation.claims import PILOTS
+
+    asked = {}
+
+    def measured_as_in_the_registry(**kwargs):
+        asked.update(kwargs)
+        verdicts = [ClaimVerdict(c, [power.PILOT_SEED],
+                                 [ClaimResult(c, PILOTS[c.id].value, PILOTS[c.id].low,
+                                              PILOTS[c.id].high, True)], RUNS)
+                    for c in CLAIMS if c.id in kwargs["only"]]
+        return CheckReport(verdicts, None, [power.PILOT_SEED], {})
+
+    monkeypatch.setattr(power, "run_checks", measured_as_in_the_registry)
+    power.main(["--cache", str(tmp_path), "V13", "V01"])
+    assert capsys.readouterr().out.splitlines() == [
+        '    "V01": Pilot(0, 0, 0.007624),  # -> 500 runs',
+        '    "V13": Pilot(0.024, -0.005747, 0.05435),  # -> 769 runs']
+    assert (asked["runs"], asked["seeds"], asked["cache"]) == (RUNS, [2026], str(tmp_path))
+    assert not asked["history"] and not asked["alternatives"]
+
+
 def test_an_alternative_applies_to_every_batch_and_its_overlay_comes_last():
     c = Claim("T8", "t", (), "difference", Batch("s", params=("params/a.yaml",)), flag("x"),
               ">=", 0.1, other=Batch("s", params=("params/b.yaml",)),
@@ -203,6 +229,7 @@ def check_report(tmp_path_factory):
     return run_checks(seeds=[2026], cache=tmp_path_factory.mktemp("checks"))
 
 
+@pytest.mark.slow
 @pytest.mark.validation
 def test_the_documents_claims_hold_or_are_listed_as_known_failures(check_report):
     """At seed 2026: the claims that fail are exactly the known failures that fail at that seed
@@ -218,6 +245,7 @@ def test_the_documents_claims_hold_or_are_listed_as_known_failures(check_report)
     assert text.count("\n| V") == len(CLAIMS) and "History check" in text
 
 
+@pytest.mark.slow
 @pytest.mark.validation
 def test_every_alternative_makes_its_claim_fail(check_report):
     """Each claim's documented alternative, executed here, makes the claim fail."""
