@@ -84,6 +84,7 @@ def _tiny_fit(tmp_path, name, executor, workers=None):
                    executor=executor, workers=workers)
 
 
+@pytest.mark.slow
 def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
     a = _tiny_fit(tmp_path, "a", "serial")
     b = _tiny_fit(tmp_path, "b", "process", workers=2)
@@ -94,6 +95,7 @@ def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
                                         "measure.sectoral_sanctions_2021"}
 
 
+@pytest.mark.slow
 def test_the_fit_is_the_same_on_a_dask_cluster(tmp_path):
     pytest.importorskip("distributed")
     a = _tiny_fit(tmp_path, "a", "serial")
@@ -116,6 +118,7 @@ def cli(*args):
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
 
 
+@pytest.mark.slow
 def test_calibrate_quick_then_run_with_its_posterior(tmp_path):
     fit = tmp_path / "fit"
     r = cli("calibrate", "--quick", "--out", fit, "--seed", 2, "--workers", 2)
