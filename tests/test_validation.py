@@ -194,6 +194,30 @@ def test_a_claim_passes_only_at_every_seed_and_counts_keep_invariants_apart():
     assert "Structural invariants" in text and "holds by construction" in text
 
 
+def test_the_report_is_markdown_or_a_self_contained_html_page(tmp_path):
+    from unionsim.validation.report import write
+    from unionsim.validation.runner import HistoryResult
+
+    c = Claim("T13", "shares & counts", ("KRE-16",), "proportion", A, flag("x"), "<=", 0.1,
+              alternative=Alternative("edge", "w", sets=(("k.v", 1.0),)))
+    bad = ClaimResult(c, 0.2, 0.1, 0.3, False)
+    history = HistoryResult(runs=10, facts=[(HISTORY[0], 0.9, 0.6, 0.98)], joint=(0.9, 0.6, 0.98))
+    report = CheckReport([ClaimVerdict(c, [2026], [bad], 500, bad)], history, [2026],
+                         {"a, 500 runs, seed 2026": "runs/checks/a"}, "shipped posterior")
+    known = {"T13": "a known reason"}
+    md = write(report, tmp_path / "report.md", known).read_text("utf-8")
+    assert md.startswith("# Validation: 0 of 1 claims pass at every master seed")
+    assert "| **FAIL** - a known reason | edge: w - yes (20.0% [10.0%, 30.0%]) |" in md
+    assert f"| H1 | {HISTORY[0].statement} |" in md and "| 90.0% [60.0%, 98.0%] |" in md
+    assert "* a, 500 runs, seed 2026: `runs/checks/a`" in md
+    page = write(report, tmp_path / "report.html", known).read_text("utf-8")
+    assert page.startswith("<!doctype html>") and page.count("<table>") == 2
+    assert "<h1>Validation: 0 of 1 claims pass at every master seed</h1>" in page
+    assert "<td><b>FAIL</b> - a known reason</td>" in page and "shares &amp; counts" in page
+    assert "<h2>History check: January 2019 to June 2021</h2>" in page
+    assert "http" not in page and "<script" not in page
+
+
 def test_every_claim_can_fail_or_is_an_invariant():
     """Exactly one of a documented alternative and an invariant's reason; an alternative names
     shipped overlays and documented parameters within their ranges (an edge alternative puts at
