@@ -146,8 +146,8 @@ KNOWN_FAILURES: dict[str, str] = {
            "against >= +20: isolation still forces signatures far more often than in 2019, but "
            "the gap sits on the threshold, so two seeds fall just short of it.",
     "V13": "+2.4, +1.7 and +1.7 pp at seeds 2026, 7 and 99 against >= +15 (it passed on the "
-           "earlier posterior, fitted before the refit, and gives +28.3 pp [+22.2, +34.3] under the prior "
-           "at 300 runs): the refit, which keeps 2020 itself free of the crisis logic (target "
+           "earlier posterior, fitted before the refit, and gives +28.3 pp [+22.2, +34.3] under "
+           "the prior at 300 runs): the refit, which keeps 2020 itself free of the crisis logic (target "
            "no_crisis_logic_2020), also keeps the Ukraine-like street of colour_revolution from "
            "switching the Kremlin to the logic of 2014. The carrier is the fitted protest "
            "fatigue (public.fatigue_build, posterior mean 0.109 against a default of 0.05): "
@@ -171,8 +171,9 @@ KNOWN_FAILURES: dict[str, str] = {
     "V27": "24.8%, 29.4% and 30.1% [26.2, 34.2] at seeds 2026, 7 and 99 (500 runs) against "
            "<= 30%: Minsk refuses in about 70-75% of the runs where Moscow asks, a majority but "
            "on the edge of the clear majority the threshold reads into the documents. Since "
-           "the counter-levers answer only new pressure and mediation counts once, Western engagement in war_next_door falls to a median near 0 and staging "
-           "rose from about 21% to 25-30%.",
+           "the counter-levers answer only new pressure and mediation counts once, Western "
+           "engagement in war_next_door falls to a median near 0 and staging rose from about 21% "
+           "to 25-30%.",
     "V30": "+0.5, -1.3 and -0.3 pp at seeds 2026, 7 and 99 (1000 runs) against >= +3: a flaw "
            "of the claim's design, not a finding about dependence. `--set initial.russian_debt` "
            "moves the reference level of refinancing pressure with the debt "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from unionsim.validation.claims.claim import Alternative, Batch, Claim
 from unionsim.validation.claims.measures import PerRun, at, below, ever, first_month, month, peak
 
+
 @dataclass(frozen=True)
 class HistoryFact:
     """One thing the documents report happened, as a per-run test on the history scenario."""
@@ -46,11 +47,10 @@ HISTORY: tuple[HistoryFact, ...] = (
                 ("U26", "U27", "U28"),
                 lambda d: ever("roadmaps_signed", "2021-01", "2021-06", 1)(d)
                 | (d.by_date("roadmaps_signed", "2021-06", "2021-06").iloc[:, 0].to_numpy() > 0)
-                | ever("round_open", "2021-01", "2021-06", 1)(d)),
+                | ever("round_open", "2021-01", "2021-06", 1)(d)),  # or talks open
     HistoryFact("H9", "No new permanent Russian deployment", ("MIN-61",),
                 lambda d: ~ever("presence", "2019-01", "2021-06", 3)(d)),
 )
-
 
 HISTORY_BATCH = Batch(HISTORY_SCENARIO)
 

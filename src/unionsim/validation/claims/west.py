@@ -32,7 +32,8 @@ CLAIMS: tuple[Claim, ...] = (
           note="runs in which the US relieved its sanctions while the EU's stood, and the EU "
                "had not eased by the end",
           invariant=("its ablation (us.deal_appeal = 0) still passed at 44%: the quarrel term alone "
-                     "keeps US deals in the scenario, so no documented alternative tried makes it fail.")),
+                     "keeps US deals in the scenario, so no documented alternative tried makes it "
+                     "fail.")),
     Claim("V41", "Minsk takes US relief for prisoners more often when it quarrels with Moscow",
           ("WES-02", "MIN-25", "MIN-44", "E30"), "difference", US_EU_QUARREL,
           flag("us_deal"), ">=", 0.05, other=US_EU,
