@@ -73,6 +73,7 @@ def test_bad_input_gives_the_clis_error_text_and_changes_nothing(tmp_path):
     assert session.start_batch(0, 1) is None and "--runs must be at least 1" in session.error
 
 
+@pytest.mark.slow
 def test_exported_files_reproduce_the_apps_batch_and_the_comparison_is_paired(tmp_path):
     session = Session(runs_dir=tmp_path / "app")
     assert session.choose_scenario(SCENARIO)

@@ -150,6 +150,7 @@ def _pick_option(page, name: str) -> None:
     option.click()
 
 
+@pytest.mark.slow
 def test_explore_compare_export_in_a_browser(server, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -63,6 +63,7 @@ def test_the_files_hold_what_they_promise(batch):
     assert decisions.groupby("run")["count"].sum().min() > 60
 
 
+@pytest.mark.slow
 def test_same_seed_gives_a_byte_identical_outcomes_file(batch, tmp_path):
     out, _ = batch
     again = tmp_path / "again"
@@ -111,6 +112,7 @@ def test_existing_folder_is_not_overwritten(batch):
     assert json.loads((out / "manifest.json").read_text())["runs_ok"] == 30
 
 
+@pytest.mark.slow
 def test_set_and_params_options_reach_the_model(tmp_path):
     out = tmp_path / "tradable"
     r = cli("run", "baseline", "--runs", 3, "--seed", 1, "--out", out,
@@ -206,6 +208,7 @@ def test_schema_prints_a_json_schema_of_the_scenario_language(tmp_path):
     assert json.loads(out.read_text()) == schema
 
 
+@pytest.mark.slow
 def test_run_samples_the_scenario_uncertainty_and_fixed_turns_it_off(tmp_path):
     out = tmp_path / "u"
     assert cli("run", "baseline", "--runs", 6, "--seed", 2, "--out", out, "--no-timeseries",

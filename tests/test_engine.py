@@ -93,6 +93,7 @@ def test_every_executor_writes_byte_identical_files(plan, reference, tmp_path, o
     assert manifest["executor"] == options["executor"]
 
 
+@pytest.mark.slow
 def test_dask_executor_writes_byte_identical_files(plan, reference, tmp_path):
     pytest.importorskip("distributed")
     out = run_plan(plan, tmp_path / "dask", executor="dask", workers=2, chunk_size=4)
@@ -240,6 +241,7 @@ def _manifest(plan):
     return manifest_for(plan, executor="serial", timeseries=True)
 
 
+@pytest.mark.slow
 def test_a_batch_killed_with_sigkill_resumes_to_identical_files(baseline, tmp_path):
     """A real `unionsim run` process group killed with SIGKILL mid-batch, then --resume."""
     runs, seed = 160, 11
@@ -313,6 +315,7 @@ def test_plain_progress_lines_give_rate_and_time_left_and_skip_resumed_runs():
     assert stream.getvalue().splitlines()[-1] == "progress: 660/1000 runs (5 runs/s, about 1 min 05 s left)"
 
 
+@pytest.mark.slow
 def test_an_unguarded_script_gets_a_clear_message(tmp_path):
     # worker processes import the calling script again; without a __main__ guard its top-level
     # batch would start again inside them: the user must be told what to do

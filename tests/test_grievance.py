@@ -177,6 +177,7 @@ def test_documented_election_contrast(tmp_path):
     assert lo20 > hi15
 
 
+@pytest.mark.slow
 @pytest.mark.validation
 def test_protest_comes_from_grievances_not_from_the_election_event_alone(tmp_path):
     """Without the 2020 election the documented grievances still bring mass protest in some

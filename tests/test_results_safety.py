@@ -329,6 +329,7 @@ def test_the_watchdog_reports_a_batch_in_which_nothing_finishes():
         next(watched)
 
 
+@pytest.mark.slow
 def test_a_stopped_worker_is_detected_and_reported(tmp_path):
     """A real batch whose worker process is stopped (SIGSTOP, not killed) as it starts."""
     out = tmp_path / "stalled"
@@ -386,6 +387,7 @@ TRAP = textwrap.dedent("""\
     """)
 
 
+@pytest.mark.slow
 def test_workers_do_not_import_modules_from_the_working_directory(tmp_path):
     """`random.py` and `concurrent.py` in the working directory, as a user may have them; the
     batch is started like the installed `unionsim` script (its folder first on sys.path)."""

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from unionsim.validation.claims import (CLAIMS, HISTORY, KNOWN_FAILURE_SEEDS, KNOWN_FAILURES,
-                                        MAX_CLAIM_RUNS, RUNS, SEEDS,
-                                        Alternative, Batch, Claim, Data, Pilot, claim_runs,
-                                        first_month, flag, month, month_label, runs_for_power)
+                                        SEEDS, claim_runs)
+from unionsim.validation.claims.claim import Alternative, Batch, Claim
+from unionsim.validation.claims.measures import Data, first_month, flag, month, month_label
+from unionsim.validation.claims.run_counts import MAX_CLAIM_RUNS, RUNS, Pilot, runs_for_power
 from unionsim.validation.report import markdown
 from unionsim.validation.runner import (CheckReport, ClaimResult, ClaimVerdict,
                                         alternative_claim, evaluate, run_checks)
@@ -82,6 +83,19 @@ def test_the_catalogue_is_complete_and_grounded():
     assert all(set(s) <= set(SEEDS) and s for s in KNOWN_FAILURE_SEEDS.values())
 
 
+def test_the_registry_holds_every_theme_claim_once_in_the_reported_order():
+    from unionsim.validation.claims import ORDER, PILOTS, THEMES, ordered_claims
+
+    assert [c.id for c in CLAIMS] == list(ORDER)
+    assert sum(len(theme.CLAIMS) for theme in THEMES) == len(CLAIMS) == len(set(ORDER))
+    assert set(PILOTS) == set(ORDER)
+    # a claim left out of the order, or defined in two themes, is an error, not a silent drop
+    with pytest.raises(ValueError, match="V01"):
+        ordered_claims(THEMES, ORDER[1:])
+    with pytest.raises(ValueError, match="defined twice"):
+        ordered_claims(THEMES + (THEMES[0],), ORDER)
+
+
 def test_a_window_claim_passes_only_inside_its_window():
     d = data(["x"] * 101, support=np.linspace(0.5, 2.5, 101))  # median 1.5
     inside = Claim("T6", "t", (), "quantile", A, lambda d: d.outcomes["support"].to_numpy(),
@@ -124,6 +138,32 @@ def test_run_counts_follow_the_power_rule():
     assert all(RUNS <= claim_runs(c) <= MAX_CLAIM_RUNS for c in CLAIMS)
 
 
+def test_the_pilot_prints_the_registrys_pilots_and_the_run_counts_they_give(tmp_path,
+                                                                            monkeypatch, capsys):
+    """`python -m unionsim.validation.power` runs the claims once at `RUNS` runs and prints the
+    `PILOTS` entries; a pilot measuring what the registry holds prints the registry's lines."""
+    from unionsim.validation import power
+    from unionsim.validation.claims import PILOTS
+
+    asked = {}
+
+    def measured_as_in_the_registry(**kwargs):
+        asked.update(kwargs)
+        verdicts = [ClaimVerdict(c, [power.PILOT_SEED],
+                                 [ClaimResult(c, PILOTS[c.id].value, PILOTS[c.id].low,
+                                              PILOTS[c.id].high, True)], RUNS)
+                    for c in CLAIMS if c.id in kwargs["only"]]
+        return CheckReport(verdicts, None, [power.PILOT_SEED], {})
+
+    monkeypatch.setattr(power, "run_checks", measured_as_in_the_registry)
+    power.main(["--cache", str(tmp_path), "V13", "V01"])
+    assert capsys.readouterr().out.splitlines() == [
+        '    "V01": Pilot(0, 0, 0.007624),  # -> 500 runs',
+        '    "V13": Pilot(0.024, -0.005747, 0.05435),  # -> 769 runs']
+    assert (asked["runs"], asked["seeds"], asked["cache"]) == (RUNS, [2026], str(tmp_path))
+    assert not asked["history"] and not asked["alternatives"]
+
+
 def test_an_alternative_applies_to_every_batch_and_its_overlay_comes_last():
     c = Claim("T8", "t", (), "difference", Batch("s", params=("params/a.yaml",)), flag("x"),
               ">=", 0.1, other=Batch("s", params=("params/b.yaml",)),
@@ -152,6 +192,30 @@ def test_a_claim_passes_only_at_every_seed_and_counts_keep_invariants_apart():
     assert "fails under w: yes" in verdicts[1].verdict and "NO" in verdicts[2].verdict
     text = markdown(report)
     assert "Structural invariants" in text and "holds by construction" in text
+
+
+def test_the_report_is_markdown_or_a_self_contained_html_page(tmp_path):
+    from unionsim.validation.report import write
+    from unionsim.validation.runner import HistoryResult
+
+    c = Claim("T13", "shares & counts", ("KRE-16",), "proportion", A, flag("x"), "<=", 0.1,
+              alternative=Alternative("edge", "w", sets=(("k.v", 1.0),)))
+    bad = ClaimResult(c, 0.2, 0.1, 0.3, False)
+    history = HistoryResult(runs=10, facts=[(HISTORY[0], 0.9, 0.6, 0.98)], joint=(0.9, 0.6, 0.98))
+    report = CheckReport([ClaimVerdict(c, [2026], [bad], 500, bad)], history, [2026],
+                         {"a, 500 runs, seed 2026": "runs/checks/a"}, "shipped posterior")
+    known = {"T13": "a known reason"}
+    md = write(report, tmp_path / "report.md", known).read_text("utf-8")
+    assert md.startswith("# Validation: 0 of 1 claims pass at every master seed")
+    assert "| **FAIL** - a known reason | edge: w - yes (20.0% [10.0%, 30.0%]) |" in md
+    assert f"| H1 | {HISTORY[0].statement} |" in md and "| 90.0% [60.0%, 98.0%] |" in md
+    assert "* a, 500 runs, seed 2026: `runs/checks/a`" in md
+    page = write(report, tmp_path / "report.html", known).read_text("utf-8")
+    assert page.startswith("<!doctype html>") and page.count("<table>") == 2
+    assert "<h1>Validation: 0 of 1 claims pass at every master seed</h1>" in page
+    assert "<td><b>FAIL</b> - a known reason</td>" in page and "shares &amp; counts" in page
+    assert "<h2>History check: January 2019 to June 2021</h2>" in page
+    assert "http" not in page and "<script" not in page
 
 
 def test_every_claim_can_fail_or_is_an_invariant():
@@ -189,6 +253,7 @@ def check_report(tmp_path_factory):
     return run_checks(seeds=[2026], cache=tmp_path_factory.mktemp("checks"))
 
 
+@pytest.mark.slow
 @pytest.mark.validation
 def test_the_documents_claims_hold_or_are_listed_as_known_failures(check_report):
     """At seed 2026: the claims that fail are exactly the known failures that fail at that seed
@@ -204,6 +269,7 @@ def test_the_documents_claims_hold_or_are_listed_as_known_failures(check_report)
     assert text.count("\n| V") == len(CLAIMS) and "History check" in text
 
 
+@pytest.mark.slow
 @pytest.mark.validation
 def test_every_alternative_makes_its_claim_fail(check_report):
     """Each claim's documented alternative, executed here, makes the claim fail."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +23,7 @@ def test_every_analysis_command_has_an_example():
         assert r.returncode == 0 and "Example: unionsim" in r.stdout, command
 
 
+@pytest.mark.slow
 def test_plot_compare_and_report_on_results_folders(folders, tmp_path):
     r = cli("plot", folders["base"], "--out", tmp_path / "plots")
     assert r.returncode == 0, r.stderr
@@ -44,6 +46,7 @@ def test_plot_compare_and_report_on_results_folders(folders, tmp_path):
     assert "30 runs completed, 0 failed; master seed 5" in html
 
 
+@pytest.mark.slow
 def test_sensitivity_then_discover(tmp_path):
     out = tmp_path / "morris"
     r = cli("sensitivity", "baseline", "--method", "morris", "--n", "4", "--seed", "3",
@@ -74,6 +77,7 @@ def test_sensitivity_then_discover(tmp_path):
     assert (out / "discovery" / "dependence_boxes.csv").exists()
 
 
+@pytest.mark.slow
 def test_user_errors_are_one_line_and_exit_2(folders):
     for args, needle in [(("compare", folders["base"]), "at least two"),
                          (("sensitivity", "baseline", "--n", "10", "--param",

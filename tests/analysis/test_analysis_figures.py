@@ -68,6 +68,7 @@ def test_plot_functions_draw_on_the_axes_they_are_given(folders):
     assert isinstance(plots.distribution(res.outcomes["reserves"], "reserves"), Axes)
 
 
+@pytest.mark.slow
 def test_plot_folder_writes_six_pngs_and_leaves_no_figure_open(folders):
     import matplotlib.pyplot as plt
 

@@ -203,6 +203,25 @@ class _Refs(HTMLParser):
                 self.refs.append((tag, key, attrs[key]))
 
 
+def test_a_one_batch_report_is_self_contained_and_states_its_batch(folders, tmp_path):
+    """The report of a single folder (the two-folder report with its comparison is the slow
+    test below)."""
+    from unionsim.analysis.report import build_report
+
+    html = build_report([folders["other"]], tmp_path / "one.html").read_text("utf-8")
+    parser = _Refs()
+    parser.feed(html)
+    assert len(parser.imgs) == 4                          # the folder's four figures
+    assert all(base64.b64decode(src.split(",", 1)[1]).startswith(PNG) for src in parser.imgs)
+    assert parser.refs == [] and not {"script", "link", "iframe"} & parser.tags
+    assert "30 runs completed, 0 failed; master seed 5" in html
+    share = outcome_table(load_results(folders["other"]).outcomes).set_index("outcome")
+    top = share["share"].idxmax()
+    assert f"{share.loc[top, 'share']:.1%}" in html
+    assert "<h2>Comparison</h2>" not in html
+
+
+@pytest.mark.slow
 def test_report_is_self_contained_with_every_image_embedded(folders, report_html):
     html = report_html.read_text("utf-8")
     parser = _Refs()
@@ -224,6 +243,7 @@ def test_report_is_self_contained_with_every_image_embedded(folders, report_html
     assert "minsk.sovereignty_weight" in html and "D1" in html            # provenance
 
 
+@pytest.mark.slow
 def test_report_opens_in_headless_chromium_without_broken_images_or_console_output(
         report_html, tmp_path):
     """Needs Debian's chromium (apt-get install -y chromium); skipped where it is absent."""

@@ -93,6 +93,7 @@ def test_the_difference_panel_labels_every_comparison_and_the_legend_sits_below(
     assert left.get_legend().get_bbox_to_anchor().y0 < left.get_window_extent().y0
 
 
+@pytest.mark.slow
 def test_plot_and_compare_work_on_folders_without_time_series(folders, outcomes_only,
                                                               tmp_path):
     heard = []
@@ -166,6 +167,7 @@ def test_a_morris_effect_is_at_most_the_spread_of_the_share():
     assert morris_step(4) == pytest.approx(2 / 3)
 
 
+@pytest.mark.slow
 def test_the_report_names_batches_states_units_and_leads_with_the_comparison(report_html):
     html = report_html.read_text("utf-8")
     assert html.index("<h2>Comparison</h2>") < html.index("<h3>The scenario</h3>")
@@ -196,6 +198,7 @@ def test_the_trace_tells_lobbies_once_and_no_phrase_twice():
     assert say_once("a b a b c") == "a b c"
 
 
+@pytest.mark.slow
 def test_compare_and_plot_commands_state_units_alignment_and_what_they_left_out(
         folders, outcomes_only, tmp_path):
     import os

@@ -85,6 +85,35 @@ def _tiny_fit(tmp_path, name, executor, workers=None):
                    executor=executor, workers=workers)
 
 
+def test_a_tiny_fit_accepts_weighted_particles_inside_the_ranges_and_records_itself(tmp_path):
+    result = _tiny_fit(tmp_path, "a", "serial")
+    particles, m = result.particles, result.manifest
+    assert len(particles) == 4 and particles["weight"].sum() == pytest.approx(1.0)
+    assert list(m["parameters"]) == ["putin.reactivity", "minsk.choice_temperature"]
+    for name, spec in m["parameters"].items():
+        low, high = spec["range"]
+        assert particles[f"param.{name}"].between(low, high).all(), name
+    assert m["status"] == "complete" and m["seed"] == 9 and m["library"]["name"] == "pyabc"
+    assert m["model_runs"] == m["evaluations"] <= 12
+    # accepted particles lie within the generation's tolerance on the fit's distance
+    assert (particles["distance"] <= m["generations"][-1]["epsilon"]).all()
+    again = load_posterior(write_posterior(particles, m, tmp_path / "posterior.parquet"))
+    assert again.names == list(m["parameters"])
+
+
+def test_calibrate_refuses_contradicting_settings(monkeypatch, capsys):
+    from unionsim.cli import main
+
+    for args, message in ((["--quick", "--medium"], "--quick and --medium contradict"),
+                          (["--force", "--resume"], "--force and --resume contradict")):
+        monkeypatch.setattr(sys, "argv", ["unionsim", "calibrate", *args])
+        with pytest.raises(SystemExit) as info:
+            main()
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.slow
 def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
     a = _tiny_fit(tmp_path, "a", "serial")
     b = _tiny_fit(tmp_path, "b", "process", workers=2)
@@ -95,6 +124,7 @@ def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
                                         "measure.sectoral_sanctions_2021"}
 
 
+@pytest.mark.slow
 def test_the_fit_is_the_same_on_a_dask_cluster(tmp_path):
     pytest.importorskip("distributed")
     a = _tiny_fit(tmp_path, "a", "serial")
@@ -117,6 +147,7 @@ def cli(*args):
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
 
 
+@pytest.mark.slow
 def test_calibrate_quick_then_run_with_its_posterior(tmp_path):
     fit = tmp_path / "fit"
     r = cli("calibrate", "--quick", "--out", fit, "--seed", 2, "--workers", 2)

@@ -167,3 +167,24 @@ def test_unionsim_validate_checks_target_files():
 
     for path in sorted(shipped_targets_dir().glob("*.yaml")):
         assert validate_file(path) == "targets file"
+
+
+def test_the_screening_ranks_judgement_parameters_and_the_fit_takes_its_head(tmp_path):
+    from unionsim.calibration.screening import candidates, screening_file, top_parameters
+    from unionsim.config.params import default_parameters
+    from unionsim.errors import InputFileError
+
+    specs = default_parameters().specs
+    space = candidates()
+    assert space and all(specs[name].support in ("direction", "assumption")
+                         and bounds == tuple(specs[name].range) and bounds[0] < bounds[1]
+                         for name, bounds in space.items())
+    ranking = pd.read_csv(screening_file())
+    assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
+    assert ranking["score"].is_monotonic_decreasing
+    # every ranked parameter is still a candidate, with the range it is fitted over
+    for row in ranking.itertuples():
+        assert (row.low, row.high) == space[row.parameter], row.parameter
+    assert top_parameters(3) == ranking["parameter"].head(3).tolist()
+    with pytest.raises(InputFileError, match="no screening ranking found"):
+        top_parameters(3, tmp_path / "none.csv")

@@ -278,7 +278,7 @@ def check(
     seed and reported as "fails under ...: yes/no"; structural invariants are listed apart and
     not counted as validation. Then how much probability the model puts on what happened
     between January 2019 and June 2021. Exits 1 if a claim fails that is not listed as a known
-    failure (with its reason) in unionsim/validation/claims.py.
+    failure (with its reason) in the claims' registry, unionsim/validation/claims/__init__.py.
 
     Example: unionsim check --report runs/checks/report.md
     """

@@ -1,16 +1,16 @@
-"""The pilot behind each claim's run count (issue 13): run every claim once at `RUNS` runs per
-batch, master seed 2026, parameters from the shipped posterior, and print the `PILOTS` entries
-for `unionsim.validation.claims`, with the run count `runs_for_power` chooses from each.
+"""The pilot behind each claim's run count: run every claim once at `RUNS` runs per batch, master
+seed 2026, parameters from the shipped posterior, and print the `PILOTS` entries of the claims
+registry (`unionsim.validation.claims`), with the run count `runs_for_power` chooses from each.
 
     python -m unionsim.validation.power [--cache DIR] [ID ...]
 
-The rule: a claim's 95% interval half-width shrinks as 1/sqrt(n), so with the pilot's
-half-width h on the side facing the threshold and the distance g from the pilot value to the
-threshold (for a window the nearer edge; for a contrast, which must also be significant, the
-nearer of the threshold and zero) the claim needs n = RUNS * (h / g)^2 runs for its interval to
-clear the threshold, at least `RUNS` and at most `MAX_CLAIM_RUNS`. A claim at the cap is one
-whose verdict is too close to its threshold to be settled by any affordable run count; its
-verdict at several master seeds says how close.
+The rule (`unionsim.validation.claims.run_counts`): a claim's 95% interval half-width shrinks as
+1/sqrt(n), so with the pilot's half-width h on the side facing the threshold and the distance g
+from the pilot value to the threshold (for a window the nearer edge; for a contrast, which must
+also be significant, the nearer of the threshold and zero) the claim needs n = RUNS * (h / g)^2
+runs for its interval to clear the threshold, at least `RUNS` and at most `MAX_CLAIM_RUNS`. A
+claim at the cap is one whose verdict is too close to its threshold to be settled by any
+affordable run count; its verdict at several master seeds says how close.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from unionsim.validation.claims import CLAIMS, RUNS, Pilot, runs_for_power
+from unionsim.validation.claims import CLAIMS
+from unionsim.validation.claims.run_counts import RUNS, Pilot, runs_for_power
 from unionsim.validation.runner import run_checks
 
 PILOT_SEED = 2026

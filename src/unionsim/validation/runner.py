@@ -26,9 +26,10 @@ import numpy as np
 from unionsim.analysis.stats import difference_interval, quantile_interval
 from unionsim.analysis.summary import proportion_interval
 from unionsim.errors import ResultsError, UsageError
-from unionsim.validation.claims import (ALT_RUNS, CLAIMS, HISTORY, HISTORY_SCENARIO, RUNS, SEEDS,
-                                        Batch,
-                                        Claim, Data, claim_runs, month_label)
+from unionsim.validation.claims import CLAIMS, HISTORY, HISTORY_SCENARIO, SEEDS, claim_runs
+from unionsim.validation.claims.claim import Batch, Claim
+from unionsim.validation.claims.measures import Data, month_label
+from unionsim.validation.claims.run_counts import ALT_RUNS, RUNS
 
 OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
        ">": lambda a, b: a > b}
