@@ -306,6 +306,8 @@ def comparison_section(comp) -> str:
             html += (f"<p class='note'>Run by run on {d.pairs} shared seeds (common random "
                      "numbers): Newcombe's paired interval, McNemar's exact test; 'only' counts "
                      "the runs ending so in one batch and not the other.</p>"
+                     + (f"<p class='note'>{escape(d.pairing.sentence())}.</p>"
+                        if d.pairing is not None else "")
                      + _named_table(t[["event", "only_a", "only_b", *cols, "test"]], cols,
                                     names, numeric=["only_a", "only_b"]))
         ind = d.indicators.assign(indicator=lambda x: x["indicator"].map(pretty))

@@ -278,6 +278,9 @@ def _print_difference(console, d) -> None:
     from rich.table import Table
 
     paired = d.pairs > 0
+    if d.pairing is not None:
+        style = "" if d.pairing.ok else "bold red"
+        console.print(d.pairing.sentence(), style=style or None, markup=False)
     for title, table, paired_table, first in (
             ("Outcomes", d.outcomes, d.paired_outcomes, "outcome"),
             ("Flags (share of runs in which each occurred)", d.flags, d.paired_flags, "flag")):
