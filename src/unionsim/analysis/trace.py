@@ -10,6 +10,7 @@ from typing import Iterable
 
 from unionsim.config.schema import month_label
 from unionsim.model.outcomes import DIMENSIONS, TIMINGS
+from unionsim.odds import percent
 
 # Choices that mean "nothing new this month": left out of the report unless asked for.
 ROUTINE = {("minsk", "domestic", "tolerate"), ("minsk", "initiative", "hold"),
@@ -79,10 +80,10 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
             if key in ROUTINE and not verbose:
                 continue
             who = ACTOR_NAMES.get(d["actor"], d["actor"])
-            odds = ", ".join(f"{o} {p:.0%}" for o, p in sorted(d["options"].items(),
-                                                                key=lambda x: -x[1])[:3])
+            odds = ", ".join(f"{o} {percent(p, odds=False)}"
+                             for o, p in sorted(d["options"].items(), key=lambda x: -x[1])[:3])
             line = f"  {who} [{d['kind'].replace('_', ' ')}]: {d['choice'].replace('_', ' ')}"
-            line += f" (p={d['probability']:.0%}; {odds})"
+            line += f" (p={percent(d['probability'])}; {odds})"
             lobbied = d["actor"] == "putin" and d["kind"] == "policy" and lobbies
             # the Kremlin's reason is its lobbies, which the lobby decisions tell in full words:
             # print them once, not once as a reason and again as a list
