@@ -429,3 +429,42 @@ def test_a_start_under_a_successor_gives_minsk_the_successor_s_weights(tmp_path)
     assert successor.state.regime == 1
     assert successor.minsk.weights.minsk.sovereignty_weight != \
         incumbent.minsk.weights.minsk.sovereignty_weight
+
+
+# ------------------------------------------------------------------ distinct shipped scenarios
+
+#: What tells a reader about a scenario without changing what the model is given.
+_WORDS_ONLY = {"name", "title", "description", "sources", "extends", "id", "note", "notes"}
+
+
+def model_input(spec) -> object:
+    """A scenario's spec as the model reads it: its words, citations and ids left out."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in sorted(value.items()) if k not in _WORDS_ONLY}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(spec.model_dump(mode="json"))
+
+
+def test_no_two_shipped_scenarios_are_the_same_model_input():
+    seen: dict[str, str] = {}
+    same = []
+    for name in shipped_scenarios():
+        key = repr(model_input(load_scenario(name).spec))
+        if key in seen:
+            same.append((seen[key], name))
+        seen.setdefault(key, name)
+    assert not same, f"shipped scenarios that give the model the same input: {same}"
+
+
+def test_model_input_ignores_words_and_ids_only(tmp_path):
+    a = load_scenario(scenario(tmp_path, "events:\n  - {id: a, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.5, note: one}\n", name="a.yaml"))
+    b = load_scenario(scenario(tmp_path, "events:\n  - {id: b, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.5, note: two}\n", name="b.yaml"))
+    c = load_scenario(scenario(tmp_path, "events:\n  - {id: c, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.6}\n", name="c.yaml"))
+    assert model_input(a.spec) == model_input(b.spec) != model_input(c.spec)
