@@ -23,12 +23,14 @@ def plot(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
                                        help="Where to write the figures (default: RUN_DIR/plots)."),
 ) -> None:
-    """Draw a results folder: outcome probabilities, fan charts, final distributions, flag timing.
+    """Draw a results folder: outcomes, end states, first events, fan charts, distributions.
 
     Writes PNG files into RUN_DIR/plots/: outcomes.png (probabilities with 95% intervals),
-    fan_charts.png (median, 50% and 90% of runs per month, events numbered),
-    final_distributions.png and flag_timeline.png (when flags first fire). A folder run with
-    --no-timeseries gets outcomes.png and final_distributions.png.
+    end_states.png (each end-state dimension's shares), time_to_event.png (the share of runs in
+    which each first event has happened by each month), fan_charts.png (median, 50% and 90% of
+    runs per month, events numbered), final_distributions.png and flag_timeline.png (when flags
+    first fire). A folder run with --no-timeseries gets all but fan_charts.png and
+    flag_timeline.png.
 
     Example: unionsim plot runs/baseline-20250101-120000
     """
@@ -56,6 +58,8 @@ def compare(
     Newcombe interval and Fisher's exact test for shares, Welch interval and Mann-Whitney U for
     indicators. Folders that share run seeds are also compared run by run (common random
     numbers): Newcombe's paired interval with McNemar's exact test, Wilcoxon signed-rank.
+    When they share seeds, says whether the paired runs also share every other parameter drawn
+    per run (pairing_N.csv), and warns naming those that differ.
     Writes CSV tables, compare_outcomes.png and compare_fan_charts.png (time series by calendar
     date, or with --align start by month since each start; every folder's events numbered).
     Folders run with --no-timeseries are compared without the time-series figure.
