@@ -59,6 +59,7 @@ def tiny_folder(tmp_path_factory):
                      out=tmp_path_factory.mktemp("readme") / "b")
 
 
+@pytest.mark.slow
 def test_plot_writes_exactly_the_files_the_readme_names(tiny_folder, tmp_path):
     import matplotlib
 
