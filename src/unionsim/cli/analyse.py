@@ -158,6 +158,8 @@ def sensitivity(
 
 
 def _print_sensitivity(console, result, top: int) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.sensitivity import DEFAULT_REPEATS, EFFECT_UNIT, SCORE_UNIT
@@ -172,7 +174,7 @@ def _print_sensitivity(console, result, top: int) -> None:
                                                 "disputed") else "right")
     for r in result.ranking.head(top).itertuples():
         t.add_row(str(r.rank), r.parameter, f"{r.outcome_effect * 100:.1f}",
-                  r.top_outcome.removeprefix("P(").removesuffix(")").replace("_", " "),
+                  words(r.top_outcome.removeprefix("P(").removesuffix(")")),
                   f"{r.score:.2f}", r.top_output, r.disputes or "")
     console.print(t)
     if d.method == "sobol":
@@ -220,6 +222,8 @@ def discover(
 
     Example: unionsim discover runs/sens --outcome economic_integration
     """
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.discovery import discover_folder
@@ -234,7 +238,7 @@ def discover(
 
     found = discover_folder(run_dir, outcome, out=out, max_depth=max_depth, min_leaf=min_leaf)
     console = _wide_console()
-    console.print(f"{outcome.replace('_', ' ')}: {found.hits} of {found.runs} runs "
+    console.print(f"{words(outcome)}: {found.hits} of {found.runs} runs "
                   f"(base rate {found.base_rate:.1%}); boxes from a decision tree of depth "
                   f"<= {max_depth}, densest first")
     t = Table()
@@ -279,6 +283,8 @@ def _wide_console():
 
 
 def _print_difference(console, d) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     paired = d.pairs > 0
@@ -295,7 +301,7 @@ def _print_difference(console, d) -> None:
         for c in cols:
             t.add_column(c, justify="left" if c == first else "right")
         for i, r in enumerate(table.itertuples()):
-            row = [r.event.replace("_", " "), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
+            row = [words(r.event), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
                    _pp(r.diff, r.ci_low, r.ci_high), _p(r.p_value)]
             if paired:
                 q = paired_table.iloc[i]
@@ -311,7 +317,7 @@ def _print_difference(console, d) -> None:
     for c in cols:
         t.add_column(c, justify="left" if c in ("indicator", "unit") else "right")
     for i, r in enumerate(d.indicators.itertuples()):
-        row = [r.indicator.replace("_", " "), unit_of(r.indicator) or "-",
+        row = [words(r.indicator), unit_of(r.indicator) or "-",
                f"{r.median_a:.3g}", f"{r.median_b:.3g}",
                _num(r.mean_diff, r.ci_low, r.ci_high), _p(r.p_value)]
         if paired:

@@ -115,6 +115,8 @@ def run(
 
 
 def _print_summary(console, folder: Path) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
@@ -135,7 +137,7 @@ def _print_summary(console, folder: Path) -> None:
     for col in ("outcome", "share", "95% interval", "runs"):
         table.add_column(col, justify="left" if col == "outcome" else "right")
     for r in outcome_table(res.outcomes).itertuples():
-        table.add_row(r.outcome.replace("_", " "), f"{r.share:.1%}",
+        table.add_row(words(r.outcome), f"{r.share:.1%}",
                       f"{r.ci_low:.1%} - {r.ci_high:.1%}", str(r.runs))
     console.print(table)
     _print_end_states(console, res)
@@ -143,7 +145,7 @@ def _print_summary(console, folder: Path) -> None:
     for col in ("flag", "share", "95% interval"):
         flags.add_column(col, justify="left" if col == "flag" else "right")
     for r in flag_table(res.outcomes).itertuples():
-        flags.add_row(r.flag.replace("_", " "), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
+        flags.add_row(words(r.flag), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
     console.print(flags)
     key = ["sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
            "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
@@ -154,7 +156,7 @@ def _print_summary(console, folder: Path) -> None:
     for col in ("indicator", "unit", "median", "5%", "95%"):
         ind.add_column(col, justify="left" if col in ("indicator", "unit") else "right")
     for r in indicator_table(res.outcomes, key).itertuples():
-        ind.add_row(r.indicator.replace("_", " "), unit_of(r.indicator) or "-", f"{r.median:.3g}",
+        ind.add_row(words(r.indicator), unit_of(r.indicator) or "-", f"{r.median:.3g}",
                     f"{r.p5:.3g}", f"{r.p95:.3g}")
     console.print(ind)
     _print_spread(console, res)
@@ -181,6 +183,8 @@ def _print_posterior(console, manifest: dict) -> None:
 def _print_spread(console, res) -> None:
     """Where each output's spread comes from: parameter uncertainty or chance (or why the
     folder cannot tell)."""
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.spread import folder_spread
@@ -196,7 +200,7 @@ def _print_spread(console, res) -> None:
     rows = spread.table[spread.table["parameter_share"].notna()]
     for r in rows.itertuples():
         mean = f"{r.mean:.1%}" if r.kind in ("outcome", "flag") else f"{r.mean:.3g}"
-        table.add_row(r.output.replace("_", " "), r.kind, mean, f"{r.parameter_share:.0%}",
+        table.add_row(words(r.output), r.kind, mean, f"{r.parameter_share:.0%}",
                       f"{1 - r.parameter_share:.0%}")
     console.print(table)
     never = len(spread.table) - len(rows)
@@ -207,6 +211,8 @@ def _print_spread(console, res) -> None:
 
 def _print_end_states(console, res) -> None:
     """The end-state dimensions and the months of first events (absent in older folders)."""
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.endstates import dimension_table, timing_table
@@ -218,7 +224,7 @@ def _print_end_states(console, res) -> None:
         for col in ("dimension", "end state", "share", "95% interval"):
             table.add_column(col, justify="left" if col in ("dimension", "end state") else "right")
         for r in dims[dims["runs"] > 0].itertuples():
-            table.add_row(r.dimension.removeprefix("end_"), r.label.replace("_", " "),
+            table.add_row(words(r.dimension), words(r.label),
                           f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
         console.print(table)
     timings = timing_table(res.outcomes)
@@ -236,7 +242,7 @@ def _print_end_states(console, res) -> None:
             return month_label(int(round(month)), start) if start else f"{month:.0f}"
 
         for r in timings.itertuples():
-            table.add_row(r.event.removeprefix("month_").replace("_", " "), f"{r.share:.1%}",
+            table.add_row(words(r.event), f"{r.share:.1%}",
                           when(r.median),
                           "-" if r.runs == 0 else f"{when(r.p10)} - {when(r.p90)}")
         console.print(table)
