@@ -842,7 +842,7 @@ class Session:
         """Write the HTML report of the reference and the current batch (or the current alone)
         into the current batch's folder; None (with ``error`` set) on failure. Takes seconds
         (it draws every figure): the page calls `start_report`."""
-        from unionsim.app.export import write_text_in
+        from unionsim.app.export import check_writable, write_text_in
         from unionsim.analysis.report import build_report
 
         folders = self.report_folders()
@@ -853,6 +853,7 @@ class Session:
         tmp = folder / f".report.html.tmp-{threading.get_ident()}"
         try:
             check_inside(folder, self.runs_dir)
+            check_writable(folder, "report.html")     # before the minutes spent drawing
             html = build_report(folders, tmp).read_text(encoding="utf-8")
             return write_text_in(folder, "report.html", html)
         except Exception as exc:
@@ -898,10 +899,11 @@ class Session:
                                             batch.request.runs, batch.request.seed)
         else:
             scenario, tweaks, runs, seed = self.scenario_ref, self.tweaks, None, None
-        folder = Path(folder) if folder else (batch.folder if batch is not None
+        chosen = folder is not None     # a caller's own folder (Python); the page never does
+        folder = Path(folder) if chosen else (batch.folder if batch is not None
                                               else Path(self.runs_dir) / "exports")
         try:
-            if folder.parent == Path(self.runs_dir) or batch is not None:
+            if not chosen:
                 check_inside(folder, self.runs_dir)
             return write_exports(scenario, tweaks, folder, runs=runs, seed=seed)
         except Exception as exc:
