@@ -211,6 +211,28 @@ def test_page_updates_are_coalesced_and_never_block_the_caller():
         time.sleep(0.05)
     time.sleep(0.5)
     assert len(calls) == 2 and calls[-1] >= last_poke - 0.3   # one more redraw, not 50
+    assert notifier.idle.is_set()     # figures may be drawn: no redraw in progress
+
+
+def test_a_closed_pages_background_threads_end_when_idle(monkeypatch):
+    import time
+
+    from unionsim.app import session as app_session
+
+    monkeypatch.setattr(app_session, "IDLE_SECONDS", 0.2)
+    notifier, calls = app_session.Notifier(lambda: calls.append(1)), []
+    cache = app_session.FigureCache()
+    notifier.poke()
+    cache.get(("x",), lambda: b"png")
+    deadline = time.monotonic() + 10
+    while (notifier._thread or cache._thread) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert notifier._thread is None and cache._thread is None and calls == [1]
+    notifier.poke()      # and start again on demand
+    assert cache.get(("x",), lambda: b"other") == b"png"
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert calls == [1, 1]
 
 
 def test_figures_are_drawn_once_in_the_background():

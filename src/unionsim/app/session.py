@@ -509,6 +509,13 @@ def check_scenario_ref(ref: str, runs_dir: Path) -> str:
     return str(path)
 
 
+#: Seconds a session's background thread waits for work before it ends (it starts again on
+#: demand).
+IDLE_SECONDS = 60.0
+#: Seconds a figure waits at most for the page's redraw in progress before it is drawn.
+PAGE_FIRST_SECONDS = 3.0
+
+
 class Notifier:
     """Calls ``callback`` in a thread of its own after `poke`, coalescing pokes that come while
     it runs: a batch never waits for the page to redraw, and a slow redraw is followed by one
@@ -516,26 +523,35 @@ class Notifier:
 
     def __init__(self, callback: Callable[[], None]):
         self.callback = callback
+        self.idle = threading.Event()   # clear while the callback (a redraw) runs
+        self.idle.set()
         self._event = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def poke(self) -> None:
         with self._lock:
+            self._event.set()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="page updates",
                                                 daemon=True)
                 self._thread.start()
-        self._event.set()
 
     def _loop(self) -> None:
         while True:
-            self._event.wait()
+            if not self._event.wait(IDLE_SECONDS):
+                with self._lock:     # idle: end (a closed page leaves no thread behind)
+                    if not self._event.is_set():
+                        self._thread = None
+                        return
             self._event.clear()
+            self.idle.clear()
             try:
                 self.callback()
             except Exception:   # a closed page must not stop the updates of another
                 pass
+            finally:
+                self.idle.set()
 
 
 class FigureCache:
@@ -546,10 +562,12 @@ class FigureCache:
     matplotlib, and a figure nobody looks at is never drawn.
     """
 
-    def __init__(self, on_ready: Callable[[], None] | None = None, keep: int = 24):
+    def __init__(self, on_ready: Callable[[], None] | None = None, keep: int = 24,
+                 page_idle: threading.Event | None = None):
         import queue
 
         self.on_ready = on_ready
+        self.page_idle = page_idle
         self.keep = keep
         self._done: dict[tuple, bytes | str] = {}
         self._queued: set[tuple] = set()
@@ -573,8 +591,21 @@ class FigureCache:
         return None
 
     def _loop(self) -> None:
+        import queue
+
         while True:
-            key, draw = self._queue.get()
+            try:
+                key, draw = self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:     # idle: end (a closed page leaves no thread behind)
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
+            if self.page_idle is not None:
+                # let the redraw that asked for the figure reach the page first (drawing holds
+                # the interpreter lock for most of a second), but never wait long for it
+                self.page_idle.wait(PAGE_FIRST_SECONDS)
             try:
                 png: bytes | str = draw()
             except Exception as exc:   # the page shows the error in the figure's place
@@ -622,7 +653,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self._notifier = Notifier(self._notify)
-        self.figures = FigureCache(on_ready=self.changed)
+        self.figures = FigureCache(on_ready=self.changed, page_idle=self._notifier.idle)
 
     def changed(self) -> None:
         """Something the page shows changed in a background thread: redraw soon (coalesced)."""
