@@ -172,6 +172,8 @@ def test_the_run_button_runs_the_committed_state_and_the_same_as_line_says_so(tm
     assert session.set_runs(6) and session.set_seed(3) and session.set_value(FIXED, 0.7)
     assert not session.set_runs(0) and "--runs must be at least 1" in session.error
     assert not session.set_seed(-1) and session.runs == 6 and session.seed == 3
+    version = session.version
+    assert session.set_runs(6) and session.version > version   # the page hears of every change
     session.executor = "serial"
     line = session.command_line()
     assert line == f"unionsim run {SCENARIO} --runs 6 --seed 3 --set {FIXED}=0.7"

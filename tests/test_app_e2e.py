@@ -418,7 +418,7 @@ def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(se
         browser.close()
     for typed, folder, shown_runs, same_as in batches:
         manifest = json.loads((folder / "manifest.json").read_text())
-        assert manifest["n_runs"] == shown_runs == typed
+        assert manifest["n_runs"] == shown_runs == typed, batches
         assert f"--runs {shown_runs} " in same_as and f"--set {name}={low:g}" in same_as
         assert manifest["sets"] == {name: low}     # the dragged parameter and no other
 

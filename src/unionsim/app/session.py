@@ -623,6 +623,35 @@ class FigureCache:
                     pass
 
 
+def _whole_number(value: int | str | None, option: str) -> int:
+    """A box's text (or a number) as a whole number, refused as the CLI refuses ``--OPTION``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"--{option} must be a whole number (got '{text[:40]}')" if text
+                         else f"--{option} is empty", field=option,
+                         hint="type a whole number, e.g. 200") from None
+
+
+def _notifies(method):
+    """A session method whose effect the page must show: it calls `Session.changed` after it
+    ran, whatever the outcome (an error is news too). The page's controls call these methods
+    directly, so their callbacks stay the same objects from one redraw to the next."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.changed()
+
+    return wrapper
+
+
 #: What the Runs box holds at first.
 DEFAULT_RUNS = 200
 
@@ -656,7 +685,7 @@ class Session:
         self.figures = FigureCache(on_ready=self.changed, page_idle=self._notifier.idle)
 
     def changed(self) -> None:
-        """Something the page shows changed in a background thread: redraw soon (coalesced)."""
+        """Something the page shows changed: redraw soon, from the updates thread (coalesced)."""
         self.version += 1
         if self.on_change is not None:
             self._notifier.poke()
@@ -666,6 +695,7 @@ class Session:
             self.on_change(self.current)
 
     # -- picking and tweaking
+    @_notifies
     def choose_scenario(self, ref: str) -> bool:
         """Load a shipped scenario (by name) or a scenario file (see `check_scenario_ref`); on
         error keep the old one."""
@@ -680,7 +710,6 @@ class Session:
             return False
         self.scenario_ref, self.loaded, self.infos = ref, loaded, infos
         self.tweaks, self.error = {}, ""
-        self.version += 1
         return True
 
     def info(self, name: str) -> ParameterInfo:
@@ -690,6 +719,7 @@ class Session:
         """The value a run would use: the tweak, else the scenario's value in force."""
         return self.tweaks.get(name, self.info(name).value)
 
+    @_notifies
     def set_value(self, name: str, value: float) -> bool:
         """Tweak one parameter; a name or value the CLI would refuse is refused the same way."""
         from unionsim.config.params import default_parameters
@@ -704,13 +734,13 @@ class Session:
         else:
             self.tweaks[name] = float(value)
         self.error = ""
-        self.version += 1
         return True
 
     def move(self, name: str, value: float) -> bool:
         """A slider moved: the value snapped to the slider's grid (`ParameterInfo.snap`)."""
         return self.set_value(name, self.info(name).snap(value))
 
+    @_notifies
     def set_from_text(self, text: str) -> bool:
         """Tweak from ``name=value`` text, parsed exactly like ``--set``."""
         from unionsim.config.params import parse_set_options
@@ -726,47 +756,54 @@ class Session:
             return False
         return all(self.set_value(k, v) for k, v in values.items())
 
+    @_notifies
     def reset(self, name: str | None = None) -> None:
         """Undo one tweak (or all)."""
         if name is None:
             self.tweaks.clear()
         else:
             self.tweaks.pop(name, None)
-        self.version += 1
 
     # -- running
-    def set_runs(self, runs: int | None) -> bool:
-        """Commit the Runs box; a count the CLI would refuse is refused the same way."""
+    @_notifies
+    def set_runs(self, runs: int | str | None) -> bool:
+        """Commit the Runs box (a number, or its text); a count the CLI would refuse is refused
+        the same way."""
         from unionsim.experiment.plan import check_run_count
 
         try:
-            if runs is None:
-                raise UsageError("--runs is empty", field="runs", hint="type a number, e.g. 200")
-            check_run_count(int(runs))
+            runs = _whole_number(runs, "runs")
+            check_run_count(runs)
         except Exception as exc:
             self.error = error_text(exc)
             return False
-        self.runs, self.error = int(runs), ""
-        self.version += 1
+        self.runs, self.error = runs, ""
         return True
 
-    def set_seed(self, seed: int | None) -> bool:
-        """Commit the Seed box (zero or positive, as ``--seed``)."""
+    @_notifies
+    def set_seed(self, seed: int | str | None) -> bool:
+        """Commit the Seed box (a whole number, zero or positive, as ``--seed``)."""
         try:
-            if seed is None or int(seed) < 0:
+            seed = _whole_number(seed, "seed")
+            if seed < 0:
                 raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
         except Exception as exc:
             self.error = error_text(exc)
             return False
-        self.seed, self.error = int(seed), ""
-        self.version += 1
+        self.seed, self.error = seed, ""
         return True
+
+    @_notifies
+    def set_executor(self, name: str) -> None:
+        """Commit the Executor choice (``process`` or ``serial``)."""
+        self.executor = name
 
     def command_line(self) -> str:
         """The ``unionsim run`` command that makes the batch the Run button would start."""
         sets = "".join(f" --set {k}={v:g}" for k, v in self.tweaks.items())
         return f"unionsim run {self.scenario_ref} --runs {self.runs} --seed {self.seed}{sets}"
 
+    @_notifies
     def start_batch(self, runs: int | None = None, seed: int | None = None, *,
                     executor: str | None = None, workers: int | None = None) -> Batch | None:
         """Start a batch in the background; None (with ``error`` set) if it cannot start.
@@ -795,7 +832,6 @@ class Session:
             return None
         self.error = ""
         self.current = Batch(request, folder, on_change=self._batch_changed).start()
-        self.version += 1
         return self.current
 
     def _batch_changed(self, batch: Batch) -> None:
@@ -803,6 +839,7 @@ class Session:
             self.batches.append(batch)
         self.changed()
 
+    @_notifies
     def cancel(self) -> None:
         if self.current is not None:
             self.current.cancel()
@@ -839,13 +876,13 @@ class Session:
         return list(tr.render(replay.model, verbose=verbose))
 
     # -- comparing
+    @_notifies
     def pin(self) -> bool:
         """Pin the current complete batch as the reference of later comparisons."""
         if self.results() is None:
             self.error = "error: only a complete batch can be pinned: run one first"
             return False
         self.reference, self.error = self.current, ""
-        self.version += 1
         return True
 
     def comparison(self):
@@ -893,6 +930,7 @@ class Session:
         finally:
             tmp.unlink(missing_ok=True)
 
+    @_notifies
     def start_report(self) -> bool:
         """Write the report in the background; ``report_state`` says how it goes ("writing",
         "done" with ``report_path``, or "failed" with ``error``)."""
@@ -911,10 +949,10 @@ class Session:
             self.changed()
 
         threading.Thread(target=write, name="report", daemon=True).start()
-        self.version += 1
         return True
 
     # -- exporting
+    @_notifies
     def export(self, folder: Path | None = None) -> tuple[Path, Path] | None:
         """Write the tweaks as a parameter overlay and as a scenario file (`unionsim.app.export`).
 

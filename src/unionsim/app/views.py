@@ -144,30 +144,67 @@ def FigurePanel(session: Session, batch: Batch, name: str, summary: str, version
 
 # --------------------------------------------------------------------------- components
 
+def use_uncontrolled(el, value):
+    """Show ``value`` in the widget of ``el`` when it mounts and whenever ``value`` changes, and
+    at no other time.
+
+    ``el`` is created without ``v_model``: a controlled box (``v_model=...`` in every render)
+    gets its last rendered value written back each time the page's tree is reconciled, which
+    under load lands between a person's keystrokes (or mid-drag on a slider) and replaces what
+    they typed with the old value. Here the browser owns what is being typed; the server only
+    reads it when it commits (Enter, leaving the box, releasing the slider)."""
+    def show():
+        solara.get_widget(el).v_model = value
+
+    solara.use_effect(show, [value])
+
+
 @solara.component
-def ScenarioPicker(session: Session, version: int, refresh):
+def CommitBox(label: str, value: str, commit):
+    """A text box whose text is committed (``commit(text)``, which returns whether it was taken)
+    on Enter or when the box loses focus, as a click on a button does first. A refused text is
+    replaced by the committed one, so the box always shows what the session holds (the error
+    banner says why)."""
+    shown = solara.use_ref(value)
+    shown.current = value
+    el = rv.TextField(label=label, hide_details=True)
+    use_uncontrolled(el, value)
+
+    def on_commit(widget, *_):
+        text = widget.v_model if widget.v_model is not None else ""
+        if text != shown.current and not commit(text):
+            widget.v_model = shown.current
+
+    use_event(el, "focusout", on_commit)
+    use_event(el, "keyup.enter", on_commit)
+
+
+@solara.component
+def TextAction(label: str, button: str, action):
+    """A text box with a button: Enter in the box or a click on the button calls ``action`` with
+    the text. The box keeps what is typed (see `use_uncontrolled`); leaving it, as a click on the
+    button does first, hands its text to the button."""
+    typed = solara.use_ref("")
+
+    def keep(widget, *_):
+        typed.current = widget.v_model or ""
+
+    with solara.Row():
+        el = rv.TextField(label=label, hide_details=True)
+        use_uncontrolled(el, "")
+        use_event(el, "focusout", keep)
+        use_event(el, "keyup.enter", lambda widget, *_: (keep(widget), action(typed.current)))
+        solara.Button(button, on_click=lambda: action(typed.current))
+
+
+@solara.component
+def ScenarioPicker(session: Session, version: int):
     """Choose a shipped scenario or a scenario file; the scenario's events."""
     names = _shipped_names()
-    path_ref = solara.use_ref("")
-
-    def choose(name):
-        session.choose_scenario(name)
-        refresh()
-
-    def load_file(*_):
-        choose(path_ref.current)
-
-    def keep_path(text):
-        path_ref.current = text or ""
-
     solara.Select("Shipped scenario", values=names,
                   value=session.scenario_ref if session.scenario_ref in names else None,
-                  on_value=choose)
-    with solara.Row():
-        box = solara.InputText("...or a scenario file (.yaml)", value=path_ref.current,
-                               on_value=keep_path, continuous_update=True)
-        use_event(box, "keyup.enter", lambda widget, *_: choose(widget.v_model or ""))
-        solara.Button("Load file", on_click=load_file)
+                  on_value=session.choose_scenario)
+    TextAction("...or a scenario file (.yaml)", "Load file", session.choose_scenario)
     _html(f"<small>{escape(SCENARIO_RULE[0].upper() + SCENARIO_RULE[1:])}.</small>")
     if session.loaded is not None:
         spec = session.loaded.spec
@@ -182,33 +219,15 @@ def ScenarioPicker(session: Session, version: int, refresh):
 
 
 @solara.component
-def ParameterControls(session: Session, version: int, refresh):
+def ParameterControls(session: Session, version: int):
     """Sliders bounded by the documented ranges, grouped by actor, with provenance.
 
     Nothing above a slider changes size when a value changes: the Tweaks box is there from the
     start with a fixed height, so a drag never moves the slider under the pointer."""
     groups = dict(iter_groups(session.infos))
     group, set_group = solara.use_state("minsk" if "minsk" in groups else next(iter(groups), ""))
-    typed = solara.use_ref("")
-
-    def apply(text: str) -> None:
-        session.set_from_text(text)
-        refresh()
-
-    def keep_typed(text):
-        typed.current = text or ""
-
-    def reset_all():
-        session.reset()
-        refresh()
-
     _html("<h4>Parameters</h4>")
-    with solara.Row():
-        box = solara.InputText("Set name=value (as --set)", value=typed.current,
-                               on_value=keep_typed, continuous_update=True)
-        # Enter applies, like the button; both read what the box holds at that moment
-        use_event(box, "keyup.enter", lambda widget, *_: apply(widget.v_model or ""))
-        solara.Button("Set", on_click=lambda: apply(typed.current))
+    TextAction("Set name=value (as --set)", "Set", session.set_from_text)
     if session.tweaks:
         items = "".join(f"<div><code>{escape(k)}</code> = {session.info(k).show(v)} (scenario: "
                         f"{session.info(k).value:g})</div>" for k, v in session.tweaks.items())
@@ -219,34 +238,33 @@ def ParameterControls(session: Session, version: int, refresh):
                 attributes={"data-testid": "tweaks",
                             **{"data-" + k.replace(".", "-"): repr(v)
                                for k, v in session.tweaks.items()}})
-    solara.Button("Reset all tweaks", on_click=reset_all, text=True,
+    solara.Button("Reset all tweaks", on_click=session.reset, text=True,
                   disabled=not session.tweaks)
     solara.Select("Actor", values=list(groups), value=group, on_value=set_group)
     for info in groups.get(group, []):
-        ParameterSlider(session, info, session.value(info.name), info.name in session.tweaks,
-                        refresh).key(info.name)
+        ParameterSlider(session, info, session.value(info.name),
+                        info.name in session.tweaks).key(info.name)
 
 
 @solara.component
-def ParameterSlider(session: Session, info: ParameterInfo, value: float, changed: bool,
-                    refresh):
+def ParameterSlider(session: Session, info: ParameterInfo, value: float, changed: bool):
     """One parameter: a header line (name, value, unit), the slider, and its provenance.
 
     The value commits when the slider is released (or moved with the keyboard), snapped to the
-    slider's grid; during a drag nothing goes to the server, so nothing is redrawn under the
-    pointer."""
+    slider's grid. During a drag nothing goes to the server, and the page's redraws leave the
+    slider alone (its arguments have not changed), so nothing moves under the pointer."""
     def commit(widget, event, data):
         if data is not None:
             session.move(info.name, float(data))
-            refresh()
 
     star = " <b title='tweaked'>*</b>" if changed else ""
     with solara.v.Html(tag="div", attributes={"data-param": info.name}):
         _html(f"<span class='us-param-head'>{escape(info.name.split('.', 1)[1])}: "
               f"<span data-testid='value'>{info.show(value)}</span> {escape(info.unit)}"
               f"{star}</span>")
-        slider = rv.Slider(v_model=value, min=info.low, max=info.high, step=info.step,
-                           thumb_label=True, hide_details=True, dense=True)
+        slider = rv.Slider(min=info.low, max=info.high, step=info.step, thumb_label=True,
+                           hide_details=True, dense=True)
+        use_uncontrolled(slider, value)
         use_event(slider, "change", commit)
     sampled = " <b>Sampled per run</b> in this scenario; a tweak fixes it." if info.sampled \
         else ""
@@ -256,37 +274,19 @@ def ParameterSlider(session: Session, info: ParameterInfo, value: float, changed
 
 
 @solara.component
-def RunControls(session: Session, version: int, refresh):
+def RunControls(session: Session, version: int):
     """Runs, seed, executor; run and cancel; progress. The boxes commit into the session on
     Enter or when they lose focus (a click on Run does that first), and Run starts the batch
     the session holds: exactly the "Same as" command shown."""
     batch = session.current
     running = batch is not None and batch.running
-
-    def commit(setter):
-        def on_value(value):
-            setter(value)
-            refresh()
-        return on_value
-
-    def run():
-        session.start_batch()
-        refresh()
-
-    def set_executor(name):
-        session.executor = name
-        refresh()
-
     with solara.Row():
-        solara.InputInt("Runs", value=session.runs, on_value=commit(session.set_runs),
-                        continuous_update=False)
-        solara.InputInt("Seed", value=session.seed, on_value=commit(session.set_seed),
-                        continuous_update=False)
+        CommitBox("Runs", str(session.runs), session.set_runs)
+        CommitBox("Seed", str(session.seed), session.set_seed)
         solara.Select("Executor", values=["process", "serial"], value=session.executor,
-                      on_value=set_executor)
-        solara.Button("Run", on_click=run, disabled=running, color="primary")
-        solara.Button("Cancel", on_click=lambda: (session.cancel(), refresh()),
-                      disabled=not running)
+                      on_value=session.set_executor)
+        solara.Button("Run", on_click=session.start_batch, disabled=running, color="primary")
+        solara.Button("Cancel", on_click=session.cancel, disabled=not running)
     _html(f"<small>Same as: <code data-testid='same-as'>{escape(session.command_line())}"
           f"</code></small>")
     if batch is not None:
@@ -348,14 +348,11 @@ def TraceView(session: Session, batch: Batch):
 
 
 @solara.component
-def CompareView(session: Session, version: int, refresh):
+def CompareView(session: Session, version: int):
     """Pin a reference; the current batch minus the reference, paired on shared seeds."""
-    def pin():
-        session.pin()
-        refresh()
-
     with solara.Row():
-        solara.Button("Pin as reference", on_click=pin, disabled=session.results() is None)
+        solara.Button("Pin as reference", on_click=session.pin,
+                      disabled=session.results() is None)
         if session.reference is not None:
             _tagged(f"reference: {session.reference.label}", "reference", style="padding:8px")
     if session.reference is None or session.results() is None or \
@@ -407,22 +404,13 @@ def difference_table_html(diff) -> str:
 
 
 @solara.component
-def ExportView(session: Session, version: int, refresh):
+def ExportView(session: Session, version: int):
     """The tweaks as an overlay and a scenario file; the HTML report of the comparison."""
     paths, set_paths = solara.use_state(None)
-
-    def export():
-        set_paths(session.export())
-        refresh()
-
-    def write_report():
-        session.start_report()
-        refresh()
-
     state = getattr(session, "report_state", "")
     with solara.Row():
-        solara.Button("Export YAML", on_click=export)
-        solara.Button("HTML report", on_click=write_report,
+        solara.Button("Export YAML", on_click=lambda: set_paths(session.export()))
+        solara.Button("HTML report", on_click=session.start_report,
                       disabled=session.results() is None or state == "writing")
     if paths:
         overlay, scenario = paths
@@ -467,19 +455,19 @@ def Page():
     batch = session.current
     with solara.Sidebar():
         _html("<h3>unionsim explorer</h3>")
-        ScenarioPicker(session, version, refresh)
-        ParameterControls(session, version, refresh)
+        ScenarioPicker(session, version)
+        ParameterControls(session, version)
     with solara.Column(style={"padding": "8px", "min-width": "0"}):
-        RunControls(session, version, refresh)
+        RunControls(session, version)
         error = session.error or (batch.error if batch is not None else "")
         if error:
             ErrorBanner(error)
         if batch is not None:
             ResultsView(session, batch, batch.done, batch.status, version)
         _html("<h3>Compare</h3>")
-        CompareView(session, version, refresh)
+        CompareView(session, version)
         _html("<h3>Export</h3>")
-        ExportView(session, version, refresh)
+        ExportView(session, version)
 
 
 def _new_session() -> Session:
