@@ -248,6 +248,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.get_by_text("Pin as reference").scroll_into_view_if_needed()
         page.screenshot(path=shots / "2-paired-difference.png")
         assert table.get_attribute("data-pairs") == str(RUNS)
+        page.get_by_test_id("comparison-figure").wait_for()   # drawn in the background
         expected = compare_results(load_results(first), load_results(second)).table
         for row in expected.itertuples():
             cell = table.locator(f"tr[data-event='{row.outcome}'] td.diff")

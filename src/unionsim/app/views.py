@@ -366,11 +366,11 @@ def CompareView(session: Session, version: int):
         solara.Error(children=[solara.HTML(tag="pre", unsafe_innerHTML=escape(diff),
                                            style=WRAP)])
     else:
-        ComparisonChart(session, a, b, diff)
+        ComparisonChart(session, a, b, diff, version)
 
 
 @solara.component
-def ComparisonChart(session: Session, a, b, diff):
+def ComparisonChart(session: Session, a, b, diff, version: int):
     """The paired (or independent) differences as a table and as `unionsim compare`'s figure."""
     from unionsim.analysis.figures import comparison_outcome_figure, png_bytes
 
