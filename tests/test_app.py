@@ -172,8 +172,13 @@ def test_the_run_button_runs_the_committed_state_and_the_same_as_line_says_so(tm
     assert session.set_runs(6) and session.set_seed(3) and session.set_value(FIXED, 0.7)
     assert not session.set_runs(0) and "--runs must be at least 1" in session.error
     assert not session.set_seed(-1) and session.runs == 6 and session.seed == 3
+    assert session.set_seed("3")      # the box corrected
     version = session.version
     assert session.set_runs(6) and session.version > version   # the page hears of every change
+    # a refused box blocks Run: the batch would not be the one the page shows
+    assert not session.set_runs("2O") and "whole number" in session.error
+    assert session.start_batch() is None and "Runs box holds '2O'" in session.error
+    assert session.set_runs("6") and session.refused == {} and session.error == ""
     session.executor = "serial"
     line = session.command_line()
     assert line == f"unionsim run {SCENARIO} --runs 6 --seed 3 --set {FIXED}=0.7"

@@ -679,6 +679,7 @@ class Session:
     reference: Batch | None = None
     on_change: Callable[[Batch | None], None] | None = None
     version: int = 0          # grows with every change the page must show
+    refused: dict[str, str] = field(default_factory=dict)   # box -> text it refused
 
     def __post_init__(self) -> None:
         self._notifier = Notifier(self._notify)
@@ -772,25 +773,27 @@ class Session:
         from unionsim.experiment.plan import check_run_count
 
         try:
-            runs = _whole_number(runs, "runs")
-            check_run_count(runs)
+            value = _whole_number(runs, "runs")
+            check_run_count(value)
         except Exception as exc:
-            self.error = error_text(exc)
+            self.error, self.refused["runs"] = error_text(exc), str(runs)
             return False
-        self.runs, self.error = runs, ""
+        self.runs, self.error = value, ""
+        self.refused.pop("runs", None)
         return True
 
     @_notifies
     def set_seed(self, seed: int | str | None) -> bool:
         """Commit the Seed box (a whole number, zero or positive, as ``--seed``)."""
         try:
-            seed = _whole_number(seed, "seed")
-            if seed < 0:
-                raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+            value = _whole_number(seed, "seed")
+            if value < 0:
+                raise UsageError(f"--seed must be zero or positive (got {value})", field="seed")
         except Exception as exc:
-            self.error = error_text(exc)
+            self.error, self.refused["seed"] = error_text(exc), str(seed)
             return False
-        self.seed, self.error = seed, ""
+        self.seed, self.error = value, ""
+        self.refused.pop("seed", None)
         return True
 
     @_notifies
@@ -813,6 +816,12 @@ class Session:
         """
         if self.current is not None and self.current.running:
             self.error = "error: a batch is running: wait for it or cancel it first"
+            return None
+        if self.refused:
+            field, text = next(iter(self.refused.items()))
+            self.error = (f"error: field '{field}': the {field.capitalize()} box holds "
+                          f"'{text[:40]}', which was refused; the batch would not be the one "
+                          f"shown\n  fix: correct the box (Enter takes it), then press Run")
             return None
         if self.loaded is None and not self.choose_scenario(self.scenario_ref):
             return None

@@ -151,8 +151,10 @@ def use_uncontrolled(el, value):
     ``el`` is created without ``v_model``: a controlled box (``v_model=...`` in every render)
     gets its last rendered value written back each time the page's tree is reconciled, which
     under load lands between a person's keystrokes (or mid-drag on a slider) and replaces what
-    they typed with the old value. Here the browser owns what is being typed; the server only
-    reads it when it commits (Enter, leaving the box, releasing the slider)."""
+    they typed with the old value. Here the browser owns what is being typed; the server takes
+    it from the box's own ``change`` event (Enter, leaving the box, releasing a slider), which
+    carries the value: the synced ``v_model`` may lag behind it under load (the browser holds
+    back state updates while the server is busy, but not events)."""
     def show():
         solara.get_widget(el).v_model = value
 
@@ -160,23 +162,15 @@ def use_uncontrolled(el, value):
 
 
 @solara.component
-def CommitBox(label: str, value: str, commit):
-    """A text box whose text is committed (``commit(text)``, which returns whether it was taken)
-    on Enter or when the box loses focus, as a click on a button does first. A refused text is
-    replaced by the committed one, so the box always shows what the session holds (the error
-    banner says why)."""
-    shown = solara.use_ref(value)
-    shown.current = value
-    el = rv.TextField(label=label, hide_details=True)
+def CommitBox(label: str, value: str, commit, refused: str = ""):
+    """A text box whose text is committed (``commit(text)``) on Enter or when the box loses
+    focus, as a click on a button does first. A refused text stays, marked in red, and the
+    session will not run until it is corrected (the error banner says why)."""
+    el = rv.TextField(label=label, hide_details="auto", error=bool(refused),
+                      error_messages=[f"refused: the batch still uses {value}"] if refused
+                      else [])
     use_uncontrolled(el, value)
-
-    def on_commit(widget, *_):
-        text = widget.v_model if widget.v_model is not None else ""
-        if text != shown.current and not commit(text):
-            widget.v_model = shown.current
-
-    use_event(el, "focusout", on_commit)
-    use_event(el, "keyup.enter", on_commit)
+    use_event(el, "change", lambda widget, event, text: commit("" if text is None else text))
 
 
 @solara.component
@@ -186,14 +180,14 @@ def TextAction(label: str, button: str, action):
     button does first, hands its text to the button."""
     typed = solara.use_ref("")
 
-    def keep(widget, *_):
-        typed.current = widget.v_model or ""
+    def keep(widget, event, text):
+        typed.current = "" if text is None else str(text)
 
     with solara.Row():
         el = rv.TextField(label=label, hide_details=True)
         use_uncontrolled(el, "")
-        use_event(el, "focusout", keep)
-        use_event(el, "keyup.enter", lambda widget, *_: (keep(widget), action(typed.current)))
+        use_event(el, "change", keep)      # on Enter and on leaving the box, with the text
+        use_event(el, "keyup.enter", lambda *_: action(typed.current))
         solara.Button(button, on_click=lambda: action(typed.current))
 
 
@@ -281,11 +275,12 @@ def RunControls(session: Session, version: int):
     batch = session.current
     running = batch is not None and batch.running
     with solara.Row():
-        CommitBox("Runs", str(session.runs), session.set_runs)
-        CommitBox("Seed", str(session.seed), session.set_seed)
+        CommitBox("Runs", str(session.runs), session.set_runs, session.refused.get("runs", ""))
+        CommitBox("Seed", str(session.seed), session.set_seed, session.refused.get("seed", ""))
         solara.Select("Executor", values=["process", "serial"], value=session.executor,
                       on_value=session.set_executor)
-        solara.Button("Run", on_click=session.start_batch, disabled=running, color="primary")
+        solara.Button("Run", on_click=session.start_batch,
+                      disabled=running or bool(session.refused), color="primary")
         solara.Button("Cancel", on_click=session.cancel, disabled=not running)
     _html(f"<small>Same as: <code data-testid='same-as'>{escape(session.command_line())}"
           f"</code></small>")
