@@ -192,7 +192,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error"
                 else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)
         wait_until_up()
         page.goto(url)
         page.get_by_text("unionsim explorer").first.wait_for()
