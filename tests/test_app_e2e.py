@@ -139,7 +139,7 @@ def _wait_complete(page, runs: Path, count: int, timeout: float = 90) -> Path:
         assert time.monotonic() < deadline, "the batch did not finish in time"
         time.sleep(0.3)
     status = page.get_by_test_id("batch-status")
-    status.filter(has_text="complete").wait_for(timeout=30_000)
+    status.filter(has_text="complete").wait_for(timeout=90_000)
     folder = max(_complete_folders(runs), key=lambda p: p.stat().st_mtime)
     assert str(folder) in status.inner_text()
     return folder
@@ -376,7 +376,7 @@ def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(se
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(90_000)
         wait_until_up()
         page.goto(url)
         sliders = page.locator("[data-param]")
@@ -441,7 +441,7 @@ def test_the_app_ignores_modules_in_its_folder_and_stops_at_once_with_its_worker
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(90_000)
             app.wait_until_up()
             page.goto(app.url)
             page.locator("[data-param]").first.wait_for()
