@@ -141,7 +141,7 @@ def test_live_threats_and_offers_ebb(baseline):
     assert s.mediation_offer == pytest.approx(1.0 - q.mediation_decay)
 
 
-def test_the_transit_scenario_validates_and_runs():
-    sc = load_scenario("transit_dispute")
+def test_the_energy_dispute_scenario_validates_and_runs():
+    sc = load_scenario("energy_diversification")
     m = UnionModel(scenario=sc, seed=1, collect=False).run()
     assert m.result()["end_strategic"] in ("none", "delivery_systems", "nuclear_weapons")

@@ -11,7 +11,7 @@ from unionsim.config.scenario import load_scenario, shipped_scenarios
 from unionsim.config.schema import EVENT_TYPES
 from unionsim.errors import ConfigError, ScenarioError
 from unionsim.experiment.plan import make_plan
-from unionsim.experiment.sampling import sample_uncertainty, uniforms
+from unionsim.experiment.sampling import name_key, sample_uncertainty, uniforms
 from unionsim.model.world import UnionModel
 
 HEAD = textwrap.dedent("""\
@@ -250,13 +250,44 @@ def test_shipped_children_extend_their_parents():
 # ----------------------------------------------------------------------------- sampling
 
 def test_samplers_are_seeded_and_lhs_is_stratified():
-    a = uniforms(50, 3, seed=4, sampler="lhs")
-    assert np.array_equal(a, uniforms(50, 3, seed=4, sampler="lhs"))
-    assert not np.array_equal(a, uniforms(50, 3, seed=5, sampler="lhs"))
-    for column in a.T:  # one point in each of the 50 strata
+    a = uniforms("putin.reactivity", 50, seed=4, sampler="lhs")
+    assert np.array_equal(a, uniforms("putin.reactivity", 50, seed=4, sampler="lhs"))
+    assert not np.array_equal(a, uniforms("putin.reactivity", 50, seed=5, sampler="lhs"))
+    assert not np.array_equal(a, uniforms("minsk.sovereignty_weight", 50, seed=4, sampler="lhs"))
+    for name in ("putin.reactivity", "minsk.sovereignty_weight", "public.militancy"):
+        column = uniforms(name, 50, seed=4, sampler="lhs")  # one point in each of the 50 strata
         assert sorted(np.floor(column * 50).astype(int)) == list(range(50))
-    mc = uniforms(2000, 2, seed=1, sampler="mc")
+    mc = uniforms("putin.reactivity", 2000, seed=1, sampler="mc")
     assert mc.mean() == pytest.approx(0.5, abs=0.02)
+    with pytest.raises(ValueError):
+        uniforms("putin.reactivity", 5, seed=1, sampler="sobol")
+
+
+def test_parameter_streams_use_a_stable_hash_of_the_name():
+    # the key must not be Python's per-process string hash: a fixed value pins it
+    assert name_key("putin.reactivity") == name_key("putin.reactivity")
+    assert name_key("putin.reactivity") != name_key("putin.reactivitY")
+    assert uniforms("putin.reactivity", 1, seed=1, sampler="mc")[0] == pytest.approx(
+        np.random.default_rng(np.random.SeedSequence(
+            [1, 0x5A4D, *name_key("putin.reactivity")])).random())
+
+
+@pytest.mark.parametrize("sampler", ["mc", "lhs"])
+def test_fixing_one_sampled_parameter_leaves_every_other_draw_unchanged(sampler):
+    """Common random numbers survive a fixed parameter: an overlay that fixes one of
+    election_2020's sampled parameters re-draws none of the others, in any run."""
+    loaded = load_scenario("election_2020")
+    base = make_plan(loaded, runs=300, seed=1, sampler=sampler)
+    fixed = make_plan(loaded, runs=300, seed=1, sampler=sampler,
+                      sets={"elite.army_defection_risk": 0.1})
+    assert "elite.army_defection_risk" in base.samples
+    assert "elite.army_defection_risk" not in fixed.samples
+    shared = set(base.samples) & set(fixed.samples)
+    assert shared == set(base.samples) - {"elite.army_defection_risk"}
+    assert "minsk.sovereignty_weight" in shared
+    for name in shared:
+        assert base.samples[name] == fixed.samples[name], name
+    assert base.seeds == fixed.seeds
 
 
 def test_distributions_have_the_documented_shape(tmp_path):
@@ -398,3 +429,42 @@ def test_a_start_under_a_successor_gives_minsk_the_successor_s_weights(tmp_path)
     assert successor.state.regime == 1
     assert successor.minsk.weights.minsk.sovereignty_weight != \
         incumbent.minsk.weights.minsk.sovereignty_weight
+
+
+# ------------------------------------------------------------------ distinct shipped scenarios
+
+#: What tells a reader about a scenario without changing what the model is given.
+_WORDS_ONLY = {"name", "title", "description", "sources", "extends", "id", "note", "notes"}
+
+
+def model_input(spec) -> object:
+    """A scenario's spec as the model reads it: its words, citations and ids left out."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in sorted(value.items()) if k not in _WORDS_ONLY}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(spec.model_dump(mode="json"))
+
+
+def test_no_two_shipped_scenarios_are_the_same_model_input():
+    seen: dict[str, str] = {}
+    same = []
+    for name in shipped_scenarios():
+        key = repr(model_input(load_scenario(name).spec))
+        if key in seen:
+            same.append((seen[key], name))
+        seen.setdefault(key, name)
+    assert not same, f"shipped scenarios that give the model the same input: {same}"
+
+
+def test_model_input_ignores_words_and_ids_only(tmp_path):
+    a = load_scenario(scenario(tmp_path, "events:\n  - {id: a, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.5, note: one}\n", name="a.yaml"))
+    b = load_scenario(scenario(tmp_path, "events:\n  - {id: b, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.5, note: two}\n", name="b.yaml"))
+    c = load_scenario(scenario(tmp_path, "events:\n  - {id: c, month: 2020-03, type: "
+                                         "subsidy_cut, cut_bn: 0.6}\n", name="c.yaml"))
+    assert model_input(a.spec) == model_input(b.spec) != model_input(c.spec)

@@ -62,6 +62,37 @@ class ScenarioError(ConfigError):
     """A scenario is inconsistent (event outside the horizon, unknown event type...)."""
 
 
+class ProblemsError(ConfigError):
+    """Several problems found in one input, each a `UnionsimError` with its own file, line,
+    field and fix, reported together so that one round of edits can fix them all."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        first = self.problems[0]
+        super().__init__(f"{len(self.problems)} problems", file=first.file, line=first.line,
+                         field=first.field, hint="")
+
+    def _render(self) -> str:
+        files = sorted({p.file for p in self.problems if p.file})
+        where = f" in {', '.join(files)}" if files else ""
+        lines = [f"{len(self.problems)} problems{where} (each with its line, field and the "
+                 "fix):"]
+        for i, problem in enumerate(self.problems, start=1):
+            text = str(problem).replace("\n", "\n     ")
+            lines.append(f"  {i}. {text}")
+        return "\n".join(lines)
+
+
+def raise_problems(problems) -> None:
+    """Raise nothing for no problem, the problem itself for one, a `ProblemsError` for more
+    (in file order, so the user can edit from top to bottom)."""
+    problems = sorted(problems, key=lambda p: (p.file or "", p.line or 0))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemsError(problems)
+
+
 class ResultsError(UnionsimError):
     """A results folder is missing, incomplete or would be overwritten."""
 

@@ -9,7 +9,8 @@ import pytest
 
 from unionsim.analysis import figures, plots
 from unionsim.analysis.compare import compare_folders
-from unionsim.analysis.labels import month_dates, month_serial, scenario_events, start_serial
+from unionsim.analysis.labels import (month_dates, month_serial, pretty, scenario_events,
+                                      start_serial, words)
 from unionsim.analysis.sensitivity import Design, _indices, morris_step
 from unionsim.analysis.series import FLAG_TIMING, discrete_levels, level_shares
 from unionsim.experiment.store import load_results
@@ -146,14 +147,16 @@ def test_timed_flags_are_flags_and_the_timeline_lists_the_others(folders):
     res = load_results(folders["base"])
     fig = figures.timeline_figure(res)
     titles = " ".join(ax.get_title(loc="left") for ax in fig.axes)
+    # the note on the other flags: a line below the figure, or a key in columns under it
     note = fig._supxlabel.get_text() if fig._supxlabel else ""
+    for key in fig.legends:
+        note += " " + key.get_title().get_text().replace("\n", " ")
+        note += " " + " ".join(t.get_text() for t in key.get_texts())
     for flag in FLAG_TIMING:
-        name = flag.replace("_", " ")
-        shown = name.capitalize() in titles
-        assert shown != (name in note), flag
+        shown = f"{pretty(flag)}:" in titles
+        assert shown != (words(flag) in note), flag
     assert "median" in titles and "month 20" not in titles
-    assert all(f.replace("_", " ") in note for f in FLAGS
-               if f not in FLAG_TIMING and f in res.outcomes)
+    assert all(words(f) in note for f in FLAGS if f not in FLAG_TIMING and f in res.outcomes)
 
 
 def test_a_morris_effect_is_at_most_the_spread_of_the_share():

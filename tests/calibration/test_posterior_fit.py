@@ -71,7 +71,7 @@ def test_bad_posterior_files_are_user_errors(tmp_path):
         load_posterior(tmp_path / "other.parquet")
 
 
-def _tiny_fit(tmp_path, name, executor, workers=None):
+def _tiny_fit(tmp_path, name, executor, workers=None, notify=None):
     from unionsim.calibration.fit import FitSettings, run_fit
     from unionsim.config.targets import TargetSet, load_targets
 
@@ -82,12 +82,22 @@ def _tiny_fit(tmp_path, name, executor, workers=None):
                        max_simulations=12)
     names = ["putin.reactivity", "minsk.choice_temperature"]
     return run_fit(targets, tmp_path / name, settings=tiny, seed=9, names=names,
-                   executor=executor, workers=workers)
+                   executor=executor, workers=workers, notify=notify)
 
 
 def test_a_tiny_fit_accepts_weighted_particles_inside_the_ranges_and_records_itself(tmp_path):
-    result = _tiny_fit(tmp_path, "a", "serial")
+    said = []
+    result = _tiny_fit(tmp_path, "a", "serial", notify=said.append)
     particles, m = result.particles, result.manifest
+    # the fit says what it will do and how far it is after every generation
+    assert said[0].startswith("fitting 2 parameters to ") and "4 particles a generation" in said[0]
+    assert any(line.startswith("prior sample: sampling 4 particles") for line in said), said
+    assert any(line.startswith("generation 1 of at most 1: sampling 4 particles")
+               for line in said), said
+    finished = [line for line in said if "particles accepted of" in line]
+    assert len(finished) == 2, said
+    assert finished[-1].startswith(f"generation 1 of at most 1: 4 particles accepted of "
+                                   f"{m['generations'][-1]['evaluations']} evaluations"), said
     assert len(particles) == 4 and particles["weight"].sum() == pytest.approx(1.0)
     assert list(m["parameters"]) == ["putin.reactivity", "minsk.choice_temperature"]
     for name, spec in m["parameters"].items():
@@ -205,3 +215,21 @@ def test_a_bare_posterior_option_means_the_shipped_file():
     assert fill_optional_values(["run", "baseline", "--posterior", "p.parquet"]) == \
         ["run", "baseline", "--posterior", "p.parquet"]
     assert fill_optional_values(["calibrate", "--posterior"]) == ["calibrate", "--posterior"]
+
+
+def test_fit_progress_reports_each_generation_and_at_most_every_interval(monkeypatch):
+    from unionsim.calibration import fit
+
+    clock = iter([0.0, 0.0, 1.0, 2.0, 12.0, 13.0, 30.0, 30.0])
+    monkeypatch.setattr(fit.time, "perf_counter", lambda: next(clock))
+    said = []
+    progress = fit.FitProgress(said.append, 3, every=10.0)   # the fit starts at 0 s
+    progress.generation_started(0, 3)                        # the generation at 0 s
+    progress.accepted(1, 3, 5)                               # 2 s: too soon, silent
+    progress.accepted(2, 3, 9)                               # 12 s: a line
+    assert said == ["generation 1 of at most 3: sampling 3 particles (1 s elapsed)",
+                    "generation 1 of at most 3: 2 of 3 particles, 9 evaluations so far "
+                    "(13 s elapsed)"]
+    progress.accepted(3, 3, 11)                              # 30 s: the generation's end
+    assert said[-1] == ("generation 1 of at most 3: 3 particles accepted of 11 evaluations in "
+                        "30 s (30 s elapsed)")

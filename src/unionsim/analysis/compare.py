@@ -6,7 +6,10 @@ proportions, and Welch's interval with Mann-Whitney U and Kolmogorov-Smirnov tes
 indicators. When the two folders share run seeds (the same master seed gives the same seed to
 run i), runs are also compared pair by pair - common random numbers - with Newcombe's paired
 interval and McNemar's exact test for proportions and the Wilcoxon signed-rank test for
-indicators. Each table names the method it used.
+indicators. Each table names the method it used. A paired comparison is only as good as its
+pairs: the parameters both batches sample per run must have the same value in both runs of a pair
+(they do when each parameter draws from its own stream: fixing one parameter in a batch re-draws
+none of the others); `pairing_check` says whether they do and names those that differ.
 """
 
 from __future__ import annotations
@@ -119,6 +122,63 @@ def paired_indicators(a: pd.DataFrame, b: pd.DataFrame, names: Sequence[str],
 
 
 @dataclass
+class PairingCheck:
+    """Whether the runs paired on a shared seed also share their other draws.
+
+    ``parameters`` are the parameters both batches sample per run (a parameter one batch fixes is
+    not sampled there); ``equal`` gives, for each, the number of pairs whose values are equal.
+    """
+
+    pairs: int
+    parameters: list[str]
+    equal: dict[str, int]
+
+    @property
+    def differing(self) -> dict[str, float]:
+        """Each parameter whose values differ in some pair, with the share of pairs that differ."""
+        return {name: 1 - k / self.pairs for name, k in self.equal.items() if k < self.pairs}
+
+    @property
+    def ok(self) -> bool:
+        return not self.differing
+
+    def sentence(self) -> str:
+        """What the check found, in one sentence."""
+        if not self.parameters:
+            return (f"paired on {self.pairs} shared seeds; no parameter is sampled per run in "
+                    "both batches")
+        if self.ok:
+            return (f"paired on {self.pairs} shared seeds; every other sampled parameter equal "
+                    f"in all pairs ({len(self.parameters)} checked)")
+        which = ", ".join(f"{name} in {share:.0%} of pairs"
+                          for name, share in sorted(self.differing.items()))
+        return (f"WARNING: paired on {self.pairs} shared seeds, but the pairs do not share "
+                f"their other draws: {which} differ. The paired tests then compare different "
+                "parameter values, not only the change; the independent tests still hold")
+
+    def table(self) -> pd.DataFrame:
+        """One row per parameter sampled in both batches: pairs, equal pairs, share differing."""
+        return pd.DataFrame([{"parameter": name, "pairs": self.pairs, "pairs_equal": k,
+                              "share_differing": 1 - k / self.pairs if self.pairs else 0.0}
+                             for name, k in sorted(self.equal.items())],
+                            columns=["parameter", "pairs", "pairs_equal", "share_differing"])
+
+
+def pairing_check(a: pd.DataFrame, b: pd.DataFrame) -> PairingCheck:
+    """Compare the per-run parameter draws (``param.*`` columns) of two outcome tables on their
+    shared seeds."""
+    a, b = ok_runs(a).set_index("seed"), ok_runs(b).set_index("seed")
+    seeds = a.index.intersection(b.index)
+    names = sorted(c for c in a.columns if c.startswith("param.") and c in b.columns)
+    equal = {}
+    for column in names:
+        x = a.loc[seeds, column].to_numpy(dtype=float)
+        y = b.loc[seeds, column].to_numpy(dtype=float)
+        equal[column.removeprefix("param.")] = int(((x == y) | (np.isnan(x) & np.isnan(y))).sum())
+    return PairingCheck(pairs=len(seeds), parameters=list(equal), equal=equal)
+
+
+@dataclass
 class Difference:
     """One batch compared with the reference (``a``)."""
 
@@ -131,9 +191,12 @@ class Difference:
     paired_flags: pd.DataFrame | None = None
     paired_indicators: pd.DataFrame | None = None
     pairs: int = 0
+    pairing: PairingCheck | None = None
 
     @property
     def method(self) -> str:
+        if self.pairing is not None and not self.pairing.ok:
+            return f"paired on {self.pairs} shared seeds, other draws differ"
         return (f"paired on {self.pairs} shared seeds" if self.pairs
                 else "independent samples")
 
@@ -185,6 +248,7 @@ def compare_results(a, b, indicators: Sequence[str] = KEY_FINAL_INDICATORS,
         diff.paired_outcomes = paired_proportions(ea, eb, OUTCOMES, confidence)
         diff.paired_flags = paired_proportions(ea, eb, flags, confidence)
         diff.paired_indicators = paired_indicators(a.outcomes, b.outcomes, names, confidence)
+        diff.pairing = pairing_check(a.outcomes, b.outcomes)
     return diff
 
 
@@ -218,8 +282,14 @@ def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = Non
             table = getattr(d, kind)
             if table is not None:
                 path = out / f"{kind}_{i}.csv"
+                if kind.startswith("paired_"):
+                    table = table.assign(pairing=d.pairing.sentence())
                 table.assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
                 comp.files.append(path)
+        if d.pairing is not None:
+            path = out / f"pairing_{i}.csv"
+            d.pairing.table().assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
+            comp.files.append(path)
     missing = [d for d, r in zip(run_dirs, results) if r.timeseries is None]
     if missing:
         comp.notes += [NO_SERIES_NOTICE.format(folder=d, what="compare_fan_charts.png")

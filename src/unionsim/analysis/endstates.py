@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from unionsim.analysis.labels import words
 from unionsim.analysis.summary import proportion_interval
 from unionsim.model.outcomes import DIMENSIONS, TIMINGS
 
@@ -90,25 +91,44 @@ def plot_dimension_bars(table: pd.DataFrame, dimension: str, ax: Axes) -> Axes:
     share = rows["share"].to_numpy()
     err = np.vstack([share - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - share])
     ax.barh(y, share, xerr=err, color="#1f5a96", ecolor="0.3", capsize=2)
-    ax.set_yticks(y, [label.replace("_", " ") for label in rows["label"]])
+    ax.set_yticks(y, [words(label) for label in rows["label"]])
+    from matplotlib.ticker import PercentFormatter
+
     ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("share of runs")
-    ax.set_title(dimension.removeprefix("end_").replace("_", " "))
+    ax.set_title(words(dimension))
     return ax
+
+
+def never_happened(curves: pd.DataFrame) -> list[str]:
+    """The events of `time_to_event`'s curves that happen in no run."""
+    return [name for name in curves.columns if not (curves[name].fillna(0) > 0).any()]
 
 
 def plot_time_to_event(curves: pd.DataFrame, ax: Axes, dates: Sequence[str] | None = None
                        ) -> Axes:
-    """Time-to-event curves (from `time_to_event`): share of runs by each month."""
+    """Time-to-event curves (from `time_to_event`): share of runs by each month.
+
+    An event that happens in no run (`never_happened`) would draw a line along zero that hides
+    under the axis and crowds the legend: it is left out, for the figure to name it.
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    never = never_happened(curves)
     for name in curves.columns:
-        ax.step(curves.index, curves[name], where="post",
-                label=name.removeprefix("month_").replace("_", " "))
-    ax.set_ylim(0, 1)
+        if name not in never:
+            ax.step(curves.index, curves[name], where="post", label=words(name))
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("share of runs by this month")
+    ax.grid(alpha=0.25)
     if dates:
         january = [i for i, d in enumerate(dates) if d.endswith("-01")]
         ax.set_xticks(january, [dates[i][:4] for i in january])
+        ax.set_xlim(0, len(dates) - 1)
     else:
         ax.set_xlabel("month of the scenario")
-    ax.legend(fontsize="small", frameon=False)
+    if len(never) < len(curves.columns):
+        ax.legend(fontsize="small", frameon=False)
     return ax

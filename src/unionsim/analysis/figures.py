@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -15,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from unionsim.analysis import plots
-from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, KEY_INDICATORS, figure_title,
-                                      month_dates, pretty, run_label, scenario_events,
+from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, KEY_INDICATORS, figure_title, words,
+                                      month_dates, run_label, scenario_events,
                                       serial_label, start_serial)
 from unionsim.analysis.series import (FLAG_TIMING, discrete_levels, first_fire_months,
                                       ok_runs)
@@ -160,17 +161,20 @@ def timeline_figure(res) -> Figure:
     if fired:
         axes[0].legend(fontsize=6.5, loc="center right")
     untimed = [f for f in FLAGS if f not in FLAG_TIMING and f in ok]
-    notes = []
-    if never:
-        notes.append("In no run: " + ", ".join(pretty(f).lower() for f in never) + ".")
-    if untimed:
-        notes.append("Month not recorded, share of runs by the horizon: " + ", ".join(
-            f"{pretty(f).lower()} {ok[f].astype(bool).mean():.0%}" for f in untimed) + ".")
+    shares = {f: float(ok[f].astype(bool).mean()) for f in untimed}
+    never += [f for f in untimed if shares[f] == 0]
+    happened = sorted((f for f in untimed if shares[f] > 0), key=lambda f: -shares[f])
     fig.suptitle(figure_title(res.manifest, res.outcomes,
                               "When flags first happen (dotted lines: scheduled events)"),
                  fontsize=11)
-    if notes:
-        fig.supxlabel("\n".join(notes), fontsize=7.5, wrap=True)
+    none = textwrap.fill("In no run: " + ", ".join(words(f) for f in never) + ".", 150) \
+        if never else ""
+    if happened:   # a key in columns, like the events' key: one flag per line
+        add_event_key(fig, [f"{shares[f]:>4.0%}  {words(f)}" for f in happened],
+                      title=(none + "\n\n" if none else "") + "Month not recorded: share of "
+                            "runs in which each happened by the horizon", ncol=4)
+    elif none:
+        fig.supxlabel(none, fontsize=8)
     return fig
 
 
@@ -196,15 +200,19 @@ def end_state_figure(res) -> Figure:
 def time_to_event_figure(res) -> Figure:
     """Share of runs in which each first event (signing, implementation, sanctions, loan,
     deployment) has happened by each month."""
-    from unionsim.analysis.endstates import plot_time_to_event, time_to_event
+    from unionsim.analysis.endstates import never_happened, plot_time_to_event, time_to_event
 
     horizon = int(res.manifest["scenario"]["spec"]["horizon"])
     curves = time_to_event(res.outcomes, horizon)
     fig = Figure(figsize=(8, 4), layout="constrained")
     ax = fig.add_subplot()
     plot_time_to_event(curves, ax, dates=month_dates(res.manifest))
+    never = never_happened(curves)
     fig.suptitle(figure_title(res.manifest, res.outcomes,
                               "First events: share of runs by each month"), fontsize=11)
+    if never:
+        fig.supxlabel("In no run (not drawn): " + ", ".join(words(n) for n in never) + ".",
+                      fontsize=8)
     return fig
 
 
@@ -405,7 +413,7 @@ def sensitivity_figure(result, manifest: dict, top: int = 10, max_outputs: int =
             plots.importance_bars(shown, "change", ax, error="change_conf", top=top,
                                   xlabel=f"mean change over one step (2/3 of the range)\n"
                                          f"{unit}, with 95% interval")
-        ax.set_title(output.replace("_", " "), fontsize=9)
+        ax.set_title(words(output), fontsize=9)
     fig.suptitle(_sensitivity_title(result, manifest, "Sensitivity of each output", width=110),
                  fontsize=10)
     return fig
@@ -425,7 +433,7 @@ def discovery_figure(res, found) -> Figure:
     plots.box_scatter(x, y, ended_in(ok, found.outcome), ax, xname=names[0], yname=names[1],
                       box=best.limits, outcome=found.outcome)
     ax.set_title(figure_title(res.manifest, res.outcomes,
-                              f"Where '{found.outcome.replace('_', ' ')}' is likely: densest box "
+                              f"Where '{words(found.outcome)}' is likely: densest box "
                               f"(density {best.density:.0%}, coverage {best.coverage:.0%}; "
                               f"base rate {found.base_rate:.0%})"), fontsize=9)
     return ax.figure

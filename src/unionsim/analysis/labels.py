@@ -27,10 +27,61 @@ KEY_FINAL_INDICATORS: tuple[str, ...] = (
 _EXTRA_UNITS = {"protest_peak": STATE_VARIABLES["protest_peak"].unit}
 
 
+#: How identifiers' words are written for people: acronyms, proper nouns and hyphenated words.
+#: Every table, figure and console line names outcomes, flags, end states, events, indicators
+#: and choices through `words` or `pretty`, so "NATO", "US deal", "Ukraine-like protests" and
+#: "co-opt" read the same everywhere.
+WORDS: dict[str, str] = {
+    "nato": "NATO", "us": "US", "eu": "EU", "csto": "CSTO", "gdp": "GDP", "usd": "USD",
+    "kgb": "KGB", "russian": "Russian", "russia": "Russia", "kremlin": "Kremlin",
+    "minsk": "Minsk", "moscow": "Moscow", "belarus": "Belarus", "belarusian": "Belarusian",
+    "ukraine": "Ukraine", "west": "West", "western": "Western", "zapad": "Zapad",
+    "putin": "Putin", "lukashenka": "Lukashenka", "kaliningrad": "Kaliningrad",
+    "suwalki": "Suwalki", "iskander": "Iskander",
+}
+#: Runs of words written as one: ``ukraine_like`` -> ``Ukraine-like``.
+PHRASES: dict[str, str] = {
+    "ukraine_like": "Ukraine-like", "co_opt": "co-opt", "pro_russian": "pro-Russian",
+    "us_eu": "US and EU", "status_quo": "status quo",
+}
+#: Prefixes that name a kind of column rather than what it holds.
+_PREFIXES = ("end_", "month_")
+
+
+def words(name: str) -> str:
+    """An identifier in words, as in running text: ``ukraine_like_protests`` ->
+    ``Ukraine-like protests``, ``us_deal`` -> ``US deal``, ``nato_posture`` -> ``NATO posture``,
+    ``co_opt`` -> ``co-opt``; ``end_`` and ``month_`` prefixes are left out."""
+    text = str(name)
+    for prefix in _PREFIXES:
+        text = text.removeprefix(prefix)
+    for phrase, written in PHRASES.items():
+        text = ("_" + text + "_").replace(f"_{phrase}_", f"_{written}_").strip("_")
+    return " ".join(WORDS.get(w, w) for w in text.split("_") if w)
+
+
 def pretty(name: str) -> str:
-    """``support_incorporation`` -> ``Support incorporation``."""
-    text = name.replace("_", " ")
+    """`words`, capitalised to start a label: ``support_incorporation`` ->
+    ``Support incorporation``, ``us_deal`` -> ``US deal``."""
+    text = words(name)
     return text[:1].upper() + text[1:]
+
+
+def level_names(name: str) -> dict[int, str]:
+    """The named levels of an indicator with a few whole values, from its documented meaning:
+    ``sanctions_level`` -> ``{0: 'none', 1: 'individual', 2: 'sectoral', 3: 'comprehensive'}``
+    (empty when the meaning names none)."""
+    import re
+
+    meaning = meaning_of(name)
+    if ":" not in meaning:
+        return {}
+    found = {}
+    for part in meaning.split(":", 1)[1].split(","):
+        m = re.match(r"\s*(\d+)\s+([^(]+?)\s*(\(.*)?$", part)
+        if m:
+            found[int(m.group(1))] = m.group(2)
+    return found
 
 
 def unit_of(name: str) -> str:
@@ -86,7 +137,7 @@ def _event_label(event: dict) -> str:
         return f"{depth} talks open"
     if kind == "tax_manoeuvre_step":
         return "tax manoeuvre step"
-    return kind.replace("_", " ")
+    return words(kind)
 
 
 def scenario_events(manifest: dict) -> list[tuple[int, str]]:

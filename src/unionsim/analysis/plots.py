@@ -15,7 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from unionsim.analysis.labels import axis_label, is_share, pretty, unit_of, value_limits
+from unionsim.analysis.labels import (axis_label, is_share, level_names, pretty, unit_of,
+                                      value_limits)
 from unionsim.analysis.series import (FAN_QUANTILES, cumulative_share, fan_bands,
                                       first_month_summary, level_shares)
 
@@ -153,9 +154,17 @@ def _widen_ylim(ax: Axes, limits: tuple[float, float], first: bool) -> None:
 LEVEL_STYLES = ("-", "--", ":", "-.")
 
 
-def level_label(indicator: str, level: float) -> str:
-    """``at least 28 roadmaps``; levels of a scale (unit 0..3) without a unit."""
+def level_label(indicator: str, level: float, top: float | None = None) -> str:
+    """What a level line counts, in words: ``at least 28 roadmaps``; for a scale with named
+    levels ``individual or more (level 1 of 0..3)``, ``occupation (level 4 of 0..4)`` at its top
+    (``top``: the scale's highest level)."""
     unit = unit_of(indicator)
+    names = level_names(indicator)
+    if names and float(level).is_integer() and int(level) in names:
+        name = names[int(level)]
+        highest = top if top is not None else max(names)
+        more = "" if level >= highest else " or more"
+        return f"{name}{more} (level {level:g} of {unit})"
     text = f"at least {level:g}"
     return f"{text} {unit}" if unit and not unit.startswith("0..") else text
 
@@ -184,7 +193,7 @@ def level_chart(ts: pd.DataFrame, indicator: str, levels: Sequence[float],
     ax.yaxis.set_major_formatter(_percent)
     date_axis(ax, dates)
     mark_events(ax, events, labels=event_labels)
-    ax.set_ylabel(f"{pretty(indicator)}:\nshare of runs at level", fontsize=9)
+    ax.set_ylabel(f"{pretty(indicator)}:\nshare of runs at or above", fontsize=9)
     ax.grid(alpha=0.25)
     if label is None:   # one batch: say which line is which level
         ax.legend(fontsize=6.5, loc="best")
@@ -199,25 +208,50 @@ def level_chart(ts: pd.DataFrame, indicator: str, levels: Sequence[float],
 
 def distribution(values: pd.Series | np.ndarray, name: str, ax: Axes | None = None, *,
                  color: str = PALETTE[0], label: str | None = None, bins=None) -> Axes:
-    """Histogram of a final indicator across runs (share of runs per bin), median marked."""
+    """Histogram of a final indicator across runs (share of runs per bin), median marked.
+
+    Whole numbers over a short span get one bar per value and integer ticks (named levels, such
+    as the sanctions level's, under their number); shares of people are drawn in percent.
+    """
     ax = ax or new_axes()
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
+    whole = bool(len(x)) and np.allclose(x, np.round(x)) and x.max() - x.min() <= 40
     if bins is None:  # whole numbers over a short span get one bar per value
-        whole = len(x) and np.allclose(x, np.round(x)) and x.max() - x.min() <= 40
         bins = np.arange(x.min() - 0.5, x.max() + 1.5) if whole else 20
     weights = np.full(len(x), 1.0 / len(x)) if len(x) else None
     ax.hist(x, bins=bins, weights=weights, color=color, alpha=0.55, edgecolor="white",
-            label=label)
+            label=label, rwidth=0.8 if whole else None)
+    share = is_share(name)
     if len(x):
         median = float(np.median(x))
         ax.axvline(median, color=color, linewidth=1.5, linestyle="--")
-        ax.annotate(f"median {median:.3g}", xy=(median, 1.0), xycoords=("data", "axes fraction"),
+        shown = f"{median:.1%}" if share else f"{median:.3g}"
+        named = level_names(name).get(int(median)) if float(median).is_integer() else None
+        shown += f" ({named})" if named else ""
+        ax.annotate(f"median {shown}", xy=(median, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(3, -10), textcoords="offset points", fontsize=7, color=color)
+    if whole:
+        _integer_ticks(ax, name, x)
+    elif share:
+        ax.xaxis.set_major_formatter(_percent_of_people)
     ax.set_xlabel(axis_label(name))
     ax.set_ylabel("Share of runs")
     ax.yaxis.set_major_formatter(_percent)
     return ax
+
+
+def _integer_ticks(ax: Axes, name: str, x: np.ndarray) -> None:
+    """Whole-number ticks; a scale with named levels shows every level with its name."""
+    from matplotlib.ticker import MaxNLocator
+
+    names = level_names(name)
+    if names:
+        levels = sorted(names)
+        ax.set_xticks(levels, [f"{lv}\n{names[lv]}" for lv in levels], fontsize=7.5)
+        ax.set_xlim(levels[0] - 0.6, levels[-1] + 0.6)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def flag_timing(first: pd.Series, n_runs: int, horizon: int, ax: Axes | None = None, *,
@@ -361,7 +395,13 @@ def _fmt_points(x, _pos=None) -> str:
     return f"{x * 100:+.0f}" if round(x * 100) else "0"
 
 
+def _fmt_percent_of_people(x, _pos=None) -> str:
+    # shares of people are often a few percent: one decimal below 10%
+    return f"{x:.1%}" if abs(x) < 0.1 and round(x * 1000) % 10 else f"{x:.0%}"
+
+
 _percent = FuncFormatter(_fmt_percent)
+_percent_of_people = FuncFormatter(_fmt_percent_of_people)
 _percent_points = FuncFormatter(_fmt_points)
 
 

@@ -114,11 +114,20 @@ def scenario_section(manifest: dict) -> str:
         items = "".join(f"<li>{escape(pretty(str(k)))}: {escape(plain(v))}</li>"
                         for k, v in spec["paths"].items())
         parts.append(f"<h4>Paths</h4><ul>{items}</ul>")
-    sources = "".join(f"<li>{escape(document_title(s['doc']))}: facts "
-                      f"{escape(', '.join(s.get('facts', [])))}</li>"
-                      for s in spec.get("sources", []))
+    sources = "".join(f"<li>{escape(document_title(doc))}: facts {escape(', '.join(facts))}</li>"
+                      for doc, facts in merged_sources(spec.get("sources", [])).items())
     parts.append(f"<h4>Sources</h4><ul>{sources}</ul>")
     return "".join(parts)
+
+
+def merged_sources(sources: list[dict]) -> dict[str, list[str]]:
+    """Each document once, with the facts every entry citing it names (each fact once, in order
+    of appearance): a scenario that extends another repeats its parent's documents."""
+    merged: dict[str, list[str]] = {}
+    for source in sources:
+        facts = merged.setdefault(source["doc"], [])
+        facts += [f for f in source.get("facts", []) if f not in facts]
+    return merged
 
 
 def plain(value) -> str:
@@ -190,9 +199,56 @@ def batch_section(manifest: dict) -> str:
                           or "none"),
              f"sampler: {manifest.get('sampler', 'none')}"
              + (f" ({len(manifest['sampled_parameters'])} parameters sampled per run)"
-                if manifest.get("sampled_parameters") else ""),
+                if manifest.get("sampled_parameters") else "")
+             + (f"; {manifest['parameter_draws']} parameter draws x {manifest['replicates']} "
+                "runs each" if manifest.get("replicates", 1) > 1 else ""),
              "versions: " + ", ".join(f"{k} {v}" for k, v in env.items())]
-    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+    html = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+    return html + posterior_section(manifest)
+
+
+def posterior_section(manifest: dict) -> str:
+    """The posterior a batch drew its parameters from: file, digest, effective sample size,
+    particles and the distinct particles used; a warning when it is small for the batch."""
+    from unionsim.config.posterior import small_ess_warning, summary_line
+
+    drawn = manifest.get("posterior")
+    if not drawn:
+        return ""
+    html = ("<p>Parameters drawn from the "
+            + escape(summary_line(drawn, manifest.get("n_runs"), manifest.get("parameter_draws")))
+            + f"; fitted parameters: {escape(', '.join(drawn.get('parameters', [])))}.</p>")
+    warning = small_ess_warning(drawn, manifest.get("parameter_draws", manifest.get("n_runs")))
+    if warning:
+        html += f"<p class='disputed'>Warning: {escape(warning)}.</p>"
+    return html
+
+
+def spread_section(res) -> str:
+    """Where each output's spread comes from (parameter uncertainty vs chance), or why the
+    folder cannot tell."""
+    from unionsim.analysis.spread import folder_spread
+
+    spread = folder_spread(res.manifest, res.outcomes)
+    html = "<h3>Where the spread comes from</h3>"
+    if not spread.available:
+        return html + f"<p class='note'>Not split: {escape(spread.reason)}.</p>"
+    table = spread.table[spread.table["parameter_share"].notna()].copy()
+    never = len(spread.table) - len(table)
+    table["output"] = table["output"].map(pretty)
+    table["mean"] = [_pct(v) if k in ("outcome", "flag") else _g(v)
+                     for v, k in zip(table["mean"], table["kind"])]
+    table["chance_share"] = 1 - table["parameter_share"]
+    table = table[["output", "kind", "mean", "parameter_share", "chance_share"]].rename(
+        columns={"mean": "share or mean", "parameter_share": "parameter uncertainty",
+                 "chance_share": "chance"})
+    note = (f"<p class='note'>Each output's variance over the runs split into parameter "
+            f"uncertainty and chance, from {escape(spread.reason)}. Outcomes and flags count "
+            "1 when a run ended so."
+            + (f" {never} outputs that never vary in this batch are left out." if never else "")
+            + "</p>")
+    return html + note + _table(table, {"parameter uncertainty": lambda v: f"{v:.0%}",
+                                        "chance": lambda v: f"{v:.0%}"}, numeric=["share or mean"])
 
 
 def results_section(res) -> str:
@@ -255,9 +311,13 @@ def sensitivity_section(path: Path) -> str:
     return html
 
 
-def parameter_section(manifest: dict) -> str:
+def parameter_section(manifest: dict, outcomes: pd.DataFrame | None = None) -> str:
+    """The parameters: values that differ from their documented defaults (compared by value),
+    the values drawn per run (with the range this batch drew), and every parameter."""
     table = parameter_table(manifest)
-    changed = table[table["origin"] != "default"]
+    sampled = table["origin"] == "sampled per run"
+    differs = ~sampled & table.apply(lambda r: not _same_value(r["value"], r["default"]), axis=1)
+    changed = table[differs]
     cols = ["name", "value", "default", "low", "high", "unit", "origin", "basis", "sources",
             "disputes"]
     fmt = {c: _g for c in ("value", "default", "low", "high")}
@@ -266,14 +326,45 @@ def parameter_section(manifest: dict) -> str:
         html += ("<p>Values that differ from the documented defaults:</p>"
                  + _table(changed[cols + ["meaning"]], fmt))
     else:
-        html += "<p>Every parameter at its documented default.</p>"
+        html += "<p>No fixed value differs from its documented default.</p>"
+    drawn = table[sampled].copy()
+    if len(drawn):
+        source = ("the calibration posterior" if manifest.get("posterior") else "")
+        posterior_names = set((manifest.get("posterior") or {}).get("parameters", []))
+        drawn["drawn from"] = ["the posterior" if n in posterior_names else
+                               "the scenario's uncertainty" for n in drawn["name"]]
+        lows, highs = [], []
+        for name in drawn["name"]:
+            column = f"param.{name}"
+            values = (outcomes[column].astype(float) if outcomes is not None
+                      and column in outcomes else None)
+            lows.append(values.min() if values is not None else float("nan"))
+            highs.append(values.max() if values is not None else float("nan"))
+        drawn["drawn low"], drawn["drawn high"] = lows, highs
+        html += ("<p>Values drawn for each run" + (f" (from {source} and the scenario's "
+                                                   "uncertainty)" if source else "")
+                 + ", with the lowest and highest value this batch drew:</p>"
+                 + _table(drawn[["name", "drawn from", "drawn low", "drawn high", "default",
+                                 "low", "high", "unit", "basis", "sources"]],
+                          {c: _g for c in ("drawn low", "drawn high", "default", "low",
+                                           "high")}))
     full = table[cols + ["meaning", "note"]]
-    flagged = set(changed.index)
+    flagged = set(changed.index) | set(drawn.index)
     html += (f"<details><summary>All {len(table)} parameters with provenance "
              f"({(table['disputes'] != '').sum()} disputed in the documents)</summary>"
              + _table(full, fmt, row_class=lambda i: "changed" if full.index[i] in flagged
                       else "") + "</details>")
     return html
+
+
+def _same_value(value, default) -> bool:
+    """Whether a value equals its default, up to the rounding of a decimal written in YAML."""
+    import math
+
+    try:
+        return math.isclose(float(value), float(default), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return value == default
 
 
 def _comparison_columns(d) -> dict[str, str]:
@@ -306,6 +397,8 @@ def comparison_section(comp) -> str:
             html += (f"<p class='note'>Run by run on {d.pairs} shared seeds (common random "
                      "numbers): Newcombe's paired interval, McNemar's exact test; 'only' counts "
                      "the runs ending so in one batch and not the other.</p>"
+                     + (f"<p class='note'>{escape(d.pairing.sentence())}.</p>"
+                        if d.pairing is not None else "")
                      + _named_table(t[["event", "only_a", "only_b", *cols, "test"]], cols,
                                     names, numeric=["only_a", "only_b"]))
         ind = d.indicators.assign(indicator=lambda x: x["indicator"].map(pretty))
@@ -366,8 +459,9 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
         m = res.manifest
         body += [f"<h2>{escape(m['scenario']['title'])} <small>[{escape(label)}]</small></h2>",
                  "<h3>The scenario</h3>", scenario_section(m), "<h3>This batch</h3>",
-                 batch_section(m), results_section(res), "<h3>Figures</h3>",
-                 figure_section(res), sensitivity_section(res.path), parameter_section(m)]
+                 batch_section(m), results_section(res), spread_section(res),
+                 "<h3>Figures</h3>", figure_section(res), sensitivity_section(res.path),
+                 parameter_section(m, res.outcomes)]
     title = escape("unionsim report: " + " vs ".join(labels))
     html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from unionsim.analysis.labels import words
 from unionsim.config.schema import month_label
 from unionsim.model.outcomes import DIMENSIONS, TIMINGS
+from unionsim.odds import percent
 
 # Choices that mean "nothing new this month": left out of the report unless asked for.
 ROUTINE = {("minsk", "domestic", "tolerate"), ("minsk", "initiative", "hold"),
@@ -79,10 +81,10 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
             if key in ROUTINE and not verbose:
                 continue
             who = ACTOR_NAMES.get(d["actor"], d["actor"])
-            odds = ", ".join(f"{o} {p:.0%}" for o, p in sorted(d["options"].items(),
-                                                                key=lambda x: -x[1])[:3])
-            line = f"  {who} [{d['kind'].replace('_', ' ')}]: {d['choice'].replace('_', ' ')}"
-            line += f" (p={d['probability']:.0%}; {odds})"
+            odds = ", ".join(f"{o} {percent(p, odds=False)}"
+                             for o, p in sorted(d["options"].items(), key=lambda x: -x[1])[:3])
+            line = f"  {who} [{words(d['kind'])}]: {words(d['choice'])}"
+            line += f" (p={percent(d['probability'])}; {odds})"
             lobbied = d["actor"] == "putin" and d["kind"] == "policy" and lobbies
             # the Kremlin's reason is its lobbies, which the lobby decisions tell in full words:
             # print them once, not once as a reason and again as a list
@@ -102,16 +104,16 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
                 previous = row
     result = model.result()
     yield ""
-    yield f"Outcome: {result['outcome'].replace('_', ' ')}"
-    yield "End states: " + ", ".join(f"{name.removeprefix('end_')} {result[name].replace('_', ' ')}"
+    yield f"Outcome: {words(result['outcome'])}"
+    yield "End states: " + ", ".join(f"{words(name)} {words(result[name])}"
                                      for name in DIMENSIONS)
     yield f"Signed roadmaps in force: {result['implemented_share']:.0%}"
-    firsts = [f"{name.removeprefix('month_').replace('_', ' ')} "
+    firsts = [f"{words(name)} "
               f"{'at start' if result[name] < 1 else month_label(int(result[name]), spec.start)}"
               for name in TIMINGS if result[name] == result[name]]
     yield "First: " + (", ".join(firsts) if firsts else "none of signing, implementation, "
                                                          "sanctions, loan, deployment")
-    flags = [k.replace("_", " ") for k, v in result.items() if isinstance(v, bool) and v]
+    flags = [words(k) for k, v in result.items() if isinstance(v, bool) and v]
     yield "Flags: " + (", ".join(flags) if flags else "none")
     yield ("Final: sovereignty %.2f, Russian support $%.2fbn/yr, reserves $%.1fbn, roadmaps signed "
            "%d (in force %.0f), protest peak %.1f%%, sanctions level %d" % (

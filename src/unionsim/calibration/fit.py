@@ -189,9 +189,10 @@ def _sampler_class():
         same particles whether the map runs serially, in a process pool or on a dask cluster.
         """
 
-        def __init__(self, map_, seed: int):
+        def __init__(self, map_, seed: int, progress: "FitProgress | None" = None):
             super().__init__(map_=map_)
             self.seed = int(seed)
+            self.progress = progress
 
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                     all_accepted=False, ana_vars=None):
@@ -202,7 +203,13 @@ def _sampler_class():
             seeds = np.random.SeedSequence([self.seed, int(t) + 1000]).generate_state(n)
             payload = cloudpickle.dumps((simulate_one, self.sample_factory))
             mapped = functools.partial(_until_accepted, payload)
-            results = list(self.map_(mapped, [int(s) for s in seeds]))
+            results = []
+            if self.progress:
+                self.progress.generation_started(int(t), n)
+            for result in self.map_(mapped, [int(s) for s in seeds]):
+                results.append(result)
+                if self.progress:
+                    self.progress.accepted(len(results), n, sum(r[1] for r in results))
             samples, evaluations = zip(*results)
             self.nr_evaluations_ = int(sum(evaluations))
             sample = self._create_empty_sample()
@@ -249,13 +256,15 @@ class _Mapper:
         return self
 
     def __call__(self, fn, items):
+        """``fn`` over ``items``, yielding the results in the items' order as they arrive (so
+        the caller can show progress)."""
         items = list(items)
         if self._pool is not None:
             chunk = max(1, len(items) // (4 * (self.workers or 1)))
-            return list(self._pool.map(fn, items, chunksize=chunk))
+            return self._pool.map(fn, items, chunksize=chunk)
         if self._client is not None:
-            return self._client.gather(self._client.map(fn, items, pure=False))
-        return list(map(fn, items))
+            return (future.result() for future in self._client.map(fn, items, pure=False))
+        return map(fn, items)
 
     def __exit__(self, *exc):
         if self._pool is not None:
@@ -264,6 +273,37 @@ class _Mapper:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+class FitProgress:
+    """Progress lines for a fit: one when each generation starts, one when it ends, and in
+    between the particles accepted so far at most every ``every`` seconds."""
+
+    def __init__(self, say: Callable[[str], None], generations: int, *, every: float = 10.0):
+        self.say, self.generations, self.every = say, generations, every
+        self.started = time.perf_counter()
+        self._generation_start = self._last = self.started
+        self._label = ""
+
+    def _elapsed(self) -> str:
+        return f"{time.perf_counter() - self.started:.0f} s elapsed"
+
+    def generation_started(self, t: int, n: int) -> None:
+        # pyabc samples the prior once (t = -1) to set the first tolerance
+        self._label = ("prior sample" if t < 0
+                       else f"generation {t + 1} of at most {self.generations}")
+        self._generation_start = self._last = time.perf_counter()
+        self.say(f"{self._label}: sampling {n} particles ({self._elapsed()})")
+
+    def accepted(self, done: int, n: int, evaluations: int) -> None:
+        now = time.perf_counter()
+        if done == n:
+            self.say(f"{self._label}: {n} particles accepted of {evaluations} evaluations in "
+                     f"{now - self._generation_start:.0f} s ({self._elapsed()})")
+        elif now - self._last >= self.every:
+            self._last = now
+            self.say(f"{self._label}: {done} of {n} particles, {evaluations} evaluations so far "
+                     f"({self._elapsed()})")
 
 
 # --------------------------------------------------------------------------- the fit
@@ -358,11 +398,17 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     np.random.seed(seed)
     random.seed(seed)
     started = time.perf_counter()
+    runs = settings.runs_per_evaluation(len(manifest["scenarios"]))
+    say(f"fitting {len(names)} parameters to {len(targets.select('fit'))} targets: "
+        f"{settings.population} particles a generation, at most {settings.max_populations} "
+        f"generations and about {settings.max_simulations} evaluations of {runs} model run"
+        f"{'s' if runs != 1 else ''} each")
+    progress = FitProgress(say, settings.max_populations)
     with _Mapper(executor, workers, scheduler) as mapper:
         abc = pyabc.ABCSMC(SimulationModel(names, measured, settings.replicates), prior,
                            FitDistance(targets.select("fit")),
                            population_size=settings.population,
-                           sampler=_sampler_class()(mapper, seed))
+                           sampler=_sampler_class()(mapper, seed, progress))
         db = f"sqlite:///{db_path.resolve()}"
         if resume and db_path.exists():
             history = abc.load(db, 1)

@@ -23,12 +23,14 @@ def plot(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
                                        help="Where to write the figures (default: RUN_DIR/plots)."),
 ) -> None:
-    """Draw a results folder: outcome probabilities, fan charts, final distributions, flag timing.
+    """Draw a results folder: outcomes, end states, first events, fan charts, distributions.
 
     Writes PNG files into RUN_DIR/plots/: outcomes.png (probabilities with 95% intervals),
-    fan_charts.png (median, 50% and 90% of runs per month, events numbered),
-    final_distributions.png and flag_timeline.png (when flags first fire). A folder run with
-    --no-timeseries gets outcomes.png and final_distributions.png.
+    end_states.png (each end-state dimension's shares), time_to_event.png (the share of runs in
+    which each first event has happened by each month), fan_charts.png (median, 50% and 90% of
+    runs per month, events numbered), final_distributions.png and flag_timeline.png (when flags
+    first fire). A folder run with --no-timeseries gets all but fan_charts.png and
+    flag_timeline.png.
 
     Example: unionsim plot runs/baseline-20250101-120000
     """
@@ -56,6 +58,8 @@ def compare(
     Newcombe interval and Fisher's exact test for shares, Welch interval and Mann-Whitney U for
     indicators. Folders that share run seeds are also compared run by run (common random
     numbers): Newcombe's paired interval with McNemar's exact test, Wilcoxon signed-rank.
+    When they share seeds, says whether the paired runs also share every other parameter drawn
+    per run (pairing_N.csv), and warns naming those that differ.
     Writes CSV tables, compare_outcomes.png and compare_fan_charts.png (time series by calendar
     date, or with --align start by month since each start; every folder's events numbered).
     Folders run with --no-timeseries are compared without the time-series figure.
@@ -154,6 +158,8 @@ def sensitivity(
 
 
 def _print_sensitivity(console, result, top: int) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.sensitivity import DEFAULT_REPEATS, EFFECT_UNIT, SCORE_UNIT
@@ -168,7 +174,7 @@ def _print_sensitivity(console, result, top: int) -> None:
                                                 "disputed") else "right")
     for r in result.ranking.head(top).itertuples():
         t.add_row(str(r.rank), r.parameter, f"{r.outcome_effect * 100:.1f}",
-                  r.top_outcome.removeprefix("P(").removesuffix(")").replace("_", " "),
+                  words(r.top_outcome.removeprefix("P(").removesuffix(")")),
                   f"{r.score:.2f}", r.top_output, r.disputes or "")
     console.print(t)
     if d.method == "sobol":
@@ -216,6 +222,8 @@ def discover(
 
     Example: unionsim discover runs/sens --outcome economic_integration
     """
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.discovery import discover_folder
@@ -230,7 +238,7 @@ def discover(
 
     found = discover_folder(run_dir, outcome, out=out, max_depth=max_depth, min_leaf=min_leaf)
     console = _wide_console()
-    console.print(f"{outcome.replace('_', ' ')}: {found.hits} of {found.runs} runs "
+    console.print(f"{words(outcome)}: {found.hits} of {found.runs} runs "
                   f"(base rate {found.base_rate:.1%}); boxes from a decision tree of depth "
                   f"<= {max_depth}, densest first")
     t = Table()
@@ -275,9 +283,14 @@ def _wide_console():
 
 
 def _print_difference(console, d) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     paired = d.pairs > 0
+    if d.pairing is not None:
+        style = "" if d.pairing.ok else "bold red"
+        console.print(d.pairing.sentence(), style=style or None, markup=False)
     for title, table, paired_table, first in (
             ("Outcomes", d.outcomes, d.paired_outcomes, "outcome"),
             ("Flags (share of runs in which each occurred)", d.flags, d.paired_flags, "flag")):
@@ -288,7 +301,7 @@ def _print_difference(console, d) -> None:
         for c in cols:
             t.add_column(c, justify="left" if c == first else "right")
         for i, r in enumerate(table.itertuples()):
-            row = [r.event.replace("_", " "), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
+            row = [words(r.event), f"{r.share_a:.1%}", f"{r.share_b:.1%}",
                    _pp(r.diff, r.ci_low, r.ci_high), _p(r.p_value)]
             if paired:
                 q = paired_table.iloc[i]
@@ -304,7 +317,7 @@ def _print_difference(console, d) -> None:
     for c in cols:
         t.add_column(c, justify="left" if c in ("indicator", "unit") else "right")
     for i, r in enumerate(d.indicators.itertuples()):
-        row = [r.indicator.replace("_", " "), unit_of(r.indicator) or "-",
+        row = [words(r.indicator), unit_of(r.indicator) or "-",
                f"{r.median_a:.3g}", f"{r.median_b:.3g}",
                _num(r.mean_diff, r.ci_low, r.ci_high), _p(r.p_value)]
         if paired:

@@ -75,6 +75,13 @@ def run(
                                                  "posterior ensemble (by weight, seeded by "
                                                  "--seed); without FILE the shipped "
                                                  "params/posterior.parquet."),
+    replicates: int = typer.Option(1, "--replicates", "-R", metavar="R",
+                                   help="Runs per parameter draw: the batch draws --runs / R "
+                                        "parameter vectors (from --posterior and the "
+                                        "scenario's uncertainty) and plays each with R seeds, so "
+                                        "the summary can split each output's spread into "
+                                        "parameter uncertainty and chance (--runs must be a "
+                                        "multiple of R; default 1: a draw per run)."),
 ) -> None:
     """Run a Monte Carlo batch of a scenario and write a results folder.
 
@@ -85,12 +92,16 @@ def run(
 
     Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
     Example: unionsim run baseline --posterior --runs 200
+    Example: unionsim run election_2020 --posterior --runs 400 --replicates 4
     """
     from unionsim.config.params import parse_set_options
     from unionsim.experiment.batch import run_batch
 
     sets = parse_set_options(set_)
     console = _console()
+    from unionsim.experiment.plan import check_replicates
+
+    check_replicates(replicates, runs)
     with _progress(runs) as advance:
         folder = run_batch(scenario, runs=runs, seed=seed, out=out, param_files=params,
                            sets=sets, force=force, resume=resume, executor=executor,
@@ -98,11 +109,14 @@ def run(
                            sampler=sampler, uncertainty=not fixed, progress=advance,
                            notify=_notice, stall_timeout=stall_timeout,
                            posterior=None if posterior is None else
-                           (True if posterior == POSTERIOR_DEFAULT else Path(posterior)))
+                           (True if posterior == POSTERIOR_DEFAULT else Path(posterior)),
+                           replicates=replicates)
     _print_summary(console, folder)
 
 
 def _print_summary(console, folder: Path) -> None:
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
@@ -113,14 +127,17 @@ def _print_summary(console, folder: Path) -> None:
     n_ok, n_failed = m.get("runs_ok", 0), m.get("runs_failed", 0)
     console.print(f"[bold]{m['scenario']['title']}[/bold]")
     console.print(f"{n_ok} runs, master seed {m['master_seed']}"
+                  + (f", {m['parameter_draws']} parameter draws x {m['replicates']} runs each"
+                     if m.get("replicates", 1) > 1 else "")
                   + (f", [red]{n_failed} failed[/red] (their seeds and errors are in "
                      f"outcomes.parquet; the shares below count finished runs only)"
                      if n_failed else ""))
+    _print_posterior(console, m)
     table = Table(title="Outcomes (share of runs, 95% Wilson interval)")
     for col in ("outcome", "share", "95% interval", "runs"):
         table.add_column(col, justify="left" if col == "outcome" else "right")
     for r in outcome_table(res.outcomes).itertuples():
-        table.add_row(r.outcome.replace("_", " "), f"{r.share:.1%}",
+        table.add_row(words(r.outcome), f"{r.share:.1%}",
                       f"{r.ci_low:.1%} - {r.ci_high:.1%}", str(r.runs))
     console.print(table)
     _print_end_states(console, res)
@@ -128,7 +145,7 @@ def _print_summary(console, folder: Path) -> None:
     for col in ("flag", "share", "95% interval"):
         flags.add_column(col, justify="left" if col == "flag" else "right")
     for r in flag_table(res.outcomes).itertuples():
-        flags.add_row(r.flag.replace("_", " "), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
+        flags.add_row(words(r.flag), f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
     console.print(flags)
     key = ["sovereignty", "energy_support", "reserves", "loans_total", "roadmaps_signed",
            "roadmaps_implemented", "protest_peak", "legitimacy", "sanctions_level",
@@ -139,16 +156,63 @@ def _print_summary(console, folder: Path) -> None:
     for col in ("indicator", "unit", "median", "5%", "95%"):
         ind.add_column(col, justify="left" if col in ("indicator", "unit") else "right")
     for r in indicator_table(res.outcomes, key).itertuples():
-        ind.add_row(r.indicator.replace("_", " "), unit_of(r.indicator) or "-", f"{r.median:.3g}",
+        ind.add_row(words(r.indicator), unit_of(r.indicator) or "-", f"{r.median:.3g}",
                     f"{r.p5:.3g}", f"{r.p95:.3g}")
     console.print(ind)
+    _print_spread(console, res)
     rate = m.get("runs_per_second")
     console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
     console.print(f"results: {folder}")
 
 
+def _print_posterior(console, manifest: dict) -> None:
+    """Which posterior the runs were drawn from, its effective sample size and the draws used;
+    a warning when the posterior has fewer effective draws than the batch drew."""
+    from unionsim.config.posterior import small_ess_warning, summary_line
+
+    drawn = manifest.get("posterior")
+    if not drawn:
+        return
+    console.print("parameters drawn from the " + summary_line(
+        drawn, manifest.get("n_runs"), manifest.get("parameter_draws")), markup=False)
+    warning = small_ess_warning(drawn, manifest.get("parameter_draws", manifest.get("n_runs")))
+    if warning:
+        console.print("warning: " + warning, style="bold red", markup=False)
+
+
+def _print_spread(console, res) -> None:
+    """Where each output's spread comes from: parameter uncertainty or chance (or why the
+    folder cannot tell)."""
+    from unionsim.analysis.labels import words
+
+    from rich.table import Table
+
+    from unionsim.analysis.spread import folder_spread
+
+    spread = folder_spread(res.manifest, res.outcomes)
+    if not spread.available:
+        console.print(f"Where the spread comes from: {spread.reason}.", markup=False)
+        return
+    table = Table(title="Where the spread comes from: share of each output's variance due to "
+                        "parameter uncertainty vs chance")
+    for col in ("output", "kind", "mean", "parameters", "chance"):
+        table.add_column(col, justify="left" if col in ("output", "kind") else "right")
+    rows = spread.table[spread.table["parameter_share"].notna()]
+    for r in rows.itertuples():
+        mean = f"{r.mean:.1%}" if r.kind in ("outcome", "flag") else f"{r.mean:.3g}"
+        table.add_row(words(r.output), r.kind, mean, f"{r.parameter_share:.0%}",
+                      f"{1 - r.parameter_share:.0%}")
+    console.print(table)
+    never = len(spread.table) - len(rows)
+    console.print(f"Split from {spread.reason}"
+                  + (f"; {never} outputs that never vary in this batch are left out" if never
+                     else "") + ".", markup=False)
+
+
 def _print_end_states(console, res) -> None:
     """The end-state dimensions and the months of first events (absent in older folders)."""
+    from unionsim.analysis.labels import words
+
     from rich.table import Table
 
     from unionsim.analysis.endstates import dimension_table, timing_table
@@ -160,7 +224,7 @@ def _print_end_states(console, res) -> None:
         for col in ("dimension", "end state", "share", "95% interval"):
             table.add_column(col, justify="left" if col in ("dimension", "end state") else "right")
         for r in dims[dims["runs"] > 0].itertuples():
-            table.add_row(r.dimension.removeprefix("end_"), r.label.replace("_", " "),
+            table.add_row(words(r.dimension), words(r.label),
                           f"{r.share:.1%}", f"{r.ci_low:.1%} - {r.ci_high:.1%}")
         console.print(table)
     timings = timing_table(res.outcomes)
@@ -178,7 +242,7 @@ def _print_end_states(console, res) -> None:
             return month_label(int(round(month)), start) if start else f"{month:.0f}"
 
         for r in timings.itertuples():
-            table.add_row(r.event.removeprefix("month_").replace("_", " "), f"{r.share:.1%}",
+            table.add_row(words(r.event), f"{r.share:.1%}",
                           when(r.median),
                           "-" if r.runs == 0 else f"{when(r.p10)} - {when(r.p90)}")
         console.print(table)
@@ -314,6 +378,8 @@ def check(
                          else posterior),
                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     typer.echo(f"parameters: {result.posterior}; master seeds {', '.join(map(str, result.seeds))}")
+    if result.posterior_warning:
+        typer.echo(f"warning: {result.posterior_warning}")
     for r in result.results:
         typer.echo(r.verdict + (f"\n    known failure: {KNOWN_FAILURES[r.claim.id]}"
                                 if not r.passed and r.claim.id in KNOWN_FAILURES else ""))

@@ -18,8 +18,9 @@ from typing import Any, Iterable, Mapping
 from pydantic import ValidationError
 
 from unionsim.config.schema import ParameterOverlay, ParameterSpec
-from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
-from unionsim.errors import ConfigError, ParameterError, UsageError
+from unionsim.config.yamlio import YamlDoc, read_yaml, validate_reporting_all, validation_error
+from unionsim.errors import (ConfigError, ParameterError, ProblemsError, UsageError,
+                             raise_problems)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -56,15 +57,23 @@ class ParameterSet:
         """A copy with ``new`` values; unknown names and out-of-range values are errors."""
         values = dict(self.values)
         origins = dict(self.origin)
+        problems = []
         for name, value in new.items():
             line = doc.line_of(loc_prefix + (name,)) if doc else None
             file = doc.file_of(loc_prefix + (name,)) if doc else None
             spec = self.specs.get(name)
             if spec is None:
-                raise unknown_parameter(name, self.specs, file=file, line=line, origin=origin)
-            check_in_range(name, value, spec, file=file, line=line, origin=origin)
+                problems.append(unknown_parameter(name, self.specs, file=file, line=line,
+                                                  origin=origin))
+                continue
+            try:
+                check_in_range(name, value, spec, file=file, line=line, origin=origin)
+            except ParameterError as exc:
+                problems.append(exc)
+                continue
             values[name] = float(value)
             origins[name] = origin
+        raise_problems(problems)  # every unknown name and bad value at once
         return ParameterSet(self.specs, values, origins)
 
     def namespace(self) -> SimpleNamespace:
@@ -191,11 +200,26 @@ def load_overlay(path: str | Path) -> tuple[ParameterOverlay, YamlDoc]:
                           file=doc.path, line=1,
                           hint="an overlay has `title:` and `values:` (name: value); see "
                                "params/sovereignty_tradable.yaml")
-    try:
-        overlay = ParameterOverlay.model_validate(doc.data)
-    except ValidationError as exc:
-        raise validation_error(exc, doc, ParameterOverlay, what="parameter file") from None
+    overlay, problems = validate_reporting_all(ParameterOverlay, doc, what="parameter file")
+    if problems:
+        # the names and ranges of the values that are numbers too: every problem at once
+        raise_problems(problems + _overlay_value_problems(doc))
     return overlay, doc
+
+
+def _overlay_value_problems(doc: YamlDoc) -> list[ConfigError]:
+    """Unknown names and out-of-range values among an overlay's numeric ``values:``, read from
+    the raw data (so they are found while the schema rejects other entries of the file)."""
+    values = doc.data.get("values") if isinstance(doc.data, dict) else None
+    numbers = {k: v for k, v in (values.items() if isinstance(values, dict) else ())
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    try:
+        default_parameters().with_values(numbers, doc.path, doc=doc, loc_prefix=("values",))
+    except ProblemsError as exc:
+        return exc.problems
+    except ConfigError as exc:
+        return [exc]
+    return []
 
 
 def _looks_like_full_file(data: dict) -> bool:

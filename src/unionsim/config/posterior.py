@@ -59,6 +59,19 @@ class Posterior:
     def weights(self) -> np.ndarray:
         return self.particles["weight"].to_numpy(dtype=float)
 
+    @property
+    def ess(self) -> float:
+        """The effective sample size of the particles (`effective_sample_size`)."""
+        return effective_sample_size(self.weights)
+
+
+def effective_sample_size(weights) -> float:
+    """Kish's effective sample size 1 / sum(w^2) of the normalised weights: how many equally
+    weighted, independent draws the weighted particles are worth (at most their number)."""
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    return float(1.0 / np.sum(w ** 2))
+
 
 def load_posterior(path: str | Path | None = None) -> Posterior:
     """Read a posterior file (default: the shipped one) and check it is usable."""
@@ -95,9 +108,50 @@ def draw_samples(posterior: Posterior, runs: int, seed: int) -> tuple[dict[str, 
 
 
 def describe(posterior: Posterior, particles_drawn: list[int]) -> dict:
-    """What a results manifest records about the posterior its runs were drawn from."""
+    """What a results manifest records about the posterior its runs were drawn from.
+
+    ``particles_drawn`` is the particle of each run; ``distinct_draws`` counts the different
+    parameter vectors the batch used, ``ess`` is the posterior's effective sample size.
+    """
     return {"file": str(posterior.path), "sha256": posterior.digest,
-            "particles": int(len(posterior.particles)), "parameters": posterior.names,
+            "particles": int(len(posterior.particles)),
+            "ess": round(posterior.ess, 2),
+            "distinct_draws": len(set(particles_drawn)),
+            "parameters": posterior.names,
             "fit_seed": posterior.manifest.get("seed"),
             "targets_digest": posterior.manifest.get("targets", {}).get("digest"),
             "drawn_particles": particles_drawn}
+
+
+def summary_line(described: dict, runs: int | None = None, draws: int | None = None) -> str:
+    """One line naming a batch's posterior: its file and digest, effective sample size,
+    particle count, and how many distinct particles the batch's draws used (from `describe`'s
+    record; ``draws`` when each draw is played by several runs)."""
+    ess = described.get("ess")
+    drawn = described.get("drawn_particles") or []
+    distinct = described.get("distinct_draws", len(set(drawn)) if drawn else None)
+    runs = runs if runs is not None else len(drawn) or None
+    text = (f"posterior {described.get('file')} (sha256 {described.get('sha256')}): "
+            f"{described.get('particles')} particles, effective sample size "
+            + (f"{ess:.1f}" if isinstance(ess, (int, float)) else "not recorded"))
+    if distinct is not None:
+        text += f"; the batch used {distinct} distinct particles"
+        if draws and runs and draws != runs:
+            text += f" in {draws} draws ({runs} runs)"
+        elif runs:
+            text += f" in {runs} runs"
+    return text
+
+
+def small_ess_warning(described: dict, draws: int) -> str | None:
+    """A warning when the posterior has fewer effective draws than the batch draws parameter
+    vectors: its runs then repeat a few vectors, and intervals that count runs as independent
+    understate the parameter uncertainty. None when the posterior is large enough."""
+    ess = described.get("ess")
+    if not isinstance(ess, (int, float)) or ess >= draws:
+        return None
+    return (f"the posterior's effective sample size is {ess:.1f} ({described.get('particles')} "
+            f"particles) for {draws} parameter draws: the draws share "
+            f"{described.get('distinct_draws')} distinct particles, so intervals that "
+            "count runs as independent understate the parameter uncertainty (see 'Where the "
+            "spread comes from' with --replicates)")

@@ -28,8 +28,9 @@ from pydantic import ValidationError
 
 from unionsim.config.params import resolve_parameters, shipped_dir
 from unionsim.config.schema import Documented, Scenario
-from unionsim.config.yamlio import YamlDoc, read_yaml, validation_error
-from unionsim.errors import ConfigError, ScenarioError, UnionsimWarning
+from unionsim.config.yamlio import (YamlDoc, read_yaml, validate_reporting_all,
+                                    validation_error)
+from unionsim.errors import ConfigError, ScenarioError, UnionsimWarning, raise_problems
 
 PATH_BOUNDS = {"tension": (0.0, 1.0), "oil_price_index": (0.1, 3.0)}
 MERGED_BY_KEY = ("overrides", "uncertainty", "paths", "initial")
@@ -141,12 +142,11 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
                                   if close else "") + "`unionsim scenarios` lists the shipped "
                                  "scenarios; a file path needs its .yaml ending")
     doc, chain = _merged_document(path, ())
-    try:
-        spec = Scenario.model_validate(doc.data)
-    except ValidationError as exc:
-        raise validation_error(exc, doc, Scenario, what="scenario") from None
+    spec, problems = validate_reporting_all(Scenario, doc, what="scenario")
+    # the names and ranges are checked even when the schema failed: every problem at once
+    problems += _name_and_range_problems(doc)
+    raise_problems(problems)
     loaded = LoadedScenario(spec, path, doc, chain)
-    _check_names_and_ranges(loaded, doc)
     if not spec.sources:
         warnings.warn(UnionsimWarning(
             f"{path}: the scenario cites no sources, so its results folder, manifest and report "
@@ -277,70 +277,115 @@ def _remove_ids(data: dict, remove: Any, child: YamlDoc) -> dict:
 
 # --------------------------------------------------------------------------- checks
 
-def _check_names_and_ranges(loaded: LoadedScenario, doc: YamlDoc) -> None:
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _mapping(data: Any, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _name_and_range_problems(doc: YamlDoc) -> list[ConfigError]:
+    """Every unknown parameter or state variable and every value outside its documented range
+    or domain in a scenario's (merged) data, each with its file, line and field. Reads the raw
+    data, so it runs whether or not the schema accepted the file; entries the schema rejects
+    (a value that is not a number) are left to the schema's message."""
     from unionsim.config.params import check_in_range, default_parameters, unknown_parameter
     from unionsim.config.vocabulary import STATE_VARIABLES
+    from unionsim.errors import ParameterError
 
-    spec = loaded.spec
-    loaded.parameters()  # unknown override names and out-of-range values fail here, with lines
+    data = doc.data if isinstance(doc.data, dict) else {}
     specs = default_parameters().specs
-    for name, dist in spec.uncertainty.items():
+    problems: list[ConfigError] = []
+
+    def where(loc: tuple) -> dict:
+        return {"file": doc.file_of(loc), "line": doc.line_of(loc)}
+
+    for name, value in _mapping(data, "overrides").items():
+        loc = ("overrides", name)
+        if name not in specs:
+            problems.append(unknown_parameter(name, specs, **where(loc)))
+        elif _number(value):
+            try:
+                check_in_range(name, value, specs[name], **where(loc))
+            except ParameterError as exc:
+                problems.append(exc)
+    for name, dist in _mapping(data, "uncertainty").items():
         loc = ("uncertainty", name)
         if name not in specs:
-            raise unknown_parameter(name, specs, file=doc.file_of(loc), line=doc.line_of(loc))
-        if isinstance(dist, Documented):
+            problems.append(unknown_parameter(name, specs, **where(loc)))
+            continue
+        if not isinstance(dist, dict):
             continue
         lo, hi = specs[name].range
         for key in ("low", "high", "mean", "mode"):
-            value = getattr(dist, key, None)
-            if value is not None and not lo <= value <= hi:
-                raise ScenarioError(f"{key} {value} is outside the documented range [{lo}, {hi}] "
-                                    f"of {name}", file=doc.file_of(loc + (key,)),
-                                    line=doc.line_of(loc + (key,)), field=f"uncertainty.{name}",
-                                    hint=f"`unionsim params {name}` shows the range and sources")
-        for i, value in enumerate(getattr(dist, "values", None) or []):
-            check_in_range(name, value, specs[name], file=doc.file_of(loc + ("values", i)),
-                           line=doc.line_of(loc + ("values", i)))
-    for i, trigger in enumerate(spec.triggers):
+            value = dist.get(key)
+            if _number(value) and not lo <= value <= hi:
+                problems.append(ScenarioError(
+                    f"{key} {value} is outside the documented range [{lo}, {hi}] of {name}",
+                    **where(loc + (key,)), field=f"uncertainty.{name}",
+                    hint=f"`unionsim params {name}` shows the range and sources"))
+        values = dist.get("values")
+        for i, value in enumerate(values if isinstance(values, list) else []):
+            if _number(value):
+                try:
+                    check_in_range(name, value, specs[name], **where(loc + ("values", i)))
+                except ParameterError as exc:
+                    problems.append(exc)
+    triggers = data.get("triggers")
+    for i, trigger in enumerate(triggers if isinstance(triggers, list) else []):
+        when = _mapping(trigger, "when")
         for key in ("all", "any"):
-            for j, cond in enumerate(getattr(trigger.when, key) or []):
-                if cond.variable not in STATE_VARIABLES:
+            conditions = when.get(key)
+            for j, cond in enumerate(conditions if isinstance(conditions, list) else []):
+                variable = cond.get("variable") if isinstance(cond, dict) else None
+                if isinstance(variable, str) and variable not in STATE_VARIABLES:
                     loc = ("triggers", i, "when", key, j, "variable")
-                    close = difflib.get_close_matches(cond.variable, list(STATE_VARIABLES), n=3)
-                    raise ScenarioError(
-                        f"unknown state variable '{cond.variable}'", file=doc.file_of(loc),
-                        line=doc.line_of(loc), field=f"triggers[{i}].when.{key}[{j}].variable",
-                        hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
-                        if close else "the state variables are listed in docs/model.md, section 2")
-    _check_initial(spec, doc)
-    for name, points in spec.paths.items():
+                    problems.append(ScenarioError(
+                        f"unknown state variable '{variable}'", **where(loc),
+                        field=f"triggers[{i}].when.{key}[{j}].variable",
+                        hint=_state_variable_hint(variable)))
+    problems += _initial_problems(_mapping(data, "initial"), doc)
+    for name, points in _mapping(data, "paths").items():
+        if name not in PATH_BOUNDS or not isinstance(points, list):
+            continue   # an unknown path is the schema's message
         lo, hi = PATH_BOUNDS[name]
-        for i, (month, value) in enumerate(points):
-            if not lo <= value <= hi:
-                loc = ("paths", name, i)
-                raise ScenarioError(f"value {value} at {month} is outside [{lo}, {hi}]",
-                                    file=doc.file_of(loc), line=doc.line_of(loc),
-                                    field=f"paths.{name}[{i}]")
+        for i, point in enumerate(points):
+            if isinstance(point, (list, tuple)) and len(point) == 2 and _number(point[1]) \
+                    and not lo <= point[1] <= hi:
+                problems.append(ScenarioError(f"value {point[1]} at {point[0]} is outside "
+                                              f"[{lo}, {hi}]", **where(("paths", name, i)),
+                                              field=f"paths.{name}[{i}]"))
+    return problems
 
 
-def _check_initial(spec: Scenario, doc: YamlDoc) -> None:
+def _state_variable_hint(name: str) -> str:
+    from unionsim.config.vocabulary import STATE_VARIABLES
+
+    close = difflib.get_close_matches(name, list(STATE_VARIABLES), n=3)
+    return (("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
+            else "the state variables are listed in docs/model.md, section 2")
+
+
+def _initial_problems(initial: dict, doc: YamlDoc) -> list[ConfigError]:
     """``initial:`` names settable state variables, with values inside their domains."""
     from unionsim.config.vocabulary import NOT_SETTABLE, STATE_VARIABLES
 
-    for name, value in spec.initial.items():
+    problems: list[ConfigError] = []
+    for name, value in initial.items():
         loc = ("initial", name)
         where = dict(file=doc.file_of(loc), line=doc.line_of(loc), field=f"initial.{name}")
         if name not in STATE_VARIABLES:
-            close = difflib.get_close_matches(name, list(STATE_VARIABLES), n=3)
-            raise ScenarioError(f"unknown state variable '{name}'", **where,
-                                hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
-                                if close else "the state variables are listed in docs/model.md, "
-                                              "section 2")
-        if name in NOT_SETTABLE:
-            raise ScenarioError(f"'{name}' cannot be set at the start: {NOT_SETTABLE[name]}",
-                                **where)
-        var = STATE_VARIABLES[name]
-        if not var.lo <= value <= var.hi:
-            raise ScenarioError(f"value {value} of {name} is outside its domain [{var.lo:g}, "
-                                f"{var.hi:g}] ({var.unit})", **where,
-                                hint=f"{name}: {var.meaning}")
+            problems.append(ScenarioError(f"unknown state variable '{name}'", **where,
+                                          hint=_state_variable_hint(name)))
+        elif name in NOT_SETTABLE:
+            problems.append(ScenarioError(f"'{name}' cannot be set at the start: "
+                                          f"{NOT_SETTABLE[name]}", **where))
+        elif _number(value):
+            var = STATE_VARIABLES[name]
+            if not var.lo <= value <= var.hi:
+                problems.append(ScenarioError(
+                    f"value {value} of {name} is outside its domain [{var.lo:g}, {var.hi:g}] "
+                    f"({var.unit})", **where, hint=f"{name}: {var.meaning}"))
+    return problems

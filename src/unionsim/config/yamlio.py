@@ -8,8 +8,10 @@ message can point at the line the user has to edit.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
+import re
 import stat
 import types
 import typing
@@ -20,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from unionsim.errors import ConfigError, InputFileError
+from unionsim.errors import ConfigError, InputFileError, ProblemsError
 
 Path_ = tuple[Any, ...]
 
@@ -257,23 +259,121 @@ def _dotted(loc: Path_) -> str:
 
 def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
                      *, prefix: Path_ = (), what: str = "file") -> ConfigError:
-    """Translate a pydantic `ValidationError` into one `ConfigError` naming file, line, field."""
-    # a misspelt key shows up twice: as an unknown key and as a missing one; the unknown key
-    # (with its suggestion) is the more useful message, so it goes first
+    """Translate a pydantic `ValidationError` into one `ConfigError` naming file, line, field,
+    or a `ProblemsError` listing every problem (each with its file, line, field and fix)."""
+    problems = validation_problems(exc, doc, model, prefix=prefix, what=what)
+    return problems[0] if len(problems) == 1 else ProblemsError(problems)
+
+
+def validate_reporting_all(model: type[BaseModel], doc: YamlDoc, *, what: str = "file",
+                           rounds: int = 4) -> tuple[BaseModel | None, list[ConfigError]]:
+    """Validate ``doc.data`` as ``model``: (the instance, []) or (None, every problem).
+
+    pydantic runs a model's whole-model checks (a month inside the scenario, a distribution's
+    bounds in order) only once every field is valid, so a file with an unknown key would hide
+    its bad months. Each further round leaves out the entries that failed (a top-level key, a
+    list entry or a mapping entry) and validates again, until no new problem turns up; problems
+    keep the lines of the original file.
+    """
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        first = exc
+    problems = validation_problems(first, doc, model, what=what)
+    seen = {(p.field, p.detail) for p in problems}
+    data, kept, dropped = copy.deepcopy(doc.data), {}, set()
+    failed = first
+    for _ in range(rounds):
+        data, kept = _drop_failed(data, kept, failed, dropped)
+        try:
+            model.model_validate(data)
+            break
+        except ValidationError as exc:
+            failed = exc
+        # what this round left out is not missing from the file: only new problems count
+        new = [p for p in validation_problems(failed, doc, model, what=what,
+                                              index_map=kept, dropped=dropped)
+               if (p.field, p.detail) not in seen]
+        if not new:
+            break
+        seen |= {(p.field, p.detail) for p in new}
+        problems += new
+    return None, problems
+
+
+def _drop_failed(data: Any, kept: dict, exc: ValidationError, dropped: set
+                 ) -> tuple[Any, dict]:
+    """``data`` without the entries an error points into (at most two levels deep), and for
+    each top-level list the original index of every entry still in it; ``dropped`` collects
+    the locations left out (with original list indices)."""
+    if not isinstance(data, dict):
+        return data, kept
+    drop: dict[Any, set] = {}
+    for err in exc.errors(include_url=False):
+        loc = _data_loc(_clean_loc(err["loc"]), data)
+        if not loc:
+            continue
+        drop.setdefault(loc[0], set())
+        if len(loc) > 1:
+            drop[loc[0]].add(loc[1])
+        else:
+            drop[loc[0]].add(None)
+    kept = {k: list(v) for k, v in kept.items()}
+    for key, inner in drop.items():
+        if None in inner or key not in data:
+            data.pop(key, None)
+            dropped.add((key,))
+            continue
+        node = data[key]
+        if isinstance(node, list):
+            order = kept.get(key, list(range(len(node))))
+            keep = [i for i in range(len(node)) if i not in inner]
+            dropped.update((key, order[i]) for i in inner if isinstance(i, int) and i < len(order))
+            data[key] = [node[i] for i in keep]
+            kept[key] = [order[i] for i in keep]
+        elif isinstance(node, dict):
+            for k in inner:
+                node.pop(k, None)
+                dropped.add((key, k))
+    return data, kept
+
+
+def validation_problems(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
+                        *, prefix: Path_ = (), what: str = "file",
+                        index_map: dict | None = None,
+                        dropped: set | None = None) -> list[ConfigError]:
+    """Every problem of a pydantic `ValidationError` as a `ConfigError` naming file, line and
+    field, in file order (a misspelt key shows up twice, as an unknown key and as a missing one;
+    the unknown key, with its suggestion, comes first)."""
     errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    loc = prefix + _error_loc(first)
-    data_loc = _data_loc(loc, doc.data)
-    message = _describe(first, loc, model, prefix)
-    more = len(errors) - 1
-    if more:
-        extra = "; ".join(f"{_dotted(prefix + _error_loc(e))}: {e['msg']}"
-                          for e in errors[1:4])
-        message += f"\n  ({more} more problem{'s' if more > 1 else ''} in this {what}: {extra}"
-        message += ", ..." if more > 3 else ""
-        message += ")"
-    return ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
-                       field=_dotted(loc), hint=_hint(first, what))
+    problems, unknown = [], []
+    for err in errors:
+        loc = prefix + _error_loc(err)
+        if index_map and len(loc) > 1 and loc[0] in index_map and isinstance(loc[1], int) \
+                and loc[1] < len(index_map[loc[0]]):   # an entry of a list that lost entries
+            loc = (loc[0], index_map[loc[0]][loc[1]], *loc[2:])
+        if dropped and any(loc[:len(d)] == d for d in dropped):
+            continue
+        data_loc = _data_loc(loc, doc.data)
+        message = _describe(err, loc, model, prefix)
+        if index_map:
+            message = _original_indices(message, index_map)
+        problem = ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
+                              field=_dotted(loc), hint=_hint(err, what))
+        (unknown if err["type"] == "extra_forbidden" else problems).append(problem)
+    return unknown + sorted(problems, key=lambda p: (p.file or "", p.line or 0))
+
+
+def _original_indices(message: str, index_map: dict) -> str:
+    """A message written about a list that lost entries, with each ``key[i]`` it names turned
+    back into the entry's index in the file."""
+    def original(match: re.Match) -> str:
+        order = index_map[match.group(1)]
+        i = int(match.group(2))
+        return f"{match.group(1)}[{order[i] if i < len(order) else i}]"
+
+    keys = "|".join(re.escape(str(k)) for k in index_map)
+    return re.sub(rf"\b({keys})\[(\d+)\]", original, message) if keys else message
 
 
 def _hint(err: dict, what: str) -> str:

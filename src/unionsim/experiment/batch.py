@@ -161,8 +161,8 @@ def plan_differences(previous: dict, current: dict) -> list[str]:
         return [f"results format {previous.get('format_version')} vs {current['format_version']}"]
     out = []
     for key, label in (("master_seed", "master seed"), ("n_runs", "number of runs"),
-                       ("sampler", "sampler")):
-        if previous.get(key) != current.get(key):
+                       ("sampler", "sampler"), ("replicates", "replicates")):
+        if previous.get(key, 1 if key == "replicates" else None) != current.get(key):
             out.append(f"{label} {previous.get(key)} in the folder vs {current.get(key)} now")
     before, now = previous.get("scenario", {}), current["scenario"]
     if before.get("spec") != now["spec"]:
@@ -192,19 +192,26 @@ def run_batch(scenario: str | Path | LoadedScenario, *, runs: int, seed: int,
               sampler: str | None = None, uncertainty: bool = True,
               progress: Progress | None = None,
               notify: Callable[[str], None] | None = None,
-              stall_timeout: float | None = None, posterior=None) -> Path:
+              stall_timeout: float | None = None, posterior=None, replicates: int = 1) -> Path:
     """Run ``runs`` runs of a scenario from master seed ``seed`` and write a results folder.
 
     Returns the folder. Raises `unionsim.errors.UnionsimError` on bad input. The executor
     options are those of `run_plan`; ``posterior`` (a file, or True for the shipped one) draws
-    each run's fitted parameters from a calibration posterior (see `make_plan`).
+    each run's fitted parameters from a calibration posterior (see `make_plan`); ``replicates``
+    plays each parameter draw with that many runs (``runs`` must be a multiple of it).
     """
     check_run_count(runs)
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     plan = make_plan(loaded, runs=runs, seed=seed, param_files=param_files, sets=sets,
-                     sampler=sampler, uncertainty=uncertainty, posterior=posterior)
+                     sampler=sampler, uncertainty=uncertainty, posterior=posterior,
+                     replicates=replicates)
+    if plan.posterior and notify:
+        from unionsim.config.posterior import summary_line
+
+        notify("drawing parameters from the " + summary_line(plan.posterior, plan.n_runs,
+                                                                plan.parameter_draws))
     if out is None:
         if resume:
             raise UsageError("--resume needs the folder to finish", field="out",

@@ -72,6 +72,12 @@ class Plan:
     samples: dict[str, tuple[float, ...]] = field(default_factory=dict)
     sampler: str = "none"
     posterior: dict[str, Any] = field(default_factory=dict)  # where posterior draws came from
+    replicates: int = 1  # runs (seeds) per parameter draw: run i plays draw i // replicates
+
+    @property
+    def parameter_draws(self) -> int:
+        """How many parameter vectors the batch draws (each played by ``replicates`` runs)."""
+        return self.n_runs // self.replicates
 
     def tasks(self, runs: Iterable[int] | None = None) -> Iterator[RunTask]:
         """The run tasks, all of them or only those listed in ``runs``."""
@@ -96,6 +102,8 @@ class Plan:
                                    for k, v in self.parameters.changed().items()},
             "sampler": self.sampler,
             "sampled_parameters": sorted(self.samples),
+            "replicates": self.replicates,
+            "parameter_draws": self.parameter_draws,
             "model_fingerprint": model_fingerprint(),
         }
         if self.posterior:
@@ -109,7 +117,9 @@ class Plan:
         key = json.dumps({"spec": d["scenario"]["spec"], "parameters": d["parameters"],
                           "master_seed": d["master_seed"], "n_runs": d["n_runs"],
                           "sampler": self.sampler, "samples": samples,
-                          "model": d["model_fingerprint"]}, sort_keys=True)
+                          "model": d["model_fingerprint"],
+                          **({"replicates": self.replicates} if self.replicates > 1 else {})},
+                         sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -131,9 +141,22 @@ def check_run_count(runs: int) -> None:
                               f"compare); spread each batch over a cluster with --executor dask")
 
 
+def check_replicates(replicates: int, runs: int) -> None:
+    """Refuse a replicate count below 1 or one that does not divide the runs."""
+    if replicates < 1:
+        raise UsageError(f"--replicates must be at least 1 (got {replicates})",
+                         field="replicates")
+    if runs % replicates:
+        lower = max(replicates, runs - runs % replicates)
+        raise UsageError(f"--runs {runs} is not a multiple of --replicates {replicates}: every "
+                         "parameter draw is played by the same number of runs",
+                         field="replicates",
+                         hint=f"e.g. --runs {lower} or --runs {lower + replicates}")
+
+
 def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(), sets=None,
               samples: dict[str, Iterable[float]] | None = None, sampler: str | None = None,
-              uncertainty: bool = True, posterior=None) -> Plan:
+              uncertainty: bool = True, posterior=None, replicates: int = 1) -> Plan:
     """Resolve the parameters, draw the uncertain ones for every run, and every run's seed.
 
     The scenario's ``uncertainty`` is sampled with ``sampler`` (``mc`` or ``lhs``; default: the
@@ -144,12 +167,20 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     True for the shipped one) draws each run's values of the fitted parameters from it by
     weight (`unionsim.config.posterior.draw_samples`); those parameters are then not
     sampled from the scenario's uncertainty, and a value the user fixes still wins.
+
+    ``replicates`` R > 1 draws ``runs / R`` parameter vectors (posterior and uncertainty alike)
+    and plays each with R runs of their own seeds: run i plays draw i // R, so the spread of an
+    output splits into parameter uncertainty (between draws) and chance (within a draw). With
+    R = 1 every run has a draw of its own. Each draw depends only on the master seed, the
+    parameter and the number of draws, never on which other parameters are drawn.
     """
     from unionsim.experiment.sampling import SAMPLERS, sample_uncertainty
 
     check_run_count(runs)
+    check_replicates(replicates, runs)
     if seed < 0:
         raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+    draws = runs // replicates
     sets = dict(sets or {})
     parameters = scenario.parameters(param_files=param_files, sets=sets)
     user_fixed = {k for k, origin in parameters.origin.items() if origin != "scenario overrides"}
@@ -159,11 +190,11 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
         from unionsim.config.posterior import describe, draw_samples, load_posterior
 
         loaded_posterior = load_posterior(None if posterior is True else posterior)
-        columns, particles = draw_samples(loaded_posterior, runs, seed)
+        columns, particles = draw_samples(loaded_posterior, draws, seed)
         for name, column in columns.items():
             if name not in user_fixed and name not in samples:
-                samples[name] = column
-        drawn = describe(loaded_posterior, particles)
+                samples[name] = _repeat(column, replicates)
+        drawn = describe(loaded_posterior, _repeat(particles, replicates))
     uncertain = {k: v for k, v in scenario.spec.uncertainty.items()
                  if uncertainty and k not in user_fixed and k not in samples}
     sampler = sampler or (scenario.spec.sampler if uncertain else "none")
@@ -172,7 +203,8 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
             raise UsageError(f"--sampler must be one of {', '.join(SAMPLERS)} (got {sampler})",
                              field="sampler")
         bounds = {name: tuple(parameters.specs[name].range) for name in uncertain}
-        samples.update(sample_uncertainty(uncertain, bounds, runs, seed, sampler))
+        drawn_values = sample_uncertainty(uncertain, bounds, draws, seed, sampler)
+        samples.update({k: _repeat(v, replicates) for k, v in drawn_values.items()})
     columns = {}
     for name, column in (samples or {}).items():
         column = tuple(float(x) for x in column)
@@ -189,4 +221,9 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
     return Plan(scenario=scenario, parameters=parameters, master_seed=seed, n_runs=runs,
                 param_files=tuple(str(p) for p in param_files), sets=sets,
                 seeds=tuple(run_seeds(seed, runs)), samples=columns,
-                sampler=sampler if columns else "none", posterior=drawn)
+                sampler=sampler if columns else "none", posterior=drawn, replicates=replicates)
+
+
+def _repeat(values, times: int) -> list:
+    """Each value ``times`` times in a row: draw k becomes runs k*times .. k*times + times-1."""
+    return [v for v in values for _ in range(times)]

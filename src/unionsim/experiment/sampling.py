@@ -1,13 +1,18 @@
 """Draw per-run values of a scenario's uncertain parameters, before any run starts.
 
 Each distribution is sampled by its inverse CDF from uniforms on [0, 1): plain Monte Carlo
-uniforms (``mc``) or a Latin hypercube (``lhs``, scipy's `qmc.LatinHypercube`), which covers
-every parameter's range evenly with fewer runs. The uniforms come from their own stream of the
-master seed, so sampling never shifts the runs' own seeds.
+uniforms (``mc``) or a Latin hypercube (``lhs``: each parameter's column is a one-dimensional
+Latin hypercube, scipy's `qmc.LatinHypercube`), which covers every parameter's range evenly with
+fewer runs. Every parameter draws from a stream of its own, keyed by the master seed, the
+sampling stream and a stable hash of the parameter's name: so sampling never shifts the runs'
+own seeds, and fixing one parameter (``--set``, ``--params``) leaves every other parameter's
+draws of every run unchanged (common random numbers survive a fixed parameter). Columns drawn
+independently per parameter still form a Latin hypercube: its definition is per dimension.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Mapping
 
 import numpy as np
@@ -18,17 +23,33 @@ SAMPLERS = ("mc", "lhs")
 _SAMPLING_STREAM = 0x5A4D  # mixed into the master seed: a stream of its own
 
 
-def uniforms(n_runs: int, n_dims: int, seed: int, sampler: str) -> np.ndarray:
-    """An (n_runs, n_dims) array of uniforms for the given sampler."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, _SAMPLING_STREAM]))
-    if sampler == "mc":
-        return rng.random((n_runs, n_dims))
-    if sampler == "lhs":
-        from scipy.stats import qmc
+def name_key(name: str) -> list[int]:
+    """A stable key of a parameter's name for seeding (two 32-bit words of its SHA-256).
 
-        return qmc.LatinHypercube(d=n_dims, rng=rng).random(n_runs) if _lhs_takes_rng() else \
-            qmc.LatinHypercube(d=n_dims, seed=rng).random(n_runs)
-    raise ValueError(f"unknown sampler '{sampler}'; expected one of {SAMPLERS}")
+    Python's own ``hash`` of a string changes from one process to the next; this does not.
+    """
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return [int.from_bytes(digest[0:4], "little"), int.from_bytes(digest[4:8], "little")]
+
+
+def parameter_stream(name: str, seed: int) -> np.random.Generator:
+    """The generator of one parameter's draws: the master seed, the sampling stream, the name."""
+    return np.random.default_rng(np.random.SeedSequence([seed, _SAMPLING_STREAM,
+                                                         *name_key(name)]))
+
+
+def uniforms(name: str, n_draws: int, seed: int, sampler: str) -> np.ndarray:
+    """``n_draws`` uniforms on [0, 1) for parameter ``name`` from its own stream."""
+    if sampler not in SAMPLERS:
+        raise ValueError(f"unknown sampler '{sampler}'; expected one of {SAMPLERS}")
+    rng = parameter_stream(name, seed)
+    if sampler == "mc":
+        return rng.random(n_draws)
+    from scipy.stats import qmc
+
+    lhs = qmc.LatinHypercube(d=1, rng=rng) if _lhs_takes_rng() else \
+        qmc.LatinHypercube(d=1, seed=rng)
+    return lhs.random(n_draws)[:, 0]
 
 
 def _lhs_takes_rng() -> bool:
@@ -69,17 +90,16 @@ def inverse_cdf(dist, u: np.ndarray, documented: tuple[float, float]) -> np.ndar
 
 def sample_uncertainty(uncertainty: Mapping, documented: Mapping[str, tuple[float, float]],
                        n_runs: int, seed: int, sampler: str) -> dict[str, list[float]]:
-    """Per-run values of every uncertain parameter (columns in sorted name order).
+    """``n_runs`` values of every uncertain parameter, each from its own stream.
 
-    Values are kept inside each parameter's documented range.
+    A parameter's values depend only on its name, its distribution, the master seed, the sampler
+    and ``n_runs``, never on which other parameters are sampled. Values are kept inside each
+    parameter's documented range.
     """
-    names = sorted(uncertainty)
-    if not names:
-        return {}
-    u = uniforms(n_runs, len(names), seed, sampler)
     out = {}
-    for j, name in enumerate(names):
+    for name in sorted(uncertainty):
         lo, hi = documented[name]
-        values = np.clip(inverse_cdf(uncertainty[name], u[:, j], (lo, hi)), lo, hi)
+        u = uniforms(name, n_runs, seed, sampler)
+        values = np.clip(inverse_cdf(uncertainty[name], u, (lo, hi)), lo, hi)
         out[name] = [float(x) for x in values]
     return out

@@ -38,6 +38,7 @@ from unionsim.model.initial import apply_initial_opinion, initial_state
 from unionsim.model.rules import elite as elite_rules
 from unionsim.model.rules.kremlin import FACTIONS
 from unionsim.model.state import INDICATORS, Regime, clip01
+from unionsim.odds import percent
 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
@@ -295,8 +296,8 @@ class UnionModel(mesa.Model):
             s.kremlin_trust = min(s.kremlin_trust, p.world.trust_after_regime_fall)
             s.elite_cohesion = p.elite.new_regime_cohesion
             self.minsk.become_successor(new_regime=True)
-            self.note_event("elite", f"security forces defect (monthly hazard {hazard:.1%}): "
-                                     f"the regime falls")
+            self.note_event("elite", f"security forces defect at a monthly hazard of "
+                                     f"{percent(hazard)}: the regime falls")
 
     def _bookkeeping(self) -> None:
         """Decays, derived variables and run-level memories (see `model.bookkeeping`)."""

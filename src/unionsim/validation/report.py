@@ -21,6 +21,8 @@ def markdown(report: CheckReport, known_failures: dict[str, str] | None = None) 
              "only if it passes at every seed. Thresholds were fixed from the documents' wording "
              "before the first run; contrasts must also be significant (their 95% interval "
              "excludes zero). Run counts per claim are chosen for power.", "",
+             *([f"**Warning:** {report.posterior_warning}.", ""]
+               if report.posterior_warning else []),
              f"* validated (pass at every seed, and fail under their documented alternative): "
              f"{n['validated']}",
              f"* pass, but their alternative did not make them fail: "

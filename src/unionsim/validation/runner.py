@@ -117,6 +117,7 @@ class CheckReport:
     seeds: list[int]
     batches: dict[str, str]
     posterior: str = ""
+    posterior_warning: str = ""  # the posterior has fewer effective draws than a batch draws
 
     @property
     def seed(self) -> int:
@@ -361,10 +362,43 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
     # the runs each claim was measured on: its batches' (a shared batch runs at the largest count)
     verdicts = [ClaimVerdict(c, seeds, per_seed[c.id], need[c.batch], alt_results.get(c.id))
                 for c in claims]
-    source = ("defaults and the scenarios' uncertainty" if posterior is False else
-              "shipped posterior (params/posterior.parquet)" if posterior is True else
-              f"posterior {posterior}")
-    return CheckReport(verdicts, hist, seeds, folders, source)
+    source, warning = (("defaults and the scenarios' uncertainty", "") if posterior is False else
+                       posterior_source(posterior, folders.values()))
+    return CheckReport(verdicts, hist, seeds, folders, source, warning)
+
+
+def posterior_source(posterior, folders) -> tuple[str, str]:
+    """The posterior the batches drew from: its file and digest, effective sample size and
+    particles, and how many distinct particles the batches used; and a warning ('' if none)
+    when the posterior has fewer effective draws than a batch draws parameter vectors."""
+    from unionsim.config.posterior import load_posterior, small_ess_warning
+    from unionsim.experiment.store import read_manifest
+
+    post = load_posterior(None if posterior is True else posterior)
+    text = (f"{'shipped ' if posterior is True else ''}posterior {post.path} (sha256 "
+            f"{post.digest}): {len(post.particles)} particles, effective sample size "
+            f"{post.ess:.1f}")
+    used = []
+    for folder in folders:
+        try:
+            m = read_manifest(Path(folder))
+        except ResultsError:
+            continue
+        drawn = m.get("posterior") or {}
+        if "drawn_particles" in drawn:
+            used.append((len(set(drawn["drawn_particles"])),
+                         int(m.get("parameter_draws", m.get("n_runs", 0)))))
+    warning = ""
+    if used:
+        distinct, draws = [u[0] for u in used], [u[1] for u in used]
+        span = (lambda xs: f"{min(xs)}" if min(xs) == max(xs) else f"{min(xs)}-{max(xs)}")
+        text += (f"; {'its batch' if len(used) == 1 else f'its {len(used)} batches'} used "
+                 f"{span(distinct)} distinct particles in {span(draws)} parameter draws"
+                 + (" each" if len(used) > 1 else ""))
+        warning = small_ess_warning({"ess": post.ess, "particles": len(post.particles),
+                                     "distinct_draws": span(distinct)},
+                                    max(draws)) or ""
+    return text, warning
 
 
 def evaluate_history(d: Data) -> HistoryResult:

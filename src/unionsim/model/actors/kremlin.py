@@ -8,6 +8,7 @@ from unionsim.model.rules import kremlin as rules
 from unionsim.model.rules import war as war_rules
 from unionsim.model.rules.minsk import protest_threat
 from unionsim.model.state import clip01
+from unionsim.odds import percent
 
 
 def kremlin_view(model) -> rules.KremlinView:
@@ -188,15 +189,15 @@ class Putin(Actor):
         if bernoulli(self.draws, chance):
             s.absorbed = 1.0
             s.occupied = 1.0
-            model.note_event("putin", f"takeover succeeds (odds were {chance:.0%}): Belarus is "
-                                      f"absorbed")
+            model.note_event("putin", f"takeover succeeds at odds of {percent(chance)}: Belarus "
+                                      f"is absorbed")
         else:
             s.tension_excess = min(1.0, s.tension_excess + p.west.annexation_tension)
             s.kremlin_trust = 0.0
             s.dispute = 1.0
             s.coercion = 1.0
-            model.note_event("putin", f"takeover attempt fails (odds were {chance:.0%}); Russian "
-                                      f"forces pull back")
+            model.note_event("putin", f"takeover attempt fails at odds of {percent(chance)}; "
+                                      f"Russian forces pull back")
 
     def end_exercise(self, v: rules.KremlinView) -> None:
         model, s, p = self.model, self.state, self.p

@@ -41,7 +41,7 @@ CLAIMS: tuple[Claim, ...] = (
                     "smallest rescued shortfall at the top of its range (kremlin.rescue_min 1.0) "
                     "leave defaults at 0.0% (200 runs)"),
     Claim("V38", "A sharper dispute with Moscow brings transit threats", ("MIN-15", "SC3"),
-          "difference", Batch("transit_dispute"), flag("transit_threatened"), ">=", 0.05,
+          "difference", Batch("energy_diversification"), flag("transit_threatened"), ">=", 0.05,
           other=BASE, note="share of runs in which Minsk threatened Russia's transit, the 2020 "
                            "oil dispute sharpened minus baseline",
           alternative=Alternative(

@@ -17,8 +17,9 @@ CLAIMS: tuple[Claim, ...] = (
                                   "(west.unanimity_friction 0.25)",
                                   sets=(("west.unanimity_friction", 0.25),))),
     Claim("V39", "Offering mediation earns Western engagement", ("SC23", "WES-02", "L16"),
-          "median_difference", Batch("transit_dispute"), final("western_engagement"), ">", 0.0,
-          other=Batch("transit_dispute", sets=(("levers.mediation_value", 0.1),)),
+          "median_difference", Batch("energy_diversification"), final("western_engagement"),
+          ">", 0.0,
+          other=Batch("energy_diversification", sets=(("levers.mediation_value", 0.1),)),
           note="median final Western engagement, a Minsk that values mediation (default) minus "
                "one that hardly does (low edge)", unit="engagement (0..1)",
           invariant=("not evidence: with the EU and the US giving mediation no weight (its "
