@@ -344,6 +344,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _shown_value(holder, expected: float, timeout: float = 90) -> float:
+    """The value the slider's header shows once it reads ``expected`` (the header is redrawn
+    with the slider, a moment after the Tweaks box under load), or what it still shows when
+    ``timeout`` has passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = float(holder.get_by_test_id("value").inner_text())
+        if shown == expected or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.1)
+
+
 def _type_runs(page, runs: int) -> None:
     """Replace the Runs box's content by typing, key by key, as a person does."""
     box = page.get_by_label("Runs")
@@ -403,11 +415,11 @@ def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(se
         assert tweaks.inner_text().count(" = ") == 1         # only the dragged parameter
         dragged = float(tweaks.get_attribute("data-" + name.replace(".", "-")))
         assert abs(dragged - (low + 0.7 * (high - low))) < 0.1 * (high - low)
-        assert float(holder.get_by_test_id("value").inner_text()) == dragged   # as stored
+        assert _shown_value(holder, dragged) == dragged                # as stored
         # the left end of the track is the documented minimum, exactly
         page.mouse.click(before["x"] + 1, y)
         page.locator(f"[data-testid=tweaks][data-{name.replace('.', '-')}='{low!r}']").wait_for()
-        assert float(holder.get_by_test_id("value").inner_text()) == low
+        assert _shown_value(holder, low) == low
 
         batches = []
         with _cpu_load():
