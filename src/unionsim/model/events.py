@@ -15,7 +15,7 @@ from unionsim.config.schema import (AirbaseDemand, CandidatesJailed, EconomicSho
                                     OilPriceShock, RoadmapRound, SanctionsPackage, Scenario,
                                     SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest,
                                     WarNextDoor)
-from unionsim.model.state import MAX_SANCTIONS, Regime, clip, clip01
+from unionsim.model.state import MAX_SANCTIONS, Regime, clip01, shift_tension
 
 
 def tax_manoeuvre_step(model, e: TaxManoeuvreStep) -> None:
@@ -74,7 +74,7 @@ def nato_exercise(model, e: NatoExercise) -> None:
     """A large NATO exercise near Belarus (M33, NAT-05): tension rises, Minsk feels threatened."""
     s = model.state
     s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
-    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.tension)
     model.note_event("event", f"NATO exercise {e.name} for {e.months} months")
 
 
@@ -82,8 +82,8 @@ def nato_buildup(model, e: NatoBuildup) -> None:
     """NATO reinforces the eastern flank (M36, NAT-04, NAT-06); tension rises in proportion."""
     s, n = model.state, model.p.nato
     s.nato_posture = clip01(s.nato_posture + e.posture)
-    s.tension_excess = clip(s.tension_excess + n.tension_impulse * e.posture / n.reinforce_step,
-                            -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess,
+                                     n.tension_impulse * e.posture / n.reinforce_step)
     model.note_event("event", f"NATO build-up: posture {s.nato_posture:.2f}")
 
 
@@ -134,7 +134,7 @@ def unrest(model, e: Unrest) -> None:
 def tension_shock(model, e: TensionShock) -> None:
     """Russia-West tension jumps (or eases) for reasons outside Belarus (MIN-21, NAT-03)."""
     s = model.state
-    s.tension_excess = clip(s.tension_excess + e.delta, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.delta)
     model.note_event("event", f"Russia-West tension {e.delta:+.2f}")
 
 
@@ -142,7 +142,7 @@ def kaliningrad_crisis(model, e: KaliningradCrisis) -> None:
     """A crisis over the corridor to Kaliningrad (NAT-11, NAT-12, SC13): tension, NATO exercises,
     and a Russian demand for forces and transit in Belarus."""
     s = model.state
-    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.tension)
     s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
     s.base_demand = 1.0
     model.note_event("event", "crisis over the Suwalki gap and the corridor to Kaliningrad")
@@ -225,8 +225,8 @@ def war_next_door(model, e: WarNextDoor) -> None:
         s.war_intensity = e.intensity
         s.war_months_left = months
     s.war_next_door = 1.0
-    s.tension_excess = clip(s.tension_excess + model.p.war.tension_excess * e.intensity,
-                            -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess,
+                                     model.p.war.tension_excess * e.intensity)
     length = f"for {e.months} months" if e.months is not None else "with no end in sight"
     model.note_event("event", f"war next door: Russia against {e.adversary}, intensity "
                               f"{e.intensity:.1f}, {length}")

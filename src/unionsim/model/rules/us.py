@@ -23,10 +23,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import MAX_SANCTIONS, clip01
+from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01
 
 OPTIONS = ("hold", "sanction", "ease", "engage", "offer_deal", "oil_offer")
 DEAL_ANSWERS = ("refuse", "accept")
+
+# How the cost of a further US sanctions step grows with the steps in force: each broader step
+# hits more US interests (potash, the refiners) and more of the attention the US has built up,
+# so it costs more than the last (WES-01, L13). The same convex form as the EU's friction
+# (`rules.west.FRICTION_POWER`); its size is ``us.sanction_friction``, its shape is fixed here.
+FRICTION_POWER = 2.0
 
 
 def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> float:
@@ -36,7 +42,7 @@ def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> floa
     crackdown (WES-06 by analogy; an assumption: the documents predate such a war)."""
     if war_role <= 0:
         return abuse_memory
-    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / 2))
+    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / WarRole.FULL))
 
 
 def should_review(month: int, record: float, us_sanctions: float, offer_open: bool,
@@ -91,7 +97,7 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
     hold = u.inertia
     legit = u.legitimation_cost * record
     sanction = UNAVAILABLE if (us_sanctions >= MAX_SANCTIONS or record < u.abuse_threshold) \
-        else u.human_rights * record - u.sanction_friction * (1.0 + us_sanctions) ** 2
+        else u.human_rights * record - u.sanction_friction * (1.0 + us_sanctions) ** FRICTION_POWER
     ease = UNAVAILABLE if us_sanctions <= 0 or not easing_conditions_met(prisoners, repression, p) \
         else u.sovereignty_value * (1.0 - record) - u.human_rights * record
     engage = UNAVAILABLE if engagement >= 1.0 else \

@@ -24,9 +24,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, clip01
+from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, WarRole, clip01
 
 OPTIONS = ("hold", "sanction", "ease", "engage", "energy_offer")
+
+# How the friction of agreeing a sanctions step grows with the steps already in force: each
+# package is harder to agree than the last (unanimity, NEI-03; sectoral measures came a year
+# after the listings, L25). The square is the simplest convex form; its size is the fitted
+# ``west.unanimity_friction``, its shape is fixed here.
+FRICTION_POWER = 2.0
 
 
 def abuse_signal(repression: float, protest_share: float, election_salience: float,
@@ -41,7 +47,7 @@ def war_complicity(war_role: float, p: SimpleNamespace) -> float:
     """0..1 record of Minsk's part in a Russian war next door (``war_role`` 0 none, 1 limited,
     2 full), which the EU judges like a record of violent repression (WES-06 by analogy; an
     assumption, the documents predate such a war). 0 when Minsk has no part."""
-    return clip01(p.west.war_complicity_record * war_role / 2) if war_role > 0 else 0.0
+    return clip01(p.west.war_complicity_record * war_role / WarRole.FULL) if war_role > 0 else 0.0
 
 
 def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
@@ -92,7 +98,7 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     # the table at all
     sanction = UNAVAILABLE if (pending or sanctions_level >= SanctionLevel.COMPREHENSIVE
                                or abuse_memory < w.abuse_threshold) else \
-        w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** 2
+        w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** FRICTION_POWER
     ease = UNAVAILABLE if sanctions_level <= 0 or not easing_allowed else \
         w.sovereignty_value * (1.0 - abuse_memory) - w.human_rights * abuse_memory \
         - w.unanimity_friction - change
