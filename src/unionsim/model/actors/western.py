@@ -87,7 +87,9 @@ class Eu(Actor):
                                                 s.dispute, s.diversified, s.energy_offer > 0, p,
                                                 pending=pending, easing_allowed=easing,
                                                 mediation_offer=s.mediation_offer,
-                                                transit_threat=s.transit_threat)
+                                                transit_threat=s.transit_threat,
+                                                energy_cut=west_rules.energy_cut(
+                                                    s.energy_support, s.support_reference))
         choice = self.decide("policy", west_rules.OPTIONS, utilities, w.choice_temperature,
                              lambda: f"repression record {s.abuse_memory:.2f}, sanctions level "
                                      f"{s.sanctions_level:.0f}, proposal under negotiation for "
@@ -149,7 +151,9 @@ class Us(Actor):
         utilities = us_rules.policy_utilities(record, s.us_sanctions, s.us_engagement,
                                               s.candidates_jailed, s.repression, s.dispute,
                                               s.minsk_west_tilt, s.energy_offer > 0,
-                                              s.mediation_offer, p)
+                                              s.mediation_offer, p,
+                                              energy_cut=west_rules.energy_cut(
+                                                  s.energy_support, s.support_reference))
         choice = self.decide("policy", us_rules.OPTIONS, utilities, u.choice_temperature,
                              lambda: f"record {record:.2f}, US sanctions {s.us_sanctions:.0f}, "
                                      f"prisoners {s.candidates_jailed:.2f}, dispute with Moscow "

@@ -76,8 +76,8 @@ def deal_available(us_sanctions: float, prisoners: float, repression: float,
 
 def policy_utilities(record: float, us_sanctions: float, engagement: float, prisoners: float,
                      repression: float, dispute: float, minsk_west_tilt: float,
-                     energy_offer: bool, mediation_offer: float, p: SimpleNamespace
-                     ) -> list[float]:
+                     energy_offer: bool, mediation_offer: float, p: SimpleNamespace,
+                     energy_cut: float = 0.0) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, offering a prisoner deal or oil.
 
     * sanction: human rights against the cost of each broader step (WES-01, WES-06); no
@@ -91,7 +91,9 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
       weight of the record (WES-01: relief followed the improvement in human rights, L13); the
       prisoners' release and a Minsk at odds with Moscow are what the deal buys. So the US offers
       once the record has faded, not while a fresh crackdown stands (WES-06);
-    * oil_offer: supply oil when Minsk quarrels with Moscow over energy (E31, WES-08).
+    * oil_offer: supply oil once Moscow has cut Belarus's energy in a quarrel (``energy_cut``
+      above 0, see `rules.west.energy_cut`, and a dispute): Pompeo's offer came weeks after Russia
+      cut deliveries at the end of 2019 (E30, E31, WES-08); without a cut it is off the table.
     """
     u = p.us
     hold = u.inertia
@@ -106,7 +108,8 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
         * (1.0 - us_sanctions / MAX_SANCTIONS) - legit
     deal = UNAVAILABLE if not deal_available(us_sanctions, prisoners, repression, p) else \
         u.deal_appeal * prisoners + u.buffer_value * dispute - u.human_rights * record
-    oil = UNAVAILABLE if energy_offer or dispute <= 0 else u.energy_lever * dispute - legit
+    oil = UNAVAILABLE if energy_offer or dispute <= 0.0 or energy_cut <= 0.0 else \
+        u.energy_lever * dispute - legit
     return [hold, sanction, ease, engage, deal, oil]
 
 

@@ -70,11 +70,21 @@ def easing_conditions_met(prisoners: float, repression: float, minsk_west_tilt: 
             and minsk_west_tilt >= w.dialogue_condition)
 
 
+def energy_cut(energy_support: float, support_reference: float) -> float:
+    """USD bn/yr of Russian energy support cut below the level Belarus's economy had adjusted to
+    (``support_reference``): Moscow has cut deliveries or rents and the cut is still felt (the
+    2010 cut of oil deliveries, E29; the end-2019 oil dispute, supplies cut at New Year, E30,
+    SC22). 0 when Moscow has cut nothing. A Western energy offer answers such a cut (WES-08,
+    E31, MIN-16), not a quarrel alone."""
+    cut = support_reference - energy_support
+    return cut if cut > 0.0 else 0.0
+
+
 def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: float,
                      minsk_west_tilt: float, dispute: float, diversified: float,
                      energy_offer: bool, p: SimpleNamespace, pending: bool = False,
                      easing_allowed: bool = True, mediation_offer: float = 0.0,
-                     transit_threat: float = 0.0) -> list[float]:
+                     transit_threat: float = 0.0, energy_cut: float = 0.0) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, or offering alternative energy.
 
     * sanction: put the next step on the table; human rights against unanimity friction, which
@@ -84,7 +94,10 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
       once the documented conditions hold (``easing_allowed``, see `easing_conditions_met`);
     * engage: Belarus as a buffer worth courting when Minsk opens up (NEI-02, NAT-17), at the cost
       of legitimising an authoritarian regime (WES-09);
-    * energy_offer: offer oil when Minsk quarrels with Moscow and seeks alternatives (WES-08, E31).
+    * energy_offer: offer oil when Moscow has cut Belarus's energy in a quarrel (``energy_cut``
+      above 0, see `energy_cut`, and a dispute) and Minsk seeks alternatives (WES-08, E31,
+      MIN-16): the US offered all the oil Belarus needs after Russia cut deliveries at the end of
+      2019 (E30, E31); without a cut there is nothing to answer and the option is off the table.
 
     Each neutral at 0 (the defaults, which leave the utilities above unchanged): any change of
     course toward Minsk (easing, engaging) also costs ``west.lithuania_friction`` (a member's veto, NEI-03) and
@@ -105,6 +118,7 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     engage = UNAVAILABLE if engagement >= 1.0 else \
         w.buffer_value * (minsk_west_tilt + w.mediation_value * mediation_offer) \
         * (1.0 - sanctions_level / MAX_SANCTIONS) - w.legitimation_cost * abuse_memory - change
-    offer = UNAVAILABLE if energy_offer else \
-        w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) - w.legitimation_cost * abuse_memory
+    offer = UNAVAILABLE if energy_offer or energy_cut <= 0.0 or dispute <= 0.0 else \
+        w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) \
+        - w.legitimation_cost * abuse_memory
     return [hold, sanction, ease, engage, offer]
