@@ -104,9 +104,50 @@ def test_putin_gambles_only_where_he_sees_weakness(p):
     poor = putin_probs(replace(lost, takeover_odds=0.2), p)["intervene"]
     good = putin_probs(replace(lost, takeover_odds=0.7), p)["intervene"]
     assert good > 3 * poor
-    assert k.risk_of_loss(replace(V, crisis=True, radicalism=0.6), p) == 0.6
+    # under the crisis logic the risk is perceived against the Kremlin's own threshold (KRE-16)
+    threshold = p.kremlin.crisis_threshold
+    assert k.risk_of_loss(replace(V, crisis=True, radicalism=threshold / 2), p) == \
+        pytest.approx(0.5)
+    assert k.risk_of_loss(replace(V, crisis=True, radicalism=threshold), p) == 1.0
     assert k.risk_of_loss(V, p) == 0.0
     assert k.risk_of_loss(replace(V, regime=2), p) == 1.0
+
+
+def test_the_crisis_logic_makes_a_takeover_thinkable_and_the_threshold_decides_when(defaults):
+    # KRE-16: once the street turns Ukraine-like the logic of 2014 replaces cost calculation.
+    # The same street (radicalism 0.4, a regime still standing but wavering) under three
+    # thresholds: below the street's level the crisis logic is on and a takeover is weighed with
+    # costs secondary; above it, it is not.
+    street = replace(V, radicalism=0.4, protest_threat=1.5, elite_cohesion=0.6,
+                     takeover_odds=0.2, minsk_stress=0.3)
+    chance = {}
+    for threshold in (0.3, 0.5, 0.7):
+        q = with_values(defaults, **{"kremlin.crisis_threshold": threshold})
+        crisis = k.is_crisis(street.radicalism, street.regime, street.elite_cohesion, q)
+        chance[threshold] = putin_probs(replace(street, crisis=crisis), q)["intervene"]
+    assert chance[0.5] == chance[0.7] < 1e-6           # manageable: force off the table (V01)
+    assert chance[0.3] > 100 * chance[0.5]
+    # the logic stays on once switched, but the perceived risk ebbs as the street calms
+    q = with_values(defaults, **{"kremlin.crisis_threshold": 0.3})
+    calmer = putin_probs(replace(street, crisis=True, radicalism=0.15), q)["intervene"]
+    assert chance[0.5] < calmer < chance[0.3]
+    # costs become secondary: the factions' objections and Putin's moderation on force shrink
+    p = with_values(defaults, **{})
+    calm_u = k.faction_utilities("monetarists", street, p)[IDX["intervene"]]
+    crisis_u = k.faction_utilities("monetarists", replace(street, crisis=True), p)[IDX["intervene"]]
+    assert crisis_u == pytest.approx(p.putin.crisis_cost_discount * calm_u) and calm_u < 0
+    influence = [0.25] * 4
+    lobby = [IDX["hold"]] * 4
+    off = k.arbitrate(street, influence, [[0.0] * len(k.OPTIONS)] * 4, lobby,
+                      [True] * len(k.OPTIONS), p)
+    on = k.arbitrate(replace(street, crisis=True), influence, [[0.0] * len(k.OPTIONS)] * 4,
+                     lobby, [True] * len(k.OPTIONS), p)
+    own_off = k.putin_utilities(street, p)[IDX["deploy_forces"]]
+    own_on = k.putin_utilities(replace(street, crisis=True), p)[IDX["deploy_forces"]]
+    moderation = p.putin.moderation * p.putin.extremity.deploy_forces
+    assert own_off - off[IDX["deploy_forces"]] == pytest.approx(moderation)
+    assert own_on - on[IDX["deploy_forces"]] == pytest.approx(
+        p.putin.crisis_cost_discount * moderation)
 
 
 def test_exercise_troops_leave_unless_hawks_prevail_under_a_build_up(p):
