@@ -46,3 +46,28 @@ def test_a_lower_crisis_threshold_brings_more_takeover_attempts(tmp_path):
     # without the crisis logic an attempt comes only after the regime fell (V01)
     no_crisis = high[~high["crisis_logic"]]
     assert not no_crisis["takeover_attempted"].any()
+
+
+def flat_tension(tmp_path: Path, level: float) -> str:
+    """The baseline with Russia-West tension held at ``level`` (its path, before the actors'
+    own excess)."""
+    name = f"tension_{int(level * 100)}"
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f"name: {name}\ntitle: baseline at tension {level}\n"
+        f"description: the baseline with Russia-West tension held at {level}\n"
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
+        f"paths:\n  tension: [[2019-01, {level}], [2023-12, {level}]]\n")
+    return str(path)
+
+
+@pytest.mark.slow
+def test_high_russia_west_tension_keeps_moscows_energy_support_up(tmp_path):
+    """MIN-21, MIN-22: under high tension Minsk earns its loyalty rent with few concessions,
+    when relations settle the factions' demands take over: energy support ends higher and trade
+    wars are rarer the higher the tension."""
+    runs = 100
+    low = outcomes(flat_tension(tmp_path, 0.3), runs, tmp_path, "low")
+    high = outcomes(flat_tension(tmp_path, 0.8), runs, tmp_path, "high")
+    assert high["energy_support"].mean() > low["energy_support"].mean() + 0.3
+    assert high["trade_war"].mean() < low["trade_war"].mean()

@@ -237,3 +237,21 @@ def test_faction_base_is_the_part_of_the_interests_fixed_for_a_run(p):
         assert base == k.faction_base(f, p)  # not changed by its use
     with pytest.raises(ValueError):
         k.faction_base("oligarchs", p)
+
+
+def test_russia_west_tension_softens_moscows_economic_pressure(defaults, p):
+    # MIN-21: under high tension an anti-Western Minsk earns its rent with few concessions;
+    # MIN-22: when relations settle, the factions' demands take over
+    assert k.tension_forbearance(p.initial.tension, 0.0, p) == 0.0
+    high = k.tension_forbearance(0.9, 0.0, p)
+    assert high == pytest.approx(p.putin.tension_forbearance * (0.9 - p.initial.tension))
+    assert k.tension_forbearance(0.2, 0.0, p) < 0.0 < high
+    assert k.tension_forbearance(0.9, 1.0, p) == 0.0          # a Minsk gone West earns nothing
+    quarrel = replace(V, dispute=0.5, kremlin_trust=0.2)       # a concession is on the table
+    calm, tense = putin_probs(quarrel, p), putin_probs(replace(quarrel, tension=0.9), p)
+    relaxed = putin_probs(replace(quarrel, tension=0.2), p)
+    assert tense["cut_support"] < calm["cut_support"] < relaxed["cut_support"]
+    assert tense["trade_war"] < calm["trade_war"]
+    assert tense["concession"] > calm["concession"] > relaxed["concession"]
+    off = with_values(defaults, **{"putin.tension_forbearance": 0.1})
+    assert putin_probs(replace(quarrel, tension=0.9), off)["concession"] < tense["concession"]

@@ -252,6 +252,9 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       due is leverage (KRE-04, KRE-05, E14, ELI-10), and where the public favours union (BYP-10
       against D2's other side). Both scale the showcase motive, so a reactive Kremlin (D5) with
       no showcase motive is not made proactive by them.
+    * Spare Minsk under high Russia-West tension (`tension_forbearance`, MIN-21, MIN-22): cuts
+      and a trade war cost more and a concession is worth more the higher tension stands above its
+      2019 level; below it the factions' demands take over.
     * Rule moderately when Lukashenka lifts a dispute to him (MIN-18, PUT-02): escalation makes a
       concession thinkable, but paying more is what Putin wants least (KRE-01), so a moderate
       ruling is mostly a refusal to escalate further (see `arbitrate`).
@@ -276,6 +279,11 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
         + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost \
         + q.loyalty_reward * max(0.0, v.kremlin_trust - p.kremlin.reward_trust_level)
+    # high Russia-West tension makes the anti-Western ally worth its rent (MIN-21, MIN-22)
+    forbearance = tension_forbearance(v.tension, v.minsk_west_tilt, p)
+    u[_CONCESSION] += forbearance
+    u[_CUT] -= forbearance
+    u[_TRADE_WAR] -= forbearance
     # the showcase is what makes Putin press for integration on his own; Minsk's need for
     # money and a public that favours union make pressing more promising, not a motive of their
     # own (a reactive Kremlin, D5, has none)
@@ -295,6 +303,18 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \
         - q.intervention_cost * takeover_cost_factor(v.support_independence, p) * cost_scale
     return u
+
+
+def tension_forbearance(tension: float, minsk_west_tilt: float, p: SimpleNamespace) -> float:
+    """Utils by which Russia-West tension makes Putin spare Minsk economic pressure and pay its
+    loyalty rent (MIN-21): the more strained Russia's relations with the West, the more a ruler
+    who poses as the most anti-Western Belarus could have is worth, so a subsidy cut and a trade
+    war cost more and a concession is worth more. When relations are stable or easing the posture
+    loses its value and the factions' demands take over (MIN-22): below the 2019 level of tension
+    (``initial.tension``) the sign turns. Minsk's opening to the West spends the posture's value
+    (``minsk_west_tilt``, SIL-02, KRE-37). 0 at the 2019 level, so the other weights keep their
+    meaning there."""
+    return p.putin.tension_forbearance * (tension - p.initial.tension) * (1.0 - minsk_west_tilt)
 
 
 def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace) -> float:
