@@ -84,6 +84,19 @@ def test_attitude_flows_conserve_shares_and_follow_pressures(p):
     assert coerced[r.INDEPENDENCE] > quiet[r.INDEPENDENCE]
 
 
+def test_pressed_integration_talks_count_as_pressure_on_sovereignty(p):
+    # SC4, BYP-19, P9, P10: talks under a deadline push opinion away from Russia like coercion
+    assert r.sovereignty_pressure(0.2, False, p) == pytest.approx(0.2)
+    assert r.sovereignty_pressure(0.2, True, p) == pytest.approx(0.2 + p.public.round_pressure)
+    c = r.make_cohorts(p)[2]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    calm = r.attitude_flows(*args, r.sovereignty_pressure(0.0, False, p), 0.0, p)
+    talks = r.attitude_flows(*args, r.sovereignty_pressure(0.0, True, p), 0.0, p)
+    assert talks[r.INDEPENDENCE] > calm[r.INDEPENDENCE] and talks[r.UNION] < calm[r.UNION]
+    assert r.west_target(c, r.sovereignty_pressure(0.0, True, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
 def test_the_eu_choice_rises_under_russian_pressure(p):
     c = r.make_cohorts(p)[0]
     assert r.west_target(c, 1.0, 0.0, 0.0, p) > r.west_target(c, 0.0, 0.0, 0.0, p)   # P9, P10

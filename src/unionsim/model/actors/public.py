@@ -85,9 +85,9 @@ class Public(Actor):
         shift = rules.legitimacy_shift(s.economic_stress, s.election_salience, s.coercion,
                                        co_opt, s.belarusianisation, p, mishandling,
                                        s.war_role)  # a full war role costs legitimacy
-        amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
-                                                         s.belarusianisation, p)
-        repression, coercion, info_campaign = s.repression, s.coercion, s.info_campaign
+        amplification, drift = rules.attitude_drivers(s.info_campaign, s.belarusianisation, p)
+        push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p)
+        repression, info_campaign = s.repression, s.info_campaign
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         # the rules as locals: the loop runs for every cohort every month
         shocked_hardship, legitimacy_target = rules.shocked_hardship, rules.cohort_legitimacy_target
@@ -99,8 +99,8 @@ class Public(Actor):
             c.legitimacy += adjustment * (target - c.legitimacy)
             c.active, c.detained = protest(c, hard, repression, p, fatigue)
             c.incorporation, c.union, c.independence = attitude_flows(
-                c.incorporation, c.union, c.independence, c.media, amplification, to_indep, p)
-            c.west += west_adjustment * (west_target(c, coercion, info_campaign, repression, p)
+                c.incorporation, c.union, c.independence, c.media, amplification, drift, push, p)
+            c.west += west_adjustment * (west_target(c, push, info_campaign, repression, p)
                                          - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
