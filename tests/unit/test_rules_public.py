@@ -97,6 +97,20 @@ def test_pressed_integration_talks_count_as_pressure_on_sovereignty(p):
         r.west_target(c, 0.0, 0.0, 0.0, p)
 
 
+def test_russian_backing_of_the_regime_turns_its_opponents_from_russia(p):
+    # E13, M47, KRE-17: while Moscow backs the regime, those who reject it turn from Moscow
+    assert r.cohort_push(0.1, 0.3, 0.0, p) == pytest.approx(0.1)
+    assert r.cohort_push(0.1, 0.3, 1.0, p) == pytest.approx(0.1 + p.public.backing_pressure * 0.7)
+    assert r.cohort_push(0.1, 1.0, 1.0, p) == pytest.approx(0.1)   # loyal cohorts: no shift
+    c = r.make_cohorts(p)[0]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    alone = r.attitude_flows(*args, r.cohort_push(0.0, 0.3, 0.0, p), 0.0, p)
+    backed = r.attitude_flows(*args, r.cohort_push(0.0, 0.3, 1.0, p), 0.0, p)
+    assert backed[r.INDEPENDENCE] > alone[r.INDEPENDENCE]
+    assert r.west_target(c, r.cohort_push(0.0, 0.3, 1.0, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
 def test_the_eu_choice_rises_under_russian_pressure(p):
     c = r.make_cohorts(p)[0]
     assert r.west_target(c, 1.0, 0.0, 0.0, p) > r.west_target(c, 0.0, 0.0, 0.0, p)   # P9, P10

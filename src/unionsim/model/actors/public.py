@@ -87,20 +87,22 @@ class Public(Actor):
                                        s.war_role)  # a full war role costs legitimacy
         amplification, drift = rules.attitude_drivers(s.info_campaign, s.belarusianisation, p)
         push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p)
-        repression, info_campaign = s.repression, s.info_campaign
+        repression, info_campaign, backing = s.repression, s.info_campaign, s.russian_backing
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         # the rules as locals: the loop runs for every cohort every month
         shocked_hardship, legitimacy_target = rules.shocked_hardship, rules.cohort_legitimacy_target
-        protest, attitude_flows, west_target = (rules.protest, rules.cohort_attitude_flows,
-                                                rules.west_target)
+        protest, attitude_flows, west_target, cohort_push = (
+            rules.protest, rules.cohort_attitude_flows, rules.west_target, rules.cohort_push)
         for c, shock in zip(self.cohorts, shocks):
             hard = shocked_hardship(grievance, shock, p)
             target = legitimacy_target(c, shift, repression, p)
             c.legitimacy += adjustment * (target - c.legitimacy)
             c.active, c.detained = protest(c, hard, repression, p, fatigue)
+            own_push = cohort_push(push, c.legitimacy, backing, p)
             c.incorporation, c.union, c.independence = attitude_flows(
-                c.incorporation, c.union, c.independence, c.media, amplification, drift, push, p)
-            c.west += west_adjustment * (west_target(c, push, info_campaign, repression, p)
+                c.incorporation, c.union, c.independence, c.media, amplification, drift,
+                own_push, p)
+            c.west += west_adjustment * (west_target(c, own_push, info_campaign, repression, p)
                                          - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)

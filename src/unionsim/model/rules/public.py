@@ -232,6 +232,17 @@ def sovereignty_pressure(coercion: float, round_open: bool, p: SimpleNamespace) 
     return coercion + (p.public.round_pressure if round_open else 0.0)
 
 
+def cohort_push(push: float, legitimacy: float, russian_backing: float,
+                p: SimpleNamespace) -> float:
+    """A cohort's push away from Russia, in units of coercion: the month's common ``push`` plus,
+    while Russia backs the regime's security (``russian_backing``: Putin's support weeks into
+    the 2020 protests, the guard police offered 'if necessary', E13, M47, SC20),
+    ``public.backing_pressure`` times the cohort's rejection of the regime (1 - legitimacy):
+    those who turn against Lukashenka see Moscow as what keeps him in place, which is why the
+    Kremlin fears that a revolt would bring anti-Russian forces to power (KRE-17)."""
+    return push + p.public.backing_pressure * russian_backing * (1.0 - legitimacy)
+
+
 def attitude_flows(incorporation: float, union: float, independence: float, media: float,
                    info_campaign: float, push: float, belarusianisation: float,
                    p: SimpleNamespace) -> tuple[float, float, float]:
