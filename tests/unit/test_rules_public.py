@@ -111,6 +111,19 @@ def test_russian_backing_of_the_regime_turns_its_opponents_from_russia(p):
         r.west_target(c, 0.0, 0.0, 0.0, p)
 
 
+def test_economic_hardship_loosens_the_tie_to_russia(p):
+    # E24 (our reading): prosperity tied to Russia held the country close
+    assert r.hardship_push(0.0, p) == 0.0
+    assert r.hardship_push(0.5, p) == pytest.approx(0.5 * p.public.hardship_pressure)
+    c = r.make_cohorts(p)[4]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    easy = r.attitude_flows(*args, r.hardship_push(0.0, p), 0.0, p)
+    hard = r.attitude_flows(*args, r.hardship_push(1.0, p), 0.0, p)
+    assert hard[r.INDEPENDENCE] > easy[r.INDEPENDENCE]
+    assert r.west_target(c, r.hardship_push(1.0, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
 def test_the_eu_choice_rises_under_russian_pressure(p):
     c = r.make_cohorts(p)[0]
     assert r.west_target(c, 1.0, 0.0, 0.0, p) > r.west_target(c, 0.0, 0.0, 0.0, p)   # P9, P10

@@ -86,7 +86,8 @@ class Public(Actor):
                                        co_opt, s.belarusianisation, p, mishandling,
                                        s.war_role)  # a full war role costs legitimacy
         amplification, drift = rules.attitude_drivers(s.info_campaign, s.belarusianisation, p)
-        push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p)
+        push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p) \
+            + rules.hardship_push(s.economic_stress, p)
         repression, info_campaign, backing = s.repression, s.info_campaign, s.russian_backing
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         # the rules as locals: the loop runs for every cohort every month

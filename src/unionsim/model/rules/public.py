@@ -232,6 +232,16 @@ def sovereignty_pressure(coercion: float, round_open: bool, p: SimpleNamespace) 
     return coercion + (p.public.round_pressure if round_open else 0.0)
 
 
+def hardship_push(economic_stress: float, p: SimpleNamespace) -> float:
+    """Push away from Russia from economic hardship, in units of coercion:
+    ``public.hardship_pressure`` times economic stress. Russia's boom years, good for Belarus
+    too, kept it on a Russian course, and a social contract whose promises had to shrink pushed
+    the country toward sovereignty and identity (E24): prosperity tied to Russia holds opinion
+    close and hardship loosens the tie (our reading of what the documents say of the country's
+    course)."""
+    return p.public.hardship_pressure * economic_stress
+
+
 def cohort_push(push: float, legitimacy: float, russian_backing: float,
                 p: SimpleNamespace) -> float:
     """A cohort's push away from Russia, in units of coercion: the month's common ``push`` plus,
