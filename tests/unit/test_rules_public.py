@@ -124,6 +124,16 @@ def test_economic_hardship_loosens_the_tie_to_russia(p):
         r.west_target(c, 0.0, 0.0, 0.0, p)
 
 
+def test_the_eu_choice_follows_what_the_west_offers(p):
+    # WES-03, E21: engagement brings visas, trade and energy deals; sanctions cut it (WES-06)
+    c = r.make_cohorts(p)[0]
+    base = r.west_target(c, 0.0, 0.0, 0.0, p)
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=0.0) == base
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=0.3) == pytest.approx(
+        base + 0.3 * p.public.west_engagement_gain)
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=-0.4) < base
+
+
 def test_the_eu_choice_rises_under_russian_pressure(p):
     c = r.make_cohorts(p)[0]
     assert r.west_target(c, 1.0, 0.0, 0.0, p) > r.west_target(c, 0.0, 0.0, 0.0, p)   # P9, P10

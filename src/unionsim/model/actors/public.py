@@ -89,6 +89,7 @@ class Public(Actor):
         push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p) \
             + rules.hardship_push(s.economic_stress, p)
         repression, info_campaign, backing = s.repression, s.info_campaign, s.russian_backing
+        engagement = s.western_engagement - p.initial.western_engagement
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         # the rules as locals: the loop runs for every cohort every month
         shocked_hardship, legitimacy_target = rules.shocked_hardship, rules.cohort_legitimacy_target
@@ -103,8 +104,8 @@ class Public(Actor):
             c.incorporation, c.union, c.independence = attitude_flows(
                 c.incorporation, c.union, c.independence, c.media, amplification, drift,
                 own_push, p)
-            c.west += west_adjustment * (west_target(c, own_push, info_campaign, repression, p)
-                                         - c.west)
+            c.west += west_adjustment * (west_target(c, own_push, info_campaign, repression, p,
+                                                     engagement) - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
         s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (

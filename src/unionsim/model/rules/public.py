@@ -301,15 +301,19 @@ def cohort_attitude_flows(incorporation: float, union: float, independence: floa
 
 
 def west_target(c: Cohort, push: float, info_campaign: float, repression: float,
-                p: SimpleNamespace) -> float:
+                p: SimpleNamespace, engagement_shift: float = 0.0) -> float:
     """Share of a cohort choosing the EU in a binary choice: it rose from 20 to 32 % as Russia
     pressed in 2018-19 (P9, P10), driven by security concerns (BYP-15), most among the young (P11);
     Russian media pull the other way (HYB-04). ``push`` is the cohort's push away from Russia in
-    units of coercion (`sovereignty_pressure`)."""
+    units of coercion (`sovereignty_pressure`). What the West offers counts too:
+    ``engagement_shift`` is Western engagement above its 2019 level (visas, energy deals, trade:
+    WES-03, E21), lowered by every sanctions step (WES-06), at ``public.west_engagement_gain``
+    per unit; 0 leaves the target as it is."""
     q = p.public
     x = (c.base_west + q.west_pressure_gain * push
          - q.west_media_loss * info_campaign * c.media_age_factor
-         + q.west_repression_gain * repression * c.urban)
+         + q.west_repression_gain * repression * c.urban
+         + q.west_engagement_gain * engagement_shift)
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out
 
 
