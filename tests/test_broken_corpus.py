@@ -42,7 +42,7 @@ VALID = textwrap.dedent("""\
           all:
             - {variable: protest_share, above: 0.05}
           for_months: 2
-        then: {type: unrest, grievance: 0.2, militancy: 0.3, months: 3}
+        then: {type: unrest, kind: economic, months: 3}
     """)
 
 
@@ -131,7 +131,7 @@ CASES = [
      "exactly one of 'all' or 'any'", 26),
     ("trigger-then-month", sub("then: {type: unrest,", "then: {month: 3, type: unrest,"),
      "must not have a month", 30),
-    ("trigger-then-round", sub("then: {type: unrest, grievance: 0.2, militancy: 0.3, months: 3}",
+    ("trigger-then-round", sub("then: {type: unrest, kind: economic, months: 3}",
                                "then: {type: roadmap_round, deadline: 5}"),
      "cannot carry a fixed deadline", 30),
     ("trigger-window-outside", sub("      for_months: 2\n", "      for_months: 2\n    window: [2020-01, 2030-01]\n"),

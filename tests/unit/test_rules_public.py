@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.conftest import with_values
 from unionsim.model.rules import public as r
 
 
@@ -148,3 +149,22 @@ def test_radicalism_needs_a_large_street(p):
 def test_hardship_is_bounded_and_moves_with_stress(p):
     assert 0.0 <= r.hardship(1.0, 1.0, 3.0, p, extra=1.0) <= 1.0
     assert r.hardship(0.8, 0.0, 0.0, p) > r.hardship(0.0, 0.0, 0.0, p)
+
+
+def test_an_elections_strength_follows_its_count_of_serious_challengers(defaults):
+    # L7, MIN-49, BYP-12: a managed vote mobilises little; MIN-52: each serious challenger adds
+    p = with_values(defaults, **{"events.managed_vote_strength": 0.2,
+                                 "events.challenger_mobilisation": 0.5})
+    assert r.campaign_strength(0, p) == pytest.approx(0.2)
+    assert r.campaign_strength(1, p) == pytest.approx(0.6)
+    assert r.campaign_strength(2, p) == pytest.approx(0.8)
+    assert r.campaign_strength(0, p) < r.campaign_strength(1, p) < r.campaign_strength(5, p) < 1.0
+
+
+def test_a_wave_of_unrest_takes_the_sizes_of_its_kind(p):
+    grievance, militancy = r.unrest_wave("economic", p)
+    assert grievance == p.events.unrest.economic.grievance and militancy == 0.0   # BYP-09
+    assert r.unrest_wave("ukraine_like", p) == (p.events.unrest.ukraine_like.grievance,
+                                                 p.events.unrest.ukraine_like.militancy)
+    with pytest.raises(ValueError):
+        r.unrest_wave("riot", p)

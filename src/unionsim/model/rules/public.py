@@ -124,6 +124,30 @@ def shocked_hardship(grievance: float, shock: float, p: SimpleNamespace) -> floa
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out: a call per cohort
 
 
+def campaign_strength(serious_challengers: int, p: SimpleNamespace) -> float:
+    """How strongly a presidential campaign mobilises, 0..1, from the number of serious
+    challengers in the race: ``events.managed_vote_strength`` for the usual stage-managed vote
+    (the '1+3' line-up, a hidden count: L7, MIN-49; an opposition holding back, BYP-12), and each
+    serious challenger who draws crowds (MIN-52) adds ``events.challenger_mobilisation`` of what
+    is left. An election's fraud salience is ``public.election_salience`` times this."""
+    e = p.events
+    left = (1.0 - e.challenger_mobilisation) ** serious_challengers
+    return e.managed_vote_strength + (1.0 - e.managed_vote_strength) * (1.0 - left)
+
+
+def unrest_wave(kind: str, p: SimpleNamespace) -> tuple[float, float]:
+    """Grievance and militancy a wave of unrest of a documented ``kind`` adds while it lasts:
+    ``economic``, against price hikes or a tax (2011, 2017: L9, BYP-18), adds grievance and no
+    militancy (peaceful, BYP-09); ``ukraine_like``, seized buildings and armed clashes (KRE-16,
+    SC16), adds both. The sizes are the ``events.unrest.<kind>`` parameters."""
+    u = p.events.unrest
+    if kind == "economic":
+        return u.economic.grievance, 0.0
+    if kind == "ukraine_like":
+        return u.ukraine_like.grievance, u.ukraine_like.militancy
+    raise ValueError(f"unknown kind of unrest {kind!r}; expected economic or ukraine_like")
+
+
 def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> float:
     """Protest fatigue after one more month, 0..1: it builds with every month the street is
     mobilised (in proportion to the protest's size against the mass level, capped at one) and
