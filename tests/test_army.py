@@ -143,6 +143,17 @@ def test_a_refusal_abroad_forces_minsk_back_to_a_limited_role(model, monkeypatch
     assert model.army.next_abroad_order == model.month + model.p.army.review_months
 
 
+def test_dragging_feet_abroad_adds_a_share_of_a_refusals_dispute(model, monkeypatch):
+    # army.drag_dispute_share: Moscow sees a delay, not a break (MIN-28, SYS-08)
+    s, a = model.state, model.p.army
+    s.war_next_door, s.war_role, s.dispute = 1.0, 2.0, 0.1
+    trust = s.kremlin_trust
+    monkeypatch.setattr(model.army, "decide", lambda kind, options, *args, **k: "drag")
+    model.army.step()
+    assert s.dispute == pytest.approx(0.1 + a.drag_dispute_share * a.abroad_refusal_dispute)
+    assert s.war_role == 2.0 and s.kremlin_trust == trust
+
+
 def test_the_army_answers_a_combat_order_once_per_review(model):
     s = model.state
     s.war_next_door, s.war_role = 1.0, 2.0

@@ -42,7 +42,7 @@ VALID = textwrap.dedent("""\
           all:
             - {variable: protest_share, above: 0.05}
           for_months: 2
-        then: {type: unrest, grievance: 0.2, militancy: 0.3, months: 3}
+        then: {type: unrest, kind: economic, months: 3}
     """)
 
 
@@ -131,7 +131,7 @@ CASES = [
      "exactly one of 'all' or 'any'", 26),
     ("trigger-then-month", sub("then: {type: unrest,", "then: {month: 3, type: unrest,"),
      "must not have a month", 30),
-    ("trigger-then-round", sub("then: {type: unrest, grievance: 0.2, militancy: 0.3, months: 3}",
+    ("trigger-then-round", sub("then: {type: unrest, kind: economic, months: 3}",
                                "then: {type: roadmap_round, deadline: 5}"),
      "cannot carry a fixed deadline", 30),
     ("trigger-window-outside", sub("      for_months: 2\n", "      for_months: 2\n    window: [2020-01, 2030-01]\n"),
@@ -149,6 +149,16 @@ CASES = [
     ("merge-key", "base: &b {horizon: 24}\nother:\n  <<: *b\n", "merge keys", 3),
     ("remove-without-extends", sub("sampler: lhs", "sampler: lhs\nremove: [round]"),
      "only makes sense with 'extends'", 9),
+    # inputs retired for measured ones: the error names the replacement and its unit
+    ("retired-challengers", sub("type: election, kind: presidential}",
+                                "type: election, kind: presidential, challengers: 1.0}"),
+     "replaced by `serious_challengers`: the number of serious challengers", 22),
+    ("retired-unrest-sizes", sub("then: {type: unrest, kind: economic, months: 3}",
+                                 "then: {type: unrest, grievance: 0.2, months: 3}"),
+     "replaced by `kind`: economic", 30),
+    ("mishandled-degree", sub("cut_bn: 0.35}", "cut_bn: 0.35}\n"
+                              "  - {month: 2020-03, type: economic_shock, mishandled: 0.5}"),
+     "`mishandled` is yes/no", 24),
 ]
 
 

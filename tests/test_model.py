@@ -149,16 +149,21 @@ def test_scripted_events_take_their_sizes_from_events_parameters(size):
     ev.apply_event(m, SanctionsPackage(type="sanctions_package", levels=1))
     assert s.western_engagement == pytest.approx(before - size)
 
-    # issue 11: an election's salience also scales with its challengers' strength, which a
-    # scenario may give and otherwise comes from events.election_challengers
+    # an election's salience scales with the campaign's strength, computed from the number of
+    # serious challengers in the race (a count) by events.managed_vote_strength and
+    # events.challenger_mobilisation
+    managed = other / 2  # inside the managed vote's range
     m, s = _fresh({"events.parliamentary_salience_share": size,
-                   "events.election_challengers": other})
+                   "events.managed_vote_strength": managed})
     s.election_salience = 0.0
     ev.apply_event(m, Election(type="election", kind="parliamentary"))
-    assert s.election_salience == pytest.approx(size * other * m.p.public.election_salience)
+    assert s.election_salience == pytest.approx(size * managed * m.p.public.election_salience)
+    m, s = _fresh({"events.managed_vote_strength": managed,
+                   "events.challenger_mobilisation": other})
     s.election_salience = 0.0
-    ev.apply_event(m, Election(type="election", kind="presidential", challengers=size))
-    assert s.election_salience == pytest.approx(size * m.p.public.election_salience)
+    ev.apply_event(m, Election(type="election", kind="presidential", serious_challengers=2))
+    strength = managed + (1 - managed) * (1 - (1 - other) ** 2)
+    assert s.election_salience == pytest.approx(strength * m.p.public.election_salience)
 
 
 def test_world_defaults_are_parameters():

@@ -80,13 +80,14 @@ EVENT_CASES = {
                       and a["tension_excess"] > 0.05),
     "nato_buildup": ("{month: 1, type: nato_buildup, posture: 0.2}",
                      lambda b, a, m: a["nato_posture"] >= b["nato_posture"] + 0.1),
-    "election": ("{month: 1, type: election, challengers: 1.0}",
+    "election": ("{month: 1, type: election, serious_challengers: 3}",
                  lambda b, a, m: a["election_salience"] > 0.4),
     "economic_shock": ("{month: 1, type: economic_shock, growth_pp: -5, months: 3, "
-                       "mishandled: 0.8}",
+                       "mishandled: true}",
                        lambda b, a, m: a["growth"] < b["growth"] - 3
                        and a["shock_mishandling"] > 0.7),
-    "candidates_jailed": ("{month: 1, type: candidates_jailed, share: 0.5}",
+    "candidates_jailed": ("{month: 1, type: candidates_jailed, jailed: 1, "
+                          "serious_challengers: 2}",
                           lambda b, a, m: 0.4 < a["candidates_jailed"] <= 0.5),
     "oil_price_shock": ("{month: 1, type: oil_price_shock, factor: 0.5, months: 6}",
                         lambda b, a, m: a["oil_price_index"] == pytest.approx(0.5)),
@@ -95,7 +96,7 @@ EVENT_CASES = {
     "energy_offer": ("{month: 1, type: energy_offer}", lambda b, a, m: a["energy_offer"] == 1),
     "info_campaign": ("{month: 1, type: info_campaign, intensity: 0.9, months: 5}",
                       lambda b, a, m: a["info_campaign"] >= 0.9),
-    "unrest": ("{month: 1, type: unrest, grievance: 0.6, militancy: 0.4, months: 3}",
+    "unrest": ("{month: 1, type: unrest, kind: ukraine_like, months: 3}",
                lambda b, a, m: a["protest_share"] > b["protest_share"]),
     "tension_shock": ("{month: 1, type: tension_shock, delta: 0.3}",
                       lambda b, a, m: a["tension_excess"] > 0.2),
@@ -227,6 +228,34 @@ def test_errors_point_into_the_file_the_key_came_from(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_scenario(child)
     assert e.value.file.endswith("c.yaml") and e.value.line == 6
+
+
+@pytest.mark.parametrize("event,field,replacement", [
+    ("{month: 8, type: election, challengers: 1.0}", "challengers", "serious_challengers"),
+    ("{month: 5, type: candidates_jailed, share: 1.0}", "share", "`jailed` and "
+                                                                 "`serious_challengers`"),
+    ("{month: 3, type: economic_shock, growth_pp: -3, mishandled: 0.6}", "mishandled", "yes/no"),
+    ("{month: 3, type: unrest, grievance: 0.3, months: 2}", "grievance", "`kind`"),
+    ("{month: 3, type: unrest, kind: economic, militancy: 0.3}", "militancy", "`kind`"),
+])
+def test_a_retired_input_names_its_replacement_and_unit(tmp_path, event, field, replacement):
+    """Inputs that decide outcomes are counts, yes/no facts and documented kinds; an old scenario
+    with a unitless 0..1 knob fails at that field's line and is told what replaced it."""
+    path = scenario(tmp_path, f"events:\n  - {event}\n")
+    with pytest.raises(ConfigError) as e:
+        load_scenario(path)
+    message = str(e.value)
+    assert replacement in message and e.value.line == 8
+    assert e.value.field.endswith(field), e.value.field
+    assert any(unit in message for unit in ("count", "yes/no", "economic", "number of"))
+
+
+def test_jailed_challengers_are_a_share_of_the_race_and_never_more_than_all(tmp_path):
+    path = scenario(tmp_path, "events:\n  - {month: 5, type: candidates_jailed, jailed: 3, "
+                              "serious_challengers: 2}\n")
+    with pytest.raises(ConfigError) as e:
+        load_scenario(path)
+    assert "at most all of them" in str(e.value) and e.value.field.endswith("jailed")
 
 
 def test_circular_extends_is_refused(tmp_path):

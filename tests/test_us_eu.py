@@ -48,6 +48,42 @@ def test_eu_interface_variables_are_neutral_at_zero(p):
     assert west_rules.war_complicity(0.0, p) == 0.0
 
 
+def test_an_energy_offer_answers_a_russian_cut_not_a_quarrel_alone(p):
+    # WES-08, E30, E31: the US offered oil after Russia cut deliveries in the end-2019 dispute
+    assert west_rules.energy_cut(3.0, 3.0) == 0.0
+    assert west_rules.energy_cut(2.65, 3.0) == pytest.approx(0.35)
+    assert west_rules.energy_cut(3.2, 3.0) == 0.0      # a concession is no cut
+    offer, oil = 4, 5
+    quarrel = (0.0, 0.0, 0.4, 0.0, 0.6, 0.2, False, p)
+    assert west_rules.policy_utilities(*quarrel)[offer] == UNAVAILABLE
+    assert west_rules.policy_utilities(*quarrel, energy_cut=0.35)[offer] > UNAVAILABLE
+    calm = (0.0, 0.0, 0.4, 0.0, 0.0, 0.2, False, p)    # a cut without a quarrel
+    assert west_rules.policy_utilities(*calm, energy_cut=0.35)[offer] == UNAVAILABLE
+    us_args = (0.0, 0.0, 0.3, 0.0, 0.25, 0.6, 0.0, False, 0.0, p)
+    assert us_rules.policy_utilities(*us_args)[oil] == UNAVAILABLE
+    assert us_rules.policy_utilities(*us_args, energy_cut=0.35)[oil] > UNAVAILABLE
+
+
+def test_the_west_makes_no_energy_offer_while_moscow_cuts_nothing():
+    # the actors read the cut from the state: a quarrel over a base with support intact
+    m = UnionModel("election_2015", seed=3, collect=False)
+    s = m.state
+    s.dispute, s.energy_support, s.support_reference = 0.6, 3.0, 3.0
+    seen = []
+    original = m.west.decide
+
+    def spy(kind, options, utilities, *args, **kw):
+        seen.append(dict(zip(options, utilities)))
+        return original(kind, options, utilities, *args, **kw)
+
+    m.west.decide = spy
+    m.west.step()
+    assert seen and seen[0]["energy_offer"] == UNAVAILABLE
+    s.energy_support = 2.5                          # Moscow cuts: now there is something to answer
+    m.west.step()
+    assert seen[1]["energy_offer"] > UNAVAILABLE
+
+
 def test_lithuania_and_transit_make_eu_changes_dearer_and_mediation_engagement_dearer(p):
     args = (0.2, 1.0, 0.4, 0.3, 0.2, 0.1, False)
     base = west_rules.policy_utilities(*args, p)

@@ -47,7 +47,7 @@ SCENARIO = textwrap.dedent("""\
             - {variable: protest_share, above: 0.05}
           for_months: 2
         window: [2020-03, 2021-10]
-        then: {type: unrest, grievance: 0.2, militancy: 0.3, months: 3}
+        then: {type: unrest, kind: economic, months: 3}
     """)
 
 RUN = ["--runs", "2", "--executor", "serial", "--out", "res"]

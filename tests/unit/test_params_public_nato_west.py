@@ -57,9 +57,12 @@ def test_nato_exercise_utility_uses_its_shares(defaults):
 
 
 def test_energy_offer_appeal_without_diversification(defaults):
+    # a cut of Russian energy in force (energy_cut > 0): the offer answers it (E30, E31)
     p = with_values(defaults, **{"west.energy_offer_base_appeal": 0.0})
-    offer = west_rules.policy_utilities(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, False, p)[4]
+    offer = west_rules.policy_utilities(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, False, p,
+                                        energy_cut=0.35)[4]
     assert offer == pytest.approx(0.0)
     p = with_values(defaults, **{"west.energy_offer_base_appeal": 1.0})
-    offer = west_rules.policy_utilities(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, False, p)[4]
+    offer = west_rules.policy_utilities(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, False, p,
+                                        energy_cut=0.35)[4]
     assert offer == pytest.approx(p.west.energy_lever)

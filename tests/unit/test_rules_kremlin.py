@@ -104,9 +104,50 @@ def test_putin_gambles_only_where_he_sees_weakness(p):
     poor = putin_probs(replace(lost, takeover_odds=0.2), p)["intervene"]
     good = putin_probs(replace(lost, takeover_odds=0.7), p)["intervene"]
     assert good > 3 * poor
-    assert k.risk_of_loss(replace(V, crisis=True, radicalism=0.6), p) == 0.6
+    # under the crisis logic the risk is perceived against the Kremlin's own threshold (KRE-16)
+    threshold = p.kremlin.crisis_threshold
+    assert k.risk_of_loss(replace(V, crisis=True, radicalism=threshold / 2), p) == \
+        pytest.approx(0.5)
+    assert k.risk_of_loss(replace(V, crisis=True, radicalism=threshold), p) == 1.0
     assert k.risk_of_loss(V, p) == 0.0
     assert k.risk_of_loss(replace(V, regime=2), p) == 1.0
+
+
+def test_the_crisis_logic_makes_a_takeover_thinkable_and_the_threshold_decides_when(defaults):
+    # KRE-16: once the street turns Ukraine-like the logic of 2014 replaces cost calculation.
+    # The same street (radicalism 0.4, a regime still standing but wavering) under three
+    # thresholds: below the street's level the crisis logic is on and a takeover is weighed with
+    # costs secondary; above it, it is not.
+    street = replace(V, radicalism=0.4, protest_threat=1.5, elite_cohesion=0.6,
+                     takeover_odds=0.2, minsk_stress=0.3)
+    chance = {}
+    for threshold in (0.3, 0.5, 0.7):
+        q = with_values(defaults, **{"kremlin.crisis_threshold": threshold})
+        crisis = k.is_crisis(street.radicalism, street.regime, street.elite_cohesion, q)
+        chance[threshold] = putin_probs(replace(street, crisis=crisis), q)["intervene"]
+    assert chance[0.5] == chance[0.7] < 1e-6           # manageable: force off the table (V01)
+    assert chance[0.3] > 100 * chance[0.5]
+    # the logic stays on once switched, but the perceived risk ebbs as the street calms
+    q = with_values(defaults, **{"kremlin.crisis_threshold": 0.3})
+    calmer = putin_probs(replace(street, crisis=True, radicalism=0.15), q)["intervene"]
+    assert chance[0.5] < calmer < chance[0.3]
+    # costs become secondary: the factions' objections and Putin's moderation on force shrink
+    p = with_values(defaults, **{})
+    calm_u = k.faction_utilities("monetarists", street, p)[IDX["intervene"]]
+    crisis_u = k.faction_utilities("monetarists", replace(street, crisis=True), p)[IDX["intervene"]]
+    assert crisis_u == pytest.approx(p.putin.crisis_cost_discount * calm_u) and calm_u < 0
+    influence = [0.25] * 4
+    lobby = [IDX["hold"]] * 4
+    off = k.arbitrate(street, influence, [[0.0] * len(k.OPTIONS)] * 4, lobby,
+                      [True] * len(k.OPTIONS), p)
+    on = k.arbitrate(replace(street, crisis=True), influence, [[0.0] * len(k.OPTIONS)] * 4,
+                     lobby, [True] * len(k.OPTIONS), p)
+    own_off = k.putin_utilities(street, p)[IDX["deploy_forces"]]
+    own_on = k.putin_utilities(replace(street, crisis=True), p)[IDX["deploy_forces"]]
+    moderation = p.putin.moderation * p.putin.extremity.deploy_forces
+    assert own_off - off[IDX["deploy_forces"]] == pytest.approx(moderation)
+    assert own_on - on[IDX["deploy_forces"]] == pytest.approx(
+        p.putin.crisis_cost_discount * moderation)
 
 
 def test_exercise_troops_leave_unless_hawks_prevail_under_a_build_up(p):
@@ -196,3 +237,21 @@ def test_faction_base_is_the_part_of_the_interests_fixed_for_a_run(p):
         assert base == k.faction_base(f, p)  # not changed by its use
     with pytest.raises(ValueError):
         k.faction_base("oligarchs", p)
+
+
+def test_russia_west_tension_softens_moscows_economic_pressure(defaults, p):
+    # MIN-21: under high tension an anti-Western Minsk earns its rent with few concessions;
+    # MIN-22: when relations settle, the factions' demands take over
+    assert k.tension_forbearance(p.initial.tension, 0.0, p) == 0.0
+    high = k.tension_forbearance(0.9, 0.0, p)
+    assert high == pytest.approx(p.putin.tension_forbearance * (0.9 - p.initial.tension))
+    assert k.tension_forbearance(0.2, 0.0, p) < 0.0 < high
+    assert k.tension_forbearance(0.9, 1.0, p) == 0.0          # a Minsk gone West earns nothing
+    quarrel = replace(V, dispute=0.5, kremlin_trust=0.2)       # a concession is on the table
+    calm, tense = putin_probs(quarrel, p), putin_probs(replace(quarrel, tension=0.9), p)
+    relaxed = putin_probs(replace(quarrel, tension=0.2), p)
+    assert tense["cut_support"] < calm["cut_support"] < relaxed["cut_support"]
+    assert tense["trade_war"] < calm["trade_war"]
+    assert tense["concession"] > calm["concession"] > relaxed["concession"]
+    off = with_values(defaults, **{"putin.tension_forbearance": 0.1})
+    assert putin_probs(replace(quarrel, tension=0.9), off)["concession"] < tense["concession"]

@@ -96,3 +96,11 @@ def test_west_sanctions_answer_repression_only(p):
 def test_abuse_signal(p):
     assert w.abuse_signal(0.9, 0.0, 0.0, p) == 0.0
     assert w.abuse_signal(0.9, 0.06, 0.0, p) == 1.0
+
+
+def test_tension_above_the_path_stays_in_its_domain():
+    from unionsim.model.state import STATE_VARIABLES, shift_tension
+    domain = STATE_VARIABLES["tension_excess"]
+    assert shift_tension(0.2, 0.1) == pytest.approx(0.3)
+    assert shift_tension(0.9, 0.5) == domain.hi
+    assert shift_tension(-0.9, -0.5) == domain.lo   # restraint and easing may push it below the path

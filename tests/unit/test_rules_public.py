@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.conftest import with_values
 from unionsim.model.rules import public as r
 
 
@@ -84,6 +85,56 @@ def test_attitude_flows_conserve_shares_and_follow_pressures(p):
     assert coerced[r.INDEPENDENCE] > quiet[r.INDEPENDENCE]
 
 
+def test_pressed_integration_talks_count_as_pressure_on_sovereignty(p):
+    # SC4, BYP-19, P9, P10: talks under a deadline push opinion away from Russia like coercion
+    assert r.sovereignty_pressure(0.2, False, p) == pytest.approx(0.2)
+    assert r.sovereignty_pressure(0.2, True, p) == pytest.approx(0.2 + p.public.round_pressure)
+    c = r.make_cohorts(p)[2]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    calm = r.attitude_flows(*args, r.sovereignty_pressure(0.0, False, p), 0.0, p)
+    talks = r.attitude_flows(*args, r.sovereignty_pressure(0.0, True, p), 0.0, p)
+    assert talks[r.INDEPENDENCE] > calm[r.INDEPENDENCE] and talks[r.UNION] < calm[r.UNION]
+    assert r.west_target(c, r.sovereignty_pressure(0.0, True, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
+def test_russian_backing_of_the_regime_turns_its_opponents_from_russia(p):
+    # E13, M47, KRE-17: while Moscow backs the regime, those who reject it turn from Moscow
+    assert r.cohort_push(0.1, 0.3, 0.0, p) == pytest.approx(0.1)
+    assert r.cohort_push(0.1, 0.3, 1.0, p) == pytest.approx(0.1 + p.public.backing_pressure * 0.7)
+    assert r.cohort_push(0.1, 1.0, 1.0, p) == pytest.approx(0.1)   # loyal cohorts: no shift
+    c = r.make_cohorts(p)[0]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    alone = r.attitude_flows(*args, r.cohort_push(0.0, 0.3, 0.0, p), 0.0, p)
+    backed = r.attitude_flows(*args, r.cohort_push(0.0, 0.3, 1.0, p), 0.0, p)
+    assert backed[r.INDEPENDENCE] > alone[r.INDEPENDENCE]
+    assert r.west_target(c, r.cohort_push(0.0, 0.3, 1.0, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
+def test_economic_hardship_loosens_the_tie_to_russia(p):
+    # E24 (our reading): prosperity tied to Russia held the country close
+    assert r.hardship_push(0.0, p) == 0.0
+    assert r.hardship_push(0.5, p) == pytest.approx(0.5 * p.public.hardship_pressure)
+    c = r.make_cohorts(p)[4]
+    args = (c.incorporation, c.union, c.independence, c.media, 0.0)
+    easy = r.attitude_flows(*args, r.hardship_push(0.0, p), 0.0, p)
+    hard = r.attitude_flows(*args, r.hardship_push(1.0, p), 0.0, p)
+    assert hard[r.INDEPENDENCE] > easy[r.INDEPENDENCE]
+    assert r.west_target(c, r.hardship_push(1.0, p), 0.0, 0.0, p) > \
+        r.west_target(c, 0.0, 0.0, 0.0, p)
+
+
+def test_the_eu_choice_follows_what_the_west_offers(p):
+    # WES-03, E21: engagement brings visas, trade and energy deals; sanctions cut it (WES-06)
+    c = r.make_cohorts(p)[0]
+    base = r.west_target(c, 0.0, 0.0, 0.0, p)
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=0.0) == base
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=0.3) == pytest.approx(
+        base + 0.3 * p.public.west_engagement_gain)
+    assert r.west_target(c, 0.0, 0.0, 0.0, p, engagement_shift=-0.4) < base
+
+
 def test_the_eu_choice_rises_under_russian_pressure(p):
     c = r.make_cohorts(p)[0]
     assert r.west_target(c, 1.0, 0.0, 0.0, p) > r.west_target(c, 0.0, 0.0, 0.0, p)   # P9, P10
@@ -98,3 +149,22 @@ def test_radicalism_needs_a_large_street(p):
 def test_hardship_is_bounded_and_moves_with_stress(p):
     assert 0.0 <= r.hardship(1.0, 1.0, 3.0, p, extra=1.0) <= 1.0
     assert r.hardship(0.8, 0.0, 0.0, p) > r.hardship(0.0, 0.0, 0.0, p)
+
+
+def test_an_elections_strength_follows_its_count_of_serious_challengers(defaults):
+    # L7, MIN-49, BYP-12: a managed vote mobilises little; MIN-52: each serious challenger adds
+    p = with_values(defaults, **{"events.managed_vote_strength": 0.2,
+                                 "events.challenger_mobilisation": 0.5})
+    assert r.campaign_strength(0, p) == pytest.approx(0.2)
+    assert r.campaign_strength(1, p) == pytest.approx(0.6)
+    assert r.campaign_strength(2, p) == pytest.approx(0.8)
+    assert r.campaign_strength(0, p) < r.campaign_strength(1, p) < r.campaign_strength(5, p) < 1.0
+
+
+def test_a_wave_of_unrest_takes_the_sizes_of_its_kind(p):
+    grievance, militancy = r.unrest_wave("economic", p)
+    assert grievance == p.events.unrest.economic.grievance and militancy == 0.0   # BYP-09
+    assert r.unrest_wave("ukraine_like", p) == (p.events.unrest.ukraine_like.grievance,
+                                                 p.events.unrest.ukraine_like.militancy)
+    with pytest.raises(ValueError):
+        r.unrest_wave("riot", p)

@@ -15,7 +15,8 @@ from unionsim.config.schema import (AirbaseDemand, CandidatesJailed, EconomicSho
                                     OilPriceShock, RoadmapRound, SanctionsPackage, Scenario,
                                     SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest,
                                     WarNextDoor)
-from unionsim.model.state import MAX_SANCTIONS, Regime, clip, clip01
+from unionsim.model.rules import public as public_rules
+from unionsim.model.state import MAX_SANCTIONS, Regime, clip01, shift_tension
 
 
 def tax_manoeuvre_step(model, e: TaxManoeuvreStep) -> None:
@@ -74,7 +75,7 @@ def nato_exercise(model, e: NatoExercise) -> None:
     """A large NATO exercise near Belarus (M33, NAT-05): tension rises, Minsk feels threatened."""
     s = model.state
     s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
-    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.tension)
     model.note_event("event", f"NATO exercise {e.name} for {e.months} months")
 
 
@@ -82,8 +83,8 @@ def nato_buildup(model, e: NatoBuildup) -> None:
     """NATO reinforces the eastern flank (M36, NAT-04, NAT-06); tension rises in proportion."""
     s, n = model.state, model.p.nato
     s.nato_posture = clip01(s.nato_posture + e.posture)
-    s.tension_excess = clip(s.tension_excess + n.tension_impulse * e.posture / n.reinforce_step,
-                            -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess,
+                                     n.tension_impulse * e.posture / n.reinforce_step)
     model.note_event("event", f"NATO build-up: posture {s.nato_posture:.2f}")
 
 
@@ -122,19 +123,21 @@ def info_campaign(model, e: InfoCampaign) -> None:
 
 
 def unrest(model, e: Unrest) -> None:
-    """A wave of grievance and militancy in the street (BYP-18, KRE-16, HYB-03)."""
+    """A wave of grievance and militancy in the street of a documented kind (BYP-18, L9, KRE-16,
+    HYB-03); its sizes are parameters (`rules.public.unrest_wave`)."""
     s = model.state
-    s.unrest_grievance = e.grievance
-    s.unrest_militancy = e.militancy
+    grievance, militancy = public_rules.unrest_wave(e.kind, model.p)
+    s.unrest_grievance = grievance
+    s.unrest_militancy = militancy
     s.unrest_months = float(e.months)
-    model.note_event("event", f"unrest: grievance +{e.grievance:.1f}, militancy "
-                              f"+{e.militancy:.1f} for {e.months} months")
+    model.note_event("event", f"{e.kind.replace('_', '-')} unrest: grievance +{grievance:.2f}, "
+                              f"militancy +{militancy:.2f} for {e.months} months")
 
 
 def tension_shock(model, e: TensionShock) -> None:
     """Russia-West tension jumps (or eases) for reasons outside Belarus (MIN-21, NAT-03)."""
     s = model.state
-    s.tension_excess = clip(s.tension_excess + e.delta, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.delta)
     model.note_event("event", f"Russia-West tension {e.delta:+.2f}")
 
 
@@ -142,7 +145,7 @@ def kaliningrad_crisis(model, e: KaliningradCrisis) -> None:
     """A crisis over the corridor to Kaliningrad (NAT-11, NAT-12, SC13): tension, NATO exercises,
     and a Russian demand for forces and transit in Belarus."""
     s = model.state
-    s.tension_excess = clip(s.tension_excess + e.tension, -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess, e.tension)
     s.nato_exercise_months = max(s.nato_exercise_months, float(e.months))
     s.base_demand = 1.0
     model.note_event("event", "crisis over the Suwalki gap and the corridor to Kaliningrad")
@@ -164,40 +167,47 @@ def leader_exit(model, e: LeaderExit) -> None:
 def election(model, e: Election) -> None:
     """An election raises the salience of fraud: grievance on the street, pre-emptive repression
     by the regime, attention in the West (MIN-49, MIN-52, L6, L8). How salient it becomes depends
-    on its challengers: new faces who draw crowds (2020, MIN-52) make it a moment of danger; an
-    opposition that holds back under the Russian threat (2015, BYP-12, L6b) keeps it stage-managed
-    (MIN-49). Whether it brings mass protest depends on the other grievances in the state."""
+    on its serious challengers (`rules.public.campaign_strength`): new faces who draw crowds (2020,
+    MIN-52) make it a moment of danger; with none, because the opposition holds back under the
+    Russian threat (2015, BYP-12, L6b), it stays stage-managed (MIN-49). Whether it brings mass
+    protest depends on the other grievances in the state."""
     s, p = model.state, model.p
-    challengers = p.events.election_challengers if e.challengers is None else e.challengers
-    peak = p.public.election_salience * challengers
+    strength = public_rules.campaign_strength(e.serious_challengers, p)
+    peak = p.public.election_salience * strength
     s.election_salience = clip01(max(s.election_salience,
                                      peak if e.kind == "presidential"
                                      else p.events.parliamentary_salience_share * peak))
-    model.note_event("event", f"{e.kind} election (challengers {challengers:.2f})")
+    model.note_event("event", f"{e.kind} election ({e.serious_challengers} serious challengers, "
+                              f"campaign strength {strength:.2f})")
 
 
 def economic_shock(model, e: EconomicShock) -> None:
-    """An exogenous recession such as Covid-19 (L30, BYP-18). ``mishandled`` records how badly the
-    regime is seen to handle it (the 2020 Covid handling sparked protests and put the blame on
-    Lukashenka personally: BYP-18, ELI-11); the public remembers it for a while."""
+    """An exogenous recession such as Covid-19 (L30, BYP-18), of ``growth_pp`` or, for a
+    documented recession the documents do not size, of ``events.recession_growth_pp`` (E23,
+    L30). ``mishandled`` records that the regime is seen to mishandle it (the 2020 Covid handling
+    sparked protests and put the blame on Lukashenka personally: BYP-18, ELI-11); the public
+    remembers it for a while (``shock_mishandling`` is then 1 and fades)."""
     s = model.state
-    s.shock_growth_pp = e.growth_pp
+    growth = model.p.events.recession_growth_pp if e.growth_pp is None else e.growth_pp
+    s.shock_growth_pp = growth
     s.shock_months = float(e.months)
-    s.shock_mishandling = max(s.shock_mishandling, e.mishandled)
-    handled = f", seen as mishandled ({e.mishandled:.1f})" if e.mishandled else ""
-    model.note_event("event", f"{e.label}: growth {e.growth_pp:+.1f} pp for {e.months} months"
+    if e.mishandled:
+        s.shock_mishandling = 1.0
+    handled = ", seen as mishandled" if e.mishandled else ""
+    model.note_event("event", f"{e.label}: growth {growth:+.1f} pp for {e.months} months"
                               f"{handled}")
 
 
 def candidates_jailed(model, e: CandidatesJailed) -> None:
-    """The main challengers are jailed before an election (MIN-52, L8): a grievance on the
+    """Serious challengers are jailed before an election (MIN-52, L8): a grievance on the
     street, and political prisoners whose release is one of the West's conditions for easing
-    sanctions (WES-01). They stay in jail until the regime stops cracking down (see
-    `Minsk.meet_the_street`). The West sanctions violent repression of the street, not these
+    sanctions (WES-01). ``candidates_jailed`` is the share of the race's serious challengers held
+    (``jailed`` / ``serious_challengers``). They stay in jail until the regime stops cracking down
+    (see `Minsk.meet_the_street`). The West sanctions violent repression of the street, not these
     arrests alone (WES-06), so they do not enter its record of abuse."""
     s = model.state
-    s.candidates_jailed = max(s.candidates_jailed, e.share)
-    model.note_event("event", f"{e.share:.0%} of the main challengers jailed")
+    s.candidates_jailed = max(s.candidates_jailed, e.jailed / e.serious_challengers)
+    model.note_event("event", f"{e.jailed} of {e.serious_challengers} serious challengers jailed")
 
 
 def exercise(model, e: Exercise) -> None:
@@ -225,8 +235,8 @@ def war_next_door(model, e: WarNextDoor) -> None:
         s.war_intensity = e.intensity
         s.war_months_left = months
     s.war_next_door = 1.0
-    s.tension_excess = clip(s.tension_excess + model.p.war.tension_excess * e.intensity,
-                            -1.0, 1.0)
+    s.tension_excess = shift_tension(s.tension_excess,
+                                     model.p.war.tension_excess * e.intensity)
     length = f"for {e.months} months" if e.months is not None else "with no end in sight"
     model.note_event("event", f"war next door: Russia against {e.adversary}, intensity "
                               f"{e.intensity:.1f}, {length}")

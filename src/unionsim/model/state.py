@@ -205,3 +205,15 @@ def clip01(x: float) -> float:
 def clip(x: float, lo: float, hi: float) -> float:
     """Clamp to [lo, hi]."""
     return lo if x < lo else hi if x > hi else x
+
+
+# The domain of ``tension_excess`` (the state-variable table): tension may stand above the
+# scenario's path (a crisis, a build-up) or below it (NATO restraint, an easing shock).
+TENSION_EXCESS_LO = STATE_VARIABLES["tension_excess"].lo
+TENSION_EXCESS_HI = STATE_VARIABLES["tension_excess"].hi
+
+
+def shift_tension(excess: float, delta: float) -> float:
+    """Russia-West tension above the scenario's path, ``excess``, moved by ``delta`` and kept in
+    the domain of ``tension_excess``."""
+    return clip(excess + delta, TENSION_EXCESS_LO, TENSION_EXCESS_HI)

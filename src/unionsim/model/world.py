@@ -43,6 +43,9 @@ from unionsim.odds import percent
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
 _ROW = Struct(f"{len(INDICATORS)}d")  # one month of `UnionModel.series`, native float64
+# The economy's end state is read over the run's final year (a definition: annual growth is
+# judged on a year of months, `UnionModel.recent_growth`)
+FINAL_YEAR_MONTHS = 12
 
 STREAMS = ("minsk", "siloviki", "raiders", "monetarists", "restrainers", "putin", "nato", "west",
            "public", "elite", "army", "us", "war", "levers")
@@ -328,9 +331,10 @@ class UnionModel(mesa.Model):
         return self
 
     def recent_growth(self) -> float:
-        """Mean annual growth over the last twelve recorded months (the run's final year)."""
+        """Mean annual growth over the run's final year (`FINAL_YEAR_MONTHS` recorded months):
+        the economy's end state is judged on a year, not on the last month's noise."""
         column = INDICATORS.index("growth")
-        recorded = self.series[: self.month + 1, column][-12:]
+        recorded = self.series[: self.month + 1, column][-FINAL_YEAR_MONTHS:]
         return float(recorded.mean())
 
     def end_states(self) -> dict[str, str]:

@@ -5,22 +5,37 @@ them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from unionsim.config.schema.base import Strict
+from unionsim.config.schema.base import LocatedValueError, Strict
 from unionsim.config.schema.months import MonthRef, check_month_ref
 
 
 class EventBase(Strict):
     """Fields every event has. A scheduled event (under ``events:``) needs a ``month``; the event
     a trigger fires (under ``triggers: ... then:``) must not have one. ``id`` names an event so a
-    scenario that ``extends`` this one can replace or remove it."""
+    scenario that ``extends`` this one can replace or remove it.
+
+    ``RETIRED`` lists fields an event type no longer has, each with the message that names the
+    field that replaced it and its unit (an old scenario fails with that message, not with an
+    unknown-key error)."""
+
+    RETIRED: ClassVar[dict[str, str]] = {}
 
     month: MonthRef | None = None
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-]+$")
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_retired_fields(cls, data):
+        if isinstance(data, dict):
+            for old, message in cls.RETIRED.items():
+                if old in data:
+                    raise LocatedValueError((old,), message)
+        return data
 
     @field_validator("month", mode="before")
     @classmethod
@@ -100,27 +115,54 @@ class NatoBuildup(EventBase):
 
 class Election(EventBase):
     """A Belarusian election: fraud salience rises and the regime weighs pre-emptive repression
-    (MIN-49, MIN-52, L6)."""
+    (MIN-49, MIN-52, L6). How salient it becomes follows from the number of serious challengers
+    in the race, converted by the parameters ``events.managed_vote_strength`` and
+    ``events.challenger_mobilisation`` (`unionsim.model.rules.public.campaign_strength`)."""
+
+    RETIRED = {"challengers": (
+        "`challengers` (a 0..1 strength without a unit) is replaced by `serious_challengers`: the "
+        "number of serious challengers in the race, candidates outside the regime's usual '1+3' "
+        "line-up who draw crowds (MIN-52), e.g. 0 for 2015 (L7, BYP-12) and 2 for 2020 (MIN-52); "
+        "the model converts the count with events.challenger_mobilisation")}
 
     type: Literal["election"]
     kind: Literal["presidential", "parliamentary"] = "presidential"
-    challengers: float | None = Field(
-        default=None, ge=0, le=1,
-        description="how strongly the campaign's challengers mobilise, 0..1: 1 for new faces who "
-                    "draw crowds (2020, MIN-52), low when the opposition holds back (2015, "
-                    "BYP-12); default: events.election_challengers")
+    serious_challengers: int = Field(
+        default=0, ge=0, le=10,
+        description="number of serious challengers in the race (count): candidates outside the "
+                    "regime's usual '1+3' line-up who draw crowds, jailed or not (MIN-52); 0 for a "
+                    "stage-managed vote (L7, MIN-49) or an opposition that holds back under a "
+                    "Russian threat (BYP-12, L6b)")
 
 
 class EconomicShock(EventBase):
-    """An exogenous hit to Belarusian growth (e.g. the Covid-19 recession, L30)."""
+    """An exogenous hit to Belarusian growth (e.g. the Covid-19 recession, L30). The documents
+    name recessions but give no sizes (E23, L30): without ``growth_pp`` the hit is the fitted
+    parameter ``events.recession_growth_pp``."""
 
     type: Literal["economic_shock"]
-    growth_pp: float = Field(ge=-20, le=10, description="change of annual growth, percentage points")
-    months: int = Field(default=6, ge=1, le=60)
+    growth_pp: float | None = Field(
+        default=None, ge=-20, le=10,
+        description="change of annual growth, percentage points (pp); none: a documented recession "
+                    "whose size the documents do not give, sized by events.recession_growth_pp")
+    months: int = Field(default=6, ge=1, le=60, description="months the shock lasts")
     label: str = "economic shock"
-    mishandled: float = Field(default=0, ge=0, le=1,
-                              description="how badly the regime is seen to handle the shock, 0..1 "
-                                          "(the 2020 Covid handling: BYP-18, ELI-11)")
+    mishandled: bool = Field(
+        default=False,
+        description="whether the regime is seen to mishandle the shock (yes/no; the 2020 Covid "
+                    "handling: BYP-18, ELI-11); how much that weighs is public.mishandling_grievance, "
+                    "public.mishandling_legitimacy and elite.mishandling_erosion")
+
+    @field_validator("mishandled", mode="before")
+    @classmethod
+    def _mishandled_is_yes_or_no(cls, v):
+        if not isinstance(v, bool):
+            raise ValueError(
+                "`mishandled` is yes/no (true or false): whether the regime is seen to mishandle "
+                "the shock (BYP-18, ELI-11), no longer a 0..1 degree; how much a mishandled crisis "
+                "weighs is the parameter public.mishandling_grievance (with "
+                "public.mishandling_legitimacy and elite.mishandling_erosion)")
+        return v
 
 
 class OilPriceShock(EventBase):
@@ -153,14 +195,28 @@ class InfoCampaign(EventBase):
     months: int = Field(default=12, ge=1, le=120)
 
 
+_UNREST_SIZES_RETIRED = (
+    "`grievance` and `militancy` (0..1 numbers without a unit) are replaced by `kind`: economic (a "
+    "wave against price hikes or a tax, as in 2011 and 2017: L9, BYP-18) or ukraine_like (seized "
+    "buildings and armed clashes: KRE-16, SC16); the sizes are the parameters "
+    "events.unrest.economic.grievance, events.unrest.ukraine_like.grievance and "
+    "events.unrest.ukraine_like.militancy")
+
+
 class Unrest(EventBase):
-    """An exogenous wave of grievance and militancy in the street (BYP-18, KRE-16, HYB-03, SC16):
+    """An exogenous wave of grievance and militancy in the street (BYP-18, KRE-16, HYB-03, SC16),
+    of a documented kind: ``economic``, a wave against price hikes or a tax like those of 2011 and
+    2017 (L9, BYP-18; peaceful, BYP-09), or ``ukraine_like``, seized buildings and armed clashes
+    (KRE-16, SC16). Its grievance and militancy are the parameters ``events.unrest.<kind>.*``;
     what turns protest Ukraine-like is left to the actors."""
 
+    RETIRED = {"grievance": _UNREST_SIZES_RETIRED, "militancy": _UNREST_SIZES_RETIRED}
+
     type: Literal["unrest"]
-    grievance: float = Field(default=0.3, gt=0, le=1, description="hardship added (0..1)")
-    militancy: float = Field(default=0.3, ge=0, le=1, description="propensity to clashes added")
-    months: int = Field(default=3, ge=1, le=24)
+    kind: Literal["economic", "ukraine_like"] = Field(
+        description="economic: against price hikes or a tax (2011, 2017; L9, BYP-18); "
+                    "ukraine_like: seized buildings and armed clashes (KRE-16, SC16)")
+    months: int = Field(default=3, ge=1, le=24, description="months the wave lasts")
 
 
 class TensionShock(EventBase):
@@ -188,12 +244,29 @@ class LeaderExit(EventBase):
 
 
 class CandidatesJailed(EventBase):
-    """The regime jails the main challengers before an election, as it arrested serious
-    challengers and hundreds of others in May 2020 (MIN-52, L8): a documented fact that feeds the
-    street's grievance; whether protest follows is left to the actors."""
+    """The regime jails serious challengers before an election, as it did with pre-emptive arrests
+    of hundreds in May 2020 once serious challengers had emerged (MIN-52, L8): a documented fact
+    that feeds the street's grievance; whether protest follows is left to the actors. The share
+    held is ``jailed`` / ``serious_challengers``."""
+
+    RETIRED = {"share": (
+        "`share` (a 0..1 share) is replaced by `jailed` and `serious_challengers`: how many of the "
+        "race's serious challengers are jailed, and how many serious challengers the race has "
+        "(counts; MIN-52, L8); the share held is jailed / serious_challengers")}
 
     type: Literal["candidates_jailed"]
-    share: float = Field(default=1, gt=0, le=1, description="share of the main challengers jailed")
+    jailed: int = Field(ge=1, le=10, description="number of serious challengers jailed (count)")
+    serious_challengers: int = Field(
+        ge=1, le=10, description="number of serious challengers in the race (count), as in the "
+                                 "election event")
+
+    @model_validator(mode="after")
+    def _no_more_jailed_than_running(self) -> "CandidatesJailed":
+        if self.jailed > self.serious_challengers:
+            raise LocatedValueError(("jailed",), f"{self.jailed} jailed of "
+                                                 f"{self.serious_challengers} serious challengers: "
+                                                 f"at most all of them can be jailed")
+        return self
 
 
 class WarNextDoor(EventBase):

@@ -122,8 +122,8 @@ class Army(Actor):
                                      f"loyalty {s.army_loyalty:.2f}, Russian ties "
                                      f"{s.army_russian_ties:.2f}")
         if choice == "drag":
-            # half the friction of a refusal: Moscow sees the delay, not a break
-            s.dispute = clip01(s.dispute + a.abroad_refusal_dispute / 2)
+            # part of the friction of a refusal: Moscow sees the delay, not a break
+            s.dispute = clip01(s.dispute + a.drag_dispute_share * a.abroad_refusal_dispute)
             self.model.note_event("army", "the army drags its feet on the combat role")
         elif choice == "refuse":
             s.war_role = float(WarRole.LIMITED)

@@ -7,7 +7,7 @@ from unionsim.model.choice import UNAVAILABLE, bernoulli
 from unionsim.model.rules import kremlin as rules
 from unionsim.model.rules import war as war_rules
 from unionsim.model.rules.minsk import protest_threat
-from unionsim.model.state import clip01
+from unionsim.model.state import clip01, shift_tension
 from unionsim.odds import percent
 
 
@@ -192,7 +192,7 @@ class Putin(Actor):
             model.note_event("putin", f"takeover succeeds at odds of {percent(chance)}: Belarus "
                                       f"is absorbed")
         else:
-            s.tension_excess = min(1.0, s.tension_excess + p.west.annexation_tension)
+            s.tension_excess = shift_tension(s.tension_excess, p.west.annexation_tension)
             s.kremlin_trust = 0.0
             s.dispute = 1.0
             s.coercion = 1.0

@@ -85,23 +85,27 @@ class Public(Actor):
         shift = rules.legitimacy_shift(s.economic_stress, s.election_salience, s.coercion,
                                        co_opt, s.belarusianisation, p, mishandling,
                                        s.war_role)  # a full war role costs legitimacy
-        amplification, to_indep = rules.attitude_drivers(s.info_campaign, s.coercion,
-                                                         s.belarusianisation, p)
-        repression, coercion, info_campaign = s.repression, s.coercion, s.info_campaign
+        amplification, drift = rules.attitude_drivers(s.info_campaign, s.belarusianisation, p)
+        push = rules.sovereignty_pressure(s.coercion, s.round_open > 0, p) \
+            + rules.hardship_push(s.economic_stress, p)
+        repression, info_campaign, backing = s.repression, s.info_campaign, s.russian_backing
+        engagement = s.western_engagement - p.initial.western_engagement
         adjustment, west_adjustment = q.legitimacy_adjustment, q.west_adjustment
         # the rules as locals: the loop runs for every cohort every month
         shocked_hardship, legitimacy_target = rules.shocked_hardship, rules.cohort_legitimacy_target
-        protest, attitude_flows, west_target = (rules.protest, rules.cohort_attitude_flows,
-                                                rules.west_target)
+        protest, attitude_flows, west_target, cohort_push = (
+            rules.protest, rules.cohort_attitude_flows, rules.west_target, rules.cohort_push)
         for c, shock in zip(self.cohorts, shocks):
             hard = shocked_hardship(grievance, shock, p)
             target = legitimacy_target(c, shift, repression, p)
             c.legitimacy += adjustment * (target - c.legitimacy)
             c.active, c.detained = protest(c, hard, repression, p, fatigue)
+            own_push = cohort_push(push, c.legitimacy, backing, p)
             c.incorporation, c.union, c.independence = attitude_flows(
-                c.incorporation, c.union, c.independence, c.media, amplification, to_indep, p)
-            c.west += west_adjustment * (west_target(c, coercion, info_campaign, repression, p)
-                                         - c.west)
+                c.incorporation, c.union, c.independence, c.media, amplification, drift,
+                own_push, p)
+            c.west += west_adjustment * (west_target(c, own_push, info_campaign, repression, p,
+                                                     engagement) - c.west)
         self.write_aggregates()
         s.protest_fatigue = rules.next_fatigue(s.protest_fatigue, s.protest_share, p)
         s.protest_radicalism = clip01(s.protest_radicalism + q.radicalism_adjustment * (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import levers as lever_rules
 from unionsim.model.rules import strategic as rules
-from unionsim.model.state import STRATEGIC_LABELS, Strategic, clip01
+from unionsim.model.state import STRATEGIC_LABELS, Strategic, clip01, shift_tension
 
 
 class StrategicKremlin(Actor):
@@ -139,7 +139,7 @@ class MinskLevers(Actor):
             return
         added = level - s.strategic_systems
         s.strategic_systems = float(level)
-        s.tension_excess = min(1.0, s.tension_excess + g.deployment_tension * added)
+        s.tension_excess = shift_tension(s.tension_excess, g.deployment_tension * added)
         s.western_engagement = clip01(s.western_engagement - g.deployment_engagement_loss * added)
         s.kremlin_trust = clip01(s.kremlin_trust + g.acceptance_trust_gain)
         model.flags["strategic_deployed"] = True
@@ -232,7 +232,7 @@ class MinskLevers(Actor):
         q = p.levers
         if lever_rules.neighbours_close_border(s.neighbour_pressure, s.border_closed_months, p):
             s.border_closed_months = q.closure_months
-            s.tension_excess = min(1.0, s.tension_excess + q.closure_tension)
+            s.tension_excess = shift_tension(s.tension_excess, q.closure_tension)
             s.western_engagement = clip01(s.western_engagement - q.closure_engagement_loss)
             model.flags["border_closed"] = True
             model.note_event("levers.neighbours", "a neighbour closes a border crossing in "

@@ -6,7 +6,7 @@ from unionsim.model.actors.base import Actor
 from unionsim.model.rules import nato as nato_rules
 from unionsim.model.rules import us as us_rules
 from unionsim.model.rules import west as west_rules
-from unionsim.model.state import MAX_SANCTIONS, clip01
+from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01, shift_tension
 
 
 class Nato(Actor):
@@ -34,15 +34,15 @@ class Nato(Actor):
         n = p.nato
         if choice == "reinforce":
             s.nato_posture = clip01(s.nato_posture + n.reinforce_step)
-            s.tension_excess = min(1.0, s.tension_excess + n.tension_impulse)
+            s.tension_excess = shift_tension(s.tension_excess, n.tension_impulse)
         elif choice == "exercise":
             s.nato_exercise_months = max(s.nato_exercise_months, n.exercise_months)
-            s.tension_excess = min(1.0, s.tension_excess + n.exercise_tension_share
-                                   * n.tension_impulse)
+            s.tension_excess = shift_tension(s.tension_excess,
+                                             n.exercise_tension_share * n.tension_impulse)
         elif choice == "restraint":
             s.nato_posture = max(n.minimum_posture, s.nato_posture - n.reinforce_step)
-            s.tension_excess = max(-1.0, s.tension_excess - n.restraint_tension_share
-                                   * n.tension_impulse)
+            s.tension_excess = shift_tension(s.tension_excess,
+                                             -n.restraint_tension_share * n.tension_impulse)
 
 
 class Eu(Actor):
@@ -69,11 +69,11 @@ class Eu(Actor):
             # Minsk's part in a Russian war next door weighs like repression
             s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))
             s.western_engagement = clip01(s.western_engagement
-                                          - w.war_engagement_loss * s.war_role / 2)
+                                          - w.war_engagement_loss * s.war_role / WarRole.FULL)
         if s.intervention_attempted and not self.model.flags["west_answered_takeover"]:
             # non-recognition and Crimea-type sanctions on Russia (WES-07)
             self.model.flags["west_answered_takeover"] = True
-            s.tension_excess = min(1.0, s.tension_excess + w.annexation_tension)
+            s.tension_excess = shift_tension(s.tension_excess, w.annexation_tension)
             self.model.note_event("west", "the West refuses to recognise the takeover and "
                                           "sanctions Russia (WES-07)")
         pending = s.sanctions_pending > 0
@@ -87,7 +87,9 @@ class Eu(Actor):
                                                 s.dispute, s.diversified, s.energy_offer > 0, p,
                                                 pending=pending, easing_allowed=easing,
                                                 mediation_offer=s.mediation_offer,
-                                                transit_threat=s.transit_threat)
+                                                transit_threat=s.transit_threat,
+                                                energy_cut=west_rules.energy_cut(
+                                                    s.energy_support, s.support_reference))
         choice = self.decide("policy", west_rules.OPTIONS, utilities, w.choice_temperature,
                              lambda: f"repression record {s.abuse_memory:.2f}, sanctions level "
                                      f"{s.sanctions_level:.0f}, proposal under negotiation for "
@@ -142,14 +144,16 @@ class Us(Actor):
         u = p.us
         record = us_rules.war_record(s.abuse_memory, s.war_role, p)
         if s.war_role:
-            s.us_engagement = clip01(s.us_engagement - u.war_engagement_loss * s.war_role / 2)
+            s.us_engagement = clip01(s.us_engagement - u.war_engagement_loss * s.war_role / WarRole.FULL)
         if not us_rules.should_review(self.model.month, record, s.us_sanctions,
                                       s.us_deal_offer > 0, p):
             return
         utilities = us_rules.policy_utilities(record, s.us_sanctions, s.us_engagement,
                                               s.candidates_jailed, s.repression, s.dispute,
                                               s.minsk_west_tilt, s.energy_offer > 0,
-                                              s.mediation_offer, p)
+                                              s.mediation_offer, p,
+                                              energy_cut=west_rules.energy_cut(
+                                                  s.energy_support, s.support_reference))
         choice = self.decide("policy", us_rules.OPTIONS, utilities, u.choice_temperature,
                              lambda: f"record {record:.2f}, US sanctions {s.us_sanctions:.0f}, "
                                      f"prisoners {s.candidates_jailed:.2f}, dispute with Moscow "

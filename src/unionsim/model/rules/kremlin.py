@@ -31,6 +31,9 @@ EXIT_OPTIONS = ("withdraw", "leave_troops", "stay_a_while")
 (_HOLD, _CUT, _DEMAND_INTEGRATION, _DEMAND_BASE, _DEMAND_ASSETS, _TRADE_WAR, _INFO, _BAILOUT,
  _CONCESSION, _SECURITY, _DEPLOY, _INTERVENE) = range(len(OPTIONS))
 _COERCIVE_NOT_FORCE = (_CUT, _TRADE_WAR, _INFO, _DEMAND_BASE, _DEMAND_ASSETS)
+_FORCE = (_DEPLOY, _INTERVENE)
+# factions whose objection to force is a cost calculation (KRE-21, L28; RES-01, RUP-02)
+_COST_MINDED = ("monetarists", "restrainers")
 
 
 def extremity(p: SimpleNamespace) -> list[float]:
@@ -149,6 +152,9 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace,
     (MON-01, MON-02, KRE-04, KRE-06); loans rather than gifts (E14); annexation would cost a
     10-million region's subsidies (L28, KRE-21).
     restrainers: Slavic brotherhood and open business ties; against coercion (RES-01, RUP-02).
+    Under the crisis logic the monetarists' and restrainers' objections to sending forces and to a
+    takeover are costs that become secondary (KRE-16): they are scaled by
+    ``putin.crisis_cost_discount``, as Putin's own costs are.
 
     ``base`` is `faction_base` of ``faction`` and ``p`` (passed by a caller that computed it once
     per run); this adds what depends on the month's view.
@@ -179,6 +185,11 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace,
         u[_BAILOUT] = f.loans_over_gifts * v.minsk_stress
     else:  # restrainers (`faction_base` has rejected any other name)
         u[_BAILOUT] = k.restrainers.brotherhood * v.minsk_stress
+    if v.crisis and faction in _COST_MINDED:
+        # the logic of 2014: the costs these factions weigh against force become secondary
+        d = p.putin.crisis_cost_discount
+        u[_DEPLOY] *= d
+        u[_INTERVENE] *= d
     return u
 
 
@@ -241,6 +252,9 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       due is leverage (KRE-04, KRE-05, E14, ELI-10), and where the public favours union (BYP-10
       against D2's other side). Both scale the showcase motive, so a reactive Kremlin (D5) with
       no showcase motive is not made proactive by them.
+    * Spare Minsk under high Russia-West tension (`tension_forbearance`, MIN-21, MIN-22): cuts
+      and a trade war cost more and a concession is worth more the higher tension stands above its
+      2019 level; below it the factions' demands take over.
     * Rule moderately when Lukashenka lifts a dispute to him (MIN-18, PUT-02): escalation makes a
       concession thinkable, but paying more is what Putin wants least (KRE-01), so a moderate
       ruling is mostly a refusal to escalate further (see `arbitrate`).
@@ -265,6 +279,11 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
         + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost \
         + q.loyalty_reward * max(0.0, v.kremlin_trust - p.kremlin.reward_trust_level)
+    # high Russia-West tension makes the anti-Western ally worth its rent (MIN-21, MIN-22)
+    forbearance = tension_forbearance(v.tension, v.minsk_west_tilt, p)
+    u[_CONCESSION] += forbearance
+    u[_CUT] -= forbearance
+    u[_TRADE_WAR] -= forbearance
     # the showcase is what makes Putin press for integration on his own; Minsk's need for
     # money and a public that favours union make pressing more promising, not a motive of their
     # own (a reactive Kremlin, D5, has none)
@@ -284,6 +303,18 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
     u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \
         - q.intervention_cost * takeover_cost_factor(v.support_independence, p) * cost_scale
     return u
+
+
+def tension_forbearance(tension: float, minsk_west_tilt: float, p: SimpleNamespace) -> float:
+    """Utils by which Russia-West tension makes Putin spare Minsk economic pressure and pay its
+    loyalty rent (MIN-21): the more strained Russia's relations with the West, the more a ruler
+    who poses as the most anti-Western Belarus could have is worth, so a subsidy cut and a trade
+    war cost more and a concession is worth more. When relations are stable or easing the posture
+    loses its value and the factions' demands take over (MIN-22): below the 2019 level of tension
+    (``initial.tension``) the sign turns. Minsk's opening to the West spends the posture's value
+    (``minsk_west_tilt``, SIL-02, KRE-37). 0 at the 2019 level, so the other weights keep their
+    meaning there."""
+    return p.putin.tension_forbearance * (tension - p.initial.tension) * (1.0 - minsk_west_tilt)
 
 
 def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace) -> float:
@@ -317,12 +348,19 @@ def rescue_loan(financing_gap: float, refinancing_due: float) -> tuple[float, fl
 def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:
     """0..1: how likely the Kremlin judges it is to lose Belarus to the West (KRE-16, KRE-17).
 
-    Certain once the regime has fallen or the elite collapses; under the crisis logic, as likely
-    as the street is Ukraine-like ('even an illusory risk'); otherwise nil.
+    Certain once the regime has fallen or the elite collapses. Under the crisis logic the risk is
+    the perceived one: the street's radicalism against the Kremlin's own threshold
+    (``kremlin.crisis_threshold``), so a street at the threshold reads as a colour revolution
+    under way ('even an illusory risk' is enough, KRE-16) and the risk ebbs as the street calms;
+    a Kremlin with a lower threshold reads the same street as more dangerous. Otherwise nil.
     """
-    if v.regime == Regime.NEW_REGIME or v.elite_cohesion <= p.kremlin.collapse_cohesion:
+    k = p.kremlin
+    if v.regime == Regime.NEW_REGIME or v.elite_cohesion <= k.collapse_cohesion:
         return 1.0
-    return v.radicalism if v.crisis else 0.0
+    if not v.crisis:
+        return 0.0
+    perceived = v.radicalism / k.crisis_threshold
+    return 1.0 if perceived > 1.0 else perceived
 
 
 def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float]],
@@ -331,7 +369,10 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     """Putin's final utilities: his own view, the factions' interests weighted by influence, a
     bonus for each option a faction is actively lobbying for, and moderation (PUT-01, PUT-02).
 
-    Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18).
+    Moderation is stronger when Lukashenka has escalated the dispute to him (MIN-18). Under the
+    crisis logic the moderation that holds Putin back from force (the conflicts an extreme line
+    brings, PUT-02) is a cost like the others and becomes secondary (KRE-16): on sending forces
+    and on a takeover it is scaled by ``putin.crisis_cost_discount``.
     ``faction_u`` are the factions' `faction_utilities` and ``mask`` the `available` options
     (the interests in options off the table are ignored: they may already be ``UNAVAILABLE``);
     ``extremes`` is `extremity` of ``p`` (passed by a caller that computed it once per run).
@@ -340,6 +381,10 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     own = putin_utilities(v, p)
     if extremes is None:
         extremes = extremity(p)
+    if v.crisis:
+        extremes = list(extremes)
+        for i in _FORCE:
+            extremes[i] *= q.crisis_cost_discount
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
     # influence-weighted interests, one sum per option over the factions (C-level loops)
     lobby = [sum(map(mul, influence, column)) if ok else UNAVAILABLE

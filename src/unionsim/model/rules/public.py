@@ -124,6 +124,30 @@ def shocked_hardship(grievance: float, shock: float, p: SimpleNamespace) -> floa
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out: a call per cohort
 
 
+def campaign_strength(serious_challengers: int, p: SimpleNamespace) -> float:
+    """How strongly a presidential campaign mobilises, 0..1, from the number of serious
+    challengers in the race: ``events.managed_vote_strength`` for the usual stage-managed vote
+    (the '1+3' line-up, a hidden count: L7, MIN-49; an opposition holding back, BYP-12), and each
+    serious challenger who draws crowds (MIN-52) adds ``events.challenger_mobilisation`` of what
+    is left. An election's fraud salience is ``public.election_salience`` times this."""
+    e = p.events
+    left = (1.0 - e.challenger_mobilisation) ** serious_challengers
+    return e.managed_vote_strength + (1.0 - e.managed_vote_strength) * (1.0 - left)
+
+
+def unrest_wave(kind: str, p: SimpleNamespace) -> tuple[float, float]:
+    """Grievance and militancy a wave of unrest of a documented ``kind`` adds while it lasts:
+    ``economic``, against price hikes or a tax (2011, 2017: L9, BYP-18), adds grievance and no
+    militancy (peaceful, BYP-09); ``ukraine_like``, seized buildings and armed clashes (KRE-16,
+    SC16), adds both. The sizes are the ``events.unrest.<kind>`` parameters."""
+    u = p.events.unrest
+    if kind == "economic":
+        return u.economic.grievance, 0.0
+    if kind == "ukraine_like":
+        return u.ukraine_like.grievance, u.ukraine_like.militancy
+    raise ValueError(f"unknown kind of unrest {kind!r}; expected economic or ukraine_like")
+
+
 def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> float:
     """Protest fatigue after one more month, 0..1: it builds with every month the street is
     mobilised (in proportion to the protest's size against the mass level, capped at one) and
@@ -223,38 +247,74 @@ def cohort_legitimacy_target(c: Cohort, shift: float, repression: float,
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out
 
 
+def sovereignty_pressure(coercion: float, round_open: bool, p: SimpleNamespace) -> float:
+    """Russian pressure on Belarus's sovereignty as the public feels it, in units of coercion:
+    visible coercion (cuts, ultimatums, demands for a base, information attacks: BYP-17, SC4) and,
+    while Moscow presses integration talks under a deadline, ``public.round_pressure`` (the talks
+    of 2018-19 were read as a threat to statehood, SC4, BYP-19; the EU option rose from a fifth to
+    a third of a binary choice while they went on, P9, P10, BYP-15)."""
+    return coercion + (p.public.round_pressure if round_open else 0.0)
+
+
+def hardship_push(economic_stress: float, p: SimpleNamespace) -> float:
+    """Push away from Russia from economic hardship, in units of coercion:
+    ``public.hardship_pressure`` times economic stress. Russia's boom years, good for Belarus
+    too, kept it on a Russian course, and a social contract whose promises had to shrink pushed
+    the country toward sovereignty and identity (E24): prosperity tied to Russia holds opinion
+    close and hardship loosens the tie (our reading of what the documents say of the country's
+    course)."""
+    return p.public.hardship_pressure * economic_stress
+
+
+def cohort_push(push: float, legitimacy: float, russian_backing: float,
+                p: SimpleNamespace) -> float:
+    """A cohort's push away from Russia, in units of coercion: the month's common ``push`` plus,
+    while Russia backs the regime's security (``russian_backing``: Putin's support weeks into
+    the 2020 protests, the guard police offered 'if necessary', E13, M47, SC20),
+    ``public.backing_pressure`` times the cohort's rejection of the regime (1 - legitimacy):
+    those who turn against Lukashenka see Moscow as what keeps him in place, which is why the
+    Kremlin fears that a revolt would bring anti-Russian forces to power (KRE-17)."""
+    return push + p.public.backing_pressure * russian_backing * (1.0 - legitimacy)
+
+
 def attitude_flows(incorporation: float, union: float, independence: float, media: float,
-                   info_campaign: float, coercion: float, belarusianisation: float,
+                   info_campaign: float, push: float, belarusianisation: float,
                    p: SimpleNamespace) -> tuple[float, float, float]:
-    """One month of drift between the three positions on the Russia question.
+    """One month of drift between the three positions on the Russia question: the latent opinion
+    that polls observe, each through its own wording.
 
     Russian media pull toward union and incorporation (HYB-04; stronger under an information
     campaign, HYB-01); a generation raised in an independent state drifts to independence
-    (BYP-01, BYP-02); Russian coercion triggers a rally for sovereignty (BYP-17, BYP-07); soft
-    Belarusianisation adds to it (BYP-11, BYP-13). The flows conserve the total and every rate is
-    far below 1, so no share leaves [0, 1]. The month's common drivers are `attitude_drivers`.
+    (BYP-01, BYP-02); pressure on sovereignty (``push``, in units of coercion, see
+    `sovereignty_pressure`) triggers a rally for it (BYP-17, BYP-07); soft Belarusianisation adds
+    to it (BYP-11, BYP-13). The flows conserve the total and every rate is below 1, so no share
+    leaves [0, 1]. The month's common drivers are `attitude_drivers`.
     """
-    amplification, to_indep = attitude_drivers(info_campaign, coercion, belarusianisation, p)
+    amplification, drift = attitude_drivers(info_campaign, belarusianisation, p)
     return cohort_attitude_flows(incorporation, union, independence, media, amplification,
-                                 to_indep, p)
+                                 drift, push, p)
 
 
-def attitude_drivers(info_campaign: float, coercion: float, belarusianisation: float,
+def attitude_drivers(info_campaign: float, belarusianisation: float,
                      p: SimpleNamespace) -> tuple[float, float]:
-    """The month's drivers of `attitude_flows`, the same for every cohort: the amplification of
-    Russian media by an information campaign, and the monthly drift rate to independence."""
+    """The month's drivers of `attitude_flows` that are the same for every cohort: the
+    amplification of Russian media by an information campaign, and the monthly drift rate to
+    independence (generational, BYP-01, and from soft Belarusianisation, BYP-13)."""
     q = p.public
     amplification = 1.0 + q.info_amplification * info_campaign
-    to_indep = q.independence_drift / 12.0 + q.rally_rate * coercion \
-        + q.identity_rate * belarusianisation
-    return amplification, to_indep
+    drift = q.independence_drift / 12.0 + q.identity_rate * belarusianisation
+    return amplification, drift
 
 
 def cohort_attitude_flows(incorporation: float, union: float, independence: float,
-                          media: float, amplification: float, to_indep: float,
+                          media: float, amplification: float, drift: float, push: float,
                           p: SimpleNamespace) -> tuple[float, float, float]:
-    """One cohort's month of `attitude_flows`, given the month's `attitude_drivers`."""
+    """One cohort's month of `attitude_flows`, given the month's `attitude_drivers` and the
+    cohort's push away from Russia (``push``, in units of coercion): the rally moves
+    ``public.rally_rate`` per unit of push from union to independence and from incorporation to
+    union each month."""
     pull = media * amplification
+    to_indep = drift + p.public.rally_rate * push
     ind_to_uni = pull * independence
     uni_to_inc = pull * p.public.incorporation_pull_ratio * union
     uni_to_ind = to_indep * union
@@ -264,15 +324,20 @@ def cohort_attitude_flows(incorporation: float, union: float, independence: floa
             independence + (uni_to_ind - ind_to_uni))
 
 
-def west_target(c: Cohort, coercion: float, info_campaign: float, repression: float,
-                p: SimpleNamespace) -> float:
+def west_target(c: Cohort, push: float, info_campaign: float, repression: float,
+                p: SimpleNamespace, engagement_shift: float = 0.0) -> float:
     """Share of a cohort choosing the EU in a binary choice: it rose from 20 to 32 % as Russia
     pressed in 2018-19 (P9, P10), driven by security concerns (BYP-15), most among the young (P11);
-    Russian media pull the other way (HYB-04)."""
+    Russian media pull the other way (HYB-04). ``push`` is the cohort's push away from Russia in
+    units of coercion (`sovereignty_pressure`). What the West offers counts too:
+    ``engagement_shift`` is Western engagement above its 2019 level (visas, energy deals, trade:
+    WES-03, E21), lowered by every sanctions step (WES-06), at ``public.west_engagement_gain``
+    per unit; 0 leaves the target as it is."""
     q = p.public
-    x = (c.base_west + q.west_pressure_gain * coercion
+    x = (c.base_west + q.west_pressure_gain * push
          - q.west_media_loss * info_campaign * c.media_age_factor
-         + q.west_repression_gain * repression * c.urban)
+         + q.west_repression_gain * repression * c.urban
+         + q.west_engagement_gain * engagement_shift)
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x  # `_unit`, written out
 
 

@@ -23,10 +23,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import MAX_SANCTIONS, clip01
+from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01
 
 OPTIONS = ("hold", "sanction", "ease", "engage", "offer_deal", "oil_offer")
 DEAL_ANSWERS = ("refuse", "accept")
+
+# How the cost of a further US sanctions step grows with the steps in force: each broader step
+# hits more US interests (potash, the refiners) and more of the attention the US has built up,
+# so it costs more than the last (WES-01, L13). The same convex form as the EU's friction
+# (`rules.west.FRICTION_POWER`); its size is ``us.sanction_friction``, its shape is fixed here.
+FRICTION_POWER = 2.0
 
 
 def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> float:
@@ -36,7 +42,7 @@ def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> floa
     crackdown (WES-06 by analogy; an assumption: the documents predate such a war)."""
     if war_role <= 0:
         return abuse_memory
-    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / 2))
+    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / WarRole.FULL))
 
 
 def should_review(month: int, record: float, us_sanctions: float, offer_open: bool,
@@ -70,8 +76,8 @@ def deal_available(us_sanctions: float, prisoners: float, repression: float,
 
 def policy_utilities(record: float, us_sanctions: float, engagement: float, prisoners: float,
                      repression: float, dispute: float, minsk_west_tilt: float,
-                     energy_offer: bool, mediation_offer: float, p: SimpleNamespace
-                     ) -> list[float]:
+                     energy_offer: bool, mediation_offer: float, p: SimpleNamespace,
+                     energy_cut: float = 0.0) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, offering a prisoner deal or oil.
 
     * sanction: human rights against the cost of each broader step (WES-01, WES-06); no
@@ -85,13 +91,15 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
       weight of the record (WES-01: relief followed the improvement in human rights, L13); the
       prisoners' release and a Minsk at odds with Moscow are what the deal buys. So the US offers
       once the record has faded, not while a fresh crackdown stands (WES-06);
-    * oil_offer: supply oil when Minsk quarrels with Moscow over energy (E31, WES-08).
+    * oil_offer: supply oil once Moscow has cut Belarus's energy in a quarrel (``energy_cut``
+      above 0, see `rules.west.energy_cut`, and a dispute): Pompeo's offer came weeks after Russia
+      cut deliveries at the end of 2019 (E30, E31, WES-08); without a cut it is off the table.
     """
     u = p.us
     hold = u.inertia
     legit = u.legitimation_cost * record
     sanction = UNAVAILABLE if (us_sanctions >= MAX_SANCTIONS or record < u.abuse_threshold) \
-        else u.human_rights * record - u.sanction_friction * (1.0 + us_sanctions) ** 2
+        else u.human_rights * record - u.sanction_friction * (1.0 + us_sanctions) ** FRICTION_POWER
     ease = UNAVAILABLE if us_sanctions <= 0 or not easing_conditions_met(prisoners, repression, p) \
         else u.sovereignty_value * (1.0 - record) - u.human_rights * record
     engage = UNAVAILABLE if engagement >= 1.0 else \
@@ -100,7 +108,8 @@ def policy_utilities(record: float, us_sanctions: float, engagement: float, pris
         * (1.0 - us_sanctions / MAX_SANCTIONS) - legit
     deal = UNAVAILABLE if not deal_available(us_sanctions, prisoners, repression, p) else \
         u.deal_appeal * prisoners + u.buffer_value * dispute - u.human_rights * record
-    oil = UNAVAILABLE if energy_offer or dispute <= 0 else u.energy_lever * dispute - legit
+    oil = UNAVAILABLE if energy_offer or dispute <= 0.0 or energy_cut <= 0.0 else \
+        u.energy_lever * dispute - legit
     return [hold, sanction, ease, engage, deal, oil]
 
 

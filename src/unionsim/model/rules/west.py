@@ -24,9 +24,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
-from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, clip01
+from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, WarRole, clip01
 
 OPTIONS = ("hold", "sanction", "ease", "engage", "energy_offer")
+
+# How the friction of agreeing a sanctions step grows with the steps already in force: each
+# package is harder to agree than the last (unanimity, NEI-03; sectoral measures came a year
+# after the listings, L25). The square is the simplest convex form; its size is the fitted
+# ``west.unanimity_friction``, its shape is fixed here.
+FRICTION_POWER = 2.0
 
 
 def abuse_signal(repression: float, protest_share: float, election_salience: float,
@@ -41,7 +47,7 @@ def war_complicity(war_role: float, p: SimpleNamespace) -> float:
     """0..1 record of Minsk's part in a Russian war next door (``war_role`` 0 none, 1 limited,
     2 full), which the EU judges like a record of violent repression (WES-06 by analogy; an
     assumption, the documents predate such a war). 0 when Minsk has no part."""
-    return clip01(p.west.war_complicity_record * war_role / 2) if war_role > 0 else 0.0
+    return clip01(p.west.war_complicity_record * war_role / WarRole.FULL) if war_role > 0 else 0.0
 
 
 def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
@@ -64,11 +70,21 @@ def easing_conditions_met(prisoners: float, repression: float, minsk_west_tilt: 
             and minsk_west_tilt >= w.dialogue_condition)
 
 
+def energy_cut(energy_support: float, support_reference: float) -> float:
+    """USD bn/yr of Russian energy support cut below the level Belarus's economy had adjusted to
+    (``support_reference``): Moscow has cut deliveries or rents and the cut is still felt (the
+    2010 cut of oil deliveries, E29; the end-2019 oil dispute, supplies cut at New Year, E30,
+    SC22). 0 when Moscow has cut nothing. A Western energy offer answers such a cut (WES-08,
+    E31, MIN-16), not a quarrel alone."""
+    cut = support_reference - energy_support
+    return cut if cut > 0.0 else 0.0
+
+
 def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: float,
                      minsk_west_tilt: float, dispute: float, diversified: float,
                      energy_offer: bool, p: SimpleNamespace, pending: bool = False,
                      easing_allowed: bool = True, mediation_offer: float = 0.0,
-                     transit_threat: float = 0.0) -> list[float]:
+                     transit_threat: float = 0.0, energy_cut: float = 0.0) -> list[float]:
     """Utilities of holding, sanctioning, easing, engaging, or offering alternative energy.
 
     * sanction: put the next step on the table; human rights against unanimity friction, which
@@ -78,7 +94,10 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
       once the documented conditions hold (``easing_allowed``, see `easing_conditions_met`);
     * engage: Belarus as a buffer worth courting when Minsk opens up (NEI-02, NAT-17), at the cost
       of legitimising an authoritarian regime (WES-09);
-    * energy_offer: offer oil when Minsk quarrels with Moscow and seeks alternatives (WES-08, E31).
+    * energy_offer: offer oil when Moscow has cut Belarus's energy in a quarrel (``energy_cut``
+      above 0, see `energy_cut`, and a dispute) and Minsk seeks alternatives (WES-08, E31,
+      MIN-16): the US offered all the oil Belarus needs after Russia cut deliveries at the end of
+      2019 (E30, E31); without a cut there is nothing to answer and the option is off the table.
 
     Each neutral at 0 (the defaults, which leave the utilities above unchanged): any change of
     course toward Minsk (easing, engaging) also costs ``west.lithuania_friction`` (a member's veto, NEI-03) and
@@ -92,13 +111,14 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     # the table at all
     sanction = UNAVAILABLE if (pending or sanctions_level >= SanctionLevel.COMPREHENSIVE
                                or abuse_memory < w.abuse_threshold) else \
-        w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** 2
+        w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** FRICTION_POWER
     ease = UNAVAILABLE if sanctions_level <= 0 or not easing_allowed else \
         w.sovereignty_value * (1.0 - abuse_memory) - w.human_rights * abuse_memory \
         - w.unanimity_friction - change
     engage = UNAVAILABLE if engagement >= 1.0 else \
         w.buffer_value * (minsk_west_tilt + w.mediation_value * mediation_offer) \
         * (1.0 - sanctions_level / MAX_SANCTIONS) - w.legitimation_cost * abuse_memory - change
-    offer = UNAVAILABLE if energy_offer else \
-        w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) - w.legitimation_cost * abuse_memory
+    offer = UNAVAILABLE if energy_offer or energy_cut <= 0.0 or dispute <= 0.0 else \
+        w.energy_lever * dispute * (w.energy_offer_base_appeal + diversified) \
+        - w.legitimation_cost * abuse_memory
     return [hold, sanction, ease, engage, offer]
