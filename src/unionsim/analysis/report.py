@@ -19,6 +19,8 @@ from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, month_dates, pretty,
                                       unit_of)
 from unionsim.analysis.provenance import document_title, parameter_table
 from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
+from unionsim.analysis.outputs import png_bytes
+from unionsim.guard import HTML_STAMP
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;
@@ -69,7 +71,7 @@ def _g(v) -> str:
 
 
 def _img(fig, alt: str, caption: str) -> str:
-    data = base64.b64encode(figures.png_bytes(fig)).decode("ascii")
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
     return (f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
@@ -349,6 +351,10 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
     from unionsim.analysis.compare import compare_results
     from unionsim.experiment.store import load_results
 
+    from unionsim.analysis.outputs import check_report_path, write_html_report
+
+    if out is not None:
+        out = check_report_path(out)   # before the figures are drawn
     results = [load_results(d) for d in run_dirs]
     labels = [run_label(r.manifest) for r in results]
     body = [f"<h1>unionsim report: {escape(' vs '.join(labels))}</h1>",
@@ -371,9 +377,7 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
     title = escape("unionsim report: " + " vs ".join(labels))
     html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"{HTML_STAMP}"
             f"<title>{title}</title><style>{CSS}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")
-    out = Path(out) if out is not None else Path(run_dirs[0]) / "report.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    return out
+    return write_html_report(html, run_dirs[0], out)
