@@ -143,7 +143,8 @@ def _check_parameters(particles: pd.DataFrame, path: Path) -> None:
             bad = np.flatnonzero((values < lo) | (values > hi))
         if len(bad):
             i = int(bad[0])
-            raise ResultsError(f"particle {i} (row {i + 1}) has {name} = {values[i]!r}, outside "
+            raise ResultsError(f"particle {i} (row {i + 1}) has {name} = {float(values[i])!r}, "
+                               f"outside "
                                f"the documented range [{lo}, {hi}] ({len(bad)} of "
                                f"{len(values)} particles)", file=path, field=column,
                                hint=_REFIT)
