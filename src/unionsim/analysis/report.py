@@ -346,15 +346,20 @@ def _named_table(frame: pd.DataFrame, formats: dict, names: dict, numeric=()) ->
 
 def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) -> Path:
     """Write the HTML report of ``run_dirs`` (default: ``<first folder>/report.html``)."""
+    from unionsim.analysis.outputs import check_report_path, write_html_report
+
+    if out is not None:
+        out = check_report_path(out)   # before the figures are drawn
+    return write_html_report(report_html(run_dirs), run_dirs[0], out)
+
+
+def report_html(run_dirs: Sequence[str | Path]) -> str:
+    """The HTML report of ``run_dirs``: one self-contained page, figures embedded."""
     from importlib.metadata import version
 
     from unionsim.analysis.compare import compare_results
     from unionsim.experiment.store import load_results
 
-    from unionsim.analysis.outputs import check_report_path, write_html_report
-
-    if out is not None:
-        out = check_report_path(out)   # before the figures are drawn
     results = [load_results(d) for d in run_dirs]
     labels = [run_label(r.manifest) for r in results]
     body = [f"<h1>unionsim report: {escape(' vs '.join(labels))}</h1>",
@@ -380,4 +385,4 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
             f"{HTML_STAMP}"
             f"<title>{title}</title><style>{CSS}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")
-    return write_html_report(html, run_dirs[0], out)
+    return html

@@ -78,6 +78,16 @@ def scenario_yaml(loaded, scenario_ref: str, tweaks: dict[str, float], *,
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def write_text_in(folder: Path, name: str, text: str) -> Path:
+    """Write ``folder/name`` through the write guard: whole or not at all, never through a
+    symbolic link (an entry of that name that is a link or not a regular file is refused and
+    left as it is); the folder is made when missing. Returns the path."""
+    from unionsim.guard import checked_entry, write_named
+
+    checked_entry(folder, name, "file")   # refused before the folder is made
+    return write_named(Path(folder) / name, text.encode("utf-8"))
+
+
 def write_exports(scenario_ref: str, tweaks: dict[str, float], folder: Path, *,
                   runs: int | None = None, seed: int | None = None
                   ) -> tuple[Path | None, Path]:
@@ -88,17 +98,17 @@ def write_exports(scenario_ref: str, tweaks: dict[str, float], folder: Path, *,
 
     loaded = load_scenario(scenario_ref)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     scenario_file = folder / SCENARIO_NAME
-    scenario_file.write_text(scenario_yaml(loaded, scenario_ref, tweaks, runs=runs, seed=seed,
-                                           scenario_path=str(scenario_file)), encoding="utf-8")
+    write_text_in(folder, SCENARIO_NAME, scenario_yaml(loaded, scenario_ref, tweaks, runs=runs,
+                                                       seed=seed,
+                                                       scenario_path=str(scenario_file)))
     validate_file(scenario_file)
     overlay_file = None
     if tweaks:
         overlay_file = folder / OVERLAY_NAME
-        overlay_file.write_text(overlay_yaml(loaded.name, tweaks, runs=runs, seed=seed,
-                                             overlay_path=str(overlay_file),
-                                             scenario_ref=extends_ref(scenario_ref)),
-                                encoding="utf-8")
+        write_text_in(folder, OVERLAY_NAME, overlay_yaml(loaded.name, tweaks, runs=runs,
+                                                         seed=seed,
+                                                         overlay_path=str(overlay_file),
+                                                         scenario_ref=extends_ref(scenario_ref)))
         validate_file(overlay_file)
     return overlay_file, scenario_file

@@ -55,7 +55,9 @@ PARTS_LAYOUT = {"part-*.parquet": None, TMP_PATTERN: None}
 RESULTS_LAYOUT = {MANIFEST: None, OUTCOMES: None, TIMESERIES: None, DECISIONS: None,
                   MARKER: None, "report.html": None, TMP_PATTERN: None, PARTS: PARTS_LAYOUT,
                   PLOTS: _ANALYSIS_FILES, "sensitivity": _ANALYSIS_FILES,
-                  "discovery": _ANALYSIS_FILES, "compare": _ANALYSIS_FILES}
+                  "discovery": _ANALYSIS_FILES, "compare": _ANALYSIS_FILES,
+                  # the app's exports of the batch it shows (a stale pair would misdescribe it)
+                  "tweaks.params.yaml": None, "tweaks.scenario.yaml": None}
 TOOL_ENTRIES = (MANIFEST, OUTCOMES, TIMESERIES, DECISIONS, PARTS, MARKER, PLOTS, *ANALYSES)
 # Keys every manifest has; a manifest without them is damaged or not unionsim's.
 MANIFEST_KEYS = ("format_version", "status", "scenario", "n_runs", "master_seed")

@@ -55,8 +55,9 @@ def write_error(exc: OSError, path: Path) -> ResultsError:
 
 
 def link_error(path: Path) -> ResultsError:
-    return ResultsError(f"{path.name} is a symbolic link; unionsim never follows, writes through "
-                        f"or deletes links in the folders it writes, and leaves it as it is",
+    return ResultsError(f"{path.name} is a symbolic link; unionsim does not write through links "
+                        f"(nor follow or delete them) in the folders it writes, and leaves it as "
+                        f"it is",
                         file=path, hint=f"remove the link {path} (or choose another folder), then "
                                         f"repeat the command")
 

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Mapping
 
 from unionsim.errors import ResultsError, UsageError
 
-_NEW_FOLDER = "give a new folder, e.g. --out runs/my-batch"
+def _new_folder(option: str) -> str:
+    return f"give a new folder, e.g. {option} runs/my-batch"
 
 
 def user_path(value: str | Path, option: str = "--out") -> Path:
@@ -56,7 +57,7 @@ def check_out_dir(path: str | Path, option: str = "--out") -> Path:
     if not os.fspath(path).strip():
         raise ResultsError(f"{option} is empty, which names the working directory; unionsim "
                            f"writes into a folder of its own", field=_field(option),
-                           hint=_NEW_FOLDER)
+                           hint=_new_folder(option))
     path = user_path(path, option)
     resolved = Path(os.path.abspath(path))
     cwd = Path(os.path.abspath(os.getcwd()))
@@ -67,7 +68,7 @@ def check_out_dir(path: str | Path, option: str = "--out") -> Path:
                 candidate == Path(candidate.anchor):
             raise ResultsError(f"{option} '{path}' is the working directory, one of its parents "
                                f"or the home folder; unionsim writes into a folder of its own",
-                               field=_field(option), hint=_NEW_FOLDER)
+                               field=_field(option), hint=_new_folder(option))
     for p in (resolved, *resolved.parents):
         if p.exists() or p.is_symlink():
             if not p.is_dir():
@@ -75,7 +76,7 @@ def check_out_dir(path: str | Path, option: str = "--out") -> Path:
                 if p == resolved and p.is_symlink():
                     where = "is a link that leads to no folder"
                 raise ResultsError(f"{option} '{path}' {where}", file=path, field=_field(option),
-                                   hint="give a folder path, e.g. --out runs/my-batch")
+                                   hint=f"give a folder path, e.g. {option} runs/my-batch")
             break
     return path
 
