@@ -324,7 +324,11 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
     claim fail clearly, its 95% interval on the failing side, not by a hair). ``posterior``: True for the
     shipped posterior, a path, or False for the defaults and the scenarios' uncertainty.
     """
-    cache = Path(cache)
+    from unionsim.guard import check_out_dir
+
+    # a folder of its own for the cached batches, checked as any output folder before a batch
+    # runs (`~` expanded; the working directory, the home folder and a file refused)
+    cache = check_out_dir(cache, "--cache")
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise UsageError("give at least one master seed", field="seeds")
