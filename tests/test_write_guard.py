@@ -296,3 +296,31 @@ def test_a_named_report_leaves_the_folder_beside_it_alone(world):
     assert "](../fit/figures/calibration_targets.png)" in report.read_text()
     assert sorted(digest(world / "paper")) == ["calibration.md", "figures",
                                                "figures/calibration_targets.png"]
+
+
+def test_the_apps_folders_follow_the_same_rules(world):
+    """The explorer's runs folder, the folders it writes into and what --force replaces in a
+    batch's folder: the guard's rules, not rules of the app's own."""
+    from unionsim.app.session import check_inside, check_runs_dir
+    from unionsim.experiment.store import remove_tool_entries
+
+    assert check_runs_dir("~/app") == world / "home" / "app"
+    for bad in ("~", ".", "thesis.tex", "thesis.tex/app", "~nosuchuser_x/app"):
+        with pytest.raises(UnionsimError, match="--runs-dir"):
+            check_runs_dir(bad)
+    runs = world / "runs"
+    (runs / "batch").mkdir(parents=True)
+    os.symlink(world / "notes", runs / "exports")
+    assert check_inside(runs / "batch", runs) == runs / "batch"
+    for planted in (runs / "exports", runs / "exports" / "deeper"):
+        with pytest.raises(ResultsError, match="exports is a symbolic link"):
+            check_inside(planted, runs)
+    with pytest.raises(ResultsError, match="outside the app's runs folder"):
+        check_inside(world / "notes", runs)
+    # replacing a batch's folder takes the app's exports of the old batch, never the user's file
+    mark_folder(runs / "batch", "results")
+    for name in ("tweaks.scenario.yaml", "tweaks.params.yaml", "my.yaml"):
+        (runs / "batch" / name).write_text("x")
+    remove_tool_entries(runs / "batch")
+    assert sorted(os.listdir(runs / "batch")) == ["my.yaml"]
+    assert digest(world / "notes") == {"n.txt": hashlib.sha256(b"interviews\n").hexdigest()}
