@@ -147,8 +147,15 @@ def test_a_fit_is_not_overwritten_by_accident(tmp_path):
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "abc.db").write_bytes(b"")
+    (tmp_path / "a" / "fit.json").write_text('{"settings": {}, "seed": 9}')
     with pytest.raises(Refused, match="already exists"):
         _tiny_fit(tmp_path, "a", "serial")
+    # a database nobody can tell unionsim wrote (no fit.json, no marker) is a user's file
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "abc.db").write_bytes(b"my own pyabc work")
+    with pytest.raises(Refused, match="did not write"):
+        _tiny_fit(tmp_path, "b", "serial")
+    assert (tmp_path / "b" / "abc.db").read_bytes() == b"my own pyabc work"
 
 
 def cli(*args):

@@ -262,7 +262,8 @@ def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = Non
     why, as it hears how batches with different start months were lined up.
     """
     from unionsim.analysis.figures import (ALIGNMENTS, NO_SERIES_NOTICE,
-                                           comparison_outcome_figure, overlay_fan_figure, save)
+                                           comparison_outcome_figure, overlay_fan_figure)
+    from unionsim.analysis.outputs import output_folder, save_figure, save_table
     from unionsim.experiment.store import load_results
 
     if len(run_dirs) < 2:
@@ -274,22 +275,19 @@ def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = Non
     results = [load_results(d) for d in run_dirs]
     comp = Comparison(results=results, align=align)
     comp.differences = [compare_results(results[0], r) for r in results[1:]]
-    out = Path(out) if out is not None else Path(run_dirs[0]) / "compare"
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(run_dirs[0], out, "compare")
     for i, d in enumerate(comp.differences, start=1):
         for kind in ("outcomes", "flags", "indicators", "paired_outcomes", "paired_flags",
                      "paired_indicators"):
             table = getattr(d, kind)
             if table is not None:
-                path = out / f"{kind}_{i}.csv"
                 if kind.startswith("paired_"):
                     table = table.assign(pairing=d.pairing.sentence())
-                table.assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
-                comp.files.append(path)
+                comp.files.append(save_table(table.assign(a=d.label_a, b=d.label_b), out,
+                                             f"{kind}_{i}.csv"))
         if d.pairing is not None:
-            path = out / f"pairing_{i}.csv"
-            d.pairing.table().assign(a=d.label_a, b=d.label_b).to_csv(path, index=False)
-            comp.files.append(path)
+            comp.files.append(save_table(d.pairing.table().assign(a=d.label_a, b=d.label_b),
+                                         out, f"pairing_{i}.csv"))
     missing = [d for d, r in zip(run_dirs, results) if r.timeseries is None]
     if missing:
         comp.notes += [NO_SERIES_NOTICE.format(folder=d, what="compare_fan_charts.png")
@@ -297,11 +295,11 @@ def compare_folders(run_dirs: Sequence[str | Path], out: str | Path | None = Non
     else:
         comp.notes.append(alignment_note(results, align))
     if figures:
-        comp.files.append(save(comparison_outcome_figure(results, comp.differences),
-                               out / "compare_outcomes.png"))
+        comp.files.append(save_figure(comparison_outcome_figure(results, comp.differences),
+                                      out, "compare_outcomes.png"))
         if not missing:
-            comp.files.append(save(overlay_fan_figure(results, align=align),
-                                   out / "compare_fan_charts.png"))
+            comp.files.append(save_figure(overlay_fan_figure(results, align=align), out,
+                                          "compare_fan_charts.png"))
     for note in comp.notes:
         if notify:
             notify(note)

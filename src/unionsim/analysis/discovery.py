@@ -113,14 +113,13 @@ def discover_folder(run_dir: str | Path, outcome: str, *, out: str | Path | None
                     max_depth: int = 3, min_leaf: float = 0.05) -> Discovery:
     """`discover` on a results folder; writes the boxes (CSV) and a figure into ``out``
     (default ``RUN_DIR/discovery``)."""
-    from unionsim.analysis.figures import discovery_figure, save
+    from unionsim.analysis.figures import discovery_figure
+    from unionsim.analysis.outputs import output_folder, save_figure, save_table
     from unionsim.experiment.store import load_results
 
     res = load_results(run_dir)
     found = discover(res.outcomes, outcome, max_depth=max_depth, min_leaf=min_leaf)
-    out = Path(out) if out is not None else Path(run_dir) / "discovery"
-    out.mkdir(parents=True, exist_ok=True)
-    csv = out / f"{outcome}_boxes.csv"
-    found.table().to_csv(csv, index=False)
-    found.files = [csv, save(discovery_figure(res, found), out / f"{outcome}.png")]
+    out = output_folder(run_dir, out, "discovery")
+    found.files = [save_table(found.table(), out, f"{outcome}_boxes.csv"),
+                   save_figure(discovery_figure(res, found), out, f"{outcome}.png")]
     return found

@@ -6,7 +6,6 @@ writes one and clears it. `plot_folder` is what ``unionsim plot`` runs.
 
 from __future__ import annotations
 
-import io
 import math
 import textwrap
 from pathlib import Path
@@ -27,32 +26,6 @@ from unionsim.model.outcomes import FLAGS
 
 #: How `overlay_fan_figure` lines up batches: by calendar month, or by month since each start.
 ALIGNMENTS = ("calendar", "start")
-
-DPI = 110
-
-
-def _savefig(fig: Figure, target, **kw) -> None:
-    # figures laid out by matplotlib's constrained layout fit their canvas already; a "tight"
-    # bounding box would draw them twice
-    tight = fig.get_layout_engine() is None
-    fig.savefig(target, dpi=DPI, bbox_inches="tight" if tight else None, **kw)
-    fig.clear()
-
-
-def save(fig: Figure, path: str | Path) -> Path:
-    """Write a figure as PNG and release it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _savefig(fig, path)
-    return path
-
-
-def png_bytes(fig: Figure) -> bytes:
-    """A figure as PNG bytes (for embedding), released afterwards."""
-    buf = io.BytesIO()
-    _savefig(fig, buf, format="png")
-    return buf.getvalue()
-
 
 def _grid(n: int, cols: int = 2, width: float = 6.0, height: float = 2.8):
     rows = math.ceil(n / cols)
@@ -239,17 +212,18 @@ def plot_folder(run_dir: str | Path, out: str | Path | None = None, *,
 
     A folder without time series gets the outcome figures only; ``notify`` hears why.
     """
+    from unionsim.analysis.outputs import output_folder, save_figure
     from unionsim.experiment.store import load_results
 
     res = load_results(run_dir)
-    out = Path(out) if out is not None else Path(run_dir) / "plots"
+    out = output_folder(run_dir, out, "plots")
     names = list(FOLDER_FIGURES)
     if res.timeseries is None:
         names = [n for n in names if n not in SERIES_FIGURES]
         if notify:
             notify(NO_SERIES_NOTICE.format(folder=run_dir, what=" and ".join(
                 f"{n}.png" for n in SERIES_FIGURES)))
-    return [save(FOLDER_FIGURES[name](res), out / f"{name}.png") for name in names]
+    return [save_figure(FOLDER_FIGURES[name](res), out, f"{name}.png") for name in names]
 
 
 # --------------------------------------------------------------------------- comparisons

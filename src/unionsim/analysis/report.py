@@ -19,6 +19,8 @@ from unionsim.analysis.labels import (KEY_FINAL_INDICATORS, month_dates, pretty,
                                       unit_of)
 from unionsim.analysis.provenance import document_title, parameter_table
 from unionsim.analysis.summary import flag_table, indicator_table, outcome_table
+from unionsim.analysis.outputs import png_bytes
+from unionsim.guard import HTML_STAMP
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;
@@ -69,7 +71,7 @@ def _g(v) -> str:
 
 
 def _img(fig, alt: str, caption: str) -> str:
-    data = base64.b64encode(figures.png_bytes(fig)).decode("ascii")
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
     return (f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
@@ -437,6 +439,15 @@ def _named_table(frame: pd.DataFrame, formats: dict, names: dict, numeric=()) ->
 
 def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) -> Path:
     """Write the HTML report of ``run_dirs`` (default: ``<first folder>/report.html``)."""
+    from unionsim.analysis.outputs import check_report_path, write_html_report
+
+    if out is not None:
+        out = check_report_path(out)   # before the figures are drawn
+    return write_html_report(report_html(run_dirs), run_dirs[0], out)
+
+
+def report_html(run_dirs: Sequence[str | Path]) -> str:
+    """The HTML report of ``run_dirs``: one self-contained page, figures embedded."""
     from importlib.metadata import version
 
     from unionsim.analysis.compare import compare_results
@@ -465,9 +476,7 @@ def build_report(run_dirs: Sequence[str | Path], out: str | Path | None = None) 
     title = escape("unionsim report: " + " vs ".join(labels))
     html = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"{HTML_STAMP}"
             f"<title>{title}</title><style>{CSS}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")
-    out = Path(out) if out is not None else Path(run_dirs[0]) / "report.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    return out
+    return html

@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from unionsim.errors import ResultsError, UsageError
+from unionsim.errors import ResultsError, UnionsimError, UsageError
 from unionsim.model.outcomes import OUTCOMES
 
 METHODS = ("sobol", "morris")
@@ -169,9 +169,10 @@ def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=
     Extra keyword arguments (``workers=``, ``resume=``, ``executor=``...) go to `run_plan`
     unchanged.
     """
+    from unionsim.analysis.outputs import output_folder
     from unionsim.experiment.batch import run_plan
     from unionsim.experiment.plan import make_plan
-    from unionsim.experiment.store import write_json
+    from unionsim.guard import write_json
 
     samples = design.samples()
     runs = len(next(iter(samples.values())))
@@ -183,8 +184,7 @@ def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=
     if seeds is not None:
         plan = dataclasses.replace(plan, seeds=tuple(seeds))
     out = run_plan(plan, out, force=force, progress=progress, **engine)
-    (out / DESIGN_FILE.parent).mkdir(exist_ok=True)
-    write_json(out / DESIGN_FILE, design.describe())
+    write_json(output_folder(out, None, "sensitivity"), DESIGN_FILE.name, design.describe())
     return out
 
 
@@ -215,12 +215,29 @@ class Sensitivity:
 
 
 def load_design(run_dir: str | Path) -> Design:
+    from unionsim.guard import read_entry_bytes
+
     path = Path(run_dir) / DESIGN_FILE
     if not path.exists():
         raise ResultsError("not a sensitivity folder: sensitivity/design.json is missing",
                            file=run_dir, hint="make one with `unionsim sensitivity SCENARIO "
                                               "--method sobol --n 64 --out DIR`")
-    return Design.from_dict(json.loads(path.read_text("utf-8")))
+    damaged = ("the design is damaged: run the design again with the same `unionsim "
+               "sensitivity` command plus --force, or into another --out")
+    try:
+        data = json.loads(read_entry_bytes(path.parent.parent, str(DESIGN_FILE), 16 << 20))
+        design = Design.from_dict(data)
+        if design.method not in ("sobol", "morris") or len(design.bounds) != len(design.names):
+            raise ValueError("its method or bounds do not fit its parameters")
+        return design
+    except ResultsError:
+        raise
+    except UnionsimError as exc:  # a value the design's own checks refuse
+        raise ResultsError(f"sensitivity/design.json holds a design that cannot be: "
+                           f"{exc.detail}", file=path, field=exc.field, hint=damaged) from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise ResultsError(f"sensitivity/design.json cannot be read ({type(exc).__name__}: "
+                           f"{str(exc)[:150]})", file=path, hint=damaged) from None
 
 
 def design_outputs(outcomes: pd.DataFrame, design: Design, indicators: Sequence[str]
@@ -273,7 +290,9 @@ def analyse_sensitivity(run_dir: str | Path, *, indicators: Sequence[str] = DEFA
     ranking["disputes"] = [", ".join(disputes(specs[p])) for p in ranking["parameter"]]
     result = Sensitivity(design=design, indices=indices, ranking=ranking, skipped=skipped)
     if write:
-        result.files = write_sensitivity(result, res, Path(run_dir) / "sensitivity")
+        from unionsim.analysis.outputs import output_folder
+
+        result.files = write_sensitivity(result, res, output_folder(run_dir, None, "sensitivity"))
     return result
 
 
@@ -362,12 +381,10 @@ def rank_parameters(indices: pd.DataFrame, method: str) -> pd.DataFrame:
 
 def write_sensitivity(result: Sensitivity, res, out: Path) -> list[Path]:
     """indices.csv, ranking.csv, ranking.png and indices.png into ``out``."""
-    from unionsim.analysis.figures import save, sensitivity_figure, sensitivity_ranking_figure
+    from unionsim.analysis.figures import sensitivity_figure, sensitivity_ranking_figure
+    from unionsim.analysis.outputs import save_figure, save_table
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = [out / "indices.csv", out / "ranking.csv"]
-    result.indices.to_csv(files[0], index=False)
-    result.ranking.to_csv(files[1], index=False)
-    files.append(save(sensitivity_ranking_figure(result, res.manifest), out / "ranking.png"))
-    files.append(save(sensitivity_figure(result, res.manifest), out / "indices.png"))
-    return files
+    return [save_table(result.indices, out, "indices.csv"),
+            save_table(result.ranking, out, "ranking.csv"),
+            save_figure(sensitivity_ranking_figure(result, res.manifest), out, "ranking.png"),
+            save_figure(sensitivity_figure(result, res.manifest), out, "indices.png")]

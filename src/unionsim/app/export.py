@@ -78,39 +78,14 @@ def scenario_yaml(loaded, scenario_ref: str, tweaks: dict[str, float], *,
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def check_writable(folder: Path, name: str) -> Path:
-    """``folder/name`` if the app may write it: no entry there yet, or a regular file (never a
-    link, a folder or a device, which are left untouched)."""
-    from unionsim.errors import ResultsError
-
-    target = Path(folder) / name
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise ResultsError(f"{name} here is a link or not a regular file; unionsim does not "
-                           f"write through links and leaves it untouched", file=target,
-                           hint=f"remove or rename {target}, then try again")
-    return target
-
-
 def write_text_in(folder: Path, name: str, text: str) -> Path:
-    """Write ``folder/name`` whole or not at all (a temporary file renamed into place), never
-    through a symbolic link: an entry of that name that is a link or not a regular file is
-    refused and left as it is. Returns the path."""
-    import os
+    """Write ``folder/name`` through the write guard: whole or not at all, never through a
+    symbolic link (an entry of that name that is a link or not a regular file is refused and
+    left as it is); the folder is made when missing. Returns the path."""
+    from unionsim.guard import checked_entry, write_named
 
-    from unionsim.experiment.store import write_error
-
-    folder = Path(folder)
-    target = check_writable(folder, name)
-    tmp = folder / f".{name}.tmp-{os.getpid()}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "x", encoding="utf-8") as fh:   # "x": never through an existing link
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise write_error(exc, target) from None
-    return target
+    checked_entry(folder, name, "file")   # refused before the folder is made
+    return write_named(Path(folder) / name, text.encode("utf-8"))
 
 
 def write_exports(scenario_ref: str, tweaks: dict[str, float], folder: Path, *,

@@ -408,37 +408,19 @@ def read_partial_outcomes(folder: Path, cache: dict | None = None):
 
 def check_runs_dir(path: str | Path) -> Path:
     """The app's runs folder (``--runs-dir``), checked before anything is written: a folder of
-    its own that holds the app's batches, one results folder each. Refused: an empty path, the
-    working directory or one of its parents (``.``, ``/``), the home folder (``~``), a file (or
-    a device such as ``/dev/null``), a path under a file, and a results folder (a batch's own
-    folder). A leading ``~`` is expanded as the shell does. Returns the path to use."""
-    import os
-
+    its own that holds the app's batches, one results folder each. Refused as the write guard
+    refuses any output folder (`unionsim.guard.check_out_dir`: an empty path, the working
+    directory or one of its parents, the home folder, a file or a device such as ``/dev/null``,
+    a path under a file; ``~`` expanded as the shell does), and a results folder (a batch's own
+    folder). Returns the path to use."""
     from unionsim.experiment.store import MANIFEST, MARKER
+    from unionsim.guard import check_out_dir
 
-    fix = "give a folder for the app's batches, e.g. --runs-dir runs/app"
-    text = str(path).strip()
-    if not text:
-        raise ResultsError("--runs-dir is empty", field="runs_dir", hint=fix)
-    path = Path(text).expanduser()
-    resolved = Path(os.path.abspath(path))
-    cwd = Path(os.path.abspath(os.getcwd()))
-    home = Path(os.path.abspath(os.path.expanduser("~")))
-    if resolved == cwd or resolved in cwd.parents or resolved == home or \
-            resolved == Path(resolved.anchor):
-        raise ResultsError(f"--runs-dir '{text}' is the working directory, one of its parents or "
-                           f"the home folder; the app's batches need a folder of their own",
-                           field="runs_dir", hint=fix)
-    for p in (resolved, *resolved.parents):
-        if p.exists() or p.is_symlink():
-            if not p.is_dir():
-                where = "is not a folder" if p == resolved else f"is under a file ({p})"
-                raise ResultsError(f"--runs-dir '{text}' {where}", field="runs_dir", hint=fix)
-            break
-    if (resolved / MANIFEST).exists() or (resolved / MARKER).exists():
-        raise ResultsError(f"--runs-dir '{text}' is a batch's results folder; the app writes a "
+    path = check_out_dir(path, "--runs-dir")
+    if (path / MANIFEST).exists() or (path / MARKER).exists():
+        raise ResultsError(f"--runs-dir '{path}' is a batch's results folder; the app writes a "
                            f"results folder per batch inside its runs folder", field="runs_dir",
-                           hint=fix)
+                           hint="give a folder for the app's batches, e.g. --runs-dir runs/app")
     return path
 
 
@@ -865,7 +847,7 @@ class Session:
         """The PNG of one figure of a batch, drawn in the background (`FigureCache`): None until
         it is ready, then the bytes (or the error text if drawing failed). ``draw`` returns a
         matplotlib Figure."""
-        from unionsim.analysis.figures import png_bytes
+        from unionsim.analysis.outputs import png_bytes
 
         return self.figures.get((str(batch.folder), batch.done, batch.status, name),
                                 lambda: png_bytes(draw()))
@@ -919,25 +901,22 @@ class Session:
         """Write the HTML report of the reference and the current batch (or the current alone)
         into the current batch's folder; None (with ``error`` set) on failure. Takes seconds
         (it draws every figure): the page calls `start_report`."""
-        from unionsim.app.export import check_writable, write_text_in
-        from unionsim.analysis.report import build_report
+        from unionsim.analysis.outputs import REPORT_NAME
+        from unionsim.analysis.report import report_html
+        from unionsim.guard import checked_entry, write_text
 
         folders = self.report_folders()
         if not folders:
             self.error = "error: run a batch first"
             return None
         folder = Path(folders[-1])
-        tmp = folder / f".report.html.tmp-{threading.get_ident()}"
         try:
             check_inside(folder, self.runs_dir)
-            check_writable(folder, "report.html")     # before the minutes spent drawing
-            html = build_report(folders, tmp).read_text(encoding="utf-8")
-            return write_text_in(folder, "report.html", html)
+            checked_entry(folder, REPORT_NAME, "file")     # before the minutes spent drawing
+            return write_text(folder, REPORT_NAME, report_html(folders))
         except Exception as exc:
             self.error = error_text(exc)
             return None
-        finally:
-            tmp.unlink(missing_ok=True)
 
     @_notifies
     def start_report(self) -> bool:
@@ -977,28 +956,30 @@ class Session:
                                             batch.request.runs, batch.request.seed)
         else:
             scenario, tweaks, runs, seed = self.scenario_ref, self.tweaks, None, None
-        chosen = folder is not None     # a caller's own folder (Python); the page never does
-        folder = Path(folder) if chosen else (batch.folder if batch is not None
-                                              else Path(self.runs_dir) / "exports")
         try:
-            if not chosen:
-                check_inside(folder, self.runs_dir)
-            return write_exports(scenario, tweaks, folder, runs=runs, seed=seed)
+            if folder is None:   # the page's exports; a caller's own folder (Python) is theirs
+                folder = check_inside(batch.folder if batch is not None
+                                      else check_runs_dir(self.runs_dir) / "exports",
+                                      self.runs_dir)
+            return write_exports(scenario, tweaks, Path(folder), runs=runs, seed=seed)
         except Exception as exc:
             self.error = error_text(exc)
             return None
 
 
-def check_inside(folder: Path, runs_dir: Path) -> None:
-    """Refuse to write into ``folder`` unless it is inside the runs folder once links are
-    resolved (a link planted in the runs folder must not lead the app's writes elsewhere)."""
-    root = Path(runs_dir).expanduser().resolve()
-    target = Path(folder).resolve()
-    if not target.is_relative_to(root) or Path(folder).is_symlink():
-        raise ResultsError(f"{folder} leads outside the app's runs folder ({root}) through a "
-                           f"symbolic link; unionsim does not write through links",
-                           file=folder, hint="remove the link, or start the app with another "
-                                             "--runs-dir")
+def check_inside(folder: Path, runs_dir: Path) -> Path:
+    """``folder`` once the write guard has checked it as a folder inside the runs folder: no
+    entry on the way from the runs folder to it is a symbolic link (a link planted in the runs
+    folder must not lead the app's writes elsewhere), and it is a folder if it exists."""
+    from unionsim.guard import checked_entry, user_path
+
+    root = user_path(runs_dir, "--runs-dir")
+    try:
+        inside = Path(folder).relative_to(root)
+    except ValueError:
+        raise ResultsError(f"{folder} is outside the app's runs folder ({root})", file=folder,
+                           hint="start the app with the --runs-dir that holds it") from None
+    return checked_entry(root, inside, "dir") if inside.parts else root
 
 
 def iter_groups(infos: Sequence[ParameterInfo]) -> Iterator[tuple[str, list[ParameterInfo]]]:

@@ -367,7 +367,8 @@ def CompareView(session: Session, version: int):
 @solara.component
 def ComparisonChart(session: Session, a, b, diff, version: int):
     """The paired (or independent) differences as a table and as `unionsim compare`'s figure."""
-    from unionsim.analysis.figures import comparison_outcome_figure, png_bytes
+    from unionsim.analysis.figures import comparison_outcome_figure
+    from unionsim.analysis.outputs import png_bytes
 
     _html(f"<h4>{escape(diff.label_b)} minus {escape(diff.label_a)} ({diff.method})</h4>")
     solara.HTML(tag="div", unsafe_innerHTML=difference_table_html(diff),

@@ -221,38 +221,29 @@ def _sampler_class():
 
 
 class _Mapper:
-    """An order-preserving map over the project's executors: serial, process pool or dask."""
+    """An order-preserving map over the project's executors: serial, process pool or dask.
+
+    The process pool is the engine's (`unionsim.experiment.executors.local_pool`): its workers
+    start without the working directory on their import path, end when this process is killed,
+    and leave Ctrl-C to this process; the dask client is the engine's dask executor's."""
 
     def __init__(self, executor: str, workers: int | None, scheduler: str | None):
         self.executor, self.workers, self.scheduler = executor, workers, scheduler
-        self._pool = self._client = self._cluster = None
+        self._pool = self._client = None
+        self._stack = None
 
     def __enter__(self):
+        import contextlib
+
+        from unionsim.experiment.executors import local_pool, make_executor
+
+        engine = make_executor(self.executor, workers=self.workers, scheduler=self.scheduler)
+        self.workers = engine.workers
+        self._stack = contextlib.ExitStack()
         if self.executor == "process":
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            from unionsim.experiment.executors import PRELOAD, default_start_method
-            from unionsim.experiment.work import available_cores
-
-            method = default_start_method()
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":
-                context.set_forkserver_preload(PRELOAD)
-            self.workers = self.workers or available_cores()
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = local_pool(self.workers)
         elif self.executor == "dask":
-            from distributed import Client, LocalCluster
-
-            if self.scheduler:
-                self._client = Client(self.scheduler)
-            else:
-                self._cluster = LocalCluster(n_workers=self.workers or None,
-                                             threads_per_worker=1, processes=True)
-                self._client = Client(self._cluster)
-        elif self.executor != "serial":
-            raise UsageError(f"unknown executor '{self.executor}'", field="executor",
-                             hint="choose one of: process, serial, dask")
+            self._client = self._stack.enter_context(engine.prepare())
         return self
 
     def __call__(self, fn, items):
@@ -260,19 +251,25 @@ class _Mapper:
         the caller can show progress)."""
         items = list(items)
         if self._pool is not None:
+            from unionsim.experiment.work import starting_workers
+
             chunk = max(1, len(items) // (4 * (self.workers or 1)))
-            return self._pool.map(fn, items, chunksize=chunk)
+            with starting_workers():   # the first map starts the workers; submission is eager
+                results = self._pool.map(fn, items, chunksize=chunk)
+            return results             # results are read lazily, as they arrive
         if self._client is not None:
             return (future.result() for future in self._client.map(fn, items, pure=False))
         return map(fn, items)
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+            if kind is None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            else:  # an error or Ctrl-C: do not wait for the running map elements
+                from unionsim.experiment.executors import stop_now
+
+                stop_now(self._pool)
+        self._stack.close()
 
 
 class FitProgress:
@@ -351,42 +348,37 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     ``out`` holds the pyabc database and ``fit.json``; ``resume`` continues a stopped fit there
     (refused if its settings, seed, targets or model code differ), ``force`` replaces it.
     """
-    import logging
-
-    import pandas as pd
-
     try:
-        import pyabc
+        import pyabc  # noqa: F401
     except ImportError:
         raise UsageError("calibration needs the pyabc library", field="calibrate",
                          hint='pip install "unionsim[calibration]"') from None
 
+    from unionsim.calibration.folder import check_fit_options, fit_folder
     from unionsim.calibration.screening import top_parameters
-    from unionsim.experiment.store import now_iso, write_json
 
     say = notify or (lambda message: None)
-    if seed < 0:
-        raise UsageError(f"--seed must be zero or positive (got {seed})", field="seed")
+    check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
     names = list(names or top_parameters(settings.n_parameters))
-    out = Path(out)
     manifest = fit_manifest(settings, seed, names, targets)
-    db_path = out / DATABASE
-    if db_path.exists() and not resume:
-        if not force:
-            raise ResultsError("a calibration already exists here", file=out,
-                               hint="pass --resume to continue it, --force to start again, or "
-                                    "choose another --out")
-        db_path.unlink()
-    if resume and db_path.exists():
-        previous = json.loads((out / FIT_MANIFEST).read_text())
-        differs = [k for k in manifest if previous.get(k) != manifest[k]]
-        if differs:
-            raise ResultsError("cannot resume: this fit differs from the stored one in "
-                               + ", ".join(differs), file=out,
-                               hint="repeat the original command with --resume, or --force")
-        manifest = previous
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / FIT_MANIFEST, {**manifest, "status": "running", "started": now_iso()})
+    with fit_folder(out, manifest, force=force, resume=resume, say=say) as folder:
+        return _fit(folder, folder.manifest, targets, settings=settings, seed=seed, names=names, executor=executor,
+                    workers=workers, scheduler=scheduler, say=say)
+
+
+def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, seed: int,
+         names: Sequence[str], executor: str, workers: int | None, scheduler: str | None,
+         say: Callable[[str], None]) -> FitResult:
+    """`run_fit` in a claimed and locked fit folder."""
+    import logging
+
+    import pandas as pd
+    import pyabc
+
+    from unionsim.experiment.store import now_iso
+
+    out, db_path, resume = folder.path, folder.database, folder.resuming
+    folder.write_manifest({**manifest, "status": "running", "started": now_iso()})
     logging.getLogger("ABC").setLevel(logging.WARNING)
 
     measured = targets.select()
@@ -410,13 +402,13 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
                            population_size=settings.population,
                            sampler=_sampler_class()(mapper, seed, progress))
         db = f"sqlite:///{db_path.resolve()}"
-        if resume and db_path.exists():
-            history = abc.load(db, 1)
+        if resume:
+            history = _load_history(abc, db, db_path)
             done = history.max_t + 1
             say(f"resuming {out}: {done} generation(s), "
                 f"{history.total_nr_simulations} evaluations already done")
         else:
-            abc.new(db, observed)
+            abc.new(db, observed, meta_info={"fit_id": folder.fit_id})
             done = 0
         remaining = settings.max_populations - done
         spent = abc.history.total_nr_simulations if done else 0
@@ -447,8 +439,22 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
                         for r in generations.itertuples()],
         "particles": int(len(particles)),
     })
-    write_json(out / FIT_MANIFEST, manifest)
+    folder.write_manifest(manifest)
     return FitResult(out, manifest, particles)
+
+
+def _load_history(abc, db: str, path: Path):
+    """pyabc's history of a stopped fit; a database damaged inside (its fit id still readable)
+    is a `ResultsError`."""
+    try:
+        history = abc.load(db, 1)
+        history.max_t, history.total_nr_simulations  # noqa: B018 - reading checks the tables
+        return history
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy and sqlite raise many kinds
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ResultsError(f"abc.db is damaged: pyabc cannot continue from it ({reason})",
+                           file=path, hint="add --force to start the fit again in this folder, "
+                                           "or choose another --out") from None
 
 
 def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarget]):
@@ -469,12 +475,16 @@ def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarge
 
 def write_posterior(particles, manifest: dict, path: str | Path) -> Path:
     """Write the ensemble and its manifest next to each other (the layout is described in
-    `unionsim.config.posterior`); returns the Parquet path."""
-    from unionsim.config.posterior import manifest_path
-    from unionsim.experiment.store import write_json
+    `unionsim.config.posterior`); returns the Parquet path. Both are checked as
+    `unionsim.calibration.folder.check_posterior_path` checks, and written whole."""
+    import io
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    particles.to_parquet(path, index=False)
-    write_json(manifest_path(path), manifest)
+    from unionsim.calibration.folder import check_posterior_path
+    from unionsim.guard import write_named
+
+    path, manifest_file = check_posterior_path(path)
+    buffer = io.BytesIO()
+    particles.to_parquet(buffer, index=False)
+    write_named(path, buffer.getvalue())
+    write_named(manifest_file, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return path

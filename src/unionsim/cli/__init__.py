@@ -17,9 +17,28 @@ from unionsim.errors import UnionsimError
 __all__ = ["app", "main"]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that a batch stops its workers on the way out (as
+    for Ctrl-C) instead of dying and leaving them running."""
+
+
+def _stop_on_sigterm():
+    """Handle SIGTERM as `Terminated`; returns the handler it replaced."""
+    import signal
+
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends at once
+        raise Terminated()
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
 def main() -> None:
     """Entry point: run the app; user errors print one message and exit non-zero."""
+    import signal
+
     show_warnings_as_notices()
+    previous = _stop_on_sigterm()
     from unionsim.cli.batch import fill_optional_values
 
     try:
@@ -33,10 +52,13 @@ def main() -> None:
         error = os_error(exc)
         _print_error(_console(stderr=True), error)
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        print("interrupted; finished runs are kept in the results folder: repeat the command "
+    except KeyboardInterrupt as exc:
+        why = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        print(f"{why}; finished runs are kept in the results folder: repeat the command "
               "with --resume to finish the batch", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def os_error(exc: OSError) -> UnionsimError:

@@ -368,6 +368,10 @@ def check(
     for s in seed_list:
         if s < 0:
             raise UsageError(f"--seed must be zero or positive (got {s})", field="seed")
+    if report is not None:
+        from unionsim.validation.report import check_path
+
+        report = check_path(report)   # before hours of batches, not after
     if prior and posterior is not None:
         raise UsageError("--prior and --posterior exclude each other", field="posterior",
                          hint="give one of them")

@@ -33,7 +33,9 @@ def calibrate(
     report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
                                           help="Where to write the report (default: "
                                                "docs/calibration.md; with --quick or --out, "
-                                               "DIR/calibration.md)."),
+                                               "DIR/calibration.md). Its figures go to "
+                                               "figures/ beside the default report, else to "
+                                               "the fit folder's figures/."),
     targets: List[Path] = typer.Option([], "--targets", metavar="PATH",
                                        help="Target files or folders (default: targets/)."),
     executor: str = typer.Option("process", "--executor", "-e", metavar="NAME",
@@ -51,26 +53,38 @@ def calibrate(
     particle's value of every target) with a JSON manifest, and a Markdown report that scores the
     held-out 2021 targets. Resumable with --resume.
 
+    Every file is written whole and never through a link; --out must be new, empty or a fit
+    folder; --posterior and --report may replace only a posterior or a report unionsim wrote.
+
     Example: unionsim calibrate --quick --out runs/calib-ci
     """
     from unionsim.calibration.fit import PRESETS, run_fit, write_posterior
+    from unionsim.calibration.folder import FIGURES, check_fit_options, check_outputs
     from unionsim.calibration.report import write_report
     from unionsim.calibration.screening import screening_file
     from unionsim.config.posterior import default_posterior_path, load_posterior
     from unionsim.config.targets import load_targets
+    from unionsim.guard import user_path
 
     if quick and medium:
         raise UsageError("--quick and --medium contradict each other", field="quick",
                          hint="choose one setting (neither: the default fit)")
     if force and resume:
         raise UsageError("--force and --resume contradict each other", field="resume")
+    check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
     setting = "quick" if quick else "medium" if medium else "default"
     local = quick or out is not None  # a CI or scratch fit never replaces the shipped files
-    folder = out or Path("runs") / f"calibration-{setting}"
-    posterior_path = posterior or (folder / "posterior.parquet" if local
-                                   else default_posterior_path())
-    report_path = report or (folder / "calibration.md" if local
-                             else Path("docs") / "calibration.md")
+    folder = user_path(out, "--out") if out is not None else \
+        Path("runs") / f"calibration-{setting}"
+    posterior_path = user_path(posterior, "--posterior") if posterior is not None else \
+        (folder / "posterior.parquet" if local else default_posterior_path())
+    report_path = user_path(report, "--report") if report is not None else \
+        (folder / "calibration.md" if local else Path("docs") / "calibration.md")
+    # figures beside the default report; a report the user names gets its figures in the fit
+    # folder (the tool's own), never in a folder beside it that may hold the user's files
+    figures = report_path.parent / FIGURES if report is None else folder / FIGURES
+    folder, posterior_path, report_path = check_outputs(folder, posterior_path, report_path,
+                                                        figures)
     loaded = load_targets(targets or None)
     result = run_fit(loaded, folder, settings=PRESETS[setting], seed=seed, resume=resume,
                      force=force, executor=executor, workers=workers, scheduler=scheduler,
@@ -80,7 +94,8 @@ def calibrate(
     import pandas as pd
 
     ranking = pd.read_csv(screening_file()) if screening_file().exists() else None
-    write_report(load_posterior(posterior_path), loaded, report_path, screening=ranking)
+    write_report(load_posterior(posterior_path), loaded, report_path, screening=ranking,
+                 figures=figures)
     m = result.manifest
     typer.echo(f"{m['evaluations']} evaluations ({m['model_runs']} runs), "
                f"{len(m['generations'])} generations, final tolerance "

@@ -73,27 +73,172 @@ def effective_sample_size(weights) -> float:
     return float(1.0 / np.sum(w ** 2))
 
 
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_REFIT = "give a file written by `unionsim calibrate` (or run it again to write one)"
+
+
 def load_posterior(path: str | Path | None = None) -> Posterior:
-    """Read a posterior file (default: the shipped one) and check it is usable."""
-    path = Path(path) if path else default_posterior_path()
+    """Read a posterior file (default: the shipped one) and check all of it before any draw.
+
+    Every particle is checked, not only those a batch happens to draw (a bad particle must not
+    pass with 2 runs and fail with 400): the ``param.*`` columns name documented parameters and
+    hold finite numbers inside their documented ranges; the weights are finite, non-negative
+    and not all zero. The manifest beside it (same name, ``.json``), when present, must be a
+    JSON object whose fields have the types the fit writes and whose parameters are the file's.
+    Anything else is one `UnionsimError` naming the file, the column or field, and the fix."""
+    from unionsim.guard import user_path
+
+    path = user_path(path, "--posterior") if path else default_posterior_path()
     if not path.exists():
         raise InputFileError("posterior file not found", file=path,
                              hint="run `unionsim calibrate` to make one, or give --posterior FILE")
+    if not path.is_file():
+        raise InputFileError("the posterior is not a regular file", file=path, hint=_REFIT)
     try:
         particles = pd.read_parquet(path)
+    except MemoryError:
+        raise
     except Exception as exc:  # a broken or foreign file: say so, without a traceback
-        raise InputFileError(f"cannot read the posterior: {exc}", file=path) from None
-    if "weight" not in particles or not any(c.startswith("param.") for c in particles):
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputFileError(f"cannot read the posterior: {reason}", file=path,
+                             hint=_REFIT) from None
+    if "weight" not in particles or not any(str(c).startswith("param.") for c in particles):
         raise ResultsError("not a posterior file: it needs a 'weight' column and 'param.*' "
                            "columns", file=path, hint="give a file written by unionsim calibrate")
-    w = particles["weight"].to_numpy(dtype=float)
-    if len(w) == 0 or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
+    w = _numeric_column(particles, "weight", path)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = w.sum()
+    if len(w) == 0 or not np.all(np.isfinite(w)) or (w < 0).any() or total <= 0 or \
+            not np.isfinite(total):
         raise ResultsError("the posterior's weights must be finite, non-negative and not all "
-                           "zero", file=path, field="weight")
-    mpath = manifest_path(path)
-    manifest = json.loads(mpath.read_text()) if mpath.exists() else {}
+                           "zero", file=path, field="weight", hint=_REFIT)
+    _check_parameters(particles, path)
+    manifest = _read_manifest(manifest_path(path), _names(particles))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return Posterior(path, particles, manifest, digest)
+
+
+def _names(particles: pd.DataFrame) -> list[str]:
+    return [str(c)[len("param."):] for c in particles.columns if str(c).startswith("param.")]
+
+
+def _numeric_column(particles: pd.DataFrame, column: str, path: Path) -> np.ndarray:
+    """A column as floats; text, booleans, nested values and numbers too large for a float are
+    refused."""
+    values = particles[column]
+    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
+        raise ResultsError(f"column '{column}' must hold numbers (it holds {values.dtype})",
+                           file=path, field=column, hint=_REFIT)
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            out = values.to_numpy(dtype=float)
+        except (OverflowError, TypeError, ValueError):
+            raise ResultsError(f"column '{column}' holds values that are not numbers",
+                               file=path, field=column, hint=_REFIT) from None
+    return out
+
+
+def _check_parameters(particles: pd.DataFrame, path: Path) -> None:
+    """Every particle's every parameter: a documented name, a finite value inside its range."""
+    from unionsim.config.params import default_parameters
+
+    specs = default_parameters().specs
+    for name in _names(particles):
+        column = f"param.{name}"
+        if name not in specs:
+            raise ResultsError(f"column '{column}' names no documented parameter", file=path,
+                               field=column, hint="`unionsim params` lists the parameters; "
+                                                  + _REFIT)
+        values = _numeric_column(particles, column, path)
+        bad = np.flatnonzero(~np.isfinite(values))
+        lo, hi = specs[name].range
+        if not len(bad):
+            bad = np.flatnonzero((values < lo) | (values > hi))
+        if len(bad):
+            i = int(bad[0])
+            raise ResultsError(f"particle {i} (row {i + 1}) has {name} = {float(values[i])!r}, "
+                               f"outside "
+                               f"the documented range [{lo}, {hi}] ({len(bad)} of "
+                               f"{len(values)} particles)", file=path, field=column,
+                               hint=_REFIT)
+
+
+# the fields of a posterior's manifest the commands read, and their types
+_MANIFEST_FIELDS = {"seed": (int, type(None)), "targets": dict, "parameters": dict,
+                    "settings": dict, "generations": list, "evaluations": int,
+                    "model_runs": int, "particles": int, "scenarios": list,
+                    "model_fingerprint": str, "library": dict, "status": str}
+
+
+def _read_manifest(mpath: Path, names: list[str]) -> dict:
+    """The posterior's manifest, checked (absent: an empty one)."""
+    if not mpath.exists() and not mpath.is_symlink():
+        return {}
+    fix = ("the posterior's manifest is damaged: write the posterior again with `unionsim "
+           "calibrate`, or move the .json away to use the particles without it")
+    if mpath.is_symlink() or not mpath.is_file() or mpath.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ResultsError("the posterior's manifest is not a regular file of a sensible size",
+                           file=mpath, hint=fix)
+    try:
+        data = json.loads(mpath.read_bytes().decode("utf-8"), parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise ResultsError("the posterior's manifest is not UTF-8 text", file=mpath,
+                           hint=fix) from None
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"the posterior's manifest is not valid JSON ({exc.msg})", file=mpath,
+                           line=exc.lineno, hint=fix) from None
+    except (ValueError, RecursionError) as exc:
+        raise ResultsError(f"the posterior's manifest cannot be read ({exc})", file=mpath,
+                           hint=fix) from None
+    if not isinstance(data, dict):
+        raise ResultsError(f"the posterior's manifest must be a JSON object, not a "
+                           f"{type(data).__name__}", file=mpath, hint=fix)
+    for key, kinds in _MANIFEST_FIELDS.items():
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, kinds):
+                raise ResultsError(f"field '{key}' has the wrong type ({type(value).__name__})",
+                                   file=mpath, field=key, hint=fix)
+            if isinstance(value, int) and not 0 <= value < 2**63:
+                raise ResultsError(f"field '{key}' is out of range ({value})", file=mpath,
+                                   field=key, hint=fix)
+    digest = data.get("targets", {}).get("digest")
+    if digest is not None and not isinstance(digest, str):
+        raise ResultsError("field 'targets.digest' must be text", file=mpath,
+                           field="targets.digest", hint=fix)
+    if "parameters" in data and sorted(data["parameters"]) != sorted(names):
+        raise ResultsError(f"its parameters ({', '.join(sorted(data['parameters'])) or 'none'}) "
+                           f"are not the posterior's columns ({', '.join(sorted(names))})",
+                           file=mpath, field="parameters", hint=fix)
+    return data
+
+
+def _no_constant(name: str):
+    raise ValueError(f"it holds {name}, which is not a number JSON allows")
+
+
+def is_posterior_file(path: Path) -> bool:
+    """Whether ``path`` is a posterior unionsim wrote (a Parquet file with a weight column and
+    parameter columns): the only existing file `write_posterior` may replace."""
+    try:
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(path).names
+    except Exception:  # noqa: BLE001 - not Parquet, unreadable: not ours
+        return False
+    return "weight" in names and any(n.startswith("param.") for n in names)
+
+
+def is_posterior_manifest(path: Path) -> bool:
+    """Whether ``path`` is a posterior's manifest unionsim wrote (a JSON object with the fit's
+    seed and targets)."""
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "seed" in data and "targets" in data
 
 
 def draw_samples(posterior: Posterior, runs: int, seed: int) -> tuple[dict[str, list[float]],

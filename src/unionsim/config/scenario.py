@@ -160,7 +160,29 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
 
 # --------------------------------------------------------------------------- extends
 
+MAX_EXTENDS = 64
+"""The longest chain of ``extends`` a scenario may have (a longer one is surely a mistake, and
+each step reads and validates one more file)."""
+
+
+def _resolved(path: Path, ref: str | None = None, file: Path | None = None) -> Path:
+    """``path`` with its links resolved; a link that leads in a circle is a `ScenarioError`
+    (about ``file``, the scenario that names it)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:   # RuntimeError: a symbolic link loop
+        raise ScenarioError(f"extends '{ref or path}': the path cannot be resolved ({exc})",
+                            file=file or path, field="extends",
+                            hint="a symbolic link there leads in a circle or nowhere: give the "
+                                 "scenario file's real path") from None
+
+
 def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tuple[Path, ...]]:
+    if len(stack) >= MAX_EXTENDS:
+        raise ScenarioError(f"extends goes through more than {MAX_EXTENDS} files",
+                            file=path, field="extends",
+                            hint="a scenario may extend a chain of at most "
+                                 f"{MAX_EXTENDS} files; extend a scenario nearer the end of it")
     doc = read_yaml(path, what="scenario")
     if not isinstance(doc.data, dict):
         raise ConfigError("expected a scenario: a mapping with name, title, description, start, "
@@ -168,7 +190,7 @@ def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tupl
                           hint="start from a shipped scenario (scenarios/baseline.yaml); "
                                "`unionsim schema` prints every key")
     doc.files = {loc: path for loc in doc.lines}
-    resolved = path.resolve()
+    resolved = _resolved(path)
     parent_ref = doc.data.get("extends")
     remove = doc.data.pop("remove", None)
     if parent_ref is None:
@@ -180,8 +202,9 @@ def _merged_document(path: Path, stack: tuple[Path, ...]) -> tuple[YamlDoc, tupl
         raise ConfigError("extends must name a scenario (a shipped name or a file path)",
                           file=path, line=doc.line_of(("extends",)), field="extends")
     parent_path = find_scenario(parent_ref, relative_to=path.parent)
-    if parent_path.resolve() in stack + (resolved,):
-        cycle = " -> ".join(p.name for p in stack + (resolved, parent_path.resolve()))
+    parent_resolved = _resolved(parent_path, parent_ref, path)
+    if parent_resolved in stack + (resolved,):
+        cycle = " -> ".join(p.name for p in stack + (resolved, parent_resolved))
         raise ScenarioError(f"circular extends: {cycle}", file=path,
                             line=doc.line_of(("extends",)), field="extends",
                             hint="a scenario cannot extend itself, directly or through others")

@@ -20,9 +20,9 @@ from unionsim.errors import ResultsError, UsageError
 from unionsim.experiment.executors import make_executor
 from unionsim.experiment.plan import Plan, check_run_count, make_plan
 from unionsim.experiment.store import (FORMAT_VERSION, MANIFEST, ResultsStore,
-                                       check_out_dir, damaged_folder_error, environment,
-                                       folder_kind, folder_lock, foreign_folder_error,
-                                       has_content, now_iso, read_manifest, write_error)
+                                       claim_results_folder, damaged_folder_error, environment,
+                                       folder_kind, folder_lock, has_content, now_iso,
+                                       read_manifest, write_error)
 from unionsim.experiment.work import Executor, chunk_runs, guided_chunks
 
 Progress = Callable[[int], None]
@@ -77,10 +77,9 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
     runner = make_executor(executor, workers=workers, scheduler=scheduler,
                            stall_timeout=stall_timeout) \
         if isinstance(executor, str) else executor
-    out = Path(out)
-    check_out_dir(out)
-    if has_content(out) and folder_kind(out) == "foreign":
-        raise foreign_folder_error(out)  # before anything (even a lock file) is written there
+    # before anything (even a lock file) is written there: a user's folder or a folder of
+    # another kind is refused; a leading ~ is expanded
+    out = claim_results_folder(out)
     say = notify or (lambda message: None)
     manifest = manifest_for(plan, executor=runner.name, timeseries=timeseries,
                             workers=runner.workers)
@@ -95,8 +94,8 @@ def run_plan(plan: Plan, out: str | Path, *, force: bool = False, resume: bool =
                             timeseries=timeseries, chunk_size=chunk_size, progress=progress,
                             say=say)
         except OSError as exc:  # a full disk while merging or writing: finished parts are kept
-            raise write_error(exc, out / (exc.filename and Path(exc.filename).name or "?")) \
-                from None
+            name = Path(exc.filename).name if isinstance(exc.filename, str) else None
+            raise write_error(exc, out / name if name else out) from None
 
 
 def _execute(plan: Plan, out: Path, runner: Executor, manifest: dict, *, force: bool,

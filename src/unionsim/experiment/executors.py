@@ -24,8 +24,9 @@ from typing import Iterator, Sequence
 from unionsim.errors import ExecutionError, UsageError
 from unionsim.experiment.parts import EncodedPart
 from unionsim.experiment.plan import Plan
-from unionsim.experiment.work import (Executor, available_cores, check_stall_timeout, run_chunk,
-                                      stalled_error, without_working_directory)
+from unionsim.experiment.work import (Executor, available_cores, check_stall_timeout,
+                                      init_worker_process, run_chunk, stalled_error,
+                                      starting_workers)
 
 EXECUTORS = ("process", "serial", "dask")
 
@@ -66,8 +67,20 @@ def _init_worker(plan: Plan, timeseries: bool) -> None:
     """Pool initializer: keep the plan for all the chunks this worker will run."""
     global _worker_plan
     _worker_plan = (plan, timeseries)
-    # Ctrl-C reaches the whole process group; the parent handles it and stops the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def local_pool(workers: int, initializer=None, initargs: tuple = (), *,
+               start_method: str | None = None) -> ProcessPoolExecutor:
+    """A pool of local worker processes that end with this process (see
+    `unionsim.experiment.work.init_worker_process`); start its workers within
+    `unionsim.experiment.work.starting_workers`."""
+    context = multiprocessing.get_context(start_method or default_start_method())
+    if context.get_start_method() == "forkserver":
+        # only takes effect if this program has not started a fork server yet
+        context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=init_worker_process,
+                               initargs=(os.getpid(), initializer, initargs))
 
 
 def _run_chunk_in_worker(runs: Sequence[int]) -> EncodedPart:
@@ -103,33 +116,32 @@ class ProcessExecutor:
     def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
         if not chunks:
             return
-        context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            # only takes effect if this program has not started a fork server yet
-            context.set_forkserver_preload(PRELOAD)
         finished = False
-        with without_working_directory():
-            # the fork server (or spawned workers) start here, on the first submit
-            pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(chunks))),
-                                       mp_context=context, initializer=_init_worker,
-                                       initargs=(plan, timeseries))
-            with self._stop_lock:
-                self._pool, stopped = pool, self._stopped
-            if stopped:
-                pool.shutdown(wait=False)   # no worker has started yet
-                raise ExecutionError("the batch was stopped before its workers started",
-                                     hint="run it again (or finish it with --resume)")
-            try:
-                futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
-            except (BrokenPipeError, BrokenProcessPool, EOFError, RuntimeError):
-                # RuntimeError: `stop` shut the pool down while chunks were being submitted
-                _stop_now(pool)
-                if self._stopped:
-                    raise ExecutionError("the batch was stopped while its workers started",
-                                         hint="run it again (or finish it with --resume)") \
-                        from None
-                raise ExecutionError("the worker processes could not start",
-                                     hint=_UNGUARDED_HINT) from None
+        pool = local_pool(max(1, min(self.workers, len(chunks))), _init_worker,
+                          (plan, timeseries), start_method=self.start_method)
+        with self._stop_lock:
+            self._pool, stopped = pool, self._stopped
+        if stopped:
+            pool.shutdown(wait=False)   # no worker has started yet
+            raise ExecutionError("the batch was stopped before its workers started",
+                                 hint="run it again (or finish it with --resume)")
+        try:
+            with starting_workers():
+                # the fork server (or spawned workers) start here, on the first submits
+                try:
+                    futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
+                except (BrokenPipeError, BrokenProcessPool, EOFError, RuntimeError):
+                    # RuntimeError: `stop` shut the pool down while chunks were being submitted
+                    if self._stopped:
+                        raise ExecutionError("the batch was stopped while its workers started",
+                                             hint="run it again (or finish it with --resume)") \
+                            from None
+                    raise ExecutionError("the worker processes could not start",
+                                         hint=_UNGUARDED_HINT) from None
+        except BaseException:  # a failed start, or a Ctrl-C held back while the workers started
+            self._pool = None
+            _stop_now(pool)
+            raise
         try:
             # No list of the futures is kept here: a finished future holds its part's bytes, and
             # the watcher drops each future once yielded, so memory does not grow with the runs.
@@ -201,6 +213,9 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=STOP_GRACE_SECONDS)
+
+
+stop_now = _stop_now  # for other local pools (the calibration's): the same prompt stop
 
 
 # --------------------------------------------------------------------------- choosing

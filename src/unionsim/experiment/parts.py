@@ -14,7 +14,6 @@ memory stays bounded by one row group plus one part.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -176,11 +175,13 @@ def merge_parts(files: Sequence[Path], target: Path, kind: str, *, status_counts
     _check_no_overlap(files)
     schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
     group = ROWS_PER_GROUP[kind]
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    from unionsim.guard import writing
+
     rows = 0
     pending: list = []
     pending_rows = 0
-    with pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as writer:
+    with writing(target.parent, target.name) as fh, \
+            pq.ParquetWriter(fh, schema, compression=COMPRESSION) as writer:
         def flush(table) -> None:
             # one contiguous array per column: the encoding must not see the parts' boundaries
             writer.write_table(table.combine_chunks(), row_group_size=group)
@@ -202,7 +203,6 @@ def merge_parts(files: Sequence[Path], target: Path, kind: str, *, status_counts
                 pending, pending_rows = [rest], rest.num_rows
         if pending_rows:
             flush(pa.concat_tables(pending))
-    os.replace(tmp, target)
     return rows
 
 

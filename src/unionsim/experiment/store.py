@@ -16,12 +16,9 @@ the parts once every run is done (see `unionsim.experiment.parts` for the layout
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import os
 import platform
-import shutil
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from unionsim.errors import ResultsError
+from unionsim.guard import (LOCK, check_out_dir, checked_entry, claim_folder, folder_lock,
+                            make_dir, mark_folder, read_entry_bytes, remove_layout, write_bytes,
+                            write_error)
+from unionsim.guard import write_json as _write_json_in
+from unionsim.guard.entries import TMP_PATTERN
 from unionsim.experiment.parts import (DECISIONS_KIND, OUTCOMES_KIND, TIMESERIES_KIND,
                                        WRITE_ORDER, EncodedPart, merge_parts)
 
@@ -38,54 +40,46 @@ OUTCOMES = "outcomes.parquet"
 TIMESERIES = "timeseries.parquet"
 DECISIONS = "decisions.parquet"
 PARTS = "parts"
+KIND = "results"
 MARKER = ".unionsim-results"  # written first: this folder was made by unionsim
-LOCK = ".unionsim.lock"       # held (flock) by the one process writing the folder
 PLOTS = "plots"               # `unionsim plot`'s default output inside the folder
 # the other analysis commands' default outputs inside the folder (stale once it is replaced)
 ANALYSES = ("sensitivity", "discovery", "compare", "report.html")
 FORMAT_VERSION = 1
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-# What `--force` may delete: only entries unionsim itself writes into a results folder.
+_ANALYSIS_FILES = {"*.png": None, "*.csv": None, "*.json": None, ".unionsim-*": None,
+                   TMP_PATTERN: None}
+PARTS_LAYOUT = {"part-*.parquet": None, TMP_PATTERN: None}
+# What `--force` may delete: only the entries unionsim itself writes into a results folder, and
+# inside its subfolders only the files it writes there.
+RESULTS_LAYOUT = {MANIFEST: None, OUTCOMES: None, TIMESERIES: None, DECISIONS: None,
+                  MARKER: None, "report.html": None, TMP_PATTERN: None, PARTS: PARTS_LAYOUT,
+                  PLOTS: _ANALYSIS_FILES, "sensitivity": _ANALYSIS_FILES,
+                  "discovery": _ANALYSIS_FILES, "compare": _ANALYSIS_FILES,
+                  # the app's exports of the batch it shows (a stale pair would misdescribe it)
+                  "tweaks.params.yaml": None, "tweaks.scenario.yaml": None}
 TOOL_ENTRIES = (MANIFEST, OUTCOMES, TIMESERIES, DECISIONS, PARTS, MARKER, PLOTS, *ANALYSES)
 # Keys every manifest has; a manifest without them is damaged or not unionsim's.
 MANIFEST_KEYS = ("format_version", "status", "scenario", "n_runs", "master_seed")
+# The types of the fields a resume and the analyses rely on (checked when present).
+MANIFEST_TYPES = {"format_version": (int,), "status": (str,), "n_runs": (int,),
+                  "master_seed": (int,), "parameters": (dict,), "timeseries": (bool,),
+                  "sampler": (str, type(None)), "fingerprint": (str,),
+                  "sampled_parameters": (list,), "changed_parameters": (dict,),
+                  "resumes": (list,)}
 
 
 def _atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write to a temporary name, then rename: readers see the whole file or none of it.
+    """Write ``path`` whole, never through a link (see `unionsim.guard.write_bytes`).
 
     ``sync`` also flushes to the disk (the manifest); parts skip it, since a part lost to a power
     cut is simply run again on --resume."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise write_error(exc, path) from None
-
-
-def write_error(exc: OSError, path: Path) -> ResultsError:
-    """A failed write (full disk, no permission) as a `ResultsError` that says how to go on."""
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        hint = ("free some disk space (or choose an --out on another disk), then repeat the "
-                "command with --resume (resume=True in Python): finished runs are kept")
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "choose an --out folder you may write to"
-    else:
-        hint = "check the folder, then repeat the command with --resume (resume=True in Python)"
-    return ResultsError(f"cannot write {path.name}: {reason}", file=path.parent, hint=hint)
+    write_bytes(path.parent, path.name, data, sync=sync)
 
 
 def write_json(path: Path, data: dict) -> None:
-    """Write JSON atomically."""
-    _atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=False) + "\n").encode())
+    """Write JSON atomically, never through a link."""
+    _write_json_in(path.parent, path.name, data)
 
 
 class ResultsStore:
@@ -104,8 +98,7 @@ class ResultsStore:
         refused, with or without ``force``. A folder whose batch never got its manifest written
         (a full disk at the start) and holds no finished runs is simply started again.
         """
-        path = Path(path)
-        check_out_dir(path)
+        path = check_out_dir(path)
         if has_content(path):
             kind = folder_kind(path)
             if kind == "foreign":
@@ -119,13 +112,9 @@ class ResultsStore:
             if kind == "damaged" and not force:
                 raise damaged_folder_error(path)
             remove_tool_entries(path)
-        path.mkdir(parents=True, exist_ok=True)
+        mark_folder(path, KIND)
         store = cls(path)
-        _atomic_write_bytes(path / MARKER, b"unionsim results folder\n", sync=False)
-        try:
-            (path / PARTS).mkdir(exist_ok=True)
-        except OSError as exc:
-            raise write_error(exc, path / PARTS) from None
+        make_dir(path, PARTS)
         write_json(path / MANIFEST, {**manifest, "status": "running"})
         return store
 
@@ -139,17 +128,12 @@ class ResultsStore:
         """
         store = cls(path)
         store.manifest()  # fails clearly if this is not a results folder
-        parts = store.path / PARTS
-        try:
-            parts.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise write_error(exc, parts) from None
-        for stray in [*store.path.glob(".*.tmp-*"), *parts.glob(".*.tmp-*")]:
-            stray.unlink(missing_ok=True)
-        finished = {f.name.split(".")[0] for f in parts.glob("part-*.outcomes.parquet")}
-        for f in parts.glob("part-*.parquet"):
-            if f.name.split(".")[0] not in finished:
-                f.unlink(missing_ok=True)
+        parts = make_dir(store.path, PARTS)
+        remove_layout(store.path, {TMP_PATTERN: None})
+        remove_layout(parts, {TMP_PATTERN: None})
+        names = part_names(parts)
+        finished = {n.split(".")[0] for n in names if n.endswith(f".{OUTCOMES_KIND}.parquet")}
+        remove_layout(parts, {n: None for n in names if n.split(".")[0] not in finished})
         return store
 
     def manifest(self) -> dict:
@@ -183,13 +167,16 @@ class ResultsStore:
         import pyarrow.parquet as pq
 
         done: set[int] = set()
-        for f in sorted((self.path / PARTS).glob("part-*.outcomes.parquet")):
+        parts = checked_entry(self.path, PARTS, "dir")
+        for name in part_names(parts):
+            if not name.endswith(f".{OUTCOMES_KIND}.parquet"):
+                continue
+            f = checked_entry(parts, name, "file")
             try:
                 done.update(pq.read_table(f, columns=["run"]).column("run").to_pylist())
             except Exception:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
-                stem = f.name.split(".")[0]
-                for sibling in (self.path / PARTS).glob(f"{stem}.*"):
-                    sibling.unlink(missing_ok=True)
+                stem = name.split(".")[0]
+                remove_layout(parts, {f"{stem}.*.parquet": None})
         return done
 
     # ------------------------------------------------------------------ finishing
@@ -199,8 +186,8 @@ class ResultsStore:
         Refuses unless every planned run is stored exactly once. Memory stays bounded: the parts
         are streamed into the final files one at a time.
         """
-        parts = self.path / PARTS
-        outcome_files = sorted(parts.glob(f"part-*.{OUTCOMES_KIND}.parquet"))
+        parts = checked_entry(self.path, PARTS, "dir")
+        outcome_files = part_files(parts, OUTCOMES_KIND)
         if not outcome_files:
             raise ResultsError("no finished runs to assemble", file=self.path)
         status: dict[str, int] = {}
@@ -211,16 +198,32 @@ class ResultsStore:
             (self.path / OUTCOMES).unlink(missing_ok=True)
             raise ResultsError(f"not all runs have completed: expected {expected}, got {n_rows}",
                                file=self.path, hint="finish the batch with --resume")
-        merge_parts(sorted(parts.glob(f"part-*.{DECISIONS_KIND}.parquet")),
-                    self.path / DECISIONS, DECISIONS_KIND)
-        ts_files = sorted(parts.glob(f"part-*.{TIMESERIES_KIND}.parquet"))
+        merge_parts(part_files(parts, DECISIONS_KIND), self.path / DECISIONS, DECISIONS_KIND)
+        ts_files = part_files(parts, TIMESERIES_KIND)
         if ts_files:
             merge_parts(ts_files, self.path / TIMESERIES, TIMESERIES_KIND)
         self.update_manifest(status="complete", runs_ok=int(status.get("ok", 0)),
                              runs_failed=int(status.get("failed", 0)),
                              finished=now_iso(), **manifest_changes)
-        shutil.rmtree(parts)
+        remove_layout(self.path, {PARTS: PARTS_LAYOUT})
         return self.manifest()
+
+
+def part_names(parts: Path) -> list[str]:
+    """The names of the part files in ``parts/`` (sorted), each checked to be no link."""
+    try:
+        names = sorted(e.name for e in os.scandir(parts) if e.name.startswith("part-")
+                       and e.name.endswith(".parquet"))
+    except OSError as exc:
+        raise write_error(exc, parts) from None
+    for name in names:
+        checked_entry(parts, name, "file")
+    return names
+
+
+def part_files(parts: Path, kind: str) -> list[Path]:
+    """The part files of one kind, sorted, none of them a link."""
+    return [parts / n for n in part_names(parts) if n.endswith(f".{kind}.parquet")]
 
 
 def describe_folder(path: Path) -> str:
@@ -268,16 +271,16 @@ def read_manifest(path: str | Path) -> dict:
         raise ResultsError("results folder not found", file=path,
                            hint="give the folder `unionsim run` printed (under runs/)")
     f = path / MANIFEST
-    if not f.exists():
+    if not f.exists() and not f.is_symlink():
         raise ResultsError("not a results folder: manifest.json is missing", file=path,
                            hint="give the folder `unionsim run` printed (under runs/)")
     damaged = ("repeat the command that made the folder with --force (force=True in Python) to "
                "run it again, or choose another --out")
     try:
-        if not f.is_file() or f.stat().st_size > MAX_MANIFEST_BYTES:
+        if f.is_symlink() or not f.is_file() or f.stat().st_size > MAX_MANIFEST_BYTES:
             raise ResultsError("manifest.json is not a regular file of a sensible size",
                                file=f, hint=damaged)
-        data = json.loads(f.read_bytes().decode("utf-8"))
+        data = json.loads(read_entry_bytes(path, MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
     except UnicodeDecodeError:
         raise ResultsError("manifest.json is damaged: it is not text", file=f,
                            hint=damaged) from None
@@ -298,43 +301,30 @@ def read_manifest(path: str | Path) -> dict:
             and isinstance(scenario["spec"].get("start"), str)):
         raise ResultsError("manifest.json is damaged: 'scenario' lacks its spec", file=f,
                            field="scenario", hint=damaged)
+    for key, kinds in MANIFEST_TYPES.items():
+        if key in data and (not isinstance(data[key], kinds)
+                            or (isinstance(data[key], bool) and bool not in kinds)):
+            raise ResultsError(f"manifest.json is damaged: '{key}' has the wrong type "
+                               f"({type(data[key]).__name__})", file=f, field=key, hint=damaged)
     return data
 
 
 # --------------------------------------------------------------------------- writing safely
 
-def check_out_dir(path: Path) -> None:
-    """Refuse an output folder that cannot be a results folder: the working directory or one
-    of its parents (``--out ''``, ``.``, ``/``), the home folder, a file, or a path under a file.
-    Nothing is written before this check."""
-    text = str(path).strip()
-    if not text:
-        raise ResultsError("--out is empty", field="out",
-                           hint="give a new folder, e.g. --out runs/my-batch")
-    resolved = Path(os.path.abspath(path))
-    cwd = Path(os.path.abspath(os.getcwd()))
-    home = Path(os.path.abspath(os.path.expanduser("~")))
-    if resolved == cwd or resolved in cwd.parents or resolved == home or \
-            resolved == Path(resolved.anchor):
-        raise ResultsError(f"--out '{path}' is the working directory, one of its parents or the "
-                           f"home folder; a results folder must be a folder of its own",
-                           field="out", hint="give a new folder, e.g. --out runs/my-batch")
-    for p in (resolved, *resolved.parents):
-        if p.exists() or p.is_symlink():
-            if not p.is_dir():
-                where = "is a file" if p == resolved else f"is under a file ({p})"
-                raise ResultsError(f"--out '{path}' {where}", file=path, field="out",
-                                   hint="give a folder path, e.g. --out runs/my-batch")
-            break
+def _is_legacy_results(path: Path) -> bool:
+    """A results folder written before folders carried markers: it has a manifest."""
+    return (path / MANIFEST).exists() or (path / MANIFEST).is_symlink()
 
 
-def _is_tool_entry(name: str) -> bool:
-    return name in TOOL_ENTRIES or name == LOCK or (name.startswith(".") and ".tmp-" in name)
+def claim_results_folder(path: str | Path) -> Path:
+    """Check that ``path`` may be written as a results folder (new, empty, or unionsim's results
+    folder: not a folder of another kind, not a user's folder); returns the path to use."""
+    return claim_folder(path, KIND, legacy=_is_legacy_results)[0]
 
 
 def has_content(path: Path) -> bool:
     """Whether the folder exists and holds anything besides unionsim's lock file."""
-    return path.is_dir() and any(e.name != LOCK for e in path.iterdir())
+    return path.is_dir() and any(e.name != LOCK for e in os.scandir(path))
 
 
 def folder_kind(path: Path) -> str:
@@ -346,18 +336,21 @@ def folder_kind(path: Path) -> str:
         return "results"
     except ResultsError:
         pass
-    names = [e.name for e in path.iterdir() if e.name != LOCK]
+    names = [e.name for e in os.scandir(path) if e.name != LOCK]
     # only the tool's own marker or manifest makes a folder ours: a user's folder that merely holds
     # a file named like one of ours (outcomes.parquet, plots/) is never deleted by --force
     ours = not names or ((path / MARKER).exists() or (path / MANIFEST).exists())
     if not ours:
         return "foreign"
-    finished = (path / OUTCOMES).exists() or any((path / PARTS).glob("part-*.outcomes.parquet"))
+    parts = path / PARTS
+    finished = (path / OUTCOMES).exists() or (
+        parts.is_dir() and not parts.is_symlink()
+        and any(n.endswith(f".{OUTCOMES_KIND}.parquet") for n in os.listdir(parts)))
     return "damaged" if finished or (path / MANIFEST).exists() else "unstarted"
 
 
 def foreign_folder_error(path: Path) -> ResultsError:
-    names = sorted(e.name for e in path.iterdir() if e.name != LOCK)
+    names = sorted(e.name for e in os.scandir(path) if e.name != LOCK)
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return ResultsError(f"this folder holds files unionsim did not write ({shown}); it is not a "
                         f"results folder and is left untouched", file=path, field="out",
@@ -377,45 +370,10 @@ def damaged_folder_error(path: Path) -> ResultsError:
 
 
 def remove_tool_entries(path: Path) -> None:
-    """Delete what unionsim wrote into a results folder (never anything else, never the lock)."""
-    for entry in path.iterdir():
-        if entry.name == LOCK or not _is_tool_entry(entry.name):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def folder_lock(path: Path):
-    """Hold the folder's lock while writing it: a second writer (run, --resume or --force on
-    the same folder) is refused at once. The lock is an OS file lock (``flock``), so a killed
-    process's lock is released by the system and the next writer simply takes it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX: no lock
-        yield
-        return
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise write_error(exc, path / LOCK) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise ResultsError(f"another unionsim process (pid {holder}) is writing this results "
-                               f"folder", file=path,
-                               hint="wait until it has finished (or stop it), then repeat the "
-                                    "command; or choose another --out") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    """Delete what unionsim wrote into a results folder (never anything else, never the lock,
+    never a link: a link where a tool's entry would be stops the command before anything is
+    deleted)."""
+    remove_layout(path, RESULTS_LAYOUT)
 
 
 @dataclass

@@ -15,9 +15,12 @@ from here and never from each other.
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
 import os
+import signal
 import sys
+import threading
 from typing import Iterator, Protocol, Sequence
 
 from unionsim.errors import ExecutionError, UsageError
@@ -119,6 +122,103 @@ def without_working_directory():
             os.environ["PYTHONSAFEPATH"] = saved_env
 
 
+@contextlib.contextmanager
+def starting_workers():
+    """While a local pool starts its worker processes (and the fork server, the first time):
+
+    * the working directory is kept off their import path (`without_working_directory`);
+    * Ctrl-C is held back (SIGINT blocked, so the fork server and the workers inherit it
+      blocked): a worker that is still importing the model would otherwise print a traceback of
+      its own. The parent gets the held Ctrl-C as soon as the workers are up, and stops them;
+    * a failure to start them (too many open files, a socket path under a long ``TMPDIR``) is an
+      `ExecutionError` that names it, never a results folder's fault.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    blocked = mask is not None and threading.current_thread() is threading.main_thread()
+    if blocked:
+        previous = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with without_working_directory():
+            try:
+                yield
+            except OSError as exc:
+                raise worker_start_error(exc) from None
+    finally:
+        if blocked:
+            mask(signal.SIG_SETMASK, previous)  # a held Ctrl-C is raised here
+
+
+def worker_start_error(exc: OSError) -> ExecutionError:
+    """Why worker processes could not start, and the fix, from the operating system's error."""
+    import tempfile
+
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        hint = ("raise the limit of open files (e.g. `ulimit -n 4096`), or use fewer --workers, "
+                "or --executor serial")
+        what = f"this process may open no more files ({reason})"
+    elif exc.errno == errno.ENAMETOOLONG or "path too long" in str(exc):
+        hint = ("set TMPDIR to a short folder (e.g. TMPDIR=/tmp), or use --executor serial")
+        what = (f"the path of their socket under the temporary folder "
+                f"({tempfile.gettempdir()}) is too long")
+    elif exc.errno in (errno.EAGAIN, errno.ENOMEM):
+        hint = "use fewer --workers (or --executor serial), or free memory"
+        what = f"the system refused a new process ({reason})"
+    else:
+        hint = ("check the temporary folder (TMPDIR) and the limits on processes and files, or "
+                "use --executor serial")
+        what = reason
+    return ExecutionError(f"the worker processes could not start: {what}", field="workers",
+                          hint=hint)
+
+
+def watch_parent(pid: int) -> None:
+    """In a worker process: end this process as soon as process ``pid`` (the command that
+    started the pool) has ended, even if it was killed (SIGKILL) and could not stop its workers.
+
+    A worker's parent is the fork server, not the command, so the command's death is watched
+    directly: a thread waits on a pidfd (Linux), else polls every half second. Without this, a
+    killed command would leave its workers computing and holding its output pipe open."""
+    def end() -> None:
+        os._exit(1)
+
+    def wait_pidfd(fd: int) -> None:
+        import select
+
+        select.select([fd], [], [])
+        end()
+
+    def poll() -> None:
+        import time
+
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                end()
+            except PermissionError:  # pragma: no cover - the pid was reused by another user
+                end()
+
+    try:
+        fd = os.pidfd_open(pid)
+        target, args = wait_pidfd, (fd,)
+    except ProcessLookupError:
+        end()
+    except (AttributeError, OSError):  # not Linux >= 5.3
+        target, args = poll, ()
+    threading.Thread(target=target, args=args, name="unionsim parent watch", daemon=True).start()
+
+
+def init_worker_process(parent: int, initializer=None, initargs: tuple = ()) -> None:
+    """Every local worker's first step: Ctrl-C is the parent's to handle (it stops the workers),
+    the worker ends with the parent, then the pool's own initializer runs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 DEFAULT_STALL_TIMEOUT = 1800.0
 """Seconds without any finished chunk after which a batch counts as stalled (a stopped worker,
 a cluster that lost its workers). A chunk holds at most `MAX_CHUNK` runs, a few seconds of work
@@ -126,12 +226,17 @@ on one core, so half an hour is generous even on a loaded machine; ``--stall-tim
 it."""
 
 
+MAX_STALL_TIMEOUT = 30 * 24 * 3600.0
+"""A month: waits longer than this are refused (the operating system's wait limits are finite)."""
+
+
 def check_stall_timeout(seconds: float | None) -> float:
     """The stall timeout in seconds (default `DEFAULT_STALL_TIMEOUT`), checked."""
     if seconds is None:
         return DEFAULT_STALL_TIMEOUT
-    if not (seconds > 0 and math.isfinite(seconds)):
-        raise UsageError(f"--stall-timeout must be a positive number of seconds (got {seconds})",
+    if not (seconds > 0 and math.isfinite(seconds)) or seconds > MAX_STALL_TIMEOUT:
+        raise UsageError(f"--stall-timeout must be a positive number of seconds up to "
+                         f"{MAX_STALL_TIMEOUT:.0f} (30 days) (got {seconds:g})",
                          field="stall_timeout", hint="e.g. --stall-timeout 3600")
     return float(seconds)
 

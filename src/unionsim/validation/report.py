@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from unionsim.guard import HTML_STAMP, check_named_output, write_named, written_by_unionsim
 from unionsim.validation.runner import CheckReport, threshold_text
 
 
@@ -81,7 +82,7 @@ def markdown(report: CheckReport, known_failures: dict[str, str] | None = None) 
 def html_page(report: CheckReport, known_failures: dict[str, str] | None = None) -> str:
     """The same report as a self-contained HTML page (a simple Markdown table conversion)."""
     rows = markdown(report, known_failures).splitlines()
-    out = ["<!doctype html><meta charset='utf-8'><title>unionsim validation</title>",
+    out = [f"<!doctype html><meta charset='utf-8'>{HTML_STAMP}<title>unionsim validation</title>",
            "<style>body{font-family:sans-serif;max-width:1200px;margin:auto}table{border-collapse:"
            "collapse}td,th{border:1px solid #ccc;padding:4px;font-size:13px}</style>"]
     table: list[str] = []
@@ -108,10 +109,19 @@ def html_page(report: CheckReport, known_failures: dict[str, str] | None = None)
     return "\n".join(out) + "\n"
 
 
+def check_path(path: str | Path) -> Path:
+    """The file ``check --report`` names, checked before any batch runs: .md or .html, and, if
+    it exists, a validation report unionsim wrote (never a link, a folder or a user's file)."""
+    return check_named_output(path, "--report", what="a validation report",
+                              suffixes=(".md", ".html", ".htm"),
+                              ours=lambda p: written_by_unionsim(
+                                  p, "<title>unionsim validation</title>", "# Validation: "))
+
+
 def write(report: CheckReport, path: str | Path, known_failures: dict[str, str] | None = None
           ) -> Path:
-    path = Path(path)
-    text = html_page(report, known_failures) if path.suffix in (".html", ".htm") else \
+    """Write the report as Markdown or (.html) a page, whole and never through a link."""
+    path = check_path(path)
+    text = html_page(report, known_failures) if path.suffix.lower() in (".html", ".htm") else \
         markdown(report, known_failures)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_named(path, text.encode("utf-8"))

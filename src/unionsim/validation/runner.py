@@ -162,7 +162,8 @@ def _unit(claim: Claim) -> str:
 
 
 def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int | None,
-                 progress: Callable[[str], None] | None = None, posterior=True) -> Path:
+                 progress: Callable[[str], None] | None = None, posterior=True, *,
+                 rerun: bool = False) -> Path:
     """A complete results folder for the batch, reused when its plan is unchanged. With
     ``posterior`` (True: the shipped file, or a path) each run's fitted parameters are drawn from
     the calibration posterior; the batch's own overlays and values win for the parameters they
@@ -176,7 +177,7 @@ def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int |
                      param_files=[shipped_file(p) for p in batch.params], sets=dict(batch.sets),
                      posterior=posterior or None)
     folder = cache / f"{batch.scenario}-{plan.fingerprint()}"
-    if folder.exists():
+    if folder.exists() and not rerun:
         try:
             m = read_manifest(folder)
             if m.get("status") == "complete" and m.get("fingerprint") == plan.fingerprint():
@@ -185,7 +186,18 @@ def batch_folder(batch: Batch, runs: int, seed: int, cache: Path, workers: int |
             pass
     if progress:
         progress(f"running {batch.label}: {runs} runs, seed {seed}")
-    return run_plan(plan, folder, force=True, **({"workers": workers} if workers else {}))
+    try:
+        return run_plan(plan, folder, force=True, **({"workers": workers} if workers else {}))
+    except ResultsError as exc:
+        raise cache_error(exc, folder) from None
+
+
+def cache_error(exc: ResultsError, folder: Path) -> ResultsError:
+    """A cached batch that cannot be used or replaced, with the fixes `check` offers (it has no
+    --force or --out)."""
+    return ResultsError(exc.detail, file=exc.file, line=exc.line, field=exc.field,
+                        hint=f"delete the cached batch {folder} (unionsim check runs it again), "
+                             f"or give another --cache DIR")
 
 
 def shipped_file(ref: str) -> Path:
@@ -313,7 +325,11 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
     claim fail clearly, its 95% interval on the failing side, not by a hair). ``posterior``: True for the
     shipped posterior, a path, or False for the defaults and the scenarios' uncertainty.
     """
-    cache = Path(cache)
+    from unionsim.guard import check_out_dir
+
+    # a folder of its own for the cached batches, checked as any output folder before a batch
+    # runs (`~` expanded; the working directory, the home folder and a file refused)
+    cache = check_out_dir(cache, "--cache")
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise UsageError("give at least one master seed", field="seeds")
@@ -343,7 +359,15 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
     def load(batch: Batch, n: int, seed: int) -> Data:
         folder = batch_folder(batch, n, seed, cache, workers, progress, posterior)
         folders[f"{batch.label}, {n} runs, seed {seed}"] = str(folder)
-        return load_data(folder)
+        try:
+            return load_data(folder)
+        except ResultsError:  # a damaged cached batch (a file lost or edited): run it again
+            folder = batch_folder(batch, n, seed, cache, workers, progress, posterior,
+                                  rerun=True)
+            try:
+                return load_data(folder)
+            except ResultsError as exc:
+                raise cache_error(exc, folder) from None
 
     per_seed: dict[str, list[ClaimResult]] = {c.id: [] for c in claims}
     hist = None
