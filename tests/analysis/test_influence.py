@@ -296,3 +296,30 @@ def test_a_small_study_runs_resumes_and_fills_the_table(tmp_path):
     # nothing in a 24-month Zapad run reads the late-signing window: no run ends otherwise
     row = table.set_index("parameter").loc["outcomes.late_signing_months"]
     assert row["morris_pp"] == 0
+
+    # the script writes the table, the summary and the page from it, and the fit's candidates
+    # are ranked again with the table: must-fit (>= 5 pp on what users read) first
+    import importlib.util
+    import shutil
+
+    from unionsim.analysis.influence_report import SUMMARY_FILE, TABLE_FILE, read_table
+    from unionsim.calibration.screening import SCREENING_FILE, screening_file
+
+    spec = importlib.util.spec_from_file_location("influence_script",
+                                                  ROOT / "scripts" / "influence_study.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    params, docs = tmp_path / "params", tmp_path / "docs"
+    params.mkdir()
+    docs.mkdir()
+    shutil.copy(screening_file(), params / SCREENING_FILE)
+    assert script.write(study, trial=False, params=params, docs=docs) == 0
+    written = read_table(params / TABLE_FILE)
+    assert set(names) <= set(written.dropna(subset=["effect_pp"])["parameter"])
+    assert json.loads((params / SUMMARY_FILE).read_text("utf-8"))["cost"]["runs"] == 88
+    page = (docs / "influence.md").read_text("utf-8")
+    assert all(f"`{n}`" in page for n in names)
+    ranking = pd.read_csv(params / SCREENING_FILE)
+    must = set(refresh_table(written).query("must_fit")["parameter"])
+    assert set(ranking.loc[ranking["must_fit"], "parameter"]) == must
+    assert ranking.head(len(must))["must_fit"].all()

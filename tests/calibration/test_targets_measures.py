@@ -170,7 +170,8 @@ def test_unionsim_validate_checks_target_files():
 
 
 def test_the_screening_ranks_judgement_parameters_and_the_fit_takes_its_head(tmp_path):
-    from unionsim.calibration.screening import candidates, screening_file, top_parameters
+    from unionsim.calibration.screening import (candidates, influence_table, screening_file,
+                                                top_parameters)
     from unionsim.config.params import default_parameters
     from unionsim.errors import InputFileError
 
@@ -181,10 +182,39 @@ def test_the_screening_ranks_judgement_parameters_and_the_fit_takes_its_head(tmp
                          for name, bounds in space.items())
     ranking = pd.read_csv(screening_file())
     assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
-    assert ranking["score"].is_monotonic_decreasing
-    # every ranked parameter is still a candidate, with the range it is fitted over
+    # every candidate is ranked, with the range it is fitted over
+    assert sorted(ranking["parameter"]) == sorted(space)
     for row in ranking.itertuples():
         assert (row.low, row.high) == space[row.parameter], row.parameter
+    # what users read first: every must-fit parameter of the influence table, by its effect,
+    # then the others by their score on the fitting targets
+    influence = influence_table()
+    must = set() if influence is None else set(influence.query("must_fit")["parameter"])
+    assert set(ranking[ranking["must_fit"]]["parameter"]) == must
+    head = ranking.head(len(must))
+    assert head["must_fit"].all() and head["headline_pp"].is_monotonic_decreasing
+    assert ranking.iloc[len(must):]["target_score"].is_monotonic_decreasing
     assert top_parameters(3) == ranking["parameter"].head(3).tolist()
     with pytest.raises(InputFileError, match="no screening ranking found"):
         top_parameters(3, tmp_path / "none.csv")
+
+
+def test_a_parameter_that_moves_what_users_read_is_fitted_before_target_favourites():
+    from unionsim.calibration.screening import candidates, rank_for_fit
+
+    names = list(candidates())
+    war, favourite, quiet = names[:3]
+    scores = pd.DataFrame({"parameter": names, "target_score": 0.0})
+    scores.loc[scores["parameter"] == favourite, "target_score"] = 30.0
+    scores.loc[scores["parameter"] == quiet, "target_score"] = 1.0
+    influence = pd.DataFrame({"parameter": names, "must_fit": False, "effect_pp": 1.0,
+                              "output": "", "group": ""})
+    influence.loc[influence["parameter"] == war, ["must_fit", "effect_pp", "output", "group"]] = \
+        [True, 8.0, "end_war_role:full", "war"]
+    ranking = rank_for_fit(scores, influence)
+    assert ranking["parameter"].head(3).tolist() == [war, favourite, quiet]
+    assert ranking.loc[0, "headline_output"] == "end_war_role:full"
+    # before any influence study the target screening alone decides
+    alone = rank_for_fit(scores, None)
+    assert alone["parameter"].head(2).tolist() == [favourite, quiet]
+    assert not alone["must_fit"].any()

@@ -81,7 +81,7 @@ _OUTCOME_COLUMNS = ("run", "status", "outcome", *DIMENSIONS, "implemented_share"
 class StudySettings:
     """The size of an influence study."""
 
-    runs_per_group: int = 12_000
+    runs_per_group: int = 10_000
     trajectories: int = 5
     repeats: int = 1
     seeds: tuple[int, ...] = (1, 2)

@@ -238,17 +238,24 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
     n_candidates = len(screening) if screening is not None else None
     lines += [
         "Every parameter not in this table keeps its documented value. Which were fitted: the "
-        "first N of `params/calibration_screening.csv`, the Morris screening of the "
+        "first N of `params/calibration_screening.csv`, which ranks the "
         + (f"{n_candidates} " if n_candidates else "") + "judgement parameters with `support: "
-        "direction` or `assumption`, ranked by the sum over fitting targets of mu* divided by "
-        "the target's tolerance (`scripts/screen_calibration.py`).",
+        "direction` or `assumption`: first those whose largest effect on what users read is at "
+        "least 5 pp (`params/influence.csv`, `docs/influence.md`), by that effect; then the "
+        "others by their Morris screening on the fitting targets, the sum over fitting targets "
+        "of mu* divided by the target's tolerance (`scripts/screen_calibration.py`).",
         "",
     ]
     if screening is not None:
         fitted = set(posterior.names)
+        if "target_score" not in screening:   # a ranking written before the influence table
+            screening = screening.rename(columns={"score": "target_score"})
         nxt = screening[~screening["parameter"].isin(fitted)].head(8)
-        lines += ["The next ranked, left at their documented values: "
-                  + ", ".join(f"`{p}` ({s:.2g})" for p, s in zip(nxt["parameter"], nxt["score"]))
+        headline = nxt["headline_pp"] if "headline_pp" in nxt else [float("nan")] * len(nxt)
+        lines += ["The next ranked, left at their documented values (effect on what users "
+                  "read in pp; target score): "
+                  + ", ".join(f"`{p}` ({'-' if h != h else f'{h:.1f}'}; {s:.2g})" for p, h, s in
+                              zip(nxt["parameter"], headline, nxt["target_score"]))
                   + ".", ""]
     lines += [
         "## Targets under the posterior",
