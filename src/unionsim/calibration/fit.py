@@ -17,7 +17,9 @@ How it is wired:
   every measured target, fitting and held-out alike, so the held-out ones are stored with the
   posterior without ever entering the distance.
 * **Distance**: root mean square of the fitting targets' errors in tolerances
-  (`unionsim.calibration.measures.distance`).
+  (`unionsim.calibration.measures.distance`). Only the fitting targets' observed values are
+  given to pyabc; a held-out target's measure is computed for every particle (so the report can
+  score it) but neither its observation nor its error reaches the fit (``docs/holdout.md``).
 * **Sampler**: `SeededMappingSampler`, pyabc's MappingSampler with one seed per map element drawn
   from the fit's seed and the generation, so a fit is reproducible whatever runs the map: the
   built-in map (serial), a local process pool, or a dask cluster.
@@ -130,7 +132,7 @@ class SimulationModel:
     def __init__(self, names: Sequence[str], targets: Sequence[LoadedTarget], replicates: int):
         self.names = tuple(names)
         self.targets = tuple(targets)
-        self.scenarios = tuple(dict.fromkeys(t.scenario for t in targets))
+        self.scenarios = tuple(dict.fromkeys(s for t in targets for s in t.scenarios))
         self.replicates = replicates
 
     def __call__(self, pars) -> dict[str, float]:
@@ -354,7 +356,11 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     prior = pyabc.Distribution(**{key(n): pyabc.RV("uniform", specs[n]["range"][0],
                                                    specs[n]["range"][1] - specs[n]["range"][0])
                                   for n in names})
-    observed = {t.id: observed_value(t.target, scenario_spec(t.scenario).start) for t in measured}
+    # pyabc keeps the observed data in its database: only the fitting targets' observations go
+    # there, so nothing held out is ever given to the fit (the held-out measures are computed
+    # for each particle, for the report, and never enter the distance)
+    observed = {t.id: observed_value(t.target, scenario_spec(t.scenario).start)
+                for t in targets.select("fit")}
     np.random.seed(seed)
     random.seed(seed)
     started = time.perf_counter()

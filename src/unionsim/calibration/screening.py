@@ -35,12 +35,15 @@ def candidates() -> dict[str, tuple[float, float]]:
 
 
 def per_run_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame,
-                    start: str, horizon: int) -> np.ndarray:
-    """A measure computed for each run on its own (one value per run, in run order)."""
+                    start: str, horizon: int, others=None) -> np.ndarray:
+    """A measure computed for each run on its own (one value per run, in run order). A contrast
+    with another scenario (``others``: name -> (outcomes, series, start, horizon)) pairs run i
+    with run i, which in the Morris design is the same design point."""
     from unionsim.calibration.measures import per_run_values
 
     ordered = outcomes.sort_values("run")
-    return per_run_values(m, ordered, series, start, horizon).to_numpy(dtype=float)
+    others = {k: (o.sort_values("run"), *rest) for k, (o, *rest) in (others or {}).items()}
+    return per_run_values(m, ordered, series, start, horizon, others).to_numpy(dtype=float)
 
 
 def screen(targets: TargetSet, out: str | Path, *, trajectories: int = 2, seed: int = 1,
@@ -57,24 +60,28 @@ def screen(targets: TargetSet, out: str | Path, *, trajectories: int = 2, seed: 
     design = Design(method="morris", names=tuple(space), bounds=tuple(space.values()),
                     n=trajectories, seed=seed)
     x = design.points()
+    # only the fitting targets: the screening never reads a held-out target (docs/holdout.md)
     fit = targets.select("fit")
     score = np.zeros(len(space))
+    batches = {}
     for scenario in targets.scenarios("fit"):
         folder = Path(out) / scenario
         if not (resume and (folder / "manifest.json").exists()
                 and load_manifest_status(folder) == "complete"):
             run_design(load_scenario(scenario), design, folder, force=not resume,
                        resume=resume, workers=workers, executor=executor, progress=progress)
-        res = load_results(folder)
-        series = pd.read_parquet(folder / TIMESERIES)
         spec = scenario_spec(scenario)
-        for t in (t for t in fit if t.scenario == scenario):
-            y = per_run_measure(t.target.measure, res.outcomes, series, spec.start,
-                                spec.horizon)
-            if np.ptp(y) == 0:
-                continue  # no parameter moves this measure: it adds nothing to any score
-            si = morris.analyze(design.problem, x, y, num_levels=design.num_levels, seed=seed)
-            score += np.asarray(si["mu_star"], dtype=float) / t.target.tolerance
+        batches[scenario] = (load_results(folder).outcomes,
+                             pd.read_parquet(folder / TIMESERIES), spec.start, spec.horizon)
+    for t in fit:
+        outcomes, series, start, horizon = batches[t.scenario]
+        y = per_run_measure(t.target.measure, outcomes, series, start, horizon, batches)
+        if not np.isfinite(y).all() or np.ptp(y) == 0:
+            # constant, or undefined in some design point (a conditional share whose condition
+            # no run met): Morris needs a value at every point, so it adds nothing to any score
+            continue
+        si = morris.analyze(design.problem, x, y, num_levels=design.num_levels, seed=seed)
+        score += np.asarray(si["mu_star"], dtype=float) / t.target.tolerance
     ranking = pd.DataFrame({"parameter": list(space), "score": score,
                             "low": [b[0] for b in space.values()],
                             "high": [b[1] for b in space.values()]})
