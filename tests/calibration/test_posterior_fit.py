@@ -121,7 +121,7 @@ def test_the_fit_is_the_same_serially_and_in_a_process_pool(tmp_path):
     assert a.manifest["evaluations"] == b.manifest["evaluations"]
     assert set(a.particles.columns) >= {"weight", "param.putin.reactivity",
                                         "measure.poll_eu_choice_2019_12",
-                                        "measure.sectoral_sanctions_2021"}
+                                        "measure.sectoral_sanctions_june_2021"}
 
 
 @pytest.mark.slow

@@ -17,38 +17,55 @@ def targets():
     return load_targets()
 
 
-def _last_month(t) -> str | None:
-    m = t.target.measure
-    return m.to or m.month
+CUTOFF = "2021-08"  # the month the latest document was written (docs/holdout.md)
 
 
-def test_at_least_thirty_targets_are_measurable_and_the_rest_say_why(targets):
-    measured = targets.select()
-    assert len(measured) >= 30
-    assert len(targets.select("fit")) >= 30
-    assert targets.select("test"), "the 2021 observations must be held out"
+def _months_read(t) -> list[str]:
+    """Every calendar month a target's measure reads up to: its explicit months, and the last
+    month of the scenario for a part with no end (a final flag, an open window)."""
+    from unionsim.config.schema import month_label
+    from unionsim.config.targets import scenario_spec
+
+    out = []
+    for part in t.target.measure.nested():
+        spec = scenario_spec(part.scenario or t.scenario)
+        refs = [ref for _, ref in part.month_refs()]
+        if part.kind in ("difference_of", "ratio_of"):
+            continue  # read through its nested parts
+        if part.kind in ("share_of_runs_with", "conditional_share"):
+            open_ended = any(c.flag or c.to is None for c in part.conditions())
+        else:
+            open_ended = part.kind == "flag_share" or (part.month is None and part.to is None)
+        if open_ended:
+            refs.append(spec.horizon)
+        out += [month_label(month_index(r, spec.start), spec.start) for r in refs]
+    return out
+
+
+def test_at_least_eighty_targets_are_measurable_and_the_rest_say_why(targets):
+    assert len(targets.targets) >= 80
+    assert len(targets.select()) >= 80
+    assert targets.select("test"), "some 2021 observations must be held out"
     for t in targets.targets:
         if not t.measured:
             assert t.target.reason and len(t.target.reason) > 20, t.id
+        else:
+            assert t.target.tolerance_reason, f"{t.id}: a tolerance needs its reason"
 
 
-def test_fitting_targets_end_by_2020_and_test_targets_lie_in_2021(targets):
-    for t in targets.select("fit"):
-        last = _last_month(t)
-        assert last is not None and month_index(last, "2021-01") < 1, (t.id, last)
-    for t in targets.select("test"):
-        last = _last_month(t)
-        if last is not None:
-            assert month_index(last, "2021-01") >= 1, (t.id, last)
+def test_no_target_reads_past_the_documents_and_held_out_ones_lie_in_2021(targets):
+    for t in targets.select():
+        months = _months_read(t)
+        assert months and max(months) <= CUTOFF, (t.id, max(months))
         if isinstance(t.target.observed, str):
-            assert t.target.observed.startswith("2021"), t.id
+            assert t.target.observed <= CUTOFF, t.id
+    for t in targets.select("test"):
+        assert max(_months_read(t)) >= "2021-01", t.id
 
 
-def test_targets_cite_facts_from_the_rows_the_issue_names(targets):
+def test_targets_cite_facts(targets):
     for t in targets.targets:
-        facts = [f for s in t.target.sources for f in s.facts]
-        assert facts, t.id
-        assert any(f[0] in "EUMPRL" or f.startswith(("MIN", "KRE")) for f in facts), t.id
+        assert t.target.facts, t.id
 
 
 def _write(tmp_path, body: str):
