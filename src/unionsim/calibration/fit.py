@@ -43,6 +43,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from unionsim.calibration.holdout import distance_targets
 from unionsim.calibration.measures import distance, measure_targets
 from unionsim.config.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
 from unionsim.errors import ResultsError, UsageError
@@ -360,13 +361,13 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     # there, so nothing held out is ever given to the fit (the held-out measures are computed
     # for each particle, for the report, and never enter the distance)
     observed = {t.id: observed_value(t.target, scenario_spec(t.scenario).start)
-                for t in targets.select("fit")}
+                for t in distance_targets(targets)}
     np.random.seed(seed)
     random.seed(seed)
     started = time.perf_counter()
     with _Mapper(executor, workers, scheduler) as mapper:
         abc = pyabc.ABCSMC(SimulationModel(names, measured, settings.replicates), prior,
-                           FitDistance(targets.select("fit")),
+                           FitDistance(distance_targets(targets)),
                            population_size=settings.population,
                            sampler=_sampler_class()(mapper, seed))
         db = f"sqlite:///{db_path.resolve()}"

@@ -53,6 +53,7 @@ def screen(targets: TargetSet, out: str | Path, *, trajectories: int = 2, seed: 
     from SALib.analyze import morris
 
     from unionsim.analysis.sensitivity import Design, run_design
+    from unionsim.calibration.holdout import distance_targets
     from unionsim.config.scenario import load_scenario
     from unionsim.experiment.store import TIMESERIES, load_results
 
@@ -61,10 +62,10 @@ def screen(targets: TargetSet, out: str | Path, *, trajectories: int = 2, seed: 
                     n=trajectories, seed=seed)
     x = design.points()
     # only the fitting targets: the screening never reads a held-out target (docs/holdout.md)
-    fit = targets.select("fit")
+    fit = distance_targets(targets)
     score = np.zeros(len(space))
     batches = {}
-    for scenario in targets.scenarios("fit"):
+    for scenario in dict.fromkeys(s for t in fit for s in t.scenarios):
         folder = Path(out) / scenario
         if not (resume and (folder / "manifest.json").exists()
                 and load_manifest_status(folder) == "complete"):
