@@ -176,6 +176,14 @@ def test_distance_is_the_rms_of_errors_in_tolerances(targets):
     z = normalised_errors(chosen, values)
     assert z == {"reserves_2019_12": pytest.approx(1.0), "debt_2019_12": pytest.approx(2.0)}
     assert distance(chosen, values) == pytest.approx(np.sqrt((1 + 4) / 2))
+    # an undefined measure (no run met its condition) counts as one tolerance; a failed particle
+    # (every run failed) is infinitely far
+    assert distance(chosen, {**values, "reserves_2019_12": float("nan")}) == \
+        pytest.approx(np.sqrt((1 + 4) / 2))
+    assert distance(chosen, {**values, "debt_2019_12": float("inf")}) == float("inf")
+    one_sided = [t for t in targets.select("fit") if t.target.sided != "both"][:1]
+    assert one_sided, "the shipped fitting targets include a one-sided target"
+    assert distance(one_sided, {one_sided[0].id: float("inf")}) == float("inf")
 
 
 def test_unionsim_validate_checks_target_files():

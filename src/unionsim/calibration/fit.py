@@ -144,11 +144,12 @@ class SimulationModel:
         try:
             return measure_targets(self.targets, batches)
         except (ValueError, KeyError):  # every run of a scenario failed: no measure at all
-            return {t.id: float("nan") for t in self.targets}
+            return {t.id: float("inf") for t in self.targets}
 
 
 class FitDistance:
-    """pyabc's distance: RMS of the fitting targets' errors in tolerances (NaN: infinite)."""
+    """pyabc's distance: RMS of the fitting targets' errors in tolerances (infinite when the
+    particle's runs all failed)."""
 
     def __init__(self, fit_targets: Sequence[LoadedTarget]):
         self.fit_targets = tuple(fit_targets)

@@ -268,12 +268,24 @@ def is_hit(target: Target, value, start: str):
     return bool(hit) if hit.ndim == 0 else hit
 
 
+UNDEFINED_ERROR = 1.0
+
+
 def distance(targets: Sequence[LoadedTarget], values: Mapping[str, float]) -> float:
     """Root mean square of the tolerance-normalised errors over ``targets``.
 
     Every target weighs the same once divided by its tolerance; a distance of 1 means the
-    targets are missed by one tolerance on average (in the quadratic sense). An undefined
-    measure (NaN) makes the distance NaN.
+    targets are missed by one tolerance on average (in the quadratic sense). A measure that is
+    undefined because no run met its condition (a conditional share, an ordering whose event
+    never happened) gives no evidence either way: it counts as ``UNDEFINED_ERROR`` (one
+    tolerance, a marginal miss), so such a particle is neither excluded nor rewarded; whether
+    the condition occurs is scored by the targets that measure it. An infinite measure marks a
+    particle whose runs all failed: its distance is infinite whatever the targets' sides (a
+    one-sided target would otherwise clip it to no error).
     """
+    raw = np.array([values[t.id] for t in targets], dtype=float)
+    if np.isinf(raw).any():
+        return float("inf")
     z = np.array(list(normalised_errors(targets, values).values()), dtype=float)
+    z = np.where(np.isnan(z), UNDEFINED_ERROR, z)
     return float(np.sqrt(np.mean(z ** 2))) if z.size else 0.0
