@@ -139,3 +139,274 @@ def test_cancel_keeps_the_finished_runs_and_resume_finishes_the_batch(tmp_path):
 
 def test_unexpected_failures_are_reported_not_raised():
     assert error_text(ValueError("boom")).startswith("error: ValueError: boom")
+
+
+# --------------------------------------------------------------------------- controls
+
+def test_slider_steps_reach_both_ends_and_values_read_as_stored():
+    from unionsim.app.session import SLIDER_POSITIONS, slider_step, snap_to_grid
+
+    assert slider_step(0.2, 0.9) == 0.01 and slider_step(0.0, 1.0) == 0.02
+    for name, spec in default_parameters().specs.items():
+        low, high = map(float, spec.range)
+        step = slider_step(low, high)
+        steps = (high - low) / step
+        assert steps >= SLIDER_POSITIONS and abs(steps - round(steps)) < 1e-6, name
+        assert snap_to_grid(low + step / 3, low, high, step) == low       # the left end
+        assert snap_to_grid(high - step / 3, low, high, step) == high     # the right end
+        inside = snap_to_grid(low + 0.3137 * (high - low), low, high, step)
+        assert abs(round((inside - low) / step) * step + low - inside) < 1e-9, name
+
+    session = Session()
+    assert session.choose_scenario(SCENARIO)
+    info = session.info(FIXED)
+    assert session.move(FIXED, info.low + info.step * 0.2)
+    assert session.tweaks[FIXED] == info.low                 # not 0.205 for a minimum of 0.2
+    assert session.move(FIXED, info.low + 0.3 * (info.high - info.low) + info.step / 7)
+    shown = info.show(session.tweaks[FIXED])
+    assert float(shown) == session.tweaks[FIXED] and len(shown.split(".")[-1]) <= info.decimals
+
+
+def test_the_run_button_runs_the_committed_state_and_the_same_as_line_says_so(tmp_path):
+    session = Session(runs_dir=tmp_path)
+    assert session.choose_scenario(SCENARIO)
+    assert session.set_runs(6) and session.set_seed(3) and session.set_value(FIXED, 0.7)
+    assert not session.set_runs(0) and "--runs must be at least 1" in session.error
+    assert not session.set_seed(-1) and session.runs == 6 and session.seed == 3
+    assert session.set_seed("3")      # the box corrected
+    version = session.version
+    assert session.set_runs(6) and session.version > version   # the page hears of every change
+    # a refused box blocks Run: the batch would not be the one the page shows
+    assert not session.set_runs("2O") and "whole number" in session.error
+    assert session.start_batch() is None and "Runs box holds '2O'" in session.error
+    assert session.set_runs("6") and session.refused == {} and session.error == ""
+    session.executor = "serial"
+    line = session.command_line()
+    assert line == f"unionsim run {SCENARIO} --runs 6 --seed 3 --set {FIXED}=0.7"
+    batch = session.start_batch()
+    assert batch.wait(300) and batch.status == "complete", batch.error
+    manifest = batch.results().manifest
+    assert (manifest["n_runs"], manifest["master_seed"], manifest["sets"]) == (6, 3, {FIXED: 0.7})
+    # the batch's end path reads the outcomes and summarises them, and draws nothing
+    outcomes, flags, n_ok = batch.summary()
+    assert n_ok == 6 and int(outcomes["runs"].sum()) == 6 and len(flags) > 20
+    assert session.figures.drawn == 0
+
+
+def test_page_updates_are_coalesced_and_never_block_the_caller():
+    import threading
+    import time
+
+    from unionsim.app.session import Notifier
+
+    calls, started = [], threading.Event()
+
+    def slow_redraw():
+        started.set()
+        calls.append(time.monotonic())
+        time.sleep(0.3)
+
+    notifier = Notifier(slow_redraw)
+    t0 = time.monotonic()
+    notifier.poke()
+    started.wait(10)
+    for _ in range(50):          # 50 parts arrive while the page redraws
+        notifier.poke()
+    last_poke = time.monotonic()
+    assert last_poke - t0 < 0.3   # poking never waits for the redraw
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert len(calls) == 2 and calls[-1] >= last_poke - 0.3   # one more redraw, not 50
+    assert notifier.idle.is_set()     # figures may be drawn: no redraw in progress
+
+
+def test_a_closed_pages_background_threads_end_when_idle(monkeypatch):
+    import time
+
+    from unionsim.app import session as app_session
+
+    monkeypatch.setattr(app_session, "IDLE_SECONDS", 0.2)
+    notifier, calls = app_session.Notifier(lambda: calls.append(1)), []
+    cache = app_session.FigureCache()
+    notifier.poke()
+    cache.get(("x",), lambda: b"png")
+    deadline = time.monotonic() + 10
+    while (notifier._thread or cache._thread) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert notifier._thread is None and cache._thread is None and calls == [1]
+    notifier.poke()      # and start again on demand
+    assert cache.get(("x",), lambda: b"other") == b"png"
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert calls == [1, 1]
+
+
+def test_figures_are_drawn_once_in_the_background():
+    import threading
+    import time
+
+    from unionsim.app.session import FigureCache
+
+    ready, drawn = threading.Event(), []
+
+    def draw():
+        time.sleep(0.3)
+        drawn.append(threading.current_thread().name)
+        return b"png"
+
+    cache = FigureCache(on_ready=ready.set)
+    t0 = time.monotonic()
+    assert cache.get(("a",), draw) is None and cache.get(("a",), draw) is None
+    assert time.monotonic() - t0 < 0.2          # the render is not held up
+    assert ready.wait(10) and cache.get(("a",), draw) == b"png"
+    assert drawn == ["figures"]                  # once, in the figures thread
+    assert cache.get(("b",), lambda: 1 / 0) is None
+    deadline = time.monotonic() + 10
+    while cache.get(("b",), draw) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cache.get(("b",), draw).startswith("error: ZeroDivisionError")
+
+
+def test_stopping_the_app_ends_a_running_batch_and_its_workers_at_once(tmp_path):
+    import os
+    import time
+
+    from unionsim.app.session import stop_all_batches
+
+    session = Session(runs_dir=tmp_path)
+    assert session.choose_scenario(SCENARIO)
+    batch = session.start_batch(5000, 1, workers=2)
+    deadline = time.monotonic() + 300
+    while batch.done < 1:
+        assert time.monotonic() < deadline and batch.running, batch.error
+        time.sleep(0.1)
+    pool = batch._runner.inner._pool
+    pids = [p.pid for p in pool._processes.values()]
+    assert pids
+    stop_all_batches(timeout=30)          # a bound on a hang, not a speed measurement
+    assert not batch.running and batch.status == "cancelled"
+    assert batch.done < 5000
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, [pid for pid in pids if alive(pid)]
+        time.sleep(0.1)
+    assert os.path.isdir(batch.folder)    # the finished parts stay for a resume
+
+
+# --------------------------------------------------------------------------- hardening
+
+def test_the_scenario_box_opens_scenarios_only_and_never_echoes_other_files(tmp_path,
+                                                                          monkeypatch):
+    import shutil
+
+    from unionsim.config.scenario import find_scenario
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    session = Session(runs_dir=work / "runs")
+    secret = work / "credentials.yaml"
+    secret.write_text("aws_secret_access_key: SECRET-4711\npassword: hunter2\n")
+    assert not session.choose_scenario(str(secret))
+    assert "not a scenario" in session.error
+    for word in ("SECRET", "4711", "hunter2", "aws_secret", "password"):
+        assert word not in session.error
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(find_scenario(SCENARIO), outside)
+    assert not session.choose_scenario(str(outside)) and "outside the folders" in session.error
+    (work / "link.yaml").symlink_to(outside)             # a link out of the folder is outside
+    assert not session.choose_scenario("link.yaml") and "outside the folders" in session.error
+    assert not session.choose_scenario("/etc/hostname") and "neither a shipped" in session.error
+    assert not session.choose_scenario("/etc/passwd") and "root:" not in session.error
+    assert session.loaded is None
+    inside = work / "mine.yaml"
+    shutil.copy(find_scenario(SCENARIO), inside)
+    assert session.choose_scenario("mine.yaml"), session.error
+    assert session.choose_scenario(SCENARIO), session.error
+
+
+def test_exports_and_the_report_never_write_through_links(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    victim = tmp_path / "thesis.tex"
+    victim.write_text("my thesis\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "exports").symlink_to(elsewhere)
+    session = Session(runs_dir=runs)
+    assert session.choose_scenario(SCENARIO) and session.set_value(FIXED, 0.7)
+    assert session.export() is None and "symbolic link" in session.error
+    assert list(elsewhere.iterdir()) == []
+    (runs / "exports").unlink()
+    batch = session.start_batch(2, 1, executor="serial")
+    assert batch.wait(300) and batch.status == "complete", batch.error
+    (batch.folder / "tweaks.scenario.yaml").symlink_to(victim)
+    (batch.folder / "report.html").symlink_to(victim)
+    assert session.export() is None and "does not write through links" in session.error
+    assert session.report() is None and "does not write through links" in session.error
+    assert victim.read_text() == "my thesis\n"
+    assert not list(batch.folder.glob(".*tmp*"))
+
+
+def _unionsim(*args: str, cwd: Path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    return subprocess.run([sys.executable, "-P", "-m", "unionsim", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("runs_dir", ["/", ".", "~", "", "/dev/null", "a-file.txt",
+                                      "a-file.txt/sub", "batch"])
+def test_app_refuses_a_runs_dir_that_cannot_hold_batches(tmp_path, runs_dir):
+    (tmp_path / "a-file.txt").write_text("mine\n")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "manifest.json").write_text("{}")
+    done = _unionsim("app", "--port", "0", "--runs-dir", runs_dir, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("error:") == 1
+    assert "--runs-dir" in done.stderr and "fix:" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "a-file.txt").read_text() == "mine\n"
+
+
+def test_app_warns_when_it_listens_beyond_this_machine(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from unionsim.app.server import is_local
+
+    assert is_local("127.0.0.1") and is_local("localhost") and is_local("::1")
+    assert not is_local("0.0.0.0") and not is_local("192.0.2.7")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    proc = subprocess.Popen([sys.executable, "-P", "-m", "unionsim", "app", "--host", "0.0.0.0",
+                             "--port", str(port), "--runs-dir", "runs"], cwd=tmp_path, env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stderr.readline()     # printed before the server starts
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    assert first.startswith("warning: --host 0.0.0.0") and "no authentication" in first

@@ -13,8 +13,10 @@ skip: a machine without them fails here, and `.ci/run` installs them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -56,44 +58,68 @@ def _prerequisites() -> None:
                     pytrace=False)
 
 
+def _env() -> dict[str, str]:
+    """The environment of the app and CLI subprocesses: this checkout's sources first (no empty
+    PYTHONPATH entry, which would put the working directory on the path)."""
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *extra])}
+
+
+#: How a person starts unionsim: the installed command (``python -m`` would put the working
+#: directory on the path itself, which no user's ``unionsim app`` does).
+_SCRIPT = Path(sys.executable).with_name("unionsim")
+_UNIONSIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-P", "-m", "unionsim"]
+
+
+class App:
+    """``unionsim app`` started as a subprocess on a free port (batches under ``runs``)."""
+
+    def __init__(self, tmp_path: Path, cwd: Path | None = None):
+        self.port, self.runs = _free_port(), tmp_path / "runs"
+        self.log_path = tmp_path / "server.log"
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([*_UNIONSIM, "app", "--port", str(self.port),
+                                      "--runs-dir", str(self.runs)],
+                                     cwd=cwd or tmp_path, env=_env(), stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                pytest.fail("the app server did not start:\n"
+                            + self.log_path.read_text(errors="replace"))
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.log.close()
+
+
 @pytest.fixture
 def server(tmp_path):
     """``unionsim app`` on a free port, batches under tmp_path/runs; yields the URL, the runs
     folder and a function that waits until the server answers (the browser starts meanwhile)."""
     _prerequisites()
-    port, runs = _free_port(), tmp_path / "runs"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep
-           + os.environ.get("PYTHONPATH", "")}
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "unionsim", "app", "--port", str(port),
-                             "--runs-dir", str(runs)], cwd=tmp_path, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-
-    def wait_until_up() -> None:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the app server did not start:\n"
-                            + (tmp_path / "server.log").read_text(errors="replace"))
-            time.sleep(0.3)
-
+    app = App(tmp_path)
     try:
-        yield url, runs, wait_until_up
+        yield app.url, app.runs, app.wait_until_up
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        app.stop()
 
 
 def _complete_folders(runs: Path) -> list[Path]:
@@ -113,7 +139,7 @@ def _wait_complete(page, runs: Path, count: int, timeout: float = 90) -> Path:
         assert time.monotonic() < deadline, "the batch did not finish in time"
         time.sleep(0.3)
     status = page.get_by_test_id("batch-status")
-    status.filter(has_text="complete").wait_for(timeout=30_000)
+    status.filter(has_text="complete").wait_for(timeout=90_000)
     folder = max(_complete_folders(runs), key=lambda p: p.stat().st_mtime)
     assert str(folder) in status.inner_text()
     return folder
@@ -121,9 +147,7 @@ def _wait_complete(page, runs: Path, count: int, timeout: float = 90) -> Path:
 
 def _cli(*args: str, cwd: Path) -> subprocess.Popen:
     """Start a CLI command (the test reads it later: the commands run while the browser works)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep
-           + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen([sys.executable, "-m", "unionsim", *args], cwd=cwd, env=env,
+    return subprocess.Popen([sys.executable, "-m", "unionsim", *args], cwd=cwd, env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -169,7 +193,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error"
                 else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)
         wait_until_up()
         page.goto(url)
         page.get_by_text("unionsim explorer").first.wait_for()
@@ -186,7 +210,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
                      for end in ("min", "max"))
         box = slider.bounding_box()
         slider.click(position={"x": box["width"] * 0.8, "y": box["height"] / 2})
-        tweaks = page.get_by_test_id("tweaks")
+        tweaks = page.locator(f"[data-testid=tweaks][data-{SLIDER.replace('.', '-')}]")
         tweaks.wait_for()
         moved = float(tweaks.get_attribute("data-" + SLIDER.replace(".", "-")))
         assert abs(moved - (low + 0.8 * (high - low))) < 0.1 * (high - low)
@@ -200,14 +224,22 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.locator("[data-testid=outcome-chart]").first.wait_for(state="attached")
         first = _wait_complete(page, runs, 1)
         page.locator("[data-testid=outcome-chart][data-partial=no]").wait_for(state="attached")
+        page.get_by_test_id("figure-fan_charts").wait_for()    # drawn in the background
         page.screenshot(path=shots / "1-first-batch.png", full_page=True)
+        # every flag on a row of its own: labels never overlap
+        rows = page.locator("[data-testid=flag-chart] .us-row")
+        boxes = [rows.nth(i).bounding_box() for i in range(rows.count())]
+        assert len(boxes) >= 20
+        for above, below in zip(boxes, boxes[1:]):
+            assert above["y"] + above["height"] <= below["y"] + 0.5
 
         _mark('first batch shown')
         # 3. pin, change, run again, read the paired difference
         page.get_by_role("button", name="Pin as reference").click()
         page.get_by_test_id("reference").wait_for()
+        # Enter in the Set box applies, as the button does
         page.get_by_label("Set name=value (as --set)").fill("minsk.sovereignty_weight=0.5")
-        page.get_by_role("button", name="Set", exact=True).click()
+        page.get_by_label("Set name=value (as --set)").press("Enter")
         page.get_by_test_id("tweaks").filter(has_text="minsk.sovereignty_weight").wait_for()
         page.get_by_role("button", name="Run", exact=True).click()
         page.get_by_test_id("batch-status").filter(has_text="running").wait_for()
@@ -217,6 +249,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.get_by_text("Pin as reference").scroll_into_view_if_needed()
         page.screenshot(path=shots / "2-paired-difference.png")
         assert table.get_attribute("data-pairs") == str(RUNS)
+        page.get_by_test_id("comparison-figure").wait_for()   # drawn in the background
         expected = compare_results(load_results(first), load_results(second)).table
         for row in expected.itertuples():
             cell = table.locator(f"tr[data-event='{row.outcome}'] td.diff")
@@ -231,9 +264,15 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         code, stderr = _finish(cli_error)
         assert code == 2 and "Traceback" not in stderr
         assert " ".join(error.text_content().split()) == " ".join(stderr.split())
+        # the banner wraps its text: nothing runs off to the right
+        banner = page.get_by_test_id("error-banner").locator("pre")
+        scroll, client = banner.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert scroll <= client, (scroll, client)
+        box = banner.bounding_box()
+        assert box["x"] + box["width"] <= page.viewport_size["width"]
         broken = tmp_path / "broken.yaml"
         broken.write_text("name: broken\ntitle: Broken\nhorizon: [\n")
-        page.get_by_label("...or a scenario file (path)").fill(str(broken))
+        page.get_by_label("...or a scenario file (.yaml)").fill(str(broken))
         page.get_by_role("button", name="Load file").click()
         page.get_by_test_id("error").filter(has_text="broken.yaml").wait_for(state="attached")
         page.screenshot(path=shots / "3-error.png", full_page=True)
@@ -265,3 +304,166 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
     assert load_results(second).manifest["parameters"][SLIDER] == moved
     if os.environ.get("UNIONSIM_APP_SCREENSHOT"):
         shutil.copy(shots / "2-paired-difference.png", os.environ["UNIONSIM_APP_SCREENSHOT"])
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes started by ``pid``, their children and so on (from /proc; Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc; Linux)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _type_runs(page, runs: int) -> None:
+    """Replace the Runs box's content by typing, key by key, as a person does."""
+    box = page.get_by_label("Runs")
+    box.click()
+    box.press("Control+a")
+    page.keyboard.type(str(runs), delay=120)
+
+
+@contextlib.contextmanager
+def _cpu_load(processes: int = 2):
+    """Busy processes that keep every core loaded while the test types and clicks."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+               for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(server, tmp_path):
+    """The first drag of a session: the slider stays under the pointer, exactly the dragged
+    parameter is tweaked, the left end gives the documented minimum exactly; then, with every
+    core busy, the Runs box typed key by key runs exactly what the box and "Same as" show."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    url, runs, wait_until_up = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(90_000)
+        wait_until_up()
+        page.goto(url)
+        sliders = page.locator("[data-param]")
+        sliders.nth(2).wait_for()
+        name = sliders.nth(2).get_attribute("data-param")
+        holder = page.locator(f"[data-param='{name}']")
+        track = holder.locator(".v-slider__track-container")
+        track.scroll_into_view_if_needed()
+        thumb = holder.get_by_role("slider")
+        low, high = (float(thumb.get_attribute(f"aria-value{end}")) for end in ("min", "max"))
+        before = track.bounding_box()
+        y = before["y"] + before["height"] / 2
+        # a person's drag: press at 30%, move to 70% over about a second, release
+        page.mouse.move(before["x"] + 0.3 * before["width"], y)
+        page.mouse.down()
+        for k in range(1, 21):
+            page.mouse.move(before["x"] + (0.3 + 0.4 * k / 20) * before["width"], y)
+            page.wait_for_timeout(50)
+        page.mouse.up()
+        tweaks = page.locator(f"[data-testid=tweaks][data-{name.replace('.', '-')}]")
+        tweaks.wait_for()
+        assert track.bounding_box()["y"] == before["y"]      # nothing moved under the pointer
+        assert tweaks.inner_text().count(" = ") == 1         # only the dragged parameter
+        dragged = float(tweaks.get_attribute("data-" + name.replace(".", "-")))
+        assert abs(dragged - (low + 0.7 * (high - low))) < 0.1 * (high - low)
+        assert float(holder.get_by_test_id("value").inner_text()) == dragged   # as stored
+        # the left end of the track is the documented minimum, exactly
+        page.mouse.click(before["x"] + 1, y)
+        page.locator(f"[data-testid=tweaks][data-{name.replace('.', '-')}='{low!r}']").wait_for()
+        assert float(holder.get_by_test_id("value").inner_text()) == low
+
+        batches = []
+        with _cpu_load():
+            for count, typed in enumerate((20, 12), start=1):
+                _type_runs(page, typed)
+                page.get_by_role("button", name="Run", exact=True).click()
+                folder = _wait_complete(page, runs, count, timeout=300)
+                batches.append((typed, folder, int(page.get_by_label("Runs").input_value()),
+                                page.get_by_test_id("same-as").inner_text()))
+        browser.close()
+    for typed, folder, shown_runs, same_as in batches:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["n_runs"] == shown_runs == typed, batches
+        assert f"--runs {shown_runs} " in same_as and f"--set {name}={low:g}" in same_as
+        assert manifest["sets"] == {name: low}     # the dragged parameter and no other
+
+
+def test_the_app_ignores_modules_in_its_folder_and_stops_at_once_with_its_workers(tmp_path):
+    """Started in a folder holding numpy.py, random.py, solara.py and unionsim.py, the app serves
+    its page; one SIGINT during a batch ends it and its worker processes (a bound on a hang,
+    not a speed measurement)."""
+    from playwright.sync_api import sync_playwright
+
+    _prerequisites()
+    cwd = tmp_path / "project"
+    cwd.mkdir()
+    for module in ("numpy", "random", "solara", "unionsim"):
+        (cwd / f"{module}.py").write_text(f"raise SystemExit('the {module}.py of the working "
+                                          f"directory was imported')\n")
+    app = App(tmp_path, cwd=cwd)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.set_default_timeout(90_000)
+            app.wait_until_up()
+            page.goto(app.url)
+            page.locator("[data-param]").first.wait_for()
+            _type_runs(page, 5000)
+            page.get_by_role("button", name="Run", exact=True).click()
+            page.get_by_test_id("batch-status").filter(has_text="running").wait_for()
+            page.locator("[data-testid=outcome-chart]").wait_for(state="attached")
+            workers = _descendants(app.proc.pid)      # the fork server and its workers
+            assert workers - set(_children(app.proc.pid)), "no worker process is running"
+            app.proc.send_signal(signal.SIGINT)
+            try:
+                app.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pytest.fail("the app did not stop within 10 s of one SIGINT:\n"
+                            + app.log_path.read_text(errors="replace"))
+            browser.close()
+        deadline = time.monotonic() + 10
+        while alive := [pid for pid in workers if _alive(pid)]:
+            assert time.monotonic() < deadline, f"worker processes left running: {alive}"
+            time.sleep(0.2)
+        log = app.log_path.read_text(errors="replace")
+        assert "Traceback" not in log and "was imported" not in log, log
+    finally:
+        app.stop()

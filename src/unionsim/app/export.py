@@ -78,6 +78,41 @@ def scenario_yaml(loaded, scenario_ref: str, tweaks: dict[str, float], *,
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def check_writable(folder: Path, name: str) -> Path:
+    """``folder/name`` if the app may write it: no entry there yet, or a regular file (never a
+    link, a folder or a device, which are left untouched)."""
+    from unionsim.errors import ResultsError
+
+    target = Path(folder) / name
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise ResultsError(f"{name} here is a link or not a regular file; unionsim does not "
+                           f"write through links and leaves it untouched", file=target,
+                           hint=f"remove or rename {target}, then try again")
+    return target
+
+
+def write_text_in(folder: Path, name: str, text: str) -> Path:
+    """Write ``folder/name`` whole or not at all (a temporary file renamed into place), never
+    through a symbolic link: an entry of that name that is a link or not a regular file is
+    refused and left as it is. Returns the path."""
+    import os
+
+    from unionsim.experiment.store import write_error
+
+    folder = Path(folder)
+    target = check_writable(folder, name)
+    tmp = folder / f".{name}.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "x", encoding="utf-8") as fh:   # "x": never through an existing link
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(exc, target) from None
+    return target
+
+
 def write_exports(scenario_ref: str, tweaks: dict[str, float], folder: Path, *,
                   runs: int | None = None, seed: int | None = None
                   ) -> tuple[Path | None, Path]:
@@ -88,17 +123,17 @@ def write_exports(scenario_ref: str, tweaks: dict[str, float], folder: Path, *,
 
     loaded = load_scenario(scenario_ref)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     scenario_file = folder / SCENARIO_NAME
-    scenario_file.write_text(scenario_yaml(loaded, scenario_ref, tweaks, runs=runs, seed=seed,
-                                           scenario_path=str(scenario_file)), encoding="utf-8")
+    write_text_in(folder, SCENARIO_NAME, scenario_yaml(loaded, scenario_ref, tweaks, runs=runs,
+                                                       seed=seed,
+                                                       scenario_path=str(scenario_file)))
     validate_file(scenario_file)
     overlay_file = None
     if tweaks:
         overlay_file = folder / OVERLAY_NAME
-        overlay_file.write_text(overlay_yaml(loaded.name, tweaks, runs=runs, seed=seed,
-                                             overlay_path=str(overlay_file),
-                                             scenario_ref=extends_ref(scenario_ref)),
-                                encoding="utf-8")
+        write_text_in(folder, OVERLAY_NAME, overlay_yaml(loaded.name, tweaks, runs=runs,
+                                                         seed=seed,
+                                                         overlay_path=str(overlay_file),
+                                                         scenario_ref=extends_ref(scenario_ref)))
         validate_file(overlay_file)
     return overlay_file, scenario_file

@@ -5,6 +5,16 @@ methods; the session runs the batches and keeps the errors as the CLI's text. Fi
 `unionsim.analysis` (the same functions as ``unionsim plot`` and ``unionsim compare``) and the
 statistics from `unionsim.analysis.summary` and `unionsim.analysis.compare`.
 
+Three rules keep the page honest under load:
+
+* a render never waits for slow work: figures, the comparison and the report are made in
+  background threads (`Session.figures`) and appear when ready; outcome and flag shares are
+  HTML bars, drawn at once from the batch's summary;
+* controls never move: the Tweaks box has a fixed size from the start, a slider's label, value
+  and notes sit in fixed places, and every slider keeps its own widget (keyed by parameter);
+* what runs is what is shown: boxes commit on Enter or when they lose focus, into the session,
+  and the Run button and the "Same as" line both read the session.
+
 Start it with ``unionsim app``; elements the end-to-end test reads carry ``data-testid``.
 """
 
@@ -14,12 +24,15 @@ import os
 from html import escape
 from pathlib import Path
 
+import reacton.ipyvuetify as rv
+import reacton.ipywidgets as rw
 import solara
-from matplotlib.figure import Figure
+from reacton.ipyvue import use_event
 from solara.hooks.misc import use_force_update
 
-from unionsim.app.session import (DEFAULT_RUNS_DIR, RUNS_DIR_ENV, Batch, Session, iter_groups,
-                                  scenario_event_rows, warm_up_workers)
+from unionsim.app.session import (DEFAULT_RUNS_DIR, RUNS_DIR_ENV, SCENARIO_RULE, Batch,
+                                  ParameterInfo, Session, iter_groups, scenario_event_rows,
+                                  warm_up_workers)
 
 
 def _shipped_names() -> list[str]:
@@ -34,10 +47,10 @@ def _tagged(text: str, testid: str, tag: str = "div", style: str = "") -> None:
                 attributes={"data-testid": testid})
 
 
-def _html(markup: str) -> None:
+def _html(markup: str, style: str = "") -> None:
     """Trusted markup (every user-given string in it escaped). Not solara.Markdown: it loads
     KaTeX from a CDN, which an offline machine does not have."""
-    solara.HTML(tag="div", unsafe_innerHTML=markup)
+    solara.HTML(tag="div", unsafe_innerHTML=markup, style=style or None)
 
 
 def _pct(x: float) -> str:
@@ -48,43 +61,145 @@ def _pp(x: float) -> str:
     return f"{x * 100:+.1f} pp"
 
 
+#: Error text wraps inside the page (a long path or message never runs off to the right).
+WRAP = "white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;margin:0"
+
+
+# --------------------------------------------------------------------------- share bars
+
+def share_bars_html(table, name: str, testid: str, runs: int, partial: bool) -> str:
+    """Shares of runs as horizontal HTML bars with their 95% Wilson intervals, one row per
+    outcome (or flag), labels in a column of their own: readable for any number of rows, and
+    drawn at once (no matplotlib in the page's render)."""
+    from unionsim.analysis.labels import pretty
+
+    top = max(0.25, min(1.0, float(table["ci_high"].max() if len(table) else 0) * 1.15))
+    rows = []
+    for r in table.itertuples():
+        key = getattr(r, name)
+        share, low, high = (0.0 if v != v else float(v) for v in (r.share, r.ci_low, r.ci_high))
+        bar = f"width:{100 * share / top:.2f}%"
+        whisker = f"left:{100 * low / top:.2f}%;width:{100 * max(0.0, high - low) / top:.2f}%"
+        rows.append(
+            f"<div class='us-row' data-event='{escape(key)}' data-share='{share!r}'>"
+            f"<span class='us-label' title='{escape(key)}'>{escape(pretty(key))}</span>"
+            f"<span class='us-track'><span class='us-bar' style='{bar}'></span>"
+            f"<span class='us-ci' style='{whisker}'></span></span>"
+            f"<span class='us-num'>{_pct(share)} <small>[{_pct(low)}, {_pct(high)}]</small>"
+            f"</span></div>")
+    return (f"<div data-testid='{testid}' data-runs='{runs}' data-partial="
+            f"'{'yes' if partial else 'no'}'>{''.join(rows)}</div>")
+
+
+BAR_CSS = """
+.us-row{display:grid;grid-template-columns:minmax(9em,15em) 1fr 9.5em;align-items:center;
+column-gap:8px;font-size:12.5px;line-height:19px}
+.us-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.us-track{position:relative;height:12px;background:#f1f3f6}
+.us-bar{position:absolute;left:0;top:1px;bottom:1px;background:#4c72b0;opacity:.85}
+.us-ci{position:absolute;top:5px;height:2px;background:#222}
+.us-num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.us-tweaks{height:7.2em;overflow-y:auto;border:1px solid #ddd;border-radius:4px;
+padding:2px 6px;font-size:12.5px;margin:4px 0}
+.us-param-head{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:13px;
+margin-top:10px}
+.us-error pre{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
+"""
+
+
 # --------------------------------------------------------------------------- figures
 
-def outcome_and_flag_figure(outcomes, title: str) -> Figure:
-    """Outcome shares and flags with 95% Wilson intervals, side by side."""
-    from unionsim.analysis import plots
-    from unionsim.analysis.summary import flag_table, outcome_table
+def _figure_image(png: bytes | str | None, testid: str, waiting: str = "drawing...") -> None:
+    """A figure from the session's background drawing: the PNG, its error, or a note."""
+    if png is None:
+        _tagged(waiting, f"{testid}-pending", style="color:#777;padding:6px")
+    elif isinstance(png, str):
+        _tagged(png, f"{testid}-error", tag="pre", style=WRAP)
+    else:
+        with solara.v.Html(tag="div", attributes={"data-testid": testid}):
+            rw.Image(value=png, format="png")
 
-    fig = Figure(figsize=(12, 4.4), layout="constrained")
-    left, right = fig.subplots(1, 2)
-    plots.outcome_bars(outcome_table(outcomes), left)
-    left.set_title("Outcomes", fontsize=10)
-    flags = flag_table(outcomes).rename(columns={"flag": "outcome"})
-    plots.outcome_bars(flags, right, color=plots.PALETTE[2])
-    right.set_title("Flags: share of runs in which each happened", fontsize=10)
-    fig.suptitle(title, fontsize=11)
-    return fig
+
+@solara.component
+def FigurePanel(session: Session, batch: Batch, name: str, summary: str, version: int,
+                expand: bool = False):
+    """A collapsible figure, drawn in the background the first time it is opened."""
+    from unionsim.analysis import figures
+
+    opened, set_opened = solara.use_state(expand)
+    draw = {"end_states": figures.end_state_figure,
+            "first_events": figures.time_to_event_figure,
+            "fan_charts": figures.fan_figure,
+            "flag_timing": figures.timeline_figure}[name]
+    with rv.ExpansionPanels(v_model=0 if opened else None,
+                            on_v_model=lambda v: set_opened(v == 0)):
+        with rv.ExpansionPanel():
+            rv.ExpansionPanelHeader(children=[summary])
+            with rv.ExpansionPanelContent():
+                if opened:
+                    res = batch.results()
+                    _figure_image(session.figure(batch, name, lambda: draw(res)),
+                                  f"figure-{name}")
 
 
 # --------------------------------------------------------------------------- components
 
+def use_uncontrolled(el, value):
+    """Show ``value`` in the widget of ``el`` when it mounts and whenever ``value`` changes, and
+    at no other time.
+
+    ``el`` is created without ``v_model``: a controlled box (``v_model=...`` in every render)
+    gets its last rendered value written back each time the page's tree is reconciled, which
+    under load lands between a person's keystrokes (or mid-drag on a slider) and replaces what
+    they typed with the old value. Here the browser owns what is being typed; the server takes
+    it from the box's own ``change`` event (Enter, leaving the box, releasing a slider), which
+    carries the value: the synced ``v_model`` may lag behind it under load (the browser holds
+    back state updates while the server is busy, but not events)."""
+    def show():
+        solara.get_widget(el).v_model = value
+
+    solara.use_effect(show, [value])
+
+
 @solara.component
-def ScenarioPicker(session: Session, version: int, refresh):
+def CommitBox(label: str, value: str, commit, refused: str = ""):
+    """A text box whose text is committed (``commit(text)``) on Enter or when the box loses
+    focus, as a click on a button does first. A refused text stays, marked in red, and the
+    session will not run until it is corrected (the error banner says why)."""
+    el = rv.TextField(label=label, hide_details="auto", error=bool(refused),
+                      error_messages=[f"refused: the batch still uses {value}"] if refused
+                      else [])
+    use_uncontrolled(el, value)
+    use_event(el, "change", lambda widget, event, text: commit("" if text is None else text))
+
+
+@solara.component
+def TextAction(label: str, button: str, action):
+    """A text box with a button: Enter in the box or a click on the button calls ``action`` with
+    the text. The box keeps what is typed (see `use_uncontrolled`); leaving it, as a click on the
+    button does first, hands its text to the button."""
+    typed = solara.use_ref("")
+
+    def keep(widget, event, text):
+        typed.current = "" if text is None else str(text)
+
+    with solara.Row():
+        el = rv.TextField(label=label, hide_details=True)
+        use_uncontrolled(el, "")
+        use_event(el, "change", keep)      # on Enter and on leaving the box, with the text
+        use_event(el, "keyup.enter", lambda *_: action(typed.current))
+        solara.Button(button, on_click=lambda: action(typed.current))
+
+
+@solara.component
+def ScenarioPicker(session: Session, version: int):
     """Choose a shipped scenario or a scenario file; the scenario's events."""
-    path, set_path = solara.use_state("")
     names = _shipped_names()
-
-    def choose(name):
-        session.choose_scenario(name)
-        refresh()
-
     solara.Select("Shipped scenario", values=names,
                   value=session.scenario_ref if session.scenario_ref in names else None,
-                  on_value=choose)
-    with solara.Row():
-        solara.InputText("...or a scenario file (path)", value=path, on_value=set_path,
-                         continuous_update=True)
-        solara.Button("Load file", on_click=lambda: choose(path), disabled=not path.strip())
+                  on_value=session.choose_scenario)
+    TextAction("...or a scenario file (.yaml)", "Load file", session.choose_scenario)
+    _html(f"<small>{escape(SCENARIO_RULE[0].upper() + SCENARIO_RULE[1:])}.</small>")
     if session.loaded is not None:
         spec = session.loaded.spec
         _html(f"<b>{escape(spec.title)}</b><br>{spec.start}, {spec.horizon} months. "
@@ -98,78 +213,77 @@ def ScenarioPicker(session: Session, version: int, refresh):
 
 
 @solara.component
-def ParameterControls(session: Session, version: int, refresh):
-    """Sliders bounded by the documented ranges, grouped by actor, with provenance."""
+def ParameterControls(session: Session, version: int):
+    """Sliders bounded by the documented ranges, grouped by actor, with provenance.
+
+    Nothing above a slider changes size when a value changes: the Tweaks box is there from the
+    start with a fixed height, so a drag never moves the slider under the pointer."""
     groups = dict(iter_groups(session.infos))
     group, set_group = solara.use_state("minsk" if "minsk" in groups else next(iter(groups), ""))
-    typed, set_typed = solara.use_state("")
-
-    def apply_typed():
-        if session.set_from_text(typed):
-            set_typed("")
-        refresh()
-
-    def reset_all():
-        session.reset()
-        refresh()
-
     _html("<h4>Parameters</h4>")
-    with solara.Row():
-        solara.InputText("Set name=value (as --set)", value=typed, on_value=set_typed,
-                         continuous_update=True)
-        solara.Button("Set", on_click=apply_typed, disabled=not typed.strip())
+    TextAction("Set name=value (as --set)", "Set", session.set_from_text)
     if session.tweaks:
-        items = "".join(f"<li><code>{escape(k)}</code> = {v:g} (scenario: "
-                        f"{session.info(k).value:g})</li>" for k, v in session.tweaks.items())
-        solara.HTML(tag="div", unsafe_innerHTML=f"<b>Tweaks</b><ul>{items}</ul>",
-                    attributes={"data-testid": "tweaks",
-                                **{"data-" + k.replace(".", "-"): repr(v)
-                                   for k, v in session.tweaks.items()}})
-        solara.Button("Reset all tweaks", on_click=reset_all, text=True)
+        items = "".join(f"<div><code>{escape(k)}</code> = {session.info(k).show(v)} (scenario: "
+                        f"{session.info(k).value:g})</div>" for k, v in session.tweaks.items())
+    else:
+        items = "<div style='color:#777'>No tweaks: the scenario's values are in force.</div>"
+    solara.HTML(tag="div", unsafe_innerHTML=f"<b>Tweaks ({len(session.tweaks)})</b>{items}",
+                classes=["us-tweaks"],
+                attributes={"data-testid": "tweaks",
+                            **{"data-" + k.replace(".", "-"): repr(v)
+                               for k, v in session.tweaks.items()}})
+    solara.Button("Reset all tweaks", on_click=session.reset, text=True,
+                  disabled=not session.tweaks)
     solara.Select("Actor", values=list(groups), value=group, on_value=set_group)
     for info in groups.get(group, []):
-        def move(value, name=info.name):
-            session.set_value(name, value)
-            refresh()
-
-        changed = info.name in session.tweaks
-        label = info.name.split(".", 1)[1] + (" *" if changed else "")
-        with solara.v.Html(tag="div", attributes={"data-param": info.name}):
-            solara.SliderFloat(label, value=session.value(info.name), min=info.low,
-                               max=info.high, step=info.step, on_value=move, thumb_label=True)
-        sampled = " <b>Sampled per run</b> in this scenario; a tweak fixes it." if info.sampled \
-            else ""
-        _html(
-            f"<small>{escape(info.meaning)}<br>value {session.value(info.name):g} "
-            f"{escape(info.unit)}, range [{info.low:g}, {info.high:g}], default "
-            f"{info.default:g}; basis: {info.basis}; sources: {escape(info.sources) or 'none'}"
-            f"{sampled}</small>")
+        ParameterSlider(session, info, session.value(info.name),
+                        info.name in session.tweaks).key(info.name)
 
 
 @solara.component
-def RunControls(session: Session, key: str, refresh):
-    """Runs, seed, executor; run and cancel; progress."""
-    runs, set_runs = solara.use_state(200)
-    seed, set_seed = solara.use_state(1)
-    executor, set_executor = solara.use_state("process")
+def ParameterSlider(session: Session, info: ParameterInfo, value: float, changed: bool):
+    """One parameter: a header line (name, value, unit), the slider, and its provenance.
+
+    The value commits when the slider is released (or moved with the keyboard), snapped to the
+    slider's grid. During a drag nothing goes to the server, and the page's redraws leave the
+    slider alone (its arguments have not changed), so nothing moves under the pointer."""
+    def commit(widget, event, data):
+        if data is not None:
+            session.move(info.name, float(data))
+
+    star = " <b title='tweaked'>*</b>" if changed else ""
+    with solara.v.Html(tag="div", attributes={"data-param": info.name}):
+        _html(f"<span class='us-param-head'>{escape(info.name.split('.', 1)[1])}: "
+              f"<span data-testid='value'>{info.show(value)}</span> {escape(info.unit)}"
+              f"{star}</span>")
+        slider = rv.Slider(min=info.low, max=info.high, step=info.step, thumb_label=True,
+                           hide_details=True, dense=True)
+        use_uncontrolled(slider, value)
+        use_event(slider, "change", commit)
+    sampled = " <b>Sampled per run</b> in this scenario; a tweak fixes it." if info.sampled \
+        else ""
+    _html(f"<small>{escape(info.meaning)}<br>range [{info.low:g}, {info.high:g}] in steps of "
+          f"{info.step:g}, scenario {info.value:g}, default {info.default:g}; basis: "
+          f"{info.basis}; sources: {escape(info.sources) or 'none'}{sampled}</small>")
+
+
+@solara.component
+def RunControls(session: Session, version: int):
+    """Runs, seed, executor; run and cancel; progress. The boxes commit into the session on
+    Enter or when they lose focus (a click on Run does that first), and Run starts the batch
+    the session holds: exactly the "Same as" command shown."""
     batch = session.current
     running = batch is not None and batch.running
-
-    def run():
-        session.start_batch(int(runs or 0), int(seed or 0), executor=executor)
-        refresh()
-
     with solara.Row():
-        solara.InputInt("Runs", value=runs, on_value=set_runs, continuous_update=True)
-        solara.InputInt("Seed", value=seed, on_value=set_seed, continuous_update=True)
-        solara.Select("Executor", values=["process", "serial"], value=executor,
-                      on_value=set_executor)
-        solara.Button("Run", on_click=run, disabled=running, color="primary")
-        solara.Button("Cancel", on_click=lambda: (session.cancel(), refresh()),
-                      disabled=not running)
-    sets = " ".join(f"--set {k}={v:g}" for k, v in session.tweaks.items())
-    _html(f"<small>Same as: <code>unionsim run {escape(session.scenario_ref)} --runs {runs} "
-          f"--seed {seed} {escape(sets)}</code></small>")
+        CommitBox("Runs", str(session.runs), session.set_runs, session.refused.get("runs", ""))
+        CommitBox("Seed", str(session.seed), session.set_seed, session.refused.get("seed", ""))
+        solara.Select("Executor", values=["process", "serial"], value=session.executor,
+                      on_value=session.set_executor)
+        solara.Button("Run", on_click=session.start_batch,
+                      disabled=running or bool(session.refused), color="primary")
+        solara.Button("Cancel", on_click=session.cancel, disabled=not running)
+    _html(f"<small>Same as: <code data-testid='same-as'>{escape(session.command_line())}"
+          f"</code></small>")
     if batch is not None:
         solara.ProgressLinear(100 * batch.done / max(1, batch.total) if running else False)
         _tagged(_batch_status(batch), "batch-status")
@@ -188,50 +302,31 @@ def _batch_status(batch: Batch) -> str:
 
 
 @solara.component
-def ResultsView(session: Session, batch: Batch, done: int, status: str):
-    """Outcome and end-state bars (partial while running), fan charts, flag timing, a trace."""
-    res = session.results(batch)
-    outcomes = res.outcomes if res is not None else batch.partial
-    if outcomes is None:
+def ResultsView(session: Session, batch: Batch, done: int, status: str, version: int):
+    """Outcome and flag shares (partial while running), then the folder's figures and a trace."""
+    summary = batch.summary()
+    if summary is None:
         solara.Info("Waiting for the first finished runs...")
         return
-    n_ok = int((outcomes["status"] == "ok").sum())
-    what = "" if res is not None else f"partial: {done} of {batch.total} runs finished - "
-    OutcomeChart(outcomes, f"{what}{batch.label} - {n_ok} completed runs",
-                 f"{batch.folder}-{done}-{status}", n_ok, res is None)
-    if res is not None:
-        FolderFigures(res)
+    outcomes, flags, n_ok = summary
+    partial = status != "complete"
+    what = f"partial: {done} of {batch.total} runs finished - " if partial else ""
+    _html(f"<h4>Outcomes <small>({what}{escape(batch.label)}; {n_ok} completed runs; bars: "
+          f"share of runs, lines: 95% Wilson interval)</small></h4>")
+    _html(share_bars_html(outcomes, "outcome", "outcome-chart", n_ok, partial))
+    _html("<h4>Flags <small>(share of runs in which each happened; flags may co-occur)"
+          "</small></h4>")
+    _html(share_bars_html(flags, "flag", "flag-chart", n_ok, partial))
+    if not partial:
+        FigurePanel(session, batch, "fan_charts", "Fan charts (scheduled events dotted)",
+                    version, expand=True).key(f"{batch.folder}-fan")
+        FigurePanel(session, batch, "end_states", "End states by dimension (95% intervals)",
+                    version).key(f"{batch.folder}-ends")
+        FigurePanel(session, batch, "first_events", "First events: share of runs by each month",
+                    version).key(f"{batch.folder}-firsts")
+        FigurePanel(session, batch, "flag_timing", "Flag timing",
+                    version).key(f"{batch.folder}-timing")
         TraceView(session, batch)
-
-
-@solara.component
-def OutcomeChart(outcomes, title: str, key: str, n_ok: int, partial: bool):
-    fig = solara.use_memo(lambda: outcome_and_flag_figure(outcomes, title), [key])
-    solara.HTML(tag="div", attributes={"data-testid": "outcome-chart", "data-runs": str(n_ok),
-                                       "data-partial": "yes" if partial else "no"})
-    solara.FigureMatplotlib(fig, format="png", dependencies=[key])
-
-
-@solara.component
-def FolderFigures(res):
-    """End states by dimension, first-event curves, fan charts with the scenario's events, and
-    when the flags first fire."""
-    from unionsim.analysis.figures import (end_state_figure, fan_figure, time_to_event_figure,
-                                           timeline_figure)
-
-    key = str(res.path)
-    ends = solara.use_memo(lambda: end_state_figure(res), [key])
-    firsts = solara.use_memo(lambda: time_to_event_figure(res), [key])
-    fan = solara.use_memo(lambda: fan_figure(res), [key])
-    timing = solara.use_memo(lambda: timeline_figure(res), [key])
-    with solara.Details("End states by dimension (95% intervals)", expand=False):
-        solara.FigureMatplotlib(ends, format="png", dependencies=[key])
-    with solara.Details("First events: share of runs by each month", expand=False):
-        solara.FigureMatplotlib(firsts, format="png", dependencies=[key])
-    with solara.Details("Fan charts (scheduled events dotted)", expand=True):
-        solara.FigureMatplotlib(fan, format="png", dependencies=[key])
-    with solara.Details("Flag timing", expand=False):
-        solara.FigureMatplotlib(timing, format="png", dependencies=[key])
 
 
 @solara.component
@@ -241,51 +336,45 @@ def TraceView(session: Session, batch: Batch):
     lines, set_lines = solara.use_state(None)
     with solara.Details("One run's trace", expand=False):
         with solara.Row():
-            solara.InputInt("Run", value=run, on_value=set_run, continuous_update=True)
+            solara.InputInt("Run", value=run, on_value=set_run, continuous_update=False)
             solara.Button("Trace", on_click=lambda: set_lines(session.trace(run or 0, batch)))
         if lines:
             solara.Preformatted("\n".join(lines))
 
 
 @solara.component
-def CompareView(session: Session, key: str, refresh):
+def CompareView(session: Session, version: int):
     """Pin a reference; the current batch minus the reference, paired on shared seeds."""
-    def pin():
-        session.pin()
-        refresh()
-
     with solara.Row():
-        solara.Button("Pin as reference", on_click=pin, disabled=session.results() is None)
+        solara.Button("Pin as reference", on_click=session.pin,
+                      disabled=session.results() is None)
         if session.reference is not None:
             _tagged(f"reference: {session.reference.label}", "reference", style="padding:8px")
-    diff = solara.use_memo(lambda: _safe_comparison(session),
-                           [key, id(session.reference), id(session.current)])
-    if isinstance(diff, str):
-        solara.Error(diff)
-    elif diff is not None:
-        ComparisonChart(session.results(session.reference), session.results(), diff)
+    if session.reference is None or session.results() is None or \
+            session.current is session.reference:
+        return
+    a, b = session.results(session.reference), session.results()
+    diff = session.figures.get(("comparison", str(a.path), str(b.path)), session.comparison)
+    if diff is None:
+        _tagged("comparing...", "comparison-pending", style="color:#777")
+    elif isinstance(diff, str):
+        solara.Error(children=[solara.HTML(tag="pre", unsafe_innerHTML=escape(diff),
+                                           style=WRAP)])
+    else:
+        ComparisonChart(session, a, b, diff, version)
 
 
 @solara.component
-def ComparisonChart(a, b, diff):
+def ComparisonChart(session: Session, a, b, diff, version: int):
     """The paired (or independent) differences as a table and as `unionsim compare`'s figure."""
-    from unionsim.analysis.figures import comparison_outcome_figure
+    from unionsim.analysis.figures import comparison_outcome_figure, png_bytes
 
-    key = f"{a.path}|{b.path}"
-    fig = solara.use_memo(lambda: comparison_outcome_figure([a, b], [diff]), [key])
     _html(f"<h4>{escape(diff.label_b)} minus {escape(diff.label_a)} ({diff.method})</h4>")
     solara.HTML(tag="div", unsafe_innerHTML=difference_table_html(diff),
                 attributes={"data-testid": "paired-difference", "data-pairs": str(diff.pairs)})
-    solara.FigureMatplotlib(fig, format="png", dependencies=[key])
-
-
-def _safe_comparison(session: Session):
-    from unionsim.app.session import error_text
-
-    try:
-        return session.comparison()
-    except Exception as exc:
-        return error_text(exc)
+    png = session.figures.get(("comparison-figure", str(a.path), str(b.path)),
+                              lambda: png_bytes(comparison_outcome_figure([a, b], [diff])))
+    _figure_image(png, "comparison-figure")
 
 
 def difference_table_html(diff) -> str:
@@ -310,22 +399,14 @@ def difference_table_html(diff) -> str:
 
 
 @solara.component
-def ExportView(session: Session, key: str, refresh):
+def ExportView(session: Session, version: int):
     """The tweaks as an overlay and a scenario file; the HTML report of the comparison."""
     paths, set_paths = solara.use_state(None)
-    report, set_report = solara.use_state(None)
-
-    def export():
-        set_paths(session.export())
-        refresh()
-
-    def write_report():
-        set_report(session.report())
-        refresh()
-
+    state = getattr(session, "report_state", "")
     with solara.Row():
-        solara.Button("Export YAML", on_click=export)
-        solara.Button("HTML report", on_click=write_report, disabled=session.results() is None)
+        solara.Button("Export YAML", on_click=lambda: set_paths(session.export()))
+        solara.Button("HTML report", on_click=session.start_report,
+                      disabled=session.results() is None or state == "writing")
     if paths:
         overlay, scenario = paths
         for path, what in ((overlay, "parameter overlay (--params)"),
@@ -337,10 +418,23 @@ def ExportView(session: Session, key: str, refresh):
             solara.Preformatted(Path(path).read_text(encoding="utf-8"))
             solara.FileDownload(Path(path).read_bytes(), filename=Path(path).name,
                                 label=f"Download {Path(path).name}")
-    if report:
+    if state == "writing":
+        _tagged("writing the report (it draws every figure; the page stays usable)...",
+                "report-pending", style="color:#777")
+    elif state == "done" and session.report_path is not None:
+        report = session.report_path
         _tagged(str(report), "report-path")
         solara.FileDownload(lambda: Path(report).read_bytes(), filename="report.html",
                             label="Download the HTML report", mime_type="text/html")
+
+
+@solara.component
+def ErrorBanner(error: str):
+    """The CLI's error text, wrapped to the page's width."""
+    with solara.v.Html(tag="div", class_="us-error", attributes={"data-testid": "error-banner"}):
+        solara.Error(children=[solara.HTML(tag="pre", unsafe_innerHTML=escape(error),
+                                           style=WRAP)])
+    _tagged(error, "error", style="display:none")
 
 
 @solara.component
@@ -349,31 +443,26 @@ def Page():
     refresh = use_force_update()
     session = solara.use_memo(_new_session, [])
     session.on_change = lambda batch: refresh()
-    version, set_version = solara.use_state(0)
-
-    def changed():
-        set_version(lambda v: v + 1)
+    version = session.version
 
     solara.Title("unionsim explorer")
+    solara.Style(BAR_CSS)
     batch = session.current
-    # components below re-render when their arguments change: this one changes with the batch
-    key = f"{version}-{batch.folder}-{batch.done}-{batch.status}" if batch else str(version)
     with solara.Sidebar():
         _html("<h3>unionsim explorer</h3>")
-        ScenarioPicker(session, version, changed)
-        ParameterControls(session, version, changed)
-    with solara.Column(style={"padding": "8px"}):
-        RunControls(session, key, changed)
+        ScenarioPicker(session, version)
+        ParameterControls(session, version)
+    with solara.Column(style={"padding": "8px", "min-width": "0"}):
+        RunControls(session, version)
         error = session.error or (batch.error if batch is not None else "")
         if error:
-            solara.Error(children=[solara.Preformatted(error)])
-            _tagged(error, "error", style="display:none")
+            ErrorBanner(error)
         if batch is not None:
-            ResultsView(session, batch, batch.done, batch.status)
+            ResultsView(session, batch, batch.done, batch.status, version)
         _html("<h3>Compare</h3>")
-        CompareView(session, key, changed)
+        CompareView(session, version)
         _html("<h3>Export</h3>")
-        ExportView(session, key, changed)
+        ExportView(session, version)
 
 
 def _new_session() -> Session:

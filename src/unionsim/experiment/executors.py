@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Sequence
@@ -86,6 +87,18 @@ class ProcessExecutor:
         self.workers = workers or available_cores()
         self.start_method = start_method or default_start_method()
         self.stall_timeout = check_stall_timeout(stall_timeout)
+        self._pool: ProcessPoolExecutor | None = None
+        self._stopped = False
+        self._stop_lock = threading.Lock()
+
+    def stop(self) -> None:
+        """From another thread: end the batch's workers at once, or refuse to start them if they
+        have not started yet (an application shutting down). The batch then fails with an
+        `ExecutionError`; its finished parts are kept."""
+        with self._stop_lock:
+            self._stopped, pool = True, self._pool
+        if pool is not None:
+            _stop_now(pool)
 
     def run(self, plan: Plan, chunks, *, timeseries: bool) -> Iterator[EncodedPart]:
         if not chunks:
@@ -100,10 +113,21 @@ class ProcessExecutor:
             pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(chunks))),
                                        mp_context=context, initializer=_init_worker,
                                        initargs=(plan, timeseries))
+            with self._stop_lock:
+                self._pool, stopped = pool, self._stopped
+            if stopped:
+                pool.shutdown(wait=False)   # no worker has started yet
+                raise ExecutionError("the batch was stopped before its workers started",
+                                     hint="run it again (or finish it with --resume)")
             try:
                 futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
-            except (BrokenPipeError, BrokenProcessPool, EOFError):
+            except (BrokenPipeError, BrokenProcessPool, EOFError, RuntimeError):
+                # RuntimeError: `stop` shut the pool down while chunks were being submitted
                 _stop_now(pool)
+                if self._stopped:
+                    raise ExecutionError("the batch was stopped while its workers started",
+                                         hint="run it again (or finish it with --resume)") \
+                        from None
                 raise ExecutionError("the worker processes could not start",
                                      hint=_UNGUARDED_HINT) from None
         try:
@@ -123,6 +147,7 @@ class ProcessExecutor:
                 yield part
             finished = True
         finally:
+            self._pool = None
             if finished:
                 pool.shutdown(wait=True)
             else:  # an error, Ctrl-C or the caller stopped early: do not wait for running chunks
