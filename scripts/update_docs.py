@@ -1,5 +1,7 @@
 """Regenerate the generated documentation: sections of docs/model.md (state variables, parameter
-table) and the whole of docs/parameter_audit.md.
+table), the whole of docs/parameter_audit.md, and docs/influence.md with the derived columns of
+params/influence.csv (support, fitted, class: from the current parameters and posterior; the
+measured effects come from scripts/influence_study.py and are not rerun here).
 
 Usage: python scripts/update_docs.py [--check]
 With --check nothing is written; the exit code is 1 if a file is out of date.
@@ -14,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_MD = ROOT / "docs" / "model.md"
 AUDIT_MD = ROOT / "docs" / "parameter_audit.md"
+INFLUENCE_MD = ROOT / "docs" / "influence.md"
+INFLUENCE_CSV = ROOT / "params" / "influence.csv"
 
 
 def state_table() -> str:
@@ -57,9 +61,25 @@ def audit_page() -> str:
     return render_audit(default_parameters().specs)
 
 
+def influence_files() -> list[tuple[Path, str]]:
+    """docs/influence.md and params/influence.csv as their inputs give them (none before the
+    first influence study)."""
+    if not INFLUENCE_CSV.exists():
+        return []
+    import io
+
+    from unionsim.analysis.influence_report import page_from_files, write_table
+
+    table, page = page_from_files(ROOT / "params", ROOT / "docs")
+    buffer = io.StringIO()
+    write_table(table, buffer)
+    return [(INFLUENCE_MD, page), (INFLUENCE_CSV, buffer.getvalue())]
+
+
 def main() -> int:
     stale = []
-    for path, fresh in ((MODEL_MD, render(MODEL_MD.read_text("utf-8"))), (AUDIT_MD, audit_page())):
+    for path, fresh in ((MODEL_MD, render(MODEL_MD.read_text("utf-8"))), (AUDIT_MD, audit_page()),
+                        *influence_files()):
         current = path.read_text("utf-8") if path.exists() else ""
         if fresh == current:
             continue

@@ -163,19 +163,20 @@ def make_design(loaded, *, method: str, n: int, seed: int, names: Sequence[str] 
 
 def run_design(loaded, design: Design, out: str | Path, *, param_files=(), sets=None,
                force: bool = False, progress: Callable[[int], None] | None = None,
-               **engine) -> Path:
+               fixed: Sequence[str] = (), **engine) -> Path:
     """Run a design as one batch into ``out`` and save the design beside the results.
 
-    Extra keyword arguments (``workers=``, ``resume=``, ``executor=``...) go to `run_plan`
-    unchanged.
+    Parameters named in ``fixed`` keep the value the plan gives them (e.g. a scenario's own
+    override) instead of the design's. Extra keyword arguments (``workers=``, ``resume=``,
+    ``executor=``, ``timeseries=``...) go to `run_plan` unchanged.
     """
     from unionsim.analysis.outputs import output_folder
     from unionsim.experiment.batch import run_plan
     from unionsim.experiment.plan import make_plan
     from unionsim.guard import write_json
 
-    samples = design.samples()
-    runs = len(next(iter(samples.values())))
+    samples = {k: v for k, v in design.samples().items() if k not in set(fixed)}
+    runs = len(design.points()) * design.repeats
     # parameters outside the design keep their values: the scenario's own uncertainty sampling
     # would add noise the indices cannot attribute
     plan = make_plan(loaded, runs=runs, seed=design.seed, param_files=param_files, sets=sets,

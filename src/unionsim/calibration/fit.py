@@ -17,7 +17,9 @@ How it is wired:
   every measured target, fitting and held-out alike, so the held-out ones are stored with the
   posterior without ever entering the distance.
 * **Distance**: root mean square of the fitting targets' errors in tolerances
-  (`unionsim.calibration.measures.distance`).
+  (`unionsim.calibration.measures.distance`). Only the fitting targets' observed values are
+  given to pyabc; a held-out target's measure is computed for every particle (so the report can
+  score it) but neither its observation nor its error reaches the fit (``docs/holdout.md``).
 * **Sampler**: `SeededMappingSampler`, pyabc's MappingSampler with one seed per map element drawn
   from the fit's seed and the generation, so a fit is reproducible whatever runs the map: the
   built-in map (serial), a local process pool, or a dask cluster.
@@ -41,6 +43,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from unionsim.calibration.holdout import distance_targets
 from unionsim.calibration.measures import distance, measure_targets
 from unionsim.config.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
 from unionsim.errors import ResultsError, UsageError
@@ -130,7 +133,7 @@ class SimulationModel:
     def __init__(self, names: Sequence[str], targets: Sequence[LoadedTarget], replicates: int):
         self.names = tuple(names)
         self.targets = tuple(targets)
-        self.scenarios = tuple(dict.fromkeys(t.scenario for t in targets))
+        self.scenarios = tuple(dict.fromkeys(s for t in targets for s in t.scenarios))
         self.replicates = replicates
 
     def __call__(self, pars) -> dict[str, float]:
@@ -141,11 +144,12 @@ class SimulationModel:
         try:
             return measure_targets(self.targets, batches)
         except (ValueError, KeyError):  # every run of a scenario failed: no measure at all
-            return {t.id: float("nan") for t in self.targets}
+            return {t.id: float("inf") for t in self.targets}
 
 
 class FitDistance:
-    """pyabc's distance: RMS of the fitting targets' errors in tolerances (NaN: infinite)."""
+    """pyabc's distance: RMS of the fitting targets' errors in tolerances (infinite when the
+    particle's runs all failed)."""
 
     def __init__(self, fit_targets: Sequence[LoadedTarget]):
         self.fit_targets = tuple(fit_targets)
@@ -386,7 +390,11 @@ def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, s
     prior = pyabc.Distribution(**{key(n): pyabc.RV("uniform", specs[n]["range"][0],
                                                    specs[n]["range"][1] - specs[n]["range"][0])
                                   for n in names})
-    observed = {t.id: observed_value(t.target, scenario_spec(t.scenario).start) for t in measured}
+    # pyabc keeps the observed data in its database: only the fitting targets' observations go
+    # there, so nothing held out is ever given to the fit (the held-out measures are computed
+    # for each particle, for the report, and never enter the distance)
+    observed = {t.id: observed_value(t.target, scenario_spec(t.scenario).start)
+                for t in distance_targets(targets)}
     np.random.seed(seed)
     random.seed(seed)
     started = time.perf_counter()
@@ -398,7 +406,7 @@ def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, s
     progress = FitProgress(say, settings.max_populations)
     with _Mapper(executor, workers, scheduler) as mapper:
         abc = pyabc.ABCSMC(SimulationModel(names, measured, settings.replicates), prior,
-                           FitDistance(targets.select("fit")),
+                           FitDistance(distance_targets(targets)),
                            population_size=settings.population,
                            sampler=_sampler_class()(mapper, seed, progress))
         db = f"sqlite:///{db_path.resolve()}"

@@ -7,7 +7,8 @@ is hit under the posterior, fitting and held-out targets apart.
 A parameter counts as *identified* when its posterior standard deviation is at most half its
 prior's (uniform over the documented range), *narrowed* up to 0.8 of it, and *at its prior*
 above that. A target counts as *hit* when at least half the posterior weight lies on particles
-whose measure is within one tolerance of the observed value.
+whose measure is within one tolerance of the observed value, on the target's side
+(`unionsim.calibration.measures.is_hit`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pandas as pd
 
 from unionsim.config.posterior import Posterior
 from unionsim.config.schema import month_label
-from unionsim.config.targets import LoadedTarget, TargetSet, observed_value, scenario_spec
+from unionsim.calibration.measures import is_hit
+from unionsim.config.targets import LoadedTarget, TargetSet, scenario_spec
 
 IDENTIFIED, NARROWED = 0.5, 0.8
 HIT_PROBABILITY = 0.5
@@ -62,10 +64,9 @@ def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.Da
         if column not in posterior.particles:
             continue
         x = posterior.particles[column].to_numpy(dtype=float)
-        observed = observed_value(t.target, scenario_spec(t.scenario).start)
+        start = scenario_spec(t.scenario).start
         finite = np.isfinite(x)
-        hit = np.zeros_like(x, dtype=bool)
-        hit[finite] = np.abs(x[finite] - observed) <= t.target.tolerance
+        hit = np.asarray(is_hit(t.target, x, start), dtype=bool)
         mean = float(np.average(np.where(finite, x, 0.0), weights=w))
         if isinstance(t.target.observed, str):  # an event month: show it as a month too
             start = scenario_spec(t.scenario).start
@@ -283,17 +284,25 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
     n_candidates = len(screening) if screening is not None else None
     lines += [
         "Every parameter not in this table keeps its documented value. Which were fitted: the "
-        "first N of `params/calibration_screening.csv`, the Morris screening of the "
+        "first N of `params/calibration_screening.csv`, which ranks the "
         + (f"{n_candidates} " if n_candidates else "") + "judgement parameters with `support: "
-        "direction` or `assumption`, ranked by the sum over fitting targets of mu* divided by "
-        "the target's tolerance (`scripts/screen_calibration.py`).",
+        "direction` or `assumption` and those marked `fit:`: first the marked ones and those "
+        "whose largest effect on what users read is at least 5 pp (`params/influence.csv`, "
+        "`docs/influence.md`), by that effect; then the "
+        "others by their Morris screening on the fitting targets, the sum over fitting targets "
+        "of mu* divided by the target's tolerance (`scripts/screen_calibration.py`).",
         "",
     ]
     if screening is not None:
         fitted = set(posterior.names)
+        if "target_score" not in screening:   # a ranking written before the influence table
+            screening = screening.rename(columns={"score": "target_score"})
         nxt = screening[~screening["parameter"].isin(fitted)].head(8)
-        lines += ["The next ranked, left at their documented values: "
-                  + ", ".join(f"`{p}` ({s:.2g})" for p, s in zip(nxt["parameter"], nxt["score"]))
+        headline = nxt["headline_pp"] if "headline_pp" in nxt else [float("nan")] * len(nxt)
+        lines += ["The next ranked, left at their documented values (effect on what users "
+                  "read in pp; target score): "
+                  + ", ".join(f"`{p}` ({'-' if h != h else f'{h:.1f}'}; {s:.2g})" for p, h, s in
+                              zip(nxt["parameter"], headline, nxt["target_score"]))
                   + ".", ""]
     lines += [
         "## Targets under the posterior",

@@ -80,6 +80,14 @@ def render_audit(specs: Mapping[str, ParameterSpec]) -> str:
             rests = spec.claim or spec.note or spec.meaning
             lines.append(f"| `{name}` | {spec.value:g} | {spec.range[0]:g} to {spec.range[1]:g} | "
                          f"{spec.unit} | {_flat(rests)} |")
+    marked = {name: spec for name, spec in specs.items() if spec.fit}
+    lines += ["", "## Marked for the fit", "",
+              "Parameters the calibration must fit over their range rather than keep at their "
+              "default, and why (`fit:` in `params/default.yaml`).", "",
+              "| parameter | value | range | why it is fitted |", "|---|---|---|---|"]
+    for name, spec in marked.items():
+        lines.append(f"| `{name}` | {spec.value:g} | {spec.range[0]:g} to {spec.range[1]:g} | "
+                     f"{_flat(spec.fit)} |")
     lines += ["", "## Sourced parameters", "",
               "What the cited text says that bears on each parameter, in our words.", "",
               "| parameter | support | claim | cites |", "|---|---|---|---|"]

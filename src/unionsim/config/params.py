@@ -182,6 +182,13 @@ def _default_specs() -> dict[str, ParameterSpec]:
     return load_parameter_specs(shipped_dir("params") / "default.yaml")
 
 
+def fit_candidates(specs: Mapping[str, ParameterSpec] | None = None) -> dict[str, str]:
+    """The parameters marked ``fit:`` in the defaults, with the reason each must be fitted rather
+    than set by hand (in file order). The fit takes every one of them over its range."""
+    specs = default_parameters().specs if specs is None else specs
+    return {name: spec.fit for name, spec in specs.items() if spec.fit}
+
+
 def default_parameters() -> ParameterSet:
     """The documented default parameter set."""
     specs = _default_specs()

@@ -28,7 +28,8 @@ from unionsim.config.schema.triggers import Condition, Trigger, When
 from unionsim.config.schema.uncertainty import (DISTRIBUTIONS, Beta, Choice, Distribution,
                                                 Documented, Normal, Triangular, Uniform)
 from unionsim.config.schema.scenario import PathName, Sampler, Scenario
-from unionsim.config.schema.targets import (Comparison, MeasureKind, Target, TargetFile,
+from unionsim.config.schema.targets import (Comparison, MeasureKind, Pollster, Question,
+                                            RunCondition, Sided, Target, TargetFile,
                                             TargetMeasure, TargetUse)
 
 __all__ = [
@@ -40,6 +41,6 @@ __all__ = [
     "RoadmapRound", "SanctionsPackage", "SubsidyCut", "TaxManoeuvreStep", "TensionShock",
     "Ultimatum", "Unrest", "WarNextDoor", "Condition", "Trigger", "When", "DISTRIBUTIONS", "Beta",
     "Choice", "Distribution", "Documented", "Normal", "Triangular", "Uniform", "PathName",
-    "Sampler", "Scenario", "Comparison", "MeasureKind", "Target", "TargetFile", "TargetMeasure",
-    "TargetUse",
+    "Sampler", "Scenario", "Comparison", "MeasureKind", "Pollster", "Question", "RunCondition",
+    "Sided", "Target", "TargetFile", "TargetMeasure", "TargetUse",
 ]

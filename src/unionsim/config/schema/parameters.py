@@ -26,6 +26,10 @@ class ParameterSpec(Strict):
     ``basis`` says how the value was reached: given in a document, derived by arithmetic from
     figures in the documents, or a modelling judgement bounded by the documents' qualitative
     claims (the range then spans what the cited claims allow).
+
+    ``fit`` marks a parameter that the calibration must fit over its range instead of keeping its
+    default, and says why (for instance: its default was once set by hand to reproduce the
+    history). `unionsim.config.params.fit_candidates` lists them for the fit.
     """
 
     value: float
@@ -37,6 +41,7 @@ class ParameterSpec(Strict):
     claim: str | None = Field(default=None, min_length=10)
     sources: list[SourceRef] = Field(default_factory=list)
     note: str | None = None
+    fit: str | None = Field(default=None, min_length=10)
 
     @field_validator("value", mode="before")
     @classmethod
@@ -58,6 +63,9 @@ class ParameterSpec(Strict):
             raise LocatedValueError(("sources",), "no sources: cite the documents' claims that "
                                                   "bear on this parameter, or mark it "
                                                   "`support: assumption`")
+        if self.fit is not None and not lo < hi:
+            raise LocatedValueError(("fit",), f"a parameter marked for the fit needs a range to "
+                                              f"fit it over; [{lo}, {hi}] is a single value")
         if self.support in ("value", "direction") and not self.claim:
             raise LocatedValueError(("claim",), f"support '{self.support}' needs a `claim:` "
                                                 "saying, in our words, what the cited text says "

@@ -112,6 +112,6 @@ CLAIMS: tuple[Claim, ...] = (
                "June 2021 (the Ryanair forcing came in May 2021; tolerance as the target "
                "repression_2020)",
           alternative=Alternative("edge", "repression ebbing fastest once the crackdown stops "
-                                  "(minsk.repression_relaxation 0.25, the top of its range)",
-                                  sets=(("minsk.repression_relaxation", 0.25),))),
+                                  "(minsk.repression_relaxation 0.2, the top of its range)",
+                                  sets=(("minsk.repression_relaxation", 0.2),))),
 )
