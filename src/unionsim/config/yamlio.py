@@ -273,7 +273,9 @@ def validation_error(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
         message += ", ..." if more > 3 else ""
         message += ")"
     return ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
-                       field=_dotted(loc), hint=_hint(first, what))
+                       field=_dotted(loc),
+                       hint=getattr((first.get("ctx") or {}).get("error"), "hint", None)
+                       or _hint(first, what))
 
 
 def _hint(err: dict, what: str) -> str:
