@@ -9,8 +9,8 @@ from typing import Callable, ClassVar, Sequence
 import mesa
 
 from unionsim.draws import UniformDraws
-from unionsim.model import policies
 from unionsim.model.choice import choose, choose_index
+from unionsim.model.policies import decide as decide_by_policy
 
 
 class _WeakIdCounters(weakref.WeakKeyDictionary):
@@ -77,8 +77,8 @@ class Actor(mesa.Agent):
         model = self.model
         draws = draws or self._draws or self.draws
         if self.policies is not None and kind in self.policies:
-            index, weights, how = policies.decide(self.policies[kind], options, utilities,
-                                                  temperature, draws.random(), self.state)
+            index, weights, how = decide_by_policy(self.policies[kind], options, utilities,
+                                                   temperature, draws.random(), self.state)
             choice = options[index]
             model.note_decision(self.name, kind, choice, options, weights, why, policy=how)
         elif model.record:
