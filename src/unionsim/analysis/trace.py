@@ -64,6 +64,8 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
         by_month.setdefault(d["month"], []).append(d)
     yield f"{spec.title}"
     yield f"scenario {spec.name}, seed {model.seed}, {spec.start} + {spec.horizon} months"
+    for key, policy in spec.policies.items():
+        yield f"policy {key}: {policy.describe()}"
     yield ""
     previous = model.series[0]
     for month in range(1, model.horizon + 1):
@@ -85,6 +87,8 @@ def render(model, *, verbose: bool = False) -> Iterable[str]:
                              for o, p in sorted(d["options"].items(), key=lambda x: -x[1])[:3])
             line = f"  {who} [{words(d['kind'])}]: {words(d['choice'])}"
             line += f" (p={percent(d['probability'])}; {odds})"
+            if "policy" in d:  # taken by the user's policy, not the actor's own logit
+                line += f"\n      by {d['policy']}"
             lobbied = d["actor"] == "putin" and d["kind"] == "policy" and lobbies
             # the Kremlin's reason is its lobbies, which the lobby decisions tell in full words:
             # print them once, not once as a reason and again as a list

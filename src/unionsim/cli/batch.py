@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from unionsim.cli.common import PARAMS_HELP, SET_HELP, _console, _notice, _progress, app
+from unionsim.cli.common import PARAMS_HELP, POLICY_HELP, SET_HELP, _console, _notice, _progress, app
 from unionsim.errors import UsageError
 
 POSTERIOR_DEFAULT = ":shipped:"  # what a bare --posterior means: params/posterior.parquet
@@ -41,6 +41,8 @@ def run(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Results folder (default: "
                                        "runs/<scenario>-<timestamp>)."),
     set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    policy: List[str] = typer.Option([], "--policy", metavar="ACTOR.DECISION=POLICY",
+                                     help=POLICY_HELP),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
     force: bool = typer.Option(False, "--force", help="Replace an existing results folder."),
     resume: bool = typer.Option(False, "--resume", help="Finish an interrupted batch in --out: "
@@ -93,11 +95,16 @@ def run(
     Example: unionsim run scenarios/baseline.yaml --runs 200 --seed 1 --set putin.reactivity=0.5
     Example: unionsim run baseline --posterior --runs 200
     Example: unionsim run election_2020 --posterior --runs 400 --replicates 4
+    Example: unionsim run baseline --policy minsk.base_answer=refuse
     """
     from unionsim.config.params import parse_set_options
     from unionsim.experiment.batch import run_batch
 
     sets = parse_set_options(set_)
+    if policy:
+        from unionsim.config.scenario import load_scenario, parse_policy_options, with_policies
+
+        scenario = with_policies(load_scenario(scenario), parse_policy_options(policy))
     console = _console()
     from unionsim.experiment.plan import check_replicates
 
@@ -255,6 +262,8 @@ def trace(
                                                   "scenario (not with --results)."),
     seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The run's seed."),
     set_: List[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    policy: List[str] = typer.Option([], "--policy", metavar="ACTOR.DECISION=POLICY",
+                                     help=POLICY_HELP),
     params: List[Path] = typer.Option([], "--params", metavar="FILE", help=PARAMS_HELP),
     results: Optional[Path] = typer.Option(None, "--results", "-r", metavar="DIR",
                                            help="Replay a run stored in this results folder, "
@@ -269,6 +278,7 @@ def trace(
     batch exactly (its seed and its sampled parameter values).
 
     Example: unionsim trace scenarios/baseline.yaml --seed 3
+    Example: unionsim trace baseline --seed 3 --policy minsk.base_answer=refuse
     Example: unionsim trace --results runs/baseline-20261122-101500 --run 17
     """
     from unionsim.analysis import trace as tr
@@ -278,9 +288,9 @@ def trace(
     if run < 0:
         raise UsageError(f"--run must be zero or positive (got {run})", field="run")
     if results is not None:
-        if scenario is not None or set_ or params:
+        if scenario is not None or set_ or params or policy:
             raise UsageError("--results replays a stored run as it ran: give no scenario, "
-                             "--set or --params with it", field="results")
+                             "--set, --policy or --params with it", field="results")
         from unionsim.experiment.replay import replay_run
 
         replay = replay_run(results, run)
@@ -296,10 +306,10 @@ def trace(
             raise UsageError("give a scenario (and --seed), or --results DIR --run K",
                              field="scenario")
         from unionsim.config.params import parse_set_options
-        from unionsim.config.scenario import load_scenario
+        from unionsim.config.scenario import load_scenario, parse_policy_options, with_policies
         from unionsim.model.world import UnionModel
 
-        loaded = load_scenario(scenario)
+        loaded = with_policies(load_scenario(scenario), parse_policy_options(policy))
         pset = loaded.parameters(param_files=params, sets=parse_set_options(set_))
         model = UnionModel(scenario=loaded, params=pset, seed=seed, collect=False,
                            record=True).run()

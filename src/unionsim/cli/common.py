@@ -17,6 +17,11 @@ app = typer.Typer(
 SET_HELP = ("Change one parameter for this command: --set name=value (repeatable), e.g. "
             "--set minsk.sovereignty_weight=0.8. Values are checked against the documented "
             "range; `unionsim params` lists the names.")
+POLICY_HELP = ("Take one decision out of the actor's logit for this command: --policy "
+               "ACTOR.DECISION=POLICY (repeatable), the policy written as in a scenario's "
+               "policies:, e.g. --policy minsk.base_answer=refuse or --policy "
+               "'west.policy={avoid: [ease]}'. Every other decision, and every random number, "
+               "stays as without it.")
 PARAMS_HELP = ("A parameter overlay file layered over the defaults (repeatable), e.g. "
                "--params params/sovereignty_tradable.yaml.")
 

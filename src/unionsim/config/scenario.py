@@ -6,7 +6,7 @@ to the extending file). The rules, documented in ``scenarios/README.md``:
 * ``name``, ``title``, ``description`` belong to the extending scenario; other plain keys
   (``start``, ``horizon``, ``sampler``) replace the parent's when given;
 * ``sources`` add to the parent's;
-* ``overrides``, ``uncertainty``, ``paths`` and ``initial`` merge by key; a key set to ``null`` removes the
+* ``overrides``, ``uncertainty``, ``paths``, ``initial`` and ``policies`` merge by key; a key set to ``null`` removes the
   parent's entry;
 * ``events`` and ``triggers`` follow the parent's; an entry whose ``id`` matches a parent entry
   replaces it in place, and ``remove: [id, ...]`` drops parent entries.
@@ -30,10 +30,11 @@ from unionsim.config.params import resolve_parameters, shipped_dir
 from unionsim.config.schema import Documented, Scenario
 from unionsim.config.yamlio import (YamlDoc, read_yaml, validate_reporting_all,
                                     validation_error)
-from unionsim.errors import ConfigError, ScenarioError, UnionsimWarning, raise_problems
+from unionsim.errors import (ConfigError, ScenarioError, UnionsimWarning, UsageError,
+                             raise_problems)
 
 PATH_BOUNDS = {"tension": (0.0, 1.0), "oil_price_index": (0.1, 3.0)}
-MERGED_BY_KEY = ("overrides", "uncertainty", "paths", "initial")
+MERGED_BY_KEY = ("overrides", "uncertainty", "paths", "initial", "policies")
 LISTS_BY_ID = ("events", "triggers")
 OWN_KEYS = ("name", "title", "description")
 
@@ -412,3 +413,63 @@ def _initial_problems(initial: dict, doc: YamlDoc) -> list[ConfigError]:
                     f"value {value} of {name} is outside its domain [{var.lo:g}, {var.hi:g}] "
                     f"({var.unit})", **where, hint=f"{name}: {var.meaning}"))
     return problems
+
+
+# --------------------------------------------------------------------------- policies
+
+def parse_policy_options(items) -> dict[str, Any]:
+    """Parse ``--policy ACTOR.DECISION=POLICY`` options; POLICY is written as in a scenario's
+    ``policies:`` (YAML: ``refuse``, ``{probabilities: {hold: 0.5, sanction: 0.5}}``, ...).
+    The names are checked by `with_policies`."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key or not raw.strip():
+            raise UsageError(f"--policy '{item}' is not of the form ACTOR.DECISION=POLICY",
+                             field="policy", hint="e.g. --policy minsk.base_answer=refuse or "
+                             "--policy 'west.policy={avoid: [ease]}'")
+        try:
+            out[key] = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or "not valid YAML"
+            raise UsageError(f"--policy {key}: '{raw}' is not a policy written in YAML "
+                             f"({problem})", field=f"policy {key}",
+                             hint="quote the option in the shell, e.g. "
+                                  "--policy 'us.policy={probabilities: {hold: 0.5, engage: 0.5}}'"
+                             ) from None
+    return out
+
+
+def with_policies(loaded: LoadedScenario, policies: dict[str, Any]) -> LoadedScenario:
+    """``loaded`` with the command line's policies added (they replace the scenario's own for
+    the same decision). Raises a `UsageError` naming the option, the field and the fix."""
+    from unionsim.config.schema import LocatedValueError, Policy, check_policy
+
+    if not policies:
+        return loaded
+    merged = dict(loaded.spec.policies)
+    for key, raw in policies.items():
+        where = f"policy {key}"
+        try:
+            policy = Policy.model_validate(raw)
+            check_policy(key, policy)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            located = (err.get("ctx") or {}).get("error")
+            loc = tuple(str(p) for p in err["loc"] if not str(p).endswith("]")) \
+                + tuple(str(p) for p in getattr(located, "loc", ()))
+            message = err["msg"].removeprefix("Value error, ")
+            raise UsageError(f"--policy {key}" + (f" {'.'.join(loc)}" if loc else "")
+                             + f": {message}", field=where,
+                             hint=getattr(located, "hint", None)
+                             or "write the policy as in a scenario's policies: (see "
+                                "docs/model.md, 'Policies')") from None
+        except LocatedValueError as exc:
+            raise UsageError(f"--policy {key}: {exc}", field=where,
+                             hint=exc.hint or "see docs/model.md, 'Policies'") from None
+        merged[key] = policy
+    spec = loaded.spec.model_copy(update={"policies": merged})
+    return LoadedScenario(spec, loaded.path, loaded.doc, loaded.chain)

@@ -86,3 +86,62 @@ FLAGS = ("mass_protests", "ukraine_like_protests", "crisis_logic", "forces_deplo
          "neighbours_pressured", "mediation_offered", "border_closed",
          # the US and the EU
          "us_deal", "us_eased", "us_eu_diverged", "us_oil_offer")
+
+
+# The decisions each actor takes by a logit over its options (`model.choice`), under the names the
+# model logs them by (`unionsim trace`), with the options in the model's order. A scenario's
+# ``policies:`` may take any of them out of the logit (`config.schema.policies`); the actors'
+# ``classifier`` must list the same decisions and options (tests/test_policies.py checks it).
+_BASE_ANSWERS = ("refuse", "rotation", "accept")
+_KREMLIN_OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
+                    "trade_war", "info_campaign", "bailout", "concession", "security_support",
+                    "deploy_forces", "intervene")
+DECISIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "minsk": {
+        "domestic": ("tolerate", "co_opt", "repress"),
+        "integration_answer": ("refuse", "stall", "sign"),
+        "implementation": ("drag", "implement"),
+        "base_answer": _BASE_ANSWERS,
+        "asset_answer": ("refuse", "sell"),
+        "initiative": ("hold", "escalate", "blackmail", "anti_western", "diversify",
+                       "open_west", "belarusianise", "request_loan"),
+        "exercise_hosting": ("cap_and_observe", "host_as_requested"),
+        "troops_answer": _BASE_ANSWERS,
+        "us_deal": ("refuse", "accept"),
+    },
+    "army": {"order_repress": ("obey", "refuse"), "order_abroad": ("obey", "drag", "refuse")},
+    **{faction: {"lobby": _KREMLIN_OPTIONS}
+       for faction in ("siloviki", "raiders", "monetarists", "restrainers")},
+    "putin": {"policy": _KREMLIN_OPTIONS,
+              "exercise_exit": ("withdraw", "leave_troops", "stay_a_while")},
+    "war.putin": {"war_ask": ("none", "logistics", "airspace", "staging", "joint_grouping",
+                              "combat_role")},
+    "war.minsk": {"war_answer": ("refuse", "allow_limited", "allow_full"),
+                  "stay_answer": ("refuse", "allow")},
+    "levers.kremlin": {"strategic": ("hold", "propose_delivery_systems",
+                                     "propose_nuclear_weapons"),
+                       "strategic_bargain": ("withdraw", "pay"),
+                       "guarantee_answer": ("ignore", "declare", "offer_presence",
+                                            "sell_systems", "grant_systems")},
+    "levers.minsk": {"strategic_answer": ("refuse", "bargain", "accept"),
+                     "guarantee_request": ("wait", "request_guarantees", "request_systems"),
+                     "strategic_purchase": ("decline", "buy"),
+                     "counter_lever": ("hold", "transit_threat", "neighbour_pressure",
+                                       "mediation_offer")},
+    "nato": {"posture": ("hold", "reinforce", "exercise", "restraint")},
+    "west": {"policy": ("hold", "sanction", "ease", "engage", "energy_offer")},
+    "us": {"policy": ("hold", "sanction", "ease", "engage", "offer_deal", "oil_offer")},
+}
+
+# Who each decision-taking actor is, for messages that list them.
+ACTORS: dict[str, str] = {
+    "minsk": "Minsk's leadership", "army": "Belarus's armed forces",
+    "siloviki": "Kremlin faction", "raiders": "Kremlin faction",
+    "monetarists": "Kremlin faction", "restrainers": "Kremlin faction",
+    "putin": "the Kremlin (Putin as arbiter)",
+    "war.putin": "the Kremlin's asks in a war next door",
+    "war.minsk": "Minsk's answers in a war next door",
+    "levers.kremlin": "the Kremlin on strategic deployments",
+    "levers.minsk": "Minsk on strategic deployments and counter-levers",
+    "nato": "NATO", "west": "the EU", "us": "the US",
+}

@@ -359,7 +359,9 @@ def validation_problems(exc: ValidationError, doc: YamlDoc, model: type[BaseMode
         if index_map:
             message = _original_indices(message, index_map)
         problem = ConfigError(message, file=doc.file_of(data_loc), line=doc.line_of(data_loc),
-                              field=_dotted(loc), hint=_hint(err, what))
+                              field=_dotted(loc),
+                              hint=getattr((err.get("ctx") or {}).get("error"), "hint", None)
+                              or _hint(err, what))
         (unknown if err["type"] == "extra_forbidden" else problems).append(problem)
     return unknown + sorted(problems, key=lambda p: (p.file or "", p.line or 0))
 

@@ -92,7 +92,7 @@ class Plan:
         described = {
             "scenario": {"name": self.scenario.name, "title": self.scenario.spec.title,
                          "path": str(self.scenario.path) if self.scenario.path else None,
-                         "spec": self.scenario.spec.model_dump(mode="json")},
+                         "spec": _spec_record(self.scenario.spec)},
             "master_seed": self.master_seed,
             "n_runs": self.n_runs,
             "param_files": list(self.param_files),
@@ -108,6 +108,9 @@ class Plan:
         }
         if self.posterior:
             described["posterior"] = dict(self.posterior)
+        if self.scenario.spec.policies:  # in the spec too; here in words, for readers
+            described["policies"] = {key: policy.describe()
+                                     for key, policy in self.scenario.spec.policies.items()}
         return described
 
     def fingerprint(self) -> str:
@@ -121,6 +124,18 @@ class Plan:
                           **({"replicates": self.replicates} if self.replicates > 1 else {})},
                          sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _spec_record(spec) -> dict[str, Any]:
+    """The scenario as the manifest records it; a scenario without policies is recorded (and
+    fingerprinted) exactly as before policies existed."""
+    record = spec.model_dump(mode="json")
+    if spec.policies:  # only the keys each policy uses
+        record["policies"] = {key: policy.model_dump(mode="json", exclude_none=True)
+                              for key, policy in spec.policies.items()}
+    else:
+        record.pop("policies", None)
+    return record
 
 
 MAX_RUNS = 1_000_000

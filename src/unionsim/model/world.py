@@ -22,7 +22,7 @@ import numpy as np
 
 from unionsim.config.params import ParameterSet
 from unionsim.config.scenario import LoadedScenario, load_scenario
-from unionsim.config.schema import Scenario, month_label
+from unionsim.config.schema import Policy, Scenario, month_label, split_key
 from unionsim.draws import UniformDraws
 from unionsim.model import accounts, bookkeeping, outcomes
 from unionsim.model import events as ev
@@ -125,6 +125,11 @@ class UnionModel(mesa.Model):
         self.oil_path = ev.interpolate_path(self.spec.paths.get("oil_price_index", []),
                                             self.spec, 1.0)
         self.state = initial_state(self.p, self.tension_path[0], self.spec.initial)
+        # the scenario's policies by actor, then decision (read by `Actor.decide`)
+        self.policies: dict[str, dict[str, Policy]] = {}
+        for key, policy in self.spec.policies.items():
+            actor, decision = split_key(key)
+            self.policies.setdefault(actor, {})[decision] = policy
         self.series = np.full((self.horizon + 1, len(INDICATORS)), np.nan)
         # one C-level call reads every indicator of the month (a tuple, in INDICATORS' order)
         self._read_indicators = operator.attrgetter(*INDICATORS)
@@ -188,8 +193,9 @@ class UnionModel(mesa.Model):
         return draws
 
     def note_decision(self, actor: str, kind: str, choice: str, options, weights,
-                      why: Callable[[], str] | None) -> None:
-        """Count every decision; with ``record`` on, also log it with its odds and reasons."""
+                      why: Callable[[], str] | None, policy: str | None = None) -> None:
+        """Count every decision; with ``record`` on, also log it with its odds and reasons
+        (and, for a decision a policy took, how the policy took it)."""
         key = (actor, kind, choice)
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.record:
@@ -200,7 +206,8 @@ class UnionModel(mesa.Model):
                 "probability": probabilities[list(options).index(choice)],
                 # exact odds; `unionsim trace` rounds them for display
                 "options": dict(zip(options, probabilities)),
-                "why": why() if why else ""})
+                "why": why() if why else "",
+                **({"policy": policy} if policy is not None else {})})
 
     def note_event(self, actor: str, text: str) -> None:
         if self.record:

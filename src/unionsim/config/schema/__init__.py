@@ -5,7 +5,7 @@ boundary, by these pydantic models. Choices are `Literal`s so that error message
 allowed. Parsed configuration is never mutated afterwards: resolving produces new objects.
 
 One module per kind of input: `base` (strict models, located errors, citations), `months`,
-`parameters` (parameter files and overlays), `events`, `triggers`, `uncertainty`, `scenario` and
+`parameters` (parameter files and overlays), `events`, `triggers`, `policies`, `uncertainty`, `scenario` and
 `targets`. This package is the one public place to import them from
 (``from unionsim.config.schema import Scenario``).
 """
@@ -25,6 +25,8 @@ from unionsim.config.schema.events import (EVENT_CLASSES, EVENT_TYPES, AirbaseDe
                                            SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum,
                                            Unrest, WarNextDoor)
 from unionsim.config.schema.triggers import Condition, Trigger, When
+from unionsim.config.schema.policies import (MODEL, Action, Policy, PolicyWhen, Rule, check_policy,
+                                             split_key)
 from unionsim.config.schema.uncertainty import (DISTRIBUTIONS, Beta, Choice, Distribution,
                                                 Documented, Normal, Triangular, Uniform)
 from unionsim.config.schema.scenario import PathName, Sampler, Scenario
@@ -39,7 +41,8 @@ __all__ = [
     "EconomicShock", "Election", "EnergyOffer", "Event", "EventBase", "Exercise", "InfoCampaign",
     "KaliningradCrisis", "LeaderExit", "NatoBuildup", "NatoExercise", "OilPriceShock",
     "RoadmapRound", "SanctionsPackage", "SubsidyCut", "TaxManoeuvreStep", "TensionShock",
-    "Ultimatum", "Unrest", "WarNextDoor", "Condition", "Trigger", "When", "DISTRIBUTIONS", "Beta",
+    "Ultimatum", "Unrest", "WarNextDoor", "Condition", "Trigger", "When", "MODEL", "Action", "Policy", "PolicyWhen", "Rule",
+    "check_policy", "split_key", "DISTRIBUTIONS", "Beta",
     "Choice", "Distribution", "Documented", "Normal", "Triangular", "Uniform", "PathName",
     "Sampler", "Scenario", "Comparison", "MeasureKind", "Pollster", "Question", "RunCondition",
     "Sided", "Target", "TargetFile", "TargetMeasure", "TargetUse",

@@ -21,9 +21,10 @@ class LocatedValueError(ValueError):
     """A cross-field error that knows which field it is about (``loc`` relative to the model), so
     the message can point at that field's line rather than at the model's first line."""
 
-    def __init__(self, loc: tuple, message: str):
+    def __init__(self, loc: tuple, message: str, hint: str | None = None):
         super().__init__(message)
         self.loc = tuple(loc)
+        self.hint = hint  # the fix, when it is more specific than the kind of error implies
 
 
 class Strict(BaseModel):

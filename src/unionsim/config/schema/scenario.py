@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from unionsim.config.schema.base import LocatedValueError, SourceRef, Strict
 from unionsim.config.schema.events import Event, RoadmapRound
 from unionsim.config.schema.months import MonthRef, month_index, month_label, parse_month
+from unionsim.config.schema.policies import Policy, check_policy
 from unionsim.config.schema.triggers import Trigger
 from unionsim.config.schema.uncertainty import Distribution
 
@@ -41,6 +42,10 @@ class Scenario(Strict):
         "src/unionsim/config/state_variables.yaml")
     events: list[Event] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
+    policies: dict[str, Policy] = Field(
+        default_factory=dict, description="ACTOR.DECISION: a policy that takes the decision "
+        "instead of the model's logit (a fixed option, probabilities, options to avoid, or rules "
+        "on the world state); see docs/model.md, 'Policies'")
 
     @field_validator("start")
     @classmethod
@@ -92,6 +97,12 @@ class Scenario(Strict):
             if idx != sorted(idx):
                 raise LocatedValueError(("paths", name), f"paths.{name}: points must be in time "
                                                          f"order")
+        for key, policy in self.policies.items():
+            try:
+                check_policy(key, policy)
+            except LocatedValueError as exc:
+                raise LocatedValueError(("policies",) + exc.loc, str(exc), hint=exc.hint) \
+                    from None
         both = sorted(set(self.overrides) & set(self.uncertainty))
         if both:
             raise LocatedValueError(("uncertainty", both[0]), f"'{both[0]}' is both overridden and "

@@ -10,6 +10,7 @@ import mesa
 
 from unionsim.draws import UniformDraws
 from unionsim.model.choice import choose, choose_index
+from unionsim.model.policies import decide as decide_by_policy
 
 
 class _WeakIdCounters(weakref.WeakKeyDictionary):
@@ -45,6 +46,8 @@ class Actor(mesa.Agent):
         # attributes (read several times a month by every actor) rather than properties
         self.p = model.p
         self.state = model.state
+        # the user's policies for this actor's decisions (decision -> policy), if any
+        self.policies = model.policies.get(name)
 
     @property
     def stream(self):
@@ -62,18 +65,28 @@ class Actor(mesa.Agent):
         return self._draws
 
     def decide(self, kind: str, options: Sequence[str], utilities: Sequence[float],
-               temperature: float, why: Callable[[], str] | None = None) -> str:
+               temperature: float, why: Callable[[], str] | None = None,
+               draws: UniformDraws | None = None) -> str:
         """Draw one of ``options`` by a logit over ``utilities`` from this actor's stream, and log it.
 
         ``why`` is called only when the model records decisions (for `unionsim trace`).
+        ``draws`` is another stream to draw from (a decision that must leave this actor's own
+        numbers untouched). A policy the scenario gives for this decision takes it instead of the
+        logit, drawing the same one uniform (`unionsim.model.policies`).
         """
         model = self.model
-        if model.record:
-            index, weights = choose(self._draws or self.draws, utilities, temperature)
+        draws = draws or self._draws or self.draws
+        if self.policies is not None and kind in self.policies:
+            index, weights, how = decide_by_policy(self.policies[kind], options, utilities,
+                                                   temperature, draws.random(), self.state)
+            choice = options[index]
+            model.note_decision(self.name, kind, choice, options, weights, why, policy=how)
+        elif model.record:
+            index, weights = choose(draws, utilities, temperature)
             choice = options[index]
             model.note_decision(self.name, kind, choice, options, weights, why)
         else:  # the count alone (the common case, kept inline: it runs several times a month)
-            choice = options[choose_index(self._draws or self.draws, utilities, temperature)]
+            choice = options[choose_index(draws, utilities, temperature)]
             key = (self.name, kind, choice)
             counts = model.counts
             counts[key] = counts.get(key, 0) + 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from unionsim.model.actors.base import Actor
-from unionsim.model.choice import choose
 from unionsim.model.rules import minsk as rules
 from unionsim.model.rules import us as us_rules
 from unionsim.model.state import clip01
@@ -239,13 +238,13 @@ class Minsk(Actor):
         threat = rules.protest_threat(v.protest_share, v.election_salience, p)
         utilities = us_rules.deal_answer_utilities(s.us_sanctions, v.dispute, v.outside_options,
                                                    threat, s.repression, p)
-        index, weights = choose(self.model.draws("us"), utilities, p.minsk.choice_temperature)
-        choice = us_rules.DEAL_ANSWERS[index]
-        self.model.note_decision(self.name, "us_deal", choice, us_rules.DEAL_ANSWERS, weights,
-                                 lambda: f"US sanctions {s.us_sanctions:.0f}, dispute with Moscow "
-                                         f"{v.dispute:.2f}, outside options "
-                                         f"{v.outside_options:.2f}, street {threat:.2f}, "
-                                         f"repression {s.repression:.2f}")
+        choice = self.decide("us_deal", us_rules.DEAL_ANSWERS, utilities,
+                             p.minsk.choice_temperature,
+                             lambda: f"US sanctions {s.us_sanctions:.0f}, dispute with Moscow "
+                                     f"{v.dispute:.2f}, outside options "
+                                     f"{v.outside_options:.2f}, street {threat:.2f}, "
+                                     f"repression {s.repression:.2f}",
+                             draws=self.model.draws("us"))
         s.us_deal_offer = 0.0
         if choice != "accept":
             return
