@@ -160,7 +160,7 @@ def test_the_fit_reads_only_the_fitting_targets(targets, tmp_path, monkeypatch):
             seen["distance"] = [t.id for t in distance.fit_targets]
             seen["simulated"] = [t.id for t in model.targets]
 
-        def new(self, db, observed):
+        def new(self, db, observed, **meta):
             seen["observed"] = sorted(observed)
             raise Stop
 

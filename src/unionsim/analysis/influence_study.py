@@ -54,15 +54,16 @@ SCENARIO_GROUPS: dict[str, tuple[str, ...]] = {
     # 2019 on: Moscow's economic pressure (ultimatum, subsidy and tax cuts, oil disputes) and
     # Minsk's answers (diversification)
     "pressure_2019": ("baseline", "ultimatum_2019", "subsidy_cuts", "tax_manoeuvre_dispute",
-                      "transit_dispute", "energy_diversification"),
-    # 2019 on: security pressure (an airbase, a hybrid campaign)
-    "security_2019": ("airbase_pressure", "hybrid_campaign"),
-    # January 2019 to mid-2021 (and its calibration run to December 2021) as the documents tell it
+                      "energy_diversification"),
+    # 2019 on: security pressure (an airbase, a hybrid campaign), and Minsk refusing a base
+    "security_2019": ("airbase_pressure", "hybrid_campaign", "minsk_refuses_base"),
+    # January 2019 to mid-2021 (and its calibration run to August 2021) as the documents tell it
     "history_2019_2021": ("history_2019_2021", "calibration_2019_2021"),
     # 2020: the election, protests, repression, sanctions and their sequels
     "election_2020": ("election_2020", "army_split_2020", "colour_revolution", "roadmaps_2021"),
     # 2021: isolation, the roadmap round and the US track
-    "isolation_us_2021": ("isolation_2021", "us_deal_eu_holds", "us_deal_eu_holds_quarrel"),
+    "isolation_us_2021": ("isolation_2021", "us_deal_eu_holds", "us_deal_eu_holds_quarrel",
+                          "eu_holds_until_release", "us_offers_deal"),
     # a war next door: what Minsk lets Russia do
     "war": ("war_next_door", "war_in_isolation", "exercise_in_crisis"),
     # strategic systems and the Suwalki gap under a NATO build-up

@@ -169,7 +169,8 @@ def _print_summary(console, folder: Path) -> None:
     _print_spread(console, res)
     rate = m.get("runs_per_second")
     console.print(f"{m.get('seconds', 0):.1f} s" + (f" ({rate:.0f} runs/s)" if rate else ""))
-    console.print(f"results: {folder}")
+    # a path is printed whole, never wrapped or read as markup: people copy it
+    console.print(f"results: {folder}", soft_wrap=True, markup=False, highlight=False)
 
 
 def _print_posterior(console, manifest: dict) -> None:
