@@ -79,7 +79,7 @@ def controller_main(args) -> None:
     """The app's controller against ``unionsim run`` (``--mode controller``)."""
     import pandas as pd
 
-    from unionsim.app.session import warm_up_workers
+    from unionsim.app.batches import warm_up_workers
 
     # the page does this when it opens, seconds before anyone can press Run
     warm_up_workers().join()

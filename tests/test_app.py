@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from unionsim.app.export import write_exports
-from unionsim.app.session import (APP_MAX_CHUNK, FIRST_CHUNK, EarlyPartsExecutor, Session,
-                                  error_text, parameter_infos)
+from unionsim.app.batches import APP_MAX_CHUNK, FIRST_CHUNK, EarlyPartsExecutor, error_text
+from unionsim.app.controls import parameter_infos
+from unionsim.app.session import Session
 from unionsim.config.params import default_parameters
 from unionsim.config.scenario import load_scenario
 from unionsim.config.validate import validate_file
@@ -144,7 +145,7 @@ def test_unexpected_failures_are_reported_not_raised():
 # --------------------------------------------------------------------------- controls
 
 def test_slider_steps_reach_both_ends_and_values_read_as_stored():
-    from unionsim.app.session import SLIDER_POSITIONS, slider_step, snap_to_grid
+    from unionsim.app.controls import SLIDER_POSITIONS, slider_step, snap_to_grid
 
     assert slider_step(0.2, 0.9) == 0.01 and slider_step(0.0, 1.0) == 0.02
     for name, spec in default_parameters().specs.items():
@@ -197,7 +198,7 @@ def test_page_updates_are_coalesced_and_never_block_the_caller():
     import threading
     import time
 
-    from unionsim.app.session import Notifier
+    from unionsim.app.background import Notifier
 
     calls, started = [], threading.Event()
 
@@ -225,11 +226,11 @@ def test_page_updates_are_coalesced_and_never_block_the_caller():
 def test_a_closed_pages_background_threads_end_when_idle(monkeypatch):
     import time
 
-    from unionsim.app import session as app_session
+    from unionsim.app import background
 
-    monkeypatch.setattr(app_session, "IDLE_SECONDS", 0.2)
-    notifier, calls = app_session.Notifier(lambda: calls.append(1)), []
-    cache = app_session.FigureCache()
+    monkeypatch.setattr(background, "IDLE_SECONDS", 0.2)
+    notifier, calls = background.Notifier(lambda: calls.append(1)), []
+    cache = background.FigureCache()
     notifier.poke()
     cache.get(("x",), lambda: b"png")
     deadline = time.monotonic() + 10
@@ -247,7 +248,7 @@ def test_figures_are_drawn_once_in_the_background():
     import threading
     import time
 
-    from unionsim.app.session import FigureCache
+    from unionsim.app.background import FigureCache
 
     ready, drawn = threading.Event(), []
 
@@ -273,7 +274,7 @@ def test_stopping_the_app_ends_a_running_batch_and_its_workers_at_once(tmp_path)
     import os
     import time
 
-    from unionsim.app.session import stop_all_batches
+    from unionsim.app.batches import stop_all_batches
 
     session = Session(runs_dir=tmp_path)
     assert session.choose_scenario(SCENARIO)

@@ -301,7 +301,7 @@ def test_a_named_report_leaves_the_folder_beside_it_alone(world):
 def test_the_apps_folders_follow_the_same_rules(world):
     """The explorer's runs folder, the folders it writes into and what --force replaces in a
     batch's folder: the guard's rules, not rules of the app's own."""
-    from unionsim.app.session import check_inside, check_runs_dir
+    from unionsim.app.folders import check_inside, check_runs_dir
     from unionsim.experiment.store import remove_tool_entries
 
     assert check_runs_dir("~/app") == world / "home" / "app"

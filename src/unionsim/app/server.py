@@ -95,7 +95,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, runs_dir: Path = Path("runs
     This process becomes the server (exec), so stopping it stops the server and nothing is left
     running; where exec is not available the server runs as a child and its exit code returns.
     """
-    from unionsim.app.session import check_runs_dir
+    from unionsim.app.folders import check_runs_dir
 
     check_installed()
     if not 0 <= port <= 65535:
@@ -120,7 +120,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, runs_dir: Path = Path("runs
 def _stop_soon(deadline: float) -> None:
     """Stop the batches now; end the process if it is still alive ``deadline`` seconds later (a
     thread that does not stop must not keep the app running after Ctrl-C)."""
-    from unionsim.app.session import stop_all_batches
+    from unionsim.app.batches import stop_all_batches
 
     def watchdog() -> None:
         import time

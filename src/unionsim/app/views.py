@@ -30,9 +30,10 @@ import solara
 from reacton.ipyvue import use_event
 from solara.hooks.misc import use_force_update
 
-from unionsim.app.session import (DEFAULT_RUNS_DIR, RUNS_DIR_ENV, SCENARIO_RULE, Batch,
-                                  ParameterInfo, Session, iter_groups, scenario_event_rows,
-                                  warm_up_workers)
+from unionsim.app.batches import Batch, warm_up_workers
+from unionsim.app.controls import ParameterInfo, iter_groups, scenario_event_rows
+from unionsim.app.folders import SCENARIO_RULE
+from unionsim.app.session import DEFAULT_RUNS_DIR, RUNS_DIR_ENV, Session
 
 
 def _shipped_names() -> list[str]:
