@@ -153,7 +153,7 @@ MAPPER = textwrap.dedent("""\
     from unionsim.calibration.fit import _Mapper
     if __name__ == "__main__":
         with _Mapper("process", 2, None) as m:
-            print(m(abs, [-1, -2, -3, -4]))
+            print(list(m(abs, [-1, -2, -3, -4])))   # the mapper yields results as they come
     """)
 
 

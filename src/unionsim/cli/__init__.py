@@ -53,12 +53,35 @@ def main() -> None:
         _print_error(_console(stderr=True), error)
         sys.exit(error.exit_code)
     except KeyboardInterrupt as exc:
-        why = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        print(f"{why}; finished runs are kept in the results folder: repeat the command "
-              "with --resume to finish the batch", file=sys.stderr)
-        sys.exit(143 if isinstance(exc, Terminated) else 130)
+        _stopped(exc)
+    except SystemExit as exc:
+        # typer turns Ctrl-C and SIGTERM (a KeyboardInterrupt) into a silent exit 130; the
+        # interrupt is still behind that exit, and it gets the project's message and code
+        interrupt = _interrupt_behind(exc)
+        if interrupt is None:
+            raise
+        _stopped(interrupt)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM that caused ``exc`` (through its causes and contexts), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _stopped(interrupt: KeyboardInterrupt) -> None:
+    """Say how the command was stopped, and exit with the shell's code for the signal."""
+    why = "stopped (SIGTERM)" if isinstance(interrupt, Terminated) else "interrupted"
+    print(f"{why}; finished runs are kept in the results folder: repeat the command "
+          "with --resume to finish the batch", file=sys.stderr)
+    sys.exit(143 if isinstance(interrupt, Terminated) else 130)
 
 
 def os_error(exc: OSError) -> UnionsimError:

@@ -148,12 +148,35 @@ def starting_workers():
             mask(signal.SIG_SETMASK, previous)  # a held Ctrl-C is raised here
 
 
+#: Descriptors a worker pool needs beyond those already open (pipes, sockets and the fork
+#: server's files for two workers); with fewer free, tempfile's probe is what fails first.
+POOL_DESCRIPTORS = 16
+
+
+def _out_of_files(exc: OSError) -> bool:
+    """Whether ``exc`` hides the open-files limit: Python's tempfile reports a process that can
+    open no more files as "No usable temporary directory", even for a writable one."""
+    import resource
+    import tempfile
+
+    if "No usable temporary directory" not in str(exc):
+        return False
+    folders = tempfile._candidate_tempdir_list()
+    writable = any(os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK) for d in folders)
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        open_now = len(os.listdir("/proc/self/fd"))
+    except OSError:
+        open_now = 0
+    return writable and soft != resource.RLIM_INFINITY and soft - open_now < POOL_DESCRIPTORS
+
+
 def worker_start_error(exc: OSError) -> ExecutionError:
     """Why worker processes could not start, and the fix, from the operating system's error."""
     import tempfile
 
     reason = exc.strerror or str(exc) or type(exc).__name__
-    if exc.errno in (errno.EMFILE, errno.ENFILE):
+    if exc.errno in (errno.EMFILE, errno.ENFILE) or _out_of_files(exc):
         hint = ("raise the limit of open files (e.g. `ulimit -n 4096`), or use fewer --workers, "
                 "or --executor serial")
         what = f"this process may open no more files ({reason})"
