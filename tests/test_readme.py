@@ -68,4 +68,6 @@ def test_plot_writes_exactly_the_files_the_readme_names(tiny_folder, tmp_path):
 
     written = {p.name for p in plot_folder(tiny_folder, tmp_path / "plots")}
     assert written == set(re.findall(r"`([a-z_]+\.png)`", _plot_row()))
-    assert written == {p.name for p in (tmp_path / "plots").iterdir()}
+    # and nothing else but the folder's marker, which the README names too
+    assert "`.unionsim-plots`" in _plot_row()
+    assert written | {".unionsim-plots"} == {p.name for p in (tmp_path / "plots").iterdir()}

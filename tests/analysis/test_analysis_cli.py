@@ -28,7 +28,7 @@ def test_plot_compare_and_report_on_results_folders(folders, tmp_path):
     r = cli("plot", folders["base"], "--out", tmp_path / "plots")
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
-        "end_states.png", "fan_charts.png", "final_distributions.png", "flag_timeline.png",
+        ".unionsim-plots", "end_states.png", "fan_charts.png", "final_distributions.png", "flag_timeline.png",
         "outcomes.png", "time_to_event.png"]
 
     r = cli("compare", folders["base"], folders["trad"], "--out", tmp_path / "cmp")

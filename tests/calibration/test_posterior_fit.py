@@ -180,7 +180,9 @@ def test_calibrate_quick_then_run_with_its_posterior(tmp_path):
         assert path.is_file(), path
     m = json.loads(manifest.read_text())
     assert m["seed"] == 2 and m["library"]["name"] == "pyabc"
-    assert m["evaluations"] > 0 and m["model_runs"] == m["evaluations"] * 2
+    # each evaluation plays every fitting scenario once (the quick preset's one replicate)
+    assert m["evaluations"] > 0 and m["model_runs"] == m["evaluations"] * len(m["scenarios"])
+    assert len(m["scenarios"]) >= 2
     assert len(m["parameters"]) == 3 and m["targets"]["test"]
     frame = pd.read_parquet(posterior)
     assert frame["weight"].sum() == pytest.approx(1.0)
