@@ -84,10 +84,13 @@ CLAIMS: tuple[Claim, ...] = (
           ">=", month("2020-08"), upper=month("2020-11"), unit="month",
           note="median month in which Russian lending first reaches 0.5 bn: September 2020, "
                "within -1/+2 months (not before the protests; the target loan_month_2020)",
-          alternative=Alternative("ablation", "unrest adds nothing to a bailout's value "
-                                  "(putin.bailout_unrest_weight 0, the low end of its range): "
-                                  "the loan waits for the money to run out",
-                                  sets=(("putin.bailout_unrest_weight", 0.0),))),
+          invariant=("its documented alternative, unrest adding nothing to a bailout's value "
+                     "(putin.bailout_unrest_weight 0, the low end of its range), no longer makes "
+                     "it fail: with protest fatigue, repression's ebb and the grievances back at "
+                     "the values they were introduced with (to be fitted), the money runs out "
+                     "early enough that the loan's median month is 2020-11 [2020-11, 2020-12] "
+                     "(1000 runs, seed 2026), inside the window; the claim does not tell the "
+                     "unrest's pull from the shortfall, so it is not counted as validation")),
     Claim("V53", "Moscow lends just enough, not more, by mid-2021", ("E12", "E14", "KRE-12"),
           "quantile", HISTORY_BATCH, at("loans_total", "2021-06"), "<=", 3.0, unit="USD bn",
           note="median Russian lending by June 2021 at most the 1.5 bn loan and as much again "
