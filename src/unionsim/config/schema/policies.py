@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from unionsim.config.schema.base import LocatedValueError, Strict
-from unionsim.config.schema.triggers import Condition
+from unionsim.config.schema.triggers import Condition, Conditions
 
 MODEL = "model"  # ``choose: model``: the model's own logit decides
 ACTION_KEYS = ("choose", "probabilities", "avoid")
@@ -95,21 +95,8 @@ def _check_one_action(action: Action, what: str) -> None:
         raise LocatedValueError(("avoid",), "avoid lists at least one option")
 
 
-class PolicyWhen(Strict):
+class PolicyWhen(Conditions):
     """When a rule applies: all (or any) of its conditions on the world state hold this month."""
-
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-
-    @model_validator(mode="after")
-    def _one_list(self) -> "PolicyWhen":
-        if (self.all is None) == (self.any is None) or not (self.all or self.any):
-            raise LocatedValueError((), "give a non-empty list under exactly one of 'all' or 'any'")
-        return self
-
-    @property
-    def conditions(self) -> list[Condition]:
-        return self.all or self.any or []
 
     def holds(self, state: Any) -> bool:
         """Whether the rule applies to ``state`` (an object with the state variables)."""

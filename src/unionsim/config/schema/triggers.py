@@ -36,15 +36,14 @@ class Condition(Strict):
         return value <= self.at_most  # type: ignore[operator]
 
 
-class When(Strict):
-    """When a trigger fires: all (or any) conditions hold for ``for_months`` months in a row."""
+class Conditions(Strict):
+    """All (or any) of a non-empty list of conditions on the world state."""
 
     all: list[Condition] | None = None
     any: list[Condition] | None = None
-    for_months: int = Field(default=1, ge=1, le=60)
 
     @model_validator(mode="after")
-    def _one_list(self) -> "When":
+    def _one_list(self) -> "Conditions":
         if (self.all is None) == (self.any is None) or not (self.all or self.any):
             raise LocatedValueError((), "give a non-empty list under exactly one of 'all' or 'any'")
         return self
@@ -52,6 +51,12 @@ class When(Strict):
     @property
     def conditions(self) -> list[Condition]:
         return self.all or self.any or []
+
+
+class When(Conditions):
+    """When a trigger fires: all (or any) conditions hold for ``for_months`` months in a row."""
+
+    for_months: int = Field(default=1, ge=1, le=60)
 
 
 class Trigger(Strict):
