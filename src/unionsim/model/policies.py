@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from unionsim.config.schema import MODEL, Action, Policy
-from unionsim.model.choice import UNAVAILABLE, choose
+from unionsim.model.choice import UNAVAILABLE, choose, draw
 
 
 class _Given:
@@ -44,15 +44,9 @@ def _act(action: Action, options: Sequence[str], utilities: Sequence[float], tem
         total = sum(weights)
         if total <= 0.0:
             return None
-        target, cumulative, last = u * total, 0.0, 0
-        for i, w in enumerate(weights):
-            if w <= 0.0:
-                continue
-            cumulative += w
-            last = i
-            if target < cumulative:
-                return i, weights
-        return last, weights  # rounding left the target at the total
+        # the listed options still available this month, in the user's proportions
+        probabilities = [w / total for w in weights]
+        return draw(_Given(u), probabilities), probabilities
     avoided = set(action.avoid or ())
     kept = [UNAVAILABLE if o in avoided else x for o, x in zip(options, utilities)]
     if max(kept) == UNAVAILABLE:
