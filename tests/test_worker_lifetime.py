@@ -199,3 +199,29 @@ def test_workers_that_cannot_start_for_too_few_open_files_say_so(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "open no more files" in r.stderr and "ulimit -n" in r.stderr, r.stderr
     assert "cannot write ?" not in r.stderr
+
+
+
+@pytest.mark.parametrize("command_gone", [True, False], ids=["command gone", "command alive"])
+def test_a_worker_prints_its_error_only_while_its_command_lives(command_gone):
+    """A worker that fails to start because its command was stopped adds no traceback to the
+    command's own message; an error while the command lives still prints in full."""
+    from unionsim.experiment.executors import PRELOAD
+    assert PRELOAD[0] == "unionsim.experiment.worker_start"
+    code = textwrap.dedent(f"""
+        import os, pickle, subprocess, sys
+        import unionsim.experiment.worker_start as start
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        start.COMMAND = gone.pid if {command_gone} else os.getpid()
+        start.GRACE_SECONDS = 0.5
+        pickle.loads(pickle.dumps(list(range(100)))[:-5])  # start-up data cut short
+    """)
+    done = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
+                          timeout=60)
+    assert done.returncode == 1
+    stderr = done.stderr.decode()
+    if command_gone:
+        assert stderr == ""
+    else:
+        assert "Traceback" in stderr and "UnpicklingError" in stderr, stderr

@@ -57,8 +57,10 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-# Modules the fork server imports once so that workers start with the model loaded.
-PRELOAD = ["unionsim.experiment.executors", "unionsim.experiment.runner", "unionsim.model.world"]
+# Modules the fork server imports once so that workers start with the model loaded, and the
+# one that keeps a worker whose start the command abandoned from printing a traceback.
+PRELOAD = ["unionsim.experiment.worker_start", "unionsim.experiment.executors",
+           "unionsim.experiment.runner", "unionsim.model.world"]
 
 _worker_plan: tuple[Plan, bool] | None = None  # set in each worker by _init_worker
 
