@@ -42,3 +42,9 @@ class UniformDraws:
             i = 0
         self._next = i + 1
         return self._block[i]
+
+    def restart(self) -> None:
+        """Forget the numbers already fetched: the next one comes from the generator as it is
+        now (after its state was replaced, `UnionModel.branch`)."""
+        self._block = []
+        self._next = 0

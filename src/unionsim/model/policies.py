@@ -55,11 +55,13 @@ def _act(action: Action, options: Sequence[str], utilities: Sequence[float], tem
 
 
 def decide(policy: Policy, options: Sequence[str], utilities: Sequence[float],
-           temperature: float, u: float, state: Any) -> tuple[int, list[float], str]:
+           temperature: float, u: float, state: Any, month: int | None = None,
+           start: str | None = None) -> tuple[int, list[float], str]:
     """Apply ``policy`` to one decision: the index of the option taken, the (unnormalised)
     probabilities it was taken with, and how the policy decided (for the trace).
 
-    ``u`` is the uniform the logit would have used; ``state`` is read by the rules' conditions.
+    ``u`` is the uniform the logit would have used; ``state`` is read by the rules' conditions,
+    ``month`` (the month number) and ``start`` (the scenario's first month) by a rule's month.
     A rule whose action can only pick unavailable options gives way to the next rule that
     applies, then to ``otherwise``, then to the model's own choice.
     """
@@ -70,7 +72,7 @@ def decide(policy: Policy, options: Sequence[str], utilities: Sequence[float],
         return (*choose(_Given(u), utilities, temperature),
                 f"policy: {policy.describe()} (unavailable this month: the model's own choice)")
     for number, rule in enumerate(policy.rules, start=1):
-        if rule.when.holds(state):
+        if rule.when.holds(state, month, start):
             taken = _act(rule, options, utilities, temperature, u)
             if taken is not None:
                 return (*taken, f"policy rule {number} ({rule.when.describe()}): "

@@ -106,6 +106,10 @@ class UnionModel(mesa.Model):
         self._streams: dict[str, np.random.Generator] = {}
         self._draws: dict[str, UniformDraws] = {}
         self.decisions: list[dict] = []
+        # called with (actor, kind, options, utilities, temperature, why) before each decision
+        # is drawn, when set: a game (`experiment.game`) finds its player's decision points
+        # through it; it reads and changes nothing in the run
+        self.observer: Callable[..., None] | None = None
         self.counts: dict[tuple[str, str, str], int] = {}  # (actor, kind, choice) -> times
         self.flags = bookkeeping.initial_flags()  # run-level memories of key events
         self.co_opting = False
@@ -191,6 +195,23 @@ class UnionModel(mesa.Model):
         if draws is None:
             draws = self._draws[base] = UniformDraws(self.stream(base))
         return draws
+
+    def branch(self, key: int) -> None:
+        """Go on from here on fresh random numbers: every stream of `STREAMS` continues as the
+        ``key``-th child of its own seed sequence (spawned from the run's seed, so a branch is
+        reproducible), and the numbers already fetched for the old ones are dropped.
+
+        What happened so far stays; everything drawn from now on is new. A game's "what happens
+        from here" runs one branch per continuation (`experiment.game`).
+        """
+        if key < 0:
+            raise ValueError("a branch key is zero or positive")
+        for index, name in enumerate(STREAMS):
+            fresh = np.random.default_rng(np.random.SeedSequence(self.seed,
+                                                                 spawn_key=(index, key)))
+            # in place: actors hold these very generators and draw buffers
+            self.stream(name).bit_generator.state = fresh.bit_generator.state
+            self.draws(name).restart()
 
     def note_decision(self, actor: str, kind: str, choice: str, options, weights,
                       why: Callable[[], str] | None, policy: str | None = None) -> None:

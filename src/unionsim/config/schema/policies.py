@@ -11,6 +11,9 @@ listed in `unionsim.config.vocabulary.DECISIONS`) to a policy, which is one of
   ``{rules: [{when: {all: [{variable: candidates_jailed, above: 0.2}]}, choose: hold}],
   otherwise: model}``. Each rule and ``otherwise`` take one of the three forms above, and
   ``choose: model`` means the model's own choice; ``otherwise`` defaults to ``model``.
+  A rule's ``when`` may also (or instead) name a month: ``{month: 2020-08}`` (``YYYY-MM`` or a
+  month number) holds in that month only, so ``{rules: [{when: {month: 2020-08}, choose: sign}]}``
+  is "in August 2020, sign" (what a played game exports, `unionsim play`).
 
 A policy answers at the actor's own decision points only (Minsk answers a base demand only when
 Moscow makes one). An option that is unavailable that month (the model gives it no chance, e.g.
@@ -24,11 +27,13 @@ from __future__ import annotations
 
 import difflib
 import math
+from functools import lru_cache
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from unionsim.config.schema.base import LocatedValueError, Strict
+from unionsim.config.schema.months import MonthRef, check_month_ref, month_index
 from unionsim.config.schema.triggers import Condition, Conditions
 
 MODEL = "model"  # ``choose: model``: the model's own logit decides
@@ -96,16 +101,54 @@ def _check_one_action(action: Action, what: str) -> None:
 
 
 class PolicyWhen(Conditions):
-    """When a rule applies: all (or any) of its conditions on the world state hold this month."""
+    """When a rule applies: all (or any) of its conditions on the world state hold this month,
+    and, if it names a month, this is that month. A month alone is a rule for that month."""
 
-    def holds(self, state: Any) -> bool:
-        """Whether the rule applies to ``state`` (an object with the state variables)."""
+    month: MonthRef | None = Field(default=None, description="the month the rule applies in "
+                                   "(YYYY-MM or a month number), if only one")
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month_ok(cls, v):
+        return None if v is None else check_month_ref(v)
+
+    @model_validator(mode="after")
+    def _one_list(self) -> "PolicyWhen":
+        # a month alone is a condition; with all/any, the list must still be one and non-empty
+        if self.month is not None and self.all is None and self.any is None:
+            return self
+        if (self.all is None) == (self.any is None) or not (self.all or self.any):
+            raise LocatedValueError((), "give a month (month: YYYY-MM), a non-empty list under "
+                                        "exactly one of 'all' or 'any', or both")
+        return self
+
+    def holds(self, state: Any, month: int | None = None, start: str | None = None) -> bool:
+        """Whether the rule applies to ``state`` (an object with the state variables) in month
+        number ``month`` of a scenario starting ``start`` (needed for a month given as YYYY-MM)."""
+        if self.month is not None and (month is None or _month_number(self.month, start) != month):
+            return False
+        if self.all is None and self.any is None:
+            return True
         tests = (c.holds(getattr(state, c.variable)) for c in self.conditions)
         return all(tests) if self.all is not None else any(tests)
 
     def describe(self) -> str:
         joiner = " and " if self.all is not None else " or "
-        return joiner.join(_describe_condition(c) for c in self.conditions)
+        said = joiner.join(_describe_condition(c) for c in self.conditions)
+        if self.month is None:
+            return said
+        when = f"in month {self.month}" if isinstance(self.month, int) else f"in {self.month}"
+        return when + (f" if {said}" if said else "")
+
+
+@lru_cache(maxsize=4096)
+def _month_number(ref: MonthRef, start: str | None) -> int:
+    """A rule's month as a month number (cached: a game's policy asks it every month)."""
+    if isinstance(ref, int):
+        return ref
+    if start is None:
+        raise ValueError(f"the month {ref} needs the scenario's start to be placed")
+    return month_index(ref, start)
 
 
 def _describe_condition(c: Condition) -> str:

@@ -103,6 +103,10 @@ class Scenario(Strict):
             except LocatedValueError as exc:
                 raise LocatedValueError(("policies",) + exc.loc, str(exc), hint=exc.hint) \
                     from None
+            for i, rule in enumerate(policy.rules or ()):
+                if rule.when.month is not None:
+                    self._inside(("policies", key, "rules", i, "when", "month"), rule.when.month,
+                                 f"policies.{key} rule {i + 1} month")
         both = sorted(set(self.overrides) & set(self.uncertainty))
         if both:
             raise LocatedValueError(("uncertainty", both[0]), f"'{both[0]}' is both overridden and "

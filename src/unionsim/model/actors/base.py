@@ -72,13 +72,17 @@ class Actor(mesa.Agent):
         ``why`` is called only when the model records decisions (for `unionsim trace`).
         ``draws`` is another stream to draw from (a decision that must leave this actor's own
         numbers untouched). A policy the scenario gives for this decision takes it instead of the
-        logit, drawing the same one uniform (`unionsim.model.policies`).
+        logit, drawing the same one uniform (`unionsim.model.policies`). The model's
+        ``observer``, when set, sees every decision before it is drawn (`UnionModel.observer`).
         """
         model = self.model
+        if model.observer is not None:
+            model.observer(self.name, kind, options, utilities, temperature, why)
         draws = draws or self._draws or self.draws
         if self.policies is not None and kind in self.policies:
             index, weights, how = decide_by_policy(self.policies[kind], options, utilities,
-                                                   temperature, draws.random(), self.state)
+                                                   temperature, draws.random(), self.state,
+                                                   model.month, model.spec.start)
             choice = options[index]
             model.note_decision(self.name, kind, choice, options, weights, why, policy=how)
         elif model.record:
