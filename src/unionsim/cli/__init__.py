@@ -10,7 +10,7 @@ import errno
 import sys
 
 # importing the command modules registers their commands, in this order in --help
-from unionsim.cli import batch, inputs, analyse, catalogue, calibrate, app_cmd  # noqa: F401,E402,I001
+from unionsim.cli import batch, play, inputs, analyse, catalogue, calibrate, app_cmd  # noqa: F401,E402,I001
 from unionsim.cli.common import _console, _print_error, app, show_warnings_as_notices
 from unionsim.errors import UnionsimError
 

@@ -48,6 +48,8 @@ SEATS: dict[str, tuple[str, ...]] = {
 #: What a saved game's first line says (how `unionsim play --save` recognises its own files).
 LOG_HEADING = "# unionsim game log"
 LOG_VERSION = 1
+#: What a game exported as a scenario opens with.
+EXPORT_HEADING = "# written by unionsim play: a game exported as a scenario"
 
 
 @dataclass(frozen=True)
@@ -401,14 +403,21 @@ class Game:
                 + yaml.safe_dump(self.log(), sort_keys=False, allow_unicode=True))
 
     @classmethod
-    def from_log(cls, data: Any, file: str | Path | None = None) -> "Game":
+    def from_log(cls, data: Any, file: str | Path | None = None,
+                 lines: Mapping[tuple, int] | None = None) -> "Game":
         """The game a saved log describes; a damaged log or one that no longer fits its scenario
-        is an `InputFileError` naming the file, the field and the fix."""
+        is an `InputFileError` naming the file, the line (from ``lines``: key path -> line, as a
+        `YamlDoc` holds them), the field and the fix."""
         from unionsim.config.schema import month_index
         from unionsim.errors import UnionsimError
 
         def bad(field_: str, what: str, hint: str = "save the game again, or start a new one"):
-            return InputFileError(what, file=file, field=field_, hint=hint)
+            loc = tuple(int(p) if p.isdigit() else p
+                        for p in field_.replace("[", ".").replace("]", "").split("."))
+            line = None
+            while lines and loc and line is None:
+                line, loc = lines.get(loc), loc[:-1]
+            return InputFileError(what, file=file, line=line, field=field_, hint=hint)
 
         if not isinstance(data, dict) or "choices" not in data or "scenario" not in data:
             raise bad("game", "this is not a saved unionsim game (no scenario and choices)",
@@ -492,10 +501,48 @@ class Game:
             lines += [f"  {key}:", "    rules:"]
             lines += [f"      - {{when: {{month: '{rule.when.month}'}}, choose: {rule.choose}}}"
                       for rule in policy.rules or ()]
-        return ("# written by unionsim play: a game exported as a scenario\n"
+        return (EXPORT_HEADING + "\n"
                 + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
                 + "\n".join(lines) + "\n")
 
 
 def _is_choice(entry: dict, seat: set) -> bool:
     return entry["kind"] != "event" and f"{entry['actor']}.{entry['kind']}" in seat
+
+
+# --------------------------------------------------------------------------- files
+
+def load_game(path: str | Path) -> Game:
+    """The game saved in ``path`` (`save_game`), replayed to its current decision point."""
+    from unionsim.config.yamlio import read_yaml
+
+    doc = read_yaml(path, what="saved game")
+    return Game.from_log(doc.data, file=path, lines=doc.lines)
+
+
+def _ours(heading: str):
+    def recognise(path: Path) -> bool:
+        from unionsim.guard import written_by_unionsim
+
+        return written_by_unionsim(path, heading)
+    return recognise
+
+
+def save_game(game: Game, path: str | Path, option: str = "--save") -> Path:
+    """Write ``game``'s log to ``path`` through the write guard (a YAML file that is new or was
+    written by `save_game`)."""
+    from unionsim.guard import check_named_output, write_named
+
+    path = check_named_output(path, option, what="a saved game", suffixes=(".yaml", ".yml"),
+                              ours=_ours(LOG_HEADING))
+    return write_named(path, game.log_text().encode("utf-8"))
+
+
+def export_game(game: Game, path: str | Path, option: str = "--export",
+                name: str | None = None) -> Path:
+    """Write ``game`` as a scenario (`Game.scenario_yaml`) to ``path`` through the write guard."""
+    from unionsim.guard import check_named_output, write_named
+
+    path = check_named_output(path, option, what="an exported game",
+                              suffixes=(".yaml", ".yml"), ours=_ours(EXPORT_HEADING))
+    return write_named(path, game.scenario_yaml(name).encode("utf-8"))
