@@ -160,16 +160,11 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
     from unionsim.experiment.game import GameOver
 
     shown = None
-    pending_model = 0
     while True:
         point = game.now()
         if isinstance(point, GameOver):
             _show_end(console, game, point)
             return game
-        if pending_model:
-            pending_model -= 1
-            game = game.choose("model")
-            continue
         if shown is not point:
             _show_point(console, point, game, verbose)
             shown = point
@@ -197,8 +192,7 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
                                      field=word)
                 _write(console, game, word, Path(rest))
             elif word == "model" and rest:
-                pending_model = _count(rest, "model") - 1
-                game = game.choose("model")
+                game = game.let_model(_count(rest, "model"))
             else:
                 game = game.choose(_option(answer, point))
         except UnionsimError as exc:

@@ -124,8 +124,8 @@ class Outlook:
 class _Pause(Exception):
     """Raised inside a replay at the player's next decision (it ends that replay)."""
 
-    def __init__(self, point: DecisionPoint):
-        super().__init__(point.key)
+    def __init__(self, point: DecisionPoint | None):
+        super().__init__(point.key if point else "")
         self.point = point
 
 
@@ -341,6 +341,31 @@ class Game:
                              hint=f"type one of: {', '.join(point.available)}, or '{MODEL}' "
                                   "for the model's own choice")
         return self._with(self.choices + (Choice(point.month, point.key, option),))
+
+    def let_model(self, decisions: int) -> "Game":
+        """The game with the model's own actor taking the player's next ``decisions`` decisions
+        (or all that are left), each recorded as a ``model`` choice: the same game as choosing
+        ``model`` that many times, found in one replay instead of one per decision."""
+        if decisions < 1:
+            raise UsageError(f"let the model take at least one decision (got {decisions})",
+                             field="model", hint="e.g. model 10")
+        model = self._model(record=False)
+        seat, answers = set(self.keys), self._answers
+        taken: list[Choice] = []
+
+        def observe(actor, kind, *_):
+            key = f"{actor}.{kind}"
+            if key in seat and (model.month, key) not in answers:
+                if len(taken) == decisions:
+                    raise _Pause(None)
+                taken.append(Choice(model.month, key, MODEL))
+
+        model.observer = observe
+        try:
+            model.run()
+        except _Pause:
+            pass
+        return self._with(self.choices + tuple(taken))
 
     def ahead(self, runs: int, option: str | None = None) -> Outlook:
         """``runs`` continuations from the current decision point (see `Outlook`)."""
