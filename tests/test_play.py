@@ -255,6 +255,24 @@ def test_play_baseline_as_minsk_to_the_end_from_the_terminal(tmp_path):
     assert trace.returncode == 0 and "policy minsk.domestic" in trace.stdout
 
 
+def test_answers_come_from_a_file_first(tmp_path):
+    (tmp_path / "answers.txt").write_text("# my opening\nco_opt\nopen_west\nmodel 3\nquit\n")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "mine.yaml").write_text(
+        f"name: mine\ntitle: my baseline\ndescription: the baseline as my own file\n"
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\n")
+    done = cli("play", "mine/mine.yaml", "--as", "minsk", "--choices", "answers.txt",
+               "--save", "game.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    game = load_game(tmp_path / "game.yaml")
+    assert [c.option for c in game.choices] == ["co_opt", "open_west"] + ["model"] * 3
+    # a user's scenario file is named by its full path: the game replays from anywhere
+    assert Path(yaml.safe_load((tmp_path / "game.yaml").read_text())["scenario"]["ref"]) \
+        == (tmp_path / "mine" / "mine.yaml").resolve()
+    missing = cli("play", "baseline", "--as", "minsk", "--choices", "none.txt", cwd=tmp_path)
+    assert missing.returncode == 2 and "answers file not found" in missing.stderr
+
+
 @pytest.mark.parametrize("args, stdin, message", [
     (("play", "baseline", "--as", "kremln"), "", "'kremln' is not a seat"),
     (("play", "baseline"), "", "give a scenario and a seat"),

@@ -206,11 +206,17 @@ class Game:
             only: Sequence[str] | None = None) -> "Game":
         """A new game of ``scenario`` (a path or a shipped scenario's name) with the player in
         ``seat``; ``sets`` and ``param_files`` change parameters as ``--set`` and ``--params``."""
+        from unionsim.config.scenario import shipped_scenarios
+
         seat_actors(seat)
         loaded = load_scenario(scenario)
         params = loaded.parameters(param_files=param_files, sets=dict(sets or {}))
-        return cls(loaded, seat, seed=seed, params=params, only=only,
-                   scenario_ref=str(scenario))
+        # a saved game names a shipped scenario by its name, a user's file by its full path
+        # (so that it replays from any folder)
+        shipped = loaded.path is not None and any(
+            loaded.path.resolve() == p.resolve() for p in shipped_scenarios())
+        ref = loaded.name if shipped or loaded.path is None else str(loaded.path.resolve())
+        return cls(loaded, seat, seed=seed, params=params, only=only, scenario_ref=ref)
 
     def _with(self, choices: Iterable[Choice]) -> "Game":
         return Game(self.scenario, self.seat, seed=self.seed, params=self.params,
