@@ -232,13 +232,14 @@ def test_a_damaged_log_is_the_projects_error(tmp_path, edit, message):
 # --------------------------------------------------------------------------- the terminal
 
 def test_play_baseline_as_minsk_to_the_end_from_the_terminal(tmp_path):
-    answers = "help\n2\nescalate\nahead 3\nhistory\nmodel 1000\n"
+    answers = "help\n2\nescalate\nahead 3\nhistory\nmodel 1000\ntrace\n"
     done = cli("play", "baseline", "--as", "minsk", "--seed", 3, "--save", "game.yaml",
                "--export", "mine.yaml", stdin=answers, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "2019-01  minsk.domestic" in out and "<- most likely" in out
     assert "3 continuations from" in out and "the game is over" in out and "outcome:" in out
+    assert "by policy rule" in out and "Outcome:" in out  # the trace after the end
     assert "Traceback" not in done.stderr
     game = load_game(tmp_path / "game.yaml")
     assert game.choices[:2] == (Choice(1, "minsk.domestic", "co_opt"),
@@ -249,7 +250,7 @@ def test_play_baseline_as_minsk_to_the_end_from_the_terminal(tmp_path):
     replayed = cli("play", "--replay", "game.yaml", cwd=tmp_path)
     assert replayed.returncode == 0 and "the game is over" in replayed.stdout
     end = replayed.stdout.split("the game is over")[1]
-    assert out.split("the game is over")[1].startswith(end)
+    assert out.split("the game is over")[1].startswith(end.split("Now:")[0])
     assert "saved the game (151 choices) to game.yaml" in out
     trace = cli("trace", "mine.yaml", "--seed", 3, cwd=tmp_path)
     assert trace.returncode == 0 and "policy minsk.domestic" in trace.stdout

@@ -17,6 +17,7 @@ COMMANDS = """\
   ahead N [OPTION]             what happens from here: N continuations on fresh random numbers
                                (with OPTION: if you take it), outcome shares and bands
   history                      your choices so far
+  trace                        at the end: the whole run told month by month
   save FILE                    save the game (replay it with unionsim play --replay FILE)
   export FILE                  write the game as a scenario (your choices as a policy)
   help                         this list
@@ -162,35 +163,44 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
     shown = None
     while True:
         point = game.now()
-        if isinstance(point, GameOver):
-            _show_end(console, game, point)
-            return game
+        over = isinstance(point, GameOver)
         if shown is not point:
-            _show_point(console, point, game, verbose)
+            if over:
+                _show_end(console, game, point)
+            else:
+                _show_point(console, point, game, verbose)
             shown = point
         given = next(answers, None)
         if given is None:
-            console.print(f"no more answers: the game stops at {point.date} ({point.key})",
-                          markup=False)
+            if not over:
+                console.print(f"no more answers: the game stops at {point.date} "
+                              f"({point.key})", markup=False)
             return game
         answer, typed = given
         word, _, rest = answer.partition(" ")
         rest = rest.strip()
         try:
             if word == "quit":
-                console.print(f"you stop at {point.date} ({point.key})", markup=False)
+                if not over:
+                    console.print(f"you stop at {point.date} ({point.key})", markup=False)
                 return game
             if word == "help":
                 console.print(COMMANDS, markup=False)
             elif word == "history":
                 _show_history(console, game, point.history)
-            elif word == "ahead":
-                _ahead(console, game, rest)
+            elif word == "trace":
+                _show_trace(console, game, verbose)
             elif word in ("save", "export"):
                 if not rest:
                     raise UsageError(f"{word} needs a file name, e.g. {word} game.yaml",
                                      field=word)
                 _write(console, game, word, Path(rest))
+            elif over:
+                raise UsageError(f"the game is over: '{answer}' has nothing left to act on",
+                                 field="choice", hint="save FILE, export FILE, trace, history "
+                                                      "or quit")
+            elif word == "ahead":
+                _ahead(console, game, rest)
             elif word == "model" and rest:
                 game = game.let_model(_count(rest, "model"))
             else:
@@ -199,6 +209,21 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
             if not typed:  # a script's or a file's answer: its error ends the game
                 raise
             _print_error(console, exc)  # a typo at the prompt: say so and ask again
+
+
+def _show_trace(console, game, verbose: bool) -> None:
+    """The run so far told month by month (`unionsim trace`), up to the pending decision."""
+    from unionsim.analysis import trace as tr
+    from unionsim.experiment.game import GameOver
+
+    point = game.now()
+    if not isinstance(point, GameOver):
+        raise UsageError("trace tells a finished game; before the end, history lists your "
+                         "choices and each decision point what happened since the last",
+                         field="trace", hint="finish the game (model N lets the model "
+                                             "play on), then trace")
+    for line in tr.render(point.model, verbose=verbose):
+        console.print(line, markup=False)
 
 
 def _count(text: str, word: str) -> int:
@@ -334,8 +359,8 @@ def _show_end(console, game, over) -> None:
                                              for k, v in over.end_states.items()), markup=False)
     flags = [words(k) for k, v in over.result.items() if isinstance(v, bool) and v]
     console.print("flags: " + (", ".join(flags) if flags else "none"), markup=False)
-    console.print(f"your choices: {len(game.choices)}; `unionsim trace` of the exported game "
-                  f"with --seed {game.seed} tells the whole run", markup=False)
+    console.print(f"your choices: {len(game.choices)}. Now: trace (the whole run told month "
+                  f"by month), save FILE, export FILE, or quit", markup=False)
 
 
 def _write(console, game, label: str, path: Path) -> None:
