@@ -284,10 +284,14 @@ def test_answers_come_from_a_file_first(tmp_path):
                                                                      "written by unionsim"),
     (("play", "baseline", "--as", "eu", "--save", "g.yaml", "--export", "g.yaml"), "",
      "would be the same file"),
+    (("play", "baseline", "--as", "eu", "--export", "link.yaml"), "", "symbolic link"),
+    (("play", "baseline", "--as", "eu"), "model 2\nsave notes.yaml\n", "not a saved game "
+                                                                       "written by unionsim"),
 ])
 def test_bad_input_ends_in_the_projects_error_without_a_traceback(tmp_path, args, stdin,
                                                                   message):
     (tmp_path / "notes.yaml").write_text("my own notes\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "notes.yaml")
     done = cli(*args, stdin=stdin, cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr and "fix:" in done.stderr

@@ -1,8 +1,8 @@
 """The one write guard: every command that writes a file goes through it.
 
 The rules, the same for ``run``, ``--resume``, ``calibrate``, ``plot``, ``report``, ``discover``,
-``compare``, ``sensitivity``, ``check`` (its ``--report`` and ``--cache``) and the app (its
-``--runs-dir``, batches, report and exports):
+``compare``, ``sensitivity``, ``check`` (its ``--report`` and ``--cache``), ``play`` (a saved
+game and an exported one) and the app (its ``--runs-dir``, batches, report and exports):
 
 * **Paths the user names** (`paths`): a leading ``~`` is expanded, as the shell would; an empty
   path, a name that is not UTF-8 text, the working directory, one of its parents, the home folder
