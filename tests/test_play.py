@@ -216,6 +216,10 @@ def _saved(tmp_path, game=None) -> Path:
      "'ease' is not open"),
     (lambda d: d["choices"].append({"month": "2023-12", "decision": "west.policy",
                                     "option": "hold"}), "answers no decision"),
+    (lambda d: d["choices"].__setitem__(0, {**d["choices"][0], "option": "surrender"}),
+     "'surrender' is not an option of west.policy"),
+    (lambda d: d["choices"].__setitem__(0, {**d["choices"][0], "decision": "us.policy"}),
+     "not a decision the player takes"),
     (lambda d: d["scenario"].__setitem__("digest", "0" * 16), "has changed since"),
     (lambda d: d.__setitem__("seat", "minks"), "not a seat"),
 ])

@@ -193,11 +193,17 @@ class Game:
                                      f"is taken once a month", field="choices",
                                      hint="keep one choice per decision and month")
                 seen.add((c.month, c.key))
-        for c in self.choices:
+        for i, c in enumerate(self.choices):
             if c.key not in self.keys:
                 raise UsageError(f"a choice for {c.key}, which is not a decision the player "
-                                 f"takes in this game ({', '.join(self.keys)})", field="choices",
+                                 f"takes in this game ({', '.join(self.keys)})",
+                                 field=f"choices[{i}]",
                                  hint="keep the choices of the seat's own decisions")
+            actor, _, kind = c.key.rpartition(".")
+            if c.option != MODEL and c.option not in DECISIONS[actor][kind]:
+                raise UsageError(f"'{c.option}' is not an option of {c.key} (month {c.month}); "
+                                 f"its options: {', '.join(DECISIONS[actor][kind])}",
+                                 field=f"choices[{i}]", hint=f"choose one of them, or '{MODEL}'")
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -278,7 +284,8 @@ class Game:
                                      f"is not open this month; open: "
                                      + ", ".join(o for o, u in zip(options, utilities)
                                                  if u != UNAVAILABLE),
-                                     field="choices", hint="choose an open option, or 'model'")
+                                     field=f"choices[{self.choices.index(choice)}]",
+                                     hint="choose an open option, or 'model'")
                 return
             probabilities = logit_probabilities(utilities, temperature)
             history = self._history(model.decisions)
@@ -316,14 +323,14 @@ class Game:
     def _check_all_asked(self, asked: set, before: tuple[int, str] | None = None) -> None:
         """Every choice must answer a decision the replay reached (else the log does not belong
         to this scenario, these parameters and this seed)."""
-        for c in self.choices:
+        for i, c in enumerate(self.choices):
             if (c.month, c.key) not in asked:
                 raise UsageError(f"the choice for {c.key} in "
                                  f"{month_label(c.month, self.scenario.spec.start)} answers no "
                                  f"decision: the game never asks it there"
                                  + (" (the game stops earlier, at "
                                     f"{before[1]} in month {before[0]})" if before else ""),
-                                 field="choices",
+                                 field=f"choices[{i}]",
                                  hint="a saved game replays only with its own scenario, "
                                       "parameters and seed; start a new game")
 
@@ -471,6 +478,15 @@ class Game:
         except UnionsimError as exc:
             raise bad("scenario.ref", f"the game's scenario '{ref}' cannot be loaded: "
                                       f"{exc.detail}", exc.hint or "") from None
+        from unionsim.experiment.plan import model_fingerprint
+
+        if data.get("model_fingerprint") != model_fingerprint():
+            import warnings
+
+            from unionsim.errors import UnionsimWarning
+
+            warnings.warn(UnionsimWarning(f"{file or 'the saved game'} was played with other "
+                                          f"model code; the replay may differ"), stacklevel=2)
         if scenario_digest(loaded) != digest:
             raise bad("scenario.digest", f"the scenario '{ref}' has changed since the game was "
                                          f"saved (digest {scenario_digest(loaded)}, the game's "
