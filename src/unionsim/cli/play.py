@@ -111,7 +111,15 @@ def play(
         distinct_outputs({k: v for k, v in checked.items() if v is not None})
     answers = _answers(choices, interactive=sys.stdin.isatty())
     _introduce(console, game)
-    game = _loop(console, game, answers, verbose)
+    played = [game]
+    try:
+        _loop(console, played, answers, verbose)
+    except KeyboardInterrupt as exc:
+        if type(exc) is not KeyboardInterrupt:  # SIGTERM: the command's own way out
+            raise
+        # Ctrl-C at the prompt or while looking ahead: the game so far is kept
+        console.print(f"\ninterrupted after {len(played[0].choices)} choices", markup=False)
+    game = played[0]
     for label, path in outputs.items():
         _write(console, game, label, path)
 
@@ -156,12 +164,14 @@ def _introduce(console, game) -> None:
     console.print("type help for the commands\n")
 
 
-def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
-    """Ask until the game ends, the answers run out or the player quits; returns the game."""
+def _loop(console, played: list, answers: Iterator[tuple[str, bool]], verbose: bool) -> None:
+    """Ask until the game ends, the answers run out or the player quits; ``played[0]`` is the
+    game as it stands (kept there so that an interrupted game is not lost)."""
     from unionsim.experiment.game import GameOver
 
     shown = None
     while True:
+        game = played[0]
         point = game.now()
         over = isinstance(point, GameOver)
         if shown is not point:
@@ -175,7 +185,7 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
             if not over:
                 console.print(f"no more answers: the game stops at {point.date} "
                               f"({point.key})", markup=False)
-            return game
+            return
         answer, typed = given
         word, _, rest = answer.partition(" ")
         rest = rest.strip()
@@ -183,7 +193,7 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
             if word == "quit":
                 if not over:
                     console.print(f"you stop at {point.date} ({point.key})", markup=False)
-                return game
+                return
             if word == "help":
                 console.print(COMMANDS, markup=False)
             elif word == "history":
@@ -202,9 +212,9 @@ def _loop(console, game, answers: Iterator[tuple[str, bool]], verbose: bool):
             elif word == "ahead":
                 _ahead(console, game, rest)
             elif word == "model" and rest:
-                game = game.let_model(_count(rest, "model"))
+                played[0] = game.let_model(_count(rest, "model"))
             else:
-                game = game.choose(_option(answer, point))
+                played[0] = game.choose(_option(answer, point))
         except UnionsimError as exc:
             if not typed:  # a script's or a file's answer: its error ends the game
                 raise
