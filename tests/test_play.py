@@ -164,13 +164,17 @@ def test_a_saved_game_replays_identically(baseline, tmp_path):
 
 
 def test_the_exported_game_validates_and_its_trace_is_the_game(baseline, tmp_path):
-    game = play_out(Game.new("baseline", "minsk", seed=5), random_picks(3))
+    game = play_out(Game.new("baseline", "minsk", seed=5,
+                             sets={"minsk.sovereignty_weight": 0.8, "us.choice_temperature": 0.12}),
+                    random_picks(3))
     over = game.now()
     path = export_game(game, tmp_path / "mine.yaml")
     done = cli("validate", path)
     assert done.returncode == 0, done.stderr
     exported = load_scenario(path)
     assert set(exported.spec.policies) <= set(game.keys)
+    assert exported.spec.overrides["minsk.sovereignty_weight"] == 0.8  # no longer uncertain
+    assert "minsk.sovereignty_weight" not in exported.spec.uncertainty
     rerun = UnionModel(scenario=exported, seed=5, collect=False, record=True).run()
     assert rerun.result() == over.result
     assert rerun.decisions == over.model.decisions

@@ -541,6 +541,9 @@ class Game:
                             f"of this scenario with --seed {self.seed} replays the game."),
             "extends": extends,
             **({"overrides": overlay} if overlay else {}),
+            # a value the game fixed is no longer uncertain (a scenario may not do both)
+            **({"uncertainty": {k: None for k in overlay if k in spec.uncertainty}}
+               if set(overlay) & set(spec.uncertainty) else {}),
         }
         # one rule a line: "in this month, this option" (the policy's YAML, written compactly)
         lines = ["policies:"]
