@@ -177,3 +177,19 @@ def test_unionsim_targets_shows_each_polls_pollster_wording_sample_and_sampling_
     assert row["offsets"] == ["polls.house.baw", "polls.wording.current_level"]
     text = CliRunner().invoke(app, ["targets", "--polls"]).output
     assert "pollster baw, question current_level" in text and "n = 2000" in text
+
+
+def test_unionsim_params_shows_the_offsets_only_when_asked():
+    import json
+
+    from typer.testing import CliRunner
+
+    from unionsim.cli import app
+    from unionsim.config.params import default_parameters
+
+    result = CliRunner().invoke(app, ["params", "polls", "--json"])
+    assert result.exit_code == 0, result.output
+    assert {r["name"] for r in json.loads(result.output)} == set(offset_specs())
+    listed = json.loads(CliRunner().invoke(app, ["params", "--json"]).output)
+    assert len(listed) == len(default_parameters().specs)
+    assert not any(r["name"].startswith("polls.") for r in listed)

@@ -20,13 +20,22 @@ def params_cmd(
 ) -> None:
     """List parameters with value, range, unit, meaning, basis, support and sources.
 
+    The polls' measurement offsets (params/poll_offsets.yaml), which the calibration reads and
+    the model never does, are listed when NAME selects them: unionsim params polls
+
     Example: unionsim params minsk.sovereignty_weight
     """
     import json
 
-    from unionsim.config.params import apply_overlay_file, default_parameters, unknown_parameter
+    from unionsim.config.params import (ParameterSet, apply_overlay_file, default_parameters,
+                                        unknown_parameter)
 
     pset = default_parameters()
+    if name is not None and (name == "polls" or name.startswith("polls.")):
+        from unionsim.calibration.polls import offset_specs
+
+        specs = offset_specs()
+        pset = ParameterSet(specs, {k: s.value for k, s in specs.items()})
     for f in params:
         pset = apply_overlay_file(pset, f)
     names = [n for n in pset.names() if name is None or n == name or n.startswith(name + ".")]
