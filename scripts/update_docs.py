@@ -28,13 +28,13 @@ def state_table() -> str:
     return "\n".join(rows)
 
 
-def parameter_table() -> str:
+def parameter_table(specs=None) -> str:
     from unionsim.config.params import default_parameters
 
-    pset = default_parameters()
+    specs = default_parameters().specs if specs is None else specs
     rows = []
     group = None
-    for name, spec in pset.specs.items():
+    for name, spec in specs.items():
         g = name.rsplit(".", 1)[0]
         if g != group:
             group = g
@@ -48,7 +48,10 @@ def parameter_table() -> str:
 
 
 def render(text: str) -> str:
-    for marker, body in (("state-variables", state_table()), ("parameters", parameter_table())):
+    from unionsim.calibration.polls import offset_specs
+
+    for marker, body in (("state-variables", state_table()), ("parameters", parameter_table()),
+                         ("poll-offsets", parameter_table(offset_specs()))):
         pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
         text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
     return text

@@ -411,3 +411,55 @@ def test_app_warns_when_it_listens_beyond_this_machine(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
     assert first.startswith("warning: --host 0.0.0.0") and "no authentication" in first
+
+
+def test_a_policy_set_in_the_app_runs_as_shown_and_exports_as_a_scenario(tmp_path):
+    """The Set policy box takes exactly what --policy takes; the batch is the "Same as" command
+    line's batch, and the exported scenario carries the policy and reproduces the batch."""
+    import shlex
+
+    from unionsim.cli import app as cli_app
+    from typer.testing import CliRunner
+
+    session = Session(runs_dir=tmp_path / "app")
+    assert session.choose_scenario(SCENARIO)
+    assert session.policy_lines() == []
+    # refused as --policy refuses it, and nothing changes
+    assert not session.set_policy_from_text("minsk.exercise_hosting=welcome")
+    assert "welcome" in session.error and "cap_and_observe" in session.error
+    assert not session.set_policy_from_text("minsk.hosting=cap_and_observe")
+    assert "exercise_hosting" in session.error and session.policies == {}
+    assert session.set_policy_from_text("minsk.exercise_hosting=cap_and_observe")
+    assert session.set_policy_from_text("west.policy={avoid: [ease, energy_offer]}")
+    assert session.policy_lines() == [
+        ("minsk.exercise_hosting", "cap_and_observe", "added here"),
+        ("west.policy", "the model's own choice, never ease, energy_offer", "added here")]
+    line = session.command_line()
+    assert line.endswith(" --policy minsk.exercise_hosting=cap_and_observe"
+                         " --policy 'west.policy={avoid: [ease, energy_offer]}'")
+
+    batch = session.start_batch(8, 4, executor="serial")
+    assert batch.wait(300) and batch.status == "complete", batch.error
+    manifest = batch.results().manifest
+    assert set(manifest["policies"]) == {"minsk.exercise_hosting", "west.policy"}
+    assert set(manifest["scenario"]["spec"]["policies"]) == set(manifest["policies"])
+    trace = "\n".join(session.trace(1, verbose=True))
+    assert "policy: cap_and_observe" in trace
+
+    args = shlex.split(session.command_line())[1:] + ["--executor", "serial",
+                                                      "--out", str(tmp_path / "cli")]
+    done = CliRunner().invoke(cli_app, args)
+    assert done.exit_code == 0, done.output
+    app_bytes = (batch.folder / "outcomes.parquet").read_bytes()
+    assert (tmp_path / "cli" / "outcomes.parquet").read_bytes() == app_bytes
+
+    overlay, scenario = session.export()
+    assert overlay is None and validate_file(scenario) == "scenario"
+    assert set(load_scenario(scenario).spec.policies) == {"minsk.exercise_hosting",
+                                                          "west.policy"}
+    from_scenario = run_batch(str(scenario), runs=8, seed=4, out=tmp_path / "s",
+                              executor="serial")
+    assert (from_scenario / "outcomes.parquet").read_bytes() == app_bytes
+    # clearing gives the decisions back to the actors' own logits
+    session.clear_policies()
+    assert session.policies == {} and "--policy" not in session.command_line()

@@ -241,6 +241,14 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         page.get_by_label("Set name=value (as --set)").fill("minsk.sovereignty_weight=0.5")
         page.get_by_label("Set name=value (as --set)").press("Enter")
         page.get_by_test_id("tweaks").filter(has_text="minsk.sovereignty_weight").wait_for()
+        # and a policy for one of Minsk's decisions, typed as --policy takes it
+        page.get_by_text("Policies (0)").click()
+        policy_box = page.get_by_label("Set a policy ACTOR.DECISION=POLICY (as --policy)")
+        policy_box.fill("minsk.exercise_hosting=cap_and_observe")
+        policy_box.press("Enter")
+        page.get_by_test_id("policies").filter(has_text="cap_and_observe").wait_for()
+        assert page.get_by_test_id("same-as").inner_text().endswith(
+            " --policy minsk.exercise_hosting=cap_and_observe")
         page.get_by_role("button", name="Run", exact=True).click()
         page.get_by_test_id("batch-status").filter(has_text="running").wait_for()
         second = _wait_complete(page, runs, 2)
@@ -288,6 +296,8 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
     _mark('exported')
     assert not console_errors, console_errors
     assert scenario_file.parent == second and overlay_file.parent == second
+    from unionsim.config.scenario import load_scenario
+    assert set(load_scenario(scenario_file).spec.policies) == {"minsk.exercise_hosting"}
     check = _cli("validate", str(scenario_file), str(overlay_file), cwd=tmp_path)
     again = _cli("run", str(scenario_file), "--runs", str(RUNS), "--seed", str(SEED),
                  "--out", str(tmp_path / "cli"), cwd=tmp_path)

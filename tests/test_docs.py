@@ -49,6 +49,9 @@ def test_every_event_type_is_described(event_type):
 def test_every_state_variable_and_parameter_is_in_the_description():
     missing = [n for n in STATE_VARIABLES if f"`{n}`" not in ODD]
     missing += [n for n in default_parameters().specs if f"`{n}`" not in ODD]
+    from unionsim.calibration.polls import offset_specs
+
+    missing += [n for n in offset_specs() if f"`{n}`" not in ODD]
     assert not missing, f"missing from docs/model.md: {missing[:10]}"
 
 

@@ -71,13 +71,19 @@ def test_bad_posterior_files_are_user_errors(tmp_path):
         load_posterior(tmp_path / "other.parquet")
 
 
-def _tiny_fit(tmp_path, name, executor, workers=None, notify=None):
-    from unionsim.calibration.fit import FitSettings, run_fit
+def _main_targets():
+    """The targets measured in the 2019-2021 history, with the polls' registers."""
     from unionsim.config.targets import TargetSet, load_targets
 
     full = load_targets()
     main = tuple(t for t in full.targets if t.scenario == "calibration_2019_2021")
-    targets = TargetSet(main, full.files, full.digest)
+    return TargetSet(main, full.files, full.digest, full.pollsters, full.questions)
+
+
+def _tiny_fit(tmp_path, name, executor, workers=None, notify=None):
+    from unionsim.calibration.fit import FitSettings, run_fit
+
+    targets = _main_targets()
     tiny = FitSettings("tiny", population=4, replicates=1, n_parameters=2, max_populations=1,
                        max_simulations=12)
     names = ["putin.reactivity", "minsk.choice_temperature"]
@@ -90,7 +96,12 @@ def test_a_tiny_fit_accepts_weighted_particles_inside_the_ranges_and_records_its
     result = _tiny_fit(tmp_path, "a", "serial", notify=said.append)
     particles, m = result.particles, result.manifest
     # the fit says what it will do and how far it is after every generation
-    assert said[0].startswith("fitting 2 parameters to ") and "4 particles a generation" in said[0]
+    from unionsim.calibration.polls import fitted_offsets, is_poll, offset_names
+
+    targets = _main_targets()
+    offsets = fitted_offsets(targets.select("fit"))
+    assert said[0].startswith(f"fitting 2 parameters and {len(offsets)} poll offsets to ") \
+        and "4 particles a generation" in said[0]
     assert any(line.startswith("prior sample: sampling 4 particles") for line in said), said
     assert any(line.startswith("generation 1 of at most 1: sampling 4 particles")
                for line in said), said
@@ -111,6 +122,17 @@ def test_a_tiny_fit_accepts_weighted_particles_inside_the_ranges_and_records_its
                                                           for g in m["generations"])
     # accepted particles lie within the generation's tolerance on the fit's distance
     assert (particles["distance"] <= m["generations"][-1]["epsilon"]).all()
+    # the polls' offsets are sampled within their ranges, stored apart from the model's
+    # parameters (a posterior batch never sets them), and each poll keeps its latent value
+    assert list(m["poll_offsets"]) == offsets and len(offsets) >= 5
+    for name, spec in m["poll_offsets"].items():
+        low, high = spec["range"]
+        assert low < high and particles[f"offset.{name}"].between(low, high).all(), name
+    for t in targets.select():
+        if is_poll(t):
+            expected = particles[f"latent.{t.id}"] + sum(
+                particles.get(f"offset.{n}", 0.0) for n in offset_names(t))
+            assert np.allclose(particles[f"measure.{t.id}"], expected), t.id
     again = load_posterior(write_posterior(particles, m, tmp_path / "posterior.parquet"))
     assert again.names == list(m["parameters"])
 

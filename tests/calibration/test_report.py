@@ -49,3 +49,40 @@ def test_the_report_is_written_with_its_figures(tmp_path):
     assert "putin.reactivity" in text and "identified" in text
     assert "Targets the model cannot measure yet" in text and "gas_price_2021" in text
     assert (tmp_path / "docs" / "figures" / "calibration_parameters.png").stat().st_size > 1000
+
+
+def test_the_report_lists_the_poll_offsets_and_scores_polls_with_the_measurement_model(
+        tmp_path):
+    from unionsim.calibration.polls import scoring_tolerances
+    from unionsim.calibration.report import offset_table, poll_table
+
+    posterior = _posterior(tmp_path)
+    n = len(posterior.particles)
+    particles = posterior.particles.assign(**{
+        "offset.polls.house.academy_of_sciences": np.linspace(-0.05, -0.03, n),
+        "latent.poll_two_states_2020_06": np.full(n, 0.70),
+        "measure.poll_two_states_2020_06": np.linspace(0.68, 0.695, n)})
+    fitted = Posterior(posterior.path, particles, posterior.manifest, "d")
+    offsets = offset_table(fitted).set_index("offset")
+    house = offsets.loc["polls.house.academy_of_sciences"]
+    assert house["role"] == "fitted" and (house["low"], house["high"]) == (-0.05, 0.05)
+    assert house["posterior_mean"] == pytest.approx(-0.04)
+    assert house["sd_ratio"] < 0.3
+    assert offsets.loc["polls.house.nmnby_series", "role"] == "reference (0)"
+    assert offsets.loc["polls.house.baw", "role"] == "prior only"
+    targets = load_targets()
+    polls = poll_table(targets, fitted).set_index("target")
+    row = polls.loc["poll_two_states_2020_06"]
+    assert row["pollster"] == "academy_of_sciences" and row["n"] == 1000
+    assert row["latent_mean"] == pytest.approx(0.70) and row["expected_mean"] == pytest.approx(0.6875)
+    # a poll is hit within the measurement model's tolerance, narrower than the committed one:
+    # 0.68-0.695 against 0.62 is within the committed 0.08 but not within about 0.057
+    tolerances = scoring_tolerances(targets)
+    poll = [t for t in targets.select() if t.id == "poll_two_states_2020_06"]
+    assert tolerances[poll[0].id] < 0.06
+    assert target_table(fitted, poll).loc[0, "hit_probability"] == pytest.approx(1.0)
+    scored = target_table(fitted, poll, tolerances)
+    assert scored.loc[0, "hit_probability"] < 0.5 and scored.loc[0, "tolerance"] < 0.06
+    text = write_report(fitted, targets, tmp_path / "docs" / "cal.md").read_text()
+    assert "## Polls: house and wording offsets" in text
+    assert "| polls.house.academy_of_sciences | -0.05 | 0.05 | fitted | -0.04 |" in text

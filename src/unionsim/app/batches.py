@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -58,7 +58,8 @@ class EarlyPartsExecutor:
 
 @dataclass
 class BatchRequest:
-    """What to run: a scenario (file or shipped name), the tweaks, runs, seed, executor."""
+    """What to run: a scenario (file or shipped name), the tweaks, runs, seed, executor, and
+    the policies added to the scenario's own (``loaded`` already carries them)."""
 
     scenario: str
     tweaks: dict[str, float]
@@ -67,6 +68,7 @@ class BatchRequest:
     executor: str = "process"
     workers: int | None = None
     loaded: object | None = None    # the scenario already loaded from ``scenario`` (saves a reload)
+    policies: dict[str, object] = field(default_factory=dict)
 
 
 class Batch:
@@ -100,6 +102,7 @@ class Batch:
     def label(self) -> str:
         parts = [Path(self.request.scenario).stem]
         parts += [f"{k}={v:g}" for k, v in self.request.tweaks.items()]
+        parts += [f"policy {k}" for k in self.request.policies]
         return " + ".join(parts) + f" (seed {self.request.seed}, {self.request.runs} runs)"
 
     @property

@@ -25,6 +25,7 @@ from unionsim.app.batches import Batch, BatchRequest, error_text
 from unionsim.app.controls import ParameterInfo, parameter_infos
 from unionsim.app.folders import (check_inside, check_runs_dir, check_scenario_ref,
                                   new_batch_folder)
+from unionsim.config.scenario import policy_options
 from unionsim.errors import UsageError
 
 #: Where the app's batches go (under the folder the app was started in), like ``runs/`` for the CLI.
@@ -80,6 +81,9 @@ class Session:
     loaded: object | None = None
     infos: list[ParameterInfo] = field(default_factory=list)
     tweaks: dict[str, float] = field(default_factory=dict)
+    # policies added here (ACTOR.DECISION -> the policy as written, e.g. "refuse" or
+    # {"avoid": ["ease"]}); they replace the scenario's own for the same decision, as --policy
+    policies: dict[str, object] = field(default_factory=dict)
     runs: int = DEFAULT_RUNS
     seed: int = 1
     executor: str = "process"
@@ -120,7 +124,7 @@ class Session:
             self.error = error_text(exc)
             return False
         self.scenario_ref, self.loaded, self.infos = ref, loaded, infos
-        self.tweaks, self.error = {}, ""
+        self.tweaks, self.policies, self.error = {}, {}, ""
         return True
 
     def info(self, name: str) -> ParameterInfo:
@@ -175,6 +179,51 @@ class Session:
         else:
             self.tweaks.pop(name, None)
 
+    # -- policies
+    @_notifies
+    def set_policy_from_text(self, text: str) -> bool:
+        """Give one decision a policy from ``ACTOR.DECISION=POLICY`` text, parsed and checked
+        exactly like ``--policy``; ``ACTOR.DECISION=model`` gives the decision back to the
+        actor's own logit."""
+        from unionsim.config.scenario import parse_policy_options, with_policies
+
+        if not text.strip():
+            self.error = ("error: type ACTOR.DECISION=POLICY, e.g. minsk.base_answer=refuse "
+                          "(docs/model.md, 'Policies', lists the decisions and their options)")
+            return False
+        if self.loaded is None and not self.choose_scenario(self.scenario_ref):
+            return False
+        try:
+            parsed = parse_policy_options([text.strip()])
+            with_policies(self.loaded, parsed)
+        except Exception as exc:
+            self.error = error_text(exc)
+            return False
+        self.policies.update(parsed)
+        self.error = ""
+        return True
+
+    @_notifies
+    def clear_policies(self) -> None:
+        """Drop the policies added here (the scenario's own stay in force)."""
+        self.policies.clear()
+
+    def policy_lines(self) -> list[tuple[str, str, str]]:
+        """Every policy in force for the next batch: (key, what it does, where it comes from),
+        the scenario's own first, then those added here (which replace the scenario's)."""
+        from unionsim.config.scenario import with_policies
+
+        if self.loaded is None:
+            return []
+        merged = with_policies(self.loaded, self.policies).spec.policies
+        return [(key, policy.describe(), "added here" if key in self.policies else "the scenario")
+                for key, policy in merged.items()]
+
+    def _loaded_with_policies(self):
+        from unionsim.config.scenario import with_policies
+
+        return with_policies(self.loaded, self.policies)
+
     # -- running
     @_notifies
     def set_runs(self, runs: int | str | None) -> bool:
@@ -214,7 +263,8 @@ class Session:
     def command_line(self) -> str:
         """The ``unionsim run`` command that makes the batch the Run button would start."""
         sets = "".join(f" --set {k}={v:g}" for k, v in self.tweaks.items())
-        return f"unionsim run {self.scenario_ref} --runs {self.runs} --seed {self.seed}{sets}"
+        return (f"unionsim run {self.scenario_ref} --runs {self.runs} --seed {self.seed}{sets}"
+                + policy_options(self.policies))
 
     @_notifies
     def start_batch(self, runs: int | None = None, seed: int | None = None, *,
@@ -241,8 +291,14 @@ class Session:
             return None
         if executor is not None:
             self.executor = executor
+        try:
+            loaded = self._loaded_with_policies()
+        except Exception as exc:
+            self.error = error_text(exc)
+            return None
         request = BatchRequest(self.scenario_ref, dict(self.tweaks), self.runs, self.seed,
-                               self.executor, workers, loaded=self.loaded)
+                               self.executor, workers, loaded=loaded,
+                               policies=dict(self.policies))
         try:
             folder = new_batch_folder(check_runs_dir(self.runs_dir), self.loaded.name,
                                       self.seed, self.runs)
@@ -370,7 +426,8 @@ class Session:
     # -- exporting
     @_notifies
     def export(self, folder: Path | None = None) -> tuple[Path, Path] | None:
-        """Write the tweaks as a parameter overlay and as a scenario file (`unionsim.app.export`).
+        """Write the tweaks as a parameter overlay and, with the policies, as a scenario file
+        (`unionsim.app.export`).
 
         With a complete batch on show, its own scenario and tweaks are exported (what reproduces
         it); before any batch, the tweaks in the controls. Files go into the batch's folder (or
@@ -380,16 +437,19 @@ class Session:
 
         batch = self.current if self.results() is not None else None
         if batch is not None:
-            scenario, tweaks, runs, seed = (batch.request.scenario, batch.request.tweaks,
-                                            batch.request.runs, batch.request.seed)
+            scenario, tweaks, policies, runs, seed = (
+                batch.request.scenario, batch.request.tweaks, batch.request.policies,
+                batch.request.runs, batch.request.seed)
         else:
-            scenario, tweaks, runs, seed = self.scenario_ref, self.tweaks, None, None
+            scenario, tweaks, policies, runs, seed = (self.scenario_ref, self.tweaks,
+                                                      self.policies, None, None)
         try:
             if folder is None:   # the page's exports; a caller's own folder (Python) is theirs
                 folder = check_inside(batch.folder if batch is not None
                                       else check_runs_dir(self.runs_dir) / "exports",
                                       self.runs_dir)
-            return write_exports(scenario, tweaks, Path(folder), runs=runs, seed=seed)
+            return write_exports(scenario, tweaks, Path(folder), runs=runs, seed=seed,
+                                 policies=policies)
         except Exception as exc:
             self.error = error_text(exc)
             return None

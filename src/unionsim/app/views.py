@@ -211,6 +211,26 @@ def ScenarioPicker(session: Session, version: int):
                            f"</td><td>{escape(e['detail'])}</td></tr>" for e in events)
             _html("<table style='font-size:12px'><tr><th>month</th><th>event</th><th>detail"
                   "</th></tr>" + rows + "</table>" if events else "No scheduled events.")
+        PolicyControls(session, version)
+
+
+@solara.component
+def PolicyControls(session: Session, version: int):
+    """The policies in force (the scenario's own and those added here) and a box to add one,
+    written as ``--policy`` takes it."""
+    lines = session.policy_lines()
+    rows = "".join(f"<tr data-policy='{escape(key)}'><td><code>{escape(key)}</code></td>"
+                   f"<td>{escape(what)}</td><td>{escape(source)}</td></tr>"
+                   for key, what, source in lines)
+    with solara.Details(f"Policies ({len(lines)})", expand=bool(session.policies)):
+        solara.HTML(tag="div", attributes={"data-testid": "policies"}, unsafe_innerHTML=(
+            "<table style='font-size:12px'><tr><th>decision</th><th>policy</th><th>from</th>"
+            "</tr>" + rows + "</table>" if lines
+            else "No policies: every actor decides by its own logit."))
+        TextAction("Set a policy ACTOR.DECISION=POLICY (as --policy)", "Set policy",
+                   session.set_policy_from_text)
+        solara.Button("Clear the policies added here", on_click=session.clear_policies,
+                      text=True, disabled=not session.policies)
 
 
 @solara.component

@@ -12,12 +12,18 @@ How it is wired:
 * **Parameters**: the top N of the screening ranking (`unionsim.calibration.screening`), each
   with a uniform prior over its documented range; every other parameter keeps its documented
   value.
+* **Polls**: a poll is an observation of the latent opinion (`unionsim.calibration.polls`): its
+  expected value adds the pollster's house offset and the question's wording offset, parameters
+  of ``params/poll_offsets.yaml`` fitted with the model's (uniform over their ranges; only the
+  offsets a fitting poll reads, `fitted_offsets`). They never reach the model's runs.
 * **Model**: one particle = ``replicates`` runs per target scenario with the particle's values,
   built as a `Plan` and run by the engine's `run_one`; the summary statistics are the measures of
-  every measured target, fitting and held-out alike, so the held-out ones are stored with the
-  posterior without ever entering the distance.
+  every measured target, fitting and held-out alike (a poll's as the expected poll, its latent
+  value beside it as ``latent.<id>``), so the held-out ones are stored with the posterior
+  without ever entering the distance.
 * **Distance**: root mean square of the fitting targets' errors in tolerances
-  (`unionsim.calibration.measures.distance`). Only the fitting targets' observed values are
+  (`unionsim.calibration.measures.distance`; a poll's tolerance is the measurement model's,
+  `unionsim.calibration.polls.poll_tolerance`). Only the fitting targets' observed values are
   given to pyabc; a held-out target's measure is computed for every particle (so the report can
   score it) but neither its observation nor its error reaches the fit (``docs/holdout.md``).
 * **Sampler**: `SeededMappingSampler`, pyabc's MappingSampler with one seed per map element drawn
@@ -128,34 +134,51 @@ def simulate(scenario: str, values: dict[str, float], replicates: int, seed: int
 
 
 class SimulationModel:
-    """pyabc's model: parameter values in, every measured target's value out."""
+    """pyabc's model: parameter values in, every measured target's value out (a poll's as the
+    poll the measurement model expects, with its latent value as ``latent.<id>``)."""
 
-    def __init__(self, names: Sequence[str], targets: Sequence[LoadedTarget], replicates: int):
+    def __init__(self, names: Sequence[str], targets: Sequence[LoadedTarget], replicates: int,
+                 offsets: Sequence[str] = ()):
+        from unionsim.calibration.polls import offset_specs
+
         self.names = tuple(names)
+        self.offsets = tuple(offsets)
         self.targets = tuple(targets)
         self.scenarios = tuple(dict.fromkeys(s for t in targets for s in t.scenarios))
         self.replicates = replicates
+        self.offset_specs = offset_specs()
 
     def __call__(self, pars) -> dict[str, float]:
+        from unionsim.calibration.polls import expected_poll, is_poll
+
         # the sampler seeds numpy per map element, so this draw is reproducible
         seed = int(np.random.randint(0, 2**31 - 1))
         values = {name: float(pars[key(name)]) for name in self.names}
+        offsets = {name: float(pars[key(name)]) for name in self.offsets}
         batches = {s: simulate(s, values, self.replicates, seed) for s in self.scenarios}
         try:
-            return measure_targets(self.targets, batches)
+            measured = measure_targets(self.targets, batches)
         except (ValueError, KeyError):  # every run of a scenario failed: no measure at all
-            return {t.id: float("inf") for t in self.targets}
+            measured = {t.id: float("inf") for t in self.targets}
+        for t in self.targets:
+            if is_poll(t):
+                latent = measured[t.id]
+                measured[f"latent.{t.id}"] = latent
+                measured[t.id] = float(expected_poll(latent, t, offsets, self.offset_specs))
+        return measured
 
 
 class FitDistance:
     """pyabc's distance: RMS of the fitting targets' errors in tolerances (infinite when the
     particle's runs all failed)."""
 
-    def __init__(self, fit_targets: Sequence[LoadedTarget]):
+    def __init__(self, fit_targets: Sequence[LoadedTarget],
+                 tolerances: dict[str, float] | None = None):
         self.fit_targets = tuple(fit_targets)
+        self.tolerances = dict(tolerances or {})
 
     def __call__(self, x: dict, x_0: dict) -> float:
-        d = distance(self.fit_targets, x)
+        d = distance(self.fit_targets, x, self.tolerances)
         return float("inf") if np.isnan(d) else d
 
 
@@ -319,14 +342,16 @@ class FitResult:
 
 
 def fit_manifest(settings: FitSettings, seed: int, names: Sequence[str],
-                 targets: TargetSet) -> dict:
+                 targets: TargetSet, offsets: Sequence[str] = ()) -> dict:
     """What identifies a fit: a resume must match it."""
     from importlib.metadata import version
 
+    from unionsim.calibration.polls import offset_specs
     from unionsim.config.params import default_parameters
     from unionsim.experiment.plan import model_fingerprint
 
     specs = default_parameters().specs
+    measurement = offset_specs()
     return {
         "settings": dataclasses.asdict(settings),
         "seed": int(seed),
@@ -339,6 +364,9 @@ def fit_manifest(settings: FitSettings, seed: int, names: Sequence[str],
         "model_fingerprint": model_fingerprint(),
         "parameters": {n: {"range": list(specs[n].range), "default": specs[n].value,
                            "support": specs[n].support} for n in names},
+        "poll_offsets": {n: {"range": list(measurement[n].range),
+                             "default": measurement[n].value,
+                             "support": measurement[n].support} for n in offsets},
     }
 
 
@@ -363,16 +391,20 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
 
     say = notify or (lambda message: None)
     check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
+    from unionsim.calibration.polls import fitted_offsets
+
     names = list(names or top_parameters(settings.n_parameters))
-    manifest = fit_manifest(settings, seed, names, targets)
+    offsets = fitted_offsets(distance_targets(targets))
+    manifest = fit_manifest(settings, seed, names, targets, offsets)
     with fit_folder(out, manifest, force=force, resume=resume, say=say) as folder:
-        return _fit(folder, folder.manifest, targets, settings=settings, seed=seed, names=names, executor=executor,
-                    workers=workers, scheduler=scheduler, say=say)
+        return _fit(folder, folder.manifest, targets, settings=settings, seed=seed, names=names,
+                    offsets=offsets, executor=executor, workers=workers, scheduler=scheduler,
+                    say=say)
 
 
 def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, seed: int,
          names: Sequence[str], executor: str, workers: int | None, scheduler: str | None,
-         say: Callable[[str], None]) -> FitResult:
+         say: Callable[[str], None], offsets: Sequence[str] = ()) -> FitResult:
     """`run_fit` in a claimed and locked fit folder."""
     import logging
 
@@ -385,11 +417,13 @@ def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, s
     folder.write_manifest({**manifest, "status": "running", "started": now_iso()})
     logging.getLogger("ABC").setLevel(logging.WARNING)
 
+    from unionsim.calibration.polls import scoring_tolerances
+
     measured = targets.select()
-    specs = manifest["parameters"]
+    specs = {**manifest["parameters"], **manifest.get("poll_offsets", {})}
     prior = pyabc.Distribution(**{key(n): pyabc.RV("uniform", specs[n]["range"][0],
                                                    specs[n]["range"][1] - specs[n]["range"][0])
-                                  for n in names})
+                                  for n in [*names, *offsets]})
     # pyabc keeps the observed data in its database: only the fitting targets' observations go
     # there, so nothing held out is ever given to the fit (the held-out measures are computed
     # for each particle, for the report, and never enter the distance)
@@ -399,14 +433,15 @@ def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, s
     random.seed(seed)
     started = time.perf_counter()
     runs = settings.runs_per_evaluation(len(manifest["scenarios"]))
-    say(f"fitting {len(names)} parameters to {len(targets.select('fit'))} targets: "
+    say(f"fitting {len(names)} parameters and {len(offsets)} poll offsets to "
+        f"{len(targets.select('fit'))} targets: "
         f"{settings.population} particles a generation, at most {settings.max_populations} "
         f"generations and about {settings.max_simulations} evaluations of {runs} model run"
         f"{'s' if runs != 1 else ''} each")
     progress = FitProgress(say, settings.max_populations)
     with _Mapper(executor, workers, scheduler) as mapper:
-        abc = pyabc.ABCSMC(SimulationModel(names, measured, settings.replicates), prior,
-                           FitDistance(distance_targets(targets)),
+        abc = pyabc.ABCSMC(SimulationModel(names, measured, settings.replicates, offsets), prior,
+                           FitDistance(distance_targets(targets), scoring_tolerances(targets)),
                            population_size=settings.population,
                            sampler=_sampler_class()(mapper, seed, progress))
         db = f"sqlite:///{db_path.resolve()}"
@@ -425,7 +460,7 @@ def _fit(folder, manifest: dict, targets: TargetSet, *, settings: FitSettings, s
                     max_total_nr_simulations=settings.max_simulations,
                     min_acceptance_rate=settings.min_acceptance_rate)
         history = abc.history
-    particles = last_population(history, names, measured)
+    particles = last_population(history, names, measured, offsets)
     all_populations = history.get_all_populations()
     # pyabc stores each generation's wall time (the prior sample's too): their sum is the fit's
     # sampling time across every session that worked on it
@@ -465,8 +500,11 @@ def _load_history(abc, db: str, path: Path):
                                            "or choose another --out") from None
 
 
-def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarget]):
-    """The final generation as a table: particle, weight, distance, param.*, measure.*."""
+def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarget],
+                    offsets: Sequence[str] = ()):
+    """The final generation as a table: particle, weight, distance, param.* (the model's
+    parameters), offset.* (the polls' fitted offsets), measure.* (a poll's expected value) and
+    latent.* (a poll's latent opinion)."""
     import pandas as pd
 
     population = history.get_population(t=history.max_t)
@@ -474,7 +512,10 @@ def last_population(history, names: Sequence[str], targets: Sequence[LoadedTarge
     for i, p in enumerate(population.particles):
         row = {"particle": i, "weight": float(p.weight), "distance": float(p.distance)}
         row.update({f"param.{n}": float(p.parameter[key(n)]) for n in names})
+        row.update({f"offset.{n}": float(p.parameter[key(n)]) for n in offsets})
         row.update({f"measure.{t.id}": float(p.sum_stat[t.id]) for t in targets})
+        row.update({f"latent.{t.id}": float(p.sum_stat[f"latent.{t.id}"]) for t in targets
+                    if f"latent.{t.id}" in p.sum_stat})
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["weight"] = frame["weight"] / frame["weight"].sum()

@@ -238,12 +238,15 @@ def measure_targets(targets: Sequence[LoadedTarget],
     return out
 
 
-def error_in_tolerances(target: Target, value, start: str):
+def error_in_tolerances(target: Target, value, start: str, tolerance: float | None = None):
     """(measure - observed) / tolerance, on the target's side: ``at_least`` counts only a
     shortfall (a value above ``observed`` is no error), ``at_most`` only an excess. Works on a
-    number or an array; NaN (an undefined measure) stays NaN, which is never a hit."""
+    number or an array; NaN (an undefined measure) stays NaN, which is never a hit.
+    ``tolerance`` replaces the target's committed one where a measurement model scores it
+    (a poll: `unionsim.calibration.polls.poll_tolerance`, never wider)."""
     observed = observed_value(target, start)
-    z = (np.asarray(value, dtype=float) - observed) / target.tolerance
+    tolerance = target.tolerance if tolerance is None else tolerance
+    z = (np.asarray(value, dtype=float) - observed) / tolerance
     if target.sided == "at_least":
         z = np.minimum(z, 0.0)
     elif target.sided == "at_most":
@@ -251,19 +254,24 @@ def error_in_tolerances(target: Target, value, start: str):
     return float(z) if np.ndim(z) == 0 else z
 
 
-def normalised_errors(targets: Sequence[LoadedTarget], values: Mapping[str, float]
-                      ) -> dict[str, float]:
-    """Each target's error in tolerances (`error_in_tolerances`): within [-1, 1] is a hit."""
+def normalised_errors(targets: Sequence[LoadedTarget], values: Mapping[str, float],
+                      tolerances: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Each target's error in tolerances (`error_in_tolerances`): within [-1, 1] is a hit.
+    ``tolerances`` gives, by target id, the tolerance a measurement model scores with (polls);
+    every other target is scored with its committed tolerance."""
+    tolerances = tolerances or {}
     out = {}
     for t in targets:
         spec = scenario_spec(t.scenario)
-        out[t.id] = error_in_tolerances(t.target, values[t.id], spec.start)
+        out[t.id] = error_in_tolerances(t.target, values[t.id], spec.start,
+                                        tolerances.get(t.id))
     return out
 
 
-def is_hit(target: Target, value, start: str):
-    """Whether a measure hits the target: a finite error of at most one tolerance."""
-    z = np.asarray(error_in_tolerances(target, value, start), dtype=float)
+def is_hit(target: Target, value, start: str, tolerance: float | None = None):
+    """Whether a measure hits the target: a finite error of at most one tolerance (the
+    committed one unless ``tolerance`` is given)."""
+    z = np.asarray(error_in_tolerances(target, value, start, tolerance), dtype=float)
     hit = np.isfinite(z) & (np.abs(z) <= 1.0)
     return bool(hit) if hit.ndim == 0 else hit
 
@@ -271,8 +279,12 @@ def is_hit(target: Target, value, start: str):
 UNDEFINED_ERROR = 1.0
 
 
-def distance(targets: Sequence[LoadedTarget], values: Mapping[str, float]) -> float:
+def distance(targets: Sequence[LoadedTarget], values: Mapping[str, float],
+             tolerances: Mapping[str, float] | None = None) -> float:
     """Root mean square of the tolerance-normalised errors over ``targets``.
+
+    A poll's value is the poll the measurement model expects (latent opinion plus offsets,
+    `unionsim.calibration.polls`) and ``tolerances`` its scoring tolerance, by target id.
 
     Every target weighs the same once divided by its tolerance; a distance of 1 means the
     targets are missed by one tolerance on average (in the quadratic sense). A measure that is
@@ -286,6 +298,6 @@ def distance(targets: Sequence[LoadedTarget], values: Mapping[str, float]) -> fl
     raw = np.array([values[t.id] for t in targets], dtype=float)
     if np.isinf(raw).any():
         return float("inf")
-    z = np.array(list(normalised_errors(targets, values).values()), dtype=float)
+    z = np.array(list(normalised_errors(targets, values, tolerances).values()), dtype=float)
     z = np.where(np.isnan(z), UNDEFINED_ERROR, z)
     return float(np.sqrt(np.mean(z ** 2))) if z.size else 0.0

@@ -8,7 +8,10 @@ A parameter counts as *identified* when its posterior standard deviation is at m
 prior's (uniform over the documented range), *narrowed* up to 0.8 of it, and *at its prior*
 above that. A target counts as *hit* when at least half the posterior weight lies on particles
 whose measure is within one tolerance of the observed value, on the target's side
-(`unionsim.calibration.measures.is_hit`).
+(`unionsim.calibration.measures.is_hit`). A poll's measure is the poll the measurement model
+expects (latent opinion plus the pollster's and the wording's offsets) and its tolerance the
+measurement model's (`unionsim.calibration.polls`); the report lists each offset with its prior
+range and, when the fit sampled it, its posterior.
 """
 
 from __future__ import annotations
@@ -55,8 +58,58 @@ def parameter_table(posterior: Posterior) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.DataFrame:
-    """Each measured target under the posterior: weighted mean measure and hit probability."""
+def offset_table(posterior: Posterior | None = None) -> pd.DataFrame:
+    """Each poll offset of ``params/poll_offsets.yaml``: its prior range and role (reference,
+    fitted, or fixed because no fitting poll reads it) and, when the posterior holds it
+    (``offset.<name>``), its weighted mean, 5% and 95% quantiles and sd against the prior's."""
+    from unionsim.calibration.polls import HOUSE, offset_specs
+
+    rows = []
+    for name, spec in offset_specs().items():
+        lo, hi = spec.range
+        column = f"offset.{name}"
+        row = {"offset": name, "kind": "house" if name.startswith(HOUSE) else "wording",
+               "low": lo, "high": hi, "role": "reference (0)" if lo == hi else "prior only",
+               "posterior_mean": None, "p5": None, "p95": None, "sd_ratio": None}
+        if posterior is not None and column in posterior.particles:
+            x = posterior.particles[column].to_numpy(dtype=float)
+            w = posterior.weights
+            mean = float(np.average(x, weights=w))
+            sd = float(np.sqrt(np.average((x - mean) ** 2, weights=w)))
+            row.update(role="fitted", posterior_mean=mean, p5=weighted_quantile(x, w, 0.05),
+                       p95=weighted_quantile(x, w, 0.95),
+                       sd_ratio=sd / ((hi - lo) / np.sqrt(12.0)))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def poll_table(targets: TargetSet, posterior: Posterior | None = None) -> pd.DataFrame:
+    """Each measured poll: pollster, question, sample size, sampling sd, committed and scoring
+    tolerance and, under a posterior, the weighted mean latent opinion and expected poll."""
+    from unionsim.calibration.polls import is_poll, poll_row
+
+    rows = []
+    for t in targets.select():
+        if not is_poll(t):
+            continue
+        row = poll_row(targets, t)
+        row["latent_mean"] = row["expected_mean"] = None
+        if posterior is not None:
+            w = posterior.weights
+            for column, field in ((f"latent.{t.id}", "latent_mean"),
+                                  (f"measure.{t.id}", "expected_mean")):
+                if column in posterior.particles:
+                    x = posterior.particles[column].to_numpy(dtype=float)
+                    row[field] = float(np.average(np.where(np.isfinite(x), x, 0.0), weights=w))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def target_table(posterior: Posterior, targets: Sequence[LoadedTarget],
+                 tolerances: dict[str, float] | None = None) -> pd.DataFrame:
+    """Each measured target under the posterior: weighted mean measure and hit probability
+    (a poll scored with its measurement-model tolerance from ``tolerances``, by id)."""
+    tolerances = tolerances or {}
     w = posterior.weights
     rows = []
     for t in targets:
@@ -66,7 +119,7 @@ def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.Da
         x = posterior.particles[column].to_numpy(dtype=float)
         start = scenario_spec(t.scenario).start
         finite = np.isfinite(x)
-        hit = np.asarray(is_hit(t.target, x, start), dtype=bool)
+        hit = np.asarray(is_hit(t.target, x, start, tolerances.get(t.id)), dtype=bool)
         mean = float(np.average(np.where(finite, x, 0.0), weights=w))
         if isinstance(t.target.observed, str):  # an event month: show it as a month too
             start = scenario_spec(t.scenario).start
@@ -75,7 +128,8 @@ def target_table(posterior: Posterior, targets: Sequence[LoadedTarget]) -> pd.Da
             shown = mean
         facts = dict.fromkeys(f for s in t.target.sources for f in s.facts)
         rows.append({"target": t.id, "use": t.target.use, "observed": t.target.observed,
-                     "tolerance": t.target.tolerance, "posterior_mean": shown,
+                     "tolerance": tolerances.get(t.id, t.target.tolerance),
+                     "posterior_mean": shown,
                      "hit_probability": float(w[hit].sum() / w.sum()),
                      "facts": ", ".join(facts)})
     table = pd.DataFrame(rows)
@@ -183,8 +237,12 @@ def write_figures(posterior: Posterior, params: pd.DataFrame, targets: pd.DataFr
 # --------------------------------------------------------------------------- the document
 
 def _fmt(x) -> str:
+    import numbers
+
     if isinstance(x, str):
         return x
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        return str(int(x))
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "-"
     return f"{x:.3g}"
@@ -212,8 +270,12 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
     folder = Path(figures) if figures else out.parent / "figures"
     m = posterior.manifest
     settings = m.get("settings", {})
+    from unionsim.calibration.polls import scoring_tolerances
+
     params = parameter_table(posterior)
-    table = target_table(posterior, targets.select())
+    table = target_table(posterior, targets.select(), scoring_tolerances(targets))
+    offsets = offset_table(posterior)
+    polls = poll_table(targets, posterior)
     figures = write_figures(posterior, params, table, folder)
     links = [Path(os.path.relpath(os.path.abspath(f), os.path.abspath(out.parent))).as_posix()
              for f in figures]
@@ -305,6 +367,27 @@ def write_report(posterior: Posterior, targets: TargetSet, out: str | Path, *,
                               zip(nxt["parameter"], headline, nxt["target_score"]))
                   + ".", ""]
     lines += [
+        "## Polls: house and wording offsets",
+        "",
+        "A poll is an observation of the model's latent opinion: it is expected to read the "
+        "latent share plus its pollster's house offset plus its question's wording offset "
+        "(`params/poll_offsets.yaml`). The nmnby.eu series and, per opinion, the wording it "
+        "asked are the reference, fixed at 0, so the latent opinion is read on that series' "
+        "scale; the others are fitted with the model's parameters, from the fitting polls only. "
+        "A poll's tolerance combines twice its sampling sd (binomial, design effect 2, from its "
+        "sample size) and the rest of its committed tolerance in quadrature: never wider than "
+        "committed.",
+        "",
+        *_md_table(offsets, {"offset": "offset", "low": "low", "high": "high", "role": "role",
+                             "posterior_mean": "posterior mean", "p5": "5%", "p95": "95%",
+                             "sd_ratio": "sd / prior sd"}),
+        "",
+        *_md_table(polls, {"target": "poll", "use": "use", "pollster": "pollster",
+                           "question": "question", "n": "n", "sampling_sd": "sampling sd",
+                           "observed": "observed", "committed_tolerance": "committed tol.",
+                           "tolerance": "scoring tol.", "latent_mean": "latent (posterior)",
+                           "expected_mean": "expected poll (posterior)"}),
+        "",
         "## Targets under the posterior",
         "",
         f"A target is hit when at least {HIT_PROBABILITY:.0%} of the posterior weight lies within "

@@ -100,5 +100,15 @@ def calibrate(
     typer.echo(f"{m['evaluations']} evaluations ({m['model_runs']} runs), "
                f"{len(m['generations'])} generations, final tolerance "
                f"{m['generations'][-1]['epsilon']:.3g}")
+    from unionsim.calibration.report import offset_table
+
+    offsets = offset_table(load_posterior(posterior_path))
+    typer.echo("poll offsets (share of respondents; prior range -> posterior mean [5%, 95%]):")
+    for r in offsets.itertuples():
+        if r.role == "fitted":
+            typer.echo(f"  {r.offset}: [{r.low:+.2f}, {r.high:+.2f}] -> {r.posterior_mean:+.3f} "
+                       f"[{r.p5:+.3f}, {r.p95:+.3f}]")
+        else:
+            typer.echo(f"  {r.offset}: [{r.low:+.2f}, {r.high:+.2f}] ({r.role})")
     typer.echo(f"posterior: {posterior_path}")
     typer.echo(f"report: {report_path}")

@@ -20,13 +20,22 @@ def params_cmd(
 ) -> None:
     """List parameters with value, range, unit, meaning, basis, support and sources.
 
+    The polls' measurement offsets (params/poll_offsets.yaml), which the calibration reads and
+    the model never does, are listed when NAME selects them: unionsim params polls
+
     Example: unionsim params minsk.sovereignty_weight
     """
     import json
 
-    from unionsim.config.params import apply_overlay_file, default_parameters, unknown_parameter
+    from unionsim.config.params import (ParameterSet, apply_overlay_file, default_parameters,
+                                        unknown_parameter)
 
     pset = default_parameters()
+    if name is not None and (name == "polls" or name.startswith("polls.")):
+        from unionsim.calibration.polls import offset_specs
+
+        specs = offset_specs()
+        pset = ParameterSet(specs, {k: s.value for k, s in specs.items()})
     for f in params:
         pset = apply_overlay_file(pset, f)
     names = [n for n in pset.names() if name is None or n == name or n.startswith(name + ".")]
@@ -74,6 +83,57 @@ def scenarios() -> None:
         typer.echo(f"{spec.name:28s} {spec.title}")
         typer.echo(f"{'':28s} {spec.start} + {spec.horizon} months, {len(spec.events)} events, "
                    f"{len(spec.triggers)} trigger{'' if len(spec.triggers) == 1 else 's'}{uncertain}{base}")
+
+
+@app.command("targets")
+def targets_cmd(
+    paths: List[Path] = typer.Argument(None, metavar="[PATH...]",
+                                       help="Target files or folders (default: targets/)."),
+    polls: bool = typer.Option(False, "--polls", help="Only the poll targets."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """List the calibration targets: use, measure, observed value and tolerance; for a poll its
+    pollster, question, sample size, sampling error and the tolerance it is scored with.
+
+    Example: unionsim targets --polls
+    """
+    import json
+
+    from unionsim.calibration.polls import is_poll, poll_row
+    from unionsim.config.targets import load_targets
+
+    loaded = load_targets(paths or None)
+    records = []
+    for t in loaded.targets:
+        if polls and not (t.measured and is_poll(t)):
+            continue
+        record = {"id": t.id, "use": t.target.use, "scenario": t.scenario,
+                  "measure": t.target.measure.kind if t.measured else None,
+                  "observed": t.target.observed, "tolerance": t.target.tolerance,
+                  **({} if t.measured else {"status": t.target.status})}
+        if t.measured and is_poll(t):
+            row = poll_row(loaded, t)
+            record.update({k: row[k] for k in ("pollster", "question", "wording", "n",
+                                               "n_basis", "sampling_sd")},
+                          scoring_tolerance=row["tolerance"], offsets=[row["house"],
+                                                                      row["wording_offset"]])
+        records.append(record)
+    if as_json:
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
+        return
+    for r in records:
+        if r["measure"] is None:
+            typer.echo(f"{r['id']} ({r['use']}): no measure")
+            continue
+        typer.echo(f"{r['id']} ({r['use']}, {r['measure']} in {r['scenario']}): observed "
+                   f"{r['observed']} +- {r['tolerance']:g}")
+        if "pollster" in r:
+            typer.echo(f"    pollster {r['pollster']}, question {r['question']} "
+                       f"({r['wording']})")
+            typer.echo(f"    n = {r['n']} ({r['n_basis']}); sampling sd "
+                       f"{r['sampling_sd']:.3f}; scored within +- {r['scoring_tolerance']:.3f} "
+                       f"of latent + {r['offsets'][0]} + {r['offsets'][1]}")
+    typer.echo(f"{len(records)} target{'s' if len(records) != 1 else ''}")
 
 
 @app.command()

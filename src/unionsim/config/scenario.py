@@ -443,6 +443,22 @@ def parse_policy_options(items) -> dict[str, Any]:
     return out
 
 
+def policy_options(policies: dict[str, Any]) -> str:
+    """The ``--policy`` options (with a leading space each, quoted for a POSIX shell) that give
+    ``policies`` (ACTOR.DECISION -> the policy as written): the inverse of
+    `parse_policy_options`."""
+    import shlex
+
+    import yaml
+
+    def flow(value: Any) -> str:
+        text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+        return text.removesuffix("...").strip()   # a plain word is dumped as a document
+
+    return "".join(" --policy " + shlex.quote(f"{key}={flow(value)}")
+                   for key, value in policies.items())
+
+
 def with_policies(loaded: LoadedScenario, policies: dict[str, Any]) -> LoadedScenario:
     """``loaded`` with the command line's policies added (they replace the scenario's own for
     the same decision). Raises a `UsageError` naming the option, the field and the fix."""

@@ -277,11 +277,11 @@ class Target(Strict):
 
 
 class Pollster(Strict):
-    """Who fielded a poll, how, and the documented range of its house effect.
+    """Who fielded a poll and how.
 
-    ``house_effect`` is the range (in shares, e.g. [-0.05, 0.05]) within which a measurement
-    model may fit this pollster's offset from the latent opinion; ``sample_size`` is the sample
-    assumed when a poll of this pollster gives none, with ``sample_size_basis`` saying why.
+    ``sample_size`` is the sample assumed when a poll of this pollster gives none, with
+    ``sample_size_basis`` saying why. The pollster's house offset is a parameter of
+    ``params/poll_offsets.yaml`` (``polls.house.<pollster>``), with its range and sources.
     """
 
     name: str = Field(min_length=3)
@@ -289,35 +289,16 @@ class Pollster(Strict):
     frame: str = Field(min_length=5)
     sample_size: int = Field(gt=0)
     sample_size_basis: str = Field(min_length=10)
-    house_effect: tuple[float, float]
-    house_effect_basis: str = Field(min_length=10)
     sources: list[SourceRef] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _range(self) -> "Pollster":
-        lo, hi = self.house_effect
-        if not lo <= 0.0 <= hi:
-            raise LocatedValueError(("house_effect",), "a house effect range must contain 0 "
-                                                       "(no offset)")
-        return self
 
 
 class Question(Strict):
-    """A poll question (its wording in our words), the latent opinion it measures, and the range
-    of the offset its wording may add (``wording_effect``, in shares)."""
+    """A poll question (its wording in our words) and the latent opinion it measures (the sum of
+    ``indicators``). The offset its wording adds is a parameter of ``params/poll_offsets.yaml``
+    (``polls.wording.<question>``), with its range and sources."""
 
     wording: str = Field(min_length=10)
     indicators: list[str] = Field(min_length=1)
-    wording_effect: tuple[float, float]
-    wording_effect_basis: str = Field(min_length=10)
-
-    @model_validator(mode="after")
-    def _range(self) -> "Question":
-        lo, hi = self.wording_effect
-        if not lo <= 0.0 <= hi:
-            raise LocatedValueError(("wording_effect",), "a wording effect range must contain 0 "
-                                                         "(no offset)")
-        return self
 
 
 class TargetFile(Strict):
