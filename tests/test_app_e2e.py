@@ -218,7 +218,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
 
         # 2. run 50 runs and wait for the chart
         page.get_by_label("Runs").fill(str(RUNS))
-        page.get_by_label("Seed").fill(str(SEED))
+        page.get_by_label("Seed", exact=True).fill(str(SEED))
         page.get_by_role("button", name="Run", exact=True).click()
         # the chart appears with the first finished runs, then with all of them
         page.locator("[data-testid=outcome-chart]").first.wait_for(state="attached")
@@ -314,6 +314,117 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
     assert load_results(second).manifest["parameters"][SLIDER] == moved
     if os.environ.get("UNIONSIM_APP_SCREENSHOT"):
         shutil.copy(shots / "2-paired-difference.png", os.environ["UNIONSIM_APP_SCREENSHOT"])
+
+
+def _history(page) -> list[tuple[str, str, str, str]]:
+    """The game's history as the page shows it: (month, decision, option taken, by whom)."""
+    rows = page.locator("[data-testid=play-history] tr[data-key]")
+    return [tuple(rows.nth(i).get_attribute(f"data-{a}") for a in ("month", "key", "option",
+                                                                    "by"))
+            for i in range(rows.count())]
+
+
+def _decision(page, number: int):
+    """The decision point on show once it is the player's ``number``-th (0 = the first)."""
+    point = page.locator(f"[data-testid=play-point][data-number='{number}']")
+    point.wait_for()
+    return point.get_attribute("data-date"), point.get_attribute("data-key")
+
+
+def _open_options(page) -> list[str]:
+    options = page.locator("[data-testid=option]")
+    return [options.nth(i).get_attribute("data-option") for i in range(options.count())
+            if options.nth(i).locator("button").is_enabled()]
+
+
+@pytest.mark.slow
+def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, tmp_path):
+    """A player takes Minsk's seat in the explorer: clicks an option, takes the model's choice,
+    clicks another option, asks what happens from here, saves the game; the CLI replays the
+    saved log to the same decision point with the same history."""
+    from playwright.sync_api import sync_playwright
+
+    from unionsim.experiment.game import load_game
+
+    url, runs, wait_until_up = server
+    console_errors: list[str] = []
+    clicked = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error"
+                else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.set_default_timeout(90_000)
+        wait_until_up()
+        page.goto(url)
+        page.get_by_text("unionsim explorer").first.wait_for()
+        _mark("page loaded")
+        page.get_by_role("button", name="Seat").click()
+        _pick_option(page, "minsk")
+        page.get_by_label("Game seed").fill(str(SEED))
+        page.get_by_role("button", name="Start game").click()
+        start = _decision(page, 0)
+        assert page.get_by_test_id("play-same-as").inner_text() == (
+            f"unionsim play baseline --as minsk --seed {SEED}")
+        _mark("game started")
+
+        # 1. an option the model finds least likely, 2. the model's choice, 3. an option
+        options = _open_options(page)
+        assert options and len(options) <= page.locator("[data-testid=option]").count()
+        clicked.append((start, options[-1]))
+        page.locator(f"[data-option='{options[-1]}'] button").click()
+        second = _decision(page, 1)
+        page.get_by_role("button", name="Take the model's choice").click()
+        third = _decision(page, 2)
+        option = _open_options(page)[0]
+        clicked.append((third, option))
+        page.locator(f"[data-option='{option}'] button").click()
+        now = _decision(page, 3)
+        _mark("three decisions taken")
+        history = _history(page)
+        assert [(m, k, o, b) for m, k, o, b in history if b == "you"] == [
+            (date, key, opt, "you") for (date, key), opt in clicked]
+        assert [h[:2] for h in history] == [start, second, third]
+        assert history[1][3] == "model"
+
+        # what happens from here
+        page.get_by_label("Continuations").fill("50")
+        page.get_by_role("button", name="What happens from here").click()
+        chart = page.locator("[data-testid=ahead-chart]")
+        chart.wait_for(state="attached")
+        assert chart.get_attribute("data-runs") == "50"
+        shares = [float(x) for x in chart.locator(".us-row").evaluate_all(
+            "rows => rows.map(r => r.dataset.share)")]
+        assert abs(sum(shares) - 1) < 1e-9
+        page.get_by_test_id("ahead-figure").wait_for()   # drawn in the background
+        _mark("looked ahead")
+        assert _decision(page, 3) == now          # looking ahead takes no decision
+
+        page.get_by_role("button", name="Save game").click()
+        saved = Path(page.get_by_test_id("game-saved").inner_text())
+        replay = page.get_by_test_id("game-saved-command").inner_text()
+        page.screenshot(path=tmp_path / "play.png", full_page=True)
+        browser.close()
+    _mark("saved")
+    assert not console_errors, console_errors
+    assert saved.parent.parent == runs / "games" and replay == f"unionsim play --replay {saved}"
+
+    # the CLI goes on with the saved game at the same point, with the same history
+    done = subprocess.run([*_UNIONSIM, "play", "--replay", str(saved)], input="history\n",
+                          capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"no more answers: the game stops at {now[0]} ({now[1]})" in done.stdout
+    expected = [f"{m} {k}: " + (o if b == "you" else f"model (the model's: {o})")
+                for m, k, o, b in history]
+    shown = [line.strip() for line in done.stdout.splitlines()
+             if line.strip().startswith(tuple(f"{m} {k}:" for m, k, _, _ in history))]
+    assert shown == expected, done.stdout
+    game = load_game(saved)
+    assert [(c.month, c.key, c.option) for c, _ in game.now().history] == [
+        (c.month, c.key, c.option) for c in game.choices]
+    assert [taken for _, taken in game.now().history] == [o for _, _, o, _ in history]
+    assert (game.now().date, game.now().key) == now
 
 
 def _descendants(pid: int) -> set[int]:

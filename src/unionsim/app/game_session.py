@@ -64,6 +64,8 @@ class GameSession:
     refused: dict[str, str] = field(default_factory=dict)   # box -> text it refused
     saved: Path | None = None
     exported: Path | None = None
+    saved_choices: int = 0                 # the game's choices when it was saved / exported
+    exported_choices: int = 0
     step_seconds: float | None = None      # how long the last choice took to reach the next point
     outlook: Outlook | None = None
     outlook_state: str = ""                # "", "running", "done" or "failed"
@@ -257,6 +259,17 @@ class GameSession:
             return self.outlook
         return None
 
+    def outlook_table(self):
+        """The current outlook's outcome shares with 95% Wilson intervals
+        (`analysis.summary.outcome_table`), the outcomes that happened only; None without one."""
+        from unionsim.analysis.summary import outcome_table
+
+        outlook = self.current_outlook()
+        if outlook is None:
+            return None
+        table = outcome_table(outlook.outcomes)
+        return table[table["runs"] > 0].reset_index(drop=True)
+
     def _drop_outlook(self) -> None:
         self.outlook, self.outlook_state, self._outlook_game = None, "", None
 
@@ -299,6 +312,7 @@ class GameSession:
             return None
         try:
             self.saved = write_text_in(self.folder(), LOG_NAME, self.game.log_text())
+            self.saved_choices = len(self.game.choices)
         except Exception as exc:
             self.error = error_text(exc)
             return None
@@ -321,7 +335,7 @@ class GameSession:
         except Exception as exc:
             self.error = error_text(exc)
             return None
-        self.exported, self.error = path, ""
+        self.exported, self.exported_choices, self.error = path, len(self.game.choices), ""
         return path
 
     def replay_command(self) -> str:
