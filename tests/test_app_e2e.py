@@ -331,10 +331,16 @@ def _decision(page, number: int):
     return point.get_attribute("data-date"), point.get_attribute("data-key")
 
 
-def _open_options(page) -> list[str]:
-    options = page.locator("[data-testid=option]")
-    return [options.nth(i).get_attribute("data-option") for i in range(options.count())
-            if options.nth(i).locator("button").is_enabled()]
+def _open_options(page, number: int) -> list[str]:
+    """The options open at the player's ``number``-th decision, as the page lists them."""
+    point = page.locator(f"[data-testid=play-point][data-number='{number}']")
+    return point.get_attribute("data-available").split()
+
+
+def _click_option(page, number: int, option: str) -> None:
+    """Click ``option``'s button of the ``number``-th decision."""
+    page.locator(f"[data-testid=option][data-number='{number}'][data-option='{option}'] "
+                 f"button").click()
 
 
 @pytest.mark.slow
@@ -369,17 +375,17 @@ def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, t
             f"unionsim play baseline --as minsk --seed {SEED}")
         _mark("game started")
 
-        # 1. an option the model finds least likely, 2. the model's choice, 3. an option
-        options = _open_options(page)
-        assert options and len(options) <= page.locator("[data-testid=option]").count()
-        clicked.append((start, options[-1]))
-        page.locator(f"[data-option='{options[-1]}'] button").click()
+        # 1. an option other than the model's most likely, 2. the model's choice, 3. an option
+        model = page.get_by_test_id("play-point").get_attribute("data-model")
+        option = [o for o in _open_options(page, 0) if o != model][-1]
+        clicked.append((start, option))
+        _click_option(page, 0, option)
         second = _decision(page, 1)
         page.get_by_role("button", name="Take the model's choice").click()
         third = _decision(page, 2)
-        option = _open_options(page)[0]
+        option = _open_options(page, 2)[0]
         clicked.append((third, option))
-        page.locator(f"[data-option='{option}'] button").click()
+        _click_option(page, 2, option)
         now = _decision(page, 3)
         _mark("three decisions taken")
         history = _history(page)

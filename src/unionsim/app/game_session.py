@@ -179,13 +179,27 @@ class GameSession:
         return None if self.game is None else self.game.now()
 
     @_notifies
-    def choose(self, option: str) -> bool:
-        """Take ``option`` at the current decision point (``model``: the model's own draw)."""
+    def choose(self, option: str, at: int | None = None) -> bool:
+        """Take ``option`` at the current decision point (``model``: the model's own draw).
+        ``at``: the number of the decision the page showed with the button; a click that
+        arrives after the game moved on (a double click) takes nothing."""
+        if not self._shown(at):
+            return False
         return self._step(lambda game: game.choose(option))
 
-    def take_model(self) -> bool:
+    def take_model(self, at: int | None = None) -> bool:
         """Let the model's own actor take this decision (its own draw, as ``model`` does)."""
-        return self.choose("model")
+        return self.choose("model", at=at)
+
+    def _shown(self, at: int | None) -> bool:
+        """Whether the decision ``at`` (as the page numbered it) is the one the game faces."""
+        point = self.now()
+        if at is None or point is None or isinstance(point, GameOver) or point.number == at:
+            return True
+        self.error = (f"error: that click answered decision {at + 1}, but the game is at "
+                      f"decision {point.number + 1} ({point.key}, {point.date}); nothing was "
+                      f"taken\n  fix: choose again on the decision now shown")
+        return False
 
     @_notifies
     def let_model_finish(self) -> bool:
@@ -209,9 +223,12 @@ class GameSession:
 
     # -- looking ahead
     @_notifies
-    def look_ahead(self, runs: int | str | None = None) -> bool:
+    def look_ahead(self, runs: int | str | None = None, at: int | None = None) -> bool:
         """Start ``game.ahead`` of the committed runs in the background (``runs`` commits the
-        box first); the outlook shows with the decision point it was asked at."""
+        box first); the outlook shows with the decision point it was asked at (``at``, as in
+        `choose`)."""
+        if not self._shown(at):
+            return False
         if runs is not None and not self.set_ahead_runs(runs):
             return False
         if "ahead" in self.refused:

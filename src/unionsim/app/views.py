@@ -538,7 +538,9 @@ def DecisionView(play: GameSession, point, version: int):
     start = play.game.scenario.spec.start
     with solara.v.Html(tag="div", attributes={"data-testid": "play-point",
                                               "data-key": point.key, "data-date": point.date,
-                                              "data-number": str(point.number)}):
+                                              "data-number": str(point.number),
+                                              "data-available": " ".join(point.available),
+                                              "data-model": point.model_choice}):
         _html(f"<h4>{escape(point.date)}: <code>{escape(point.key)}</code> <small>(decision "
               f"{point.number + 1}; {escape(since_text(point))})</small></h4>")
     lines = happened_since(point, start)
@@ -549,26 +551,29 @@ def DecisionView(play: GameSession, point, version: int):
     _html("<b>Options</b> <small>(the model's own actor's odds; greyed: not open this month)"
           "</small>")
     likely = point.model_choice
-    for option in point.options:
-        open_ = option in point.available
-        with solara.v.Html(tag="div", attributes={"data-testid": "option",
-                                                  "data-option": option},
-                           style_="display:flex;align-items:center;gap:12px"):
-            solara.Button(option, on_click=lambda o=option: play.choose(o), disabled=not open_,
-                          outlined=True, style={"min-width": "14em", "text-transform": "none"})
-            odds = (f"{point.probabilities[option]:.1%}"
-                    + (" <b>&larr; the model's most likely</b>" if option == likely else "")
-                    if open_ else "not open")
-            _html(f"<small>{odds}</small>")
-    if point.why:
-        _html(f"<small><b>The model's reasons:</b> {escape(point.why)}</small>")
+    at = point.number    # a click answers the decision it was shown with, never a later one
+    with solara.Column(gap="2px", style={"padding": "0"}):  # one child: the views below stay
+        for option in point.options:
+            open_ = option in point.available
+            with solara.v.Html(tag="div", attributes={"data-testid": "option",
+                                                      "data-option": option,
+                                                      "data-number": str(at)},
+                               style_="display:flex;align-items:center;gap:12px"):
+                solara.Button(option, on_click=lambda o=option: play.choose(o, at=at),
+                              disabled=not open_, outlined=True,
+                              style={"min-width": "14em", "text-transform": "none"})
+                odds = (f"{point.probabilities[option]:.1%}"
+                        + (" <b>&larr; the model's most likely</b>" if option == likely else "")
+                        if open_ else "not open")
+                _html(f"<small>{odds}</small>")
+    _html(f"<small><b>The model's reasons:</b> {escape(point.why or 'none given')}</small>")
     with solara.Row():
-        solara.Button("Take the model's choice", on_click=play.take_model, color="primary")
+        solara.Button("Take the model's choice", on_click=lambda: play.take_model(at=at),
+                      color="primary")
         solara.Button("Let the model play on to the end", on_click=play.let_model_finish,
                       text=True)
-    if play.step_seconds is not None:
-        _tagged(f"this point reached in {play.step_seconds:.2f} s", "play-step",
-                style="color:#777;font-size:11px")
+    _tagged(f"this point reached in {play.step_seconds:.2f} s" if play.step_seconds is not None
+            else "", "play-step", style="color:#777;font-size:11px")
     AheadView(play, point, version)
 
 
@@ -579,7 +584,8 @@ def AheadView(play: GameSession, point, version: int):
     with solara.Row():
         CommitBox("Continuations", str(play.ahead_runs), play.set_ahead_runs,
                   play.refused.get("ahead", ""))
-        solara.Button("What happens from here", on_click=play.look_ahead,
+        solara.Button("What happens from here",
+                      on_click=lambda: play.look_ahead(at=point.number),
                       disabled=running or "ahead" in play.refused)
     if running:
         _tagged(f"looking ahead ({play.ahead_runs} continuations)...", "ahead-pending",
@@ -617,12 +623,13 @@ def HistoryView(play: GameSession, choices: int):
     rows = history_rows(play.game)
     body = "".join(f"<tr data-month='{escape(month)}' data-key='{escape(key)}' data-option="
                    f"'{escape(taken)}' data-by='{'model' if who != 'you' else 'you'}'>"
-                   f"<td>{escape(month)}</td><td><code>{escape(key)}</code></td>"
+                   f"<td>{escape(month)}</td><td>{escape(key)}</td>"
                    f"<td>{escape(taken)}</td><td>{escape(who)}</td></tr>"
                    for month, key, taken, who in rows)
     with solara.Details(f"Your choices ({len(rows)})", expand=bool(rows)):
         solara.HTML(tag="div", attributes={"data-testid": "play-history",
                                            "data-choices": str(len(rows))},
+                    style="max-height:22em;overflow-y:auto",
                     unsafe_innerHTML=(
                         "<table style='font-size:12.5px'><tr><th>month</th><th>decision</th>"
                         "<th>option</th><th>by</th></tr>" + body + "</table>" if rows
