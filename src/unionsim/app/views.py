@@ -1,4 +1,5 @@
-"""The explorer's page, drawn with Solara: pick and tweak, run, see, compare, export.
+"""The explorer's page, drawn with Solara: pick and tweak, run, see, compare, export, play a
+side.
 
 Every component reads one `unionsim.app.session.Session` (one per browser tab) and calls its
 methods; the session runs the batches and keeps the errors as the CLI's text. Figures come from
