@@ -6,7 +6,7 @@ through the engine; `unionsim.app.controls` describes the parameter controls (ra
 grid, provenance); `unionsim.app.folders` says where the app may read and write;
 `unionsim.app.background` redraws the page and draws figures off its thread; `unionsim.app.export`
 turns the tweaks into YAML files the CLI accepts; `unionsim.app.game_session` plays one seat's
-decisions from the page (`unionsim play`'s engine, `unionsim.experiment.game`); `unionsim.app.views` draws the page with
-Solara; `unionsim.app.server` starts the Solara server. Only the last two need the ``app``
+decisions from the page (on `unionsim play`'s engine, `unionsim.experiment.game`);
+`unionsim.app.views` draws the page with Solara; `unionsim.app.server` starts the Solara server. Only the last two need the ``app``
 extra (``pip install "unionsim[app]"``).
 """
