@@ -189,3 +189,14 @@ def test_the_play_view_plays_only_what_its_buttons_say(tmp_path):
     rc.find(v.Btn, children=["Save game"]).widget.click()
     box, rc = solara.render(views.PlayView(play.session, play, 4), handle_error=False)
     assert _tagged(rc, "game-saved")[0].unsafe_innerHTML == str(play.saved)
+    # played to the end: the outcome, and the whole run told as `unionsim trace` tells it
+    assert play.let_model_finish()
+    box, rc = solara.render(views.PlayView(play.session, play, 5), handle_error=False)
+    over = play.now()
+    assert f"data-outcome='{over.outcome}'" in "".join(
+        x.widget.unsafe_innerHTML for x in rc.find(HTML))
+    rc.find(v.Btn, children=["Tell the whole run month by month"]).widget.click()
+    from unionsim.analysis import trace
+
+    told = "\n".join(trace.render(over.model))
+    assert [w.children for w in rc.find(v.Html, tag="pre").widgets] == [[told]]

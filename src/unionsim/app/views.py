@@ -516,6 +516,15 @@ def PlayView(session: Session, play: GameSession, version: int):
     game = play.game
     if game is None:
         return
+    from unionsim.config.vocabulary import ACTORS
+
+    spec = game.scenario.spec
+    taken = (f"; taken by the scenario's policies (not asked): "
+             f"{escape(', '.join(game.scenario_keys))}" if game.scenario_keys else "")
+    _html(f"<small><b>{escape(spec.title)}</b>, seed {game.seed}, {spec.start} + {spec.horizon} "
+          f"months; you play {escape(game.seat)} ("
+          f"{escape(', '.join(ACTORS[a] for a in game.actors))}); your decisions: "
+          f"{escape(', '.join(game.keys))}{taken}</small>")
     point = game.now()
     if isinstance(point, GameOver):
         GameOverView(play, point)
@@ -616,6 +625,13 @@ def GameOverView(play: GameSession, over):
           f"'{escape(over.outcome)}'>{escape(words(over.outcome))}</span></h4>"
           f"<table style='font-size:12.5px' data-testid='play-end-states'>{rows}</table>"
           f"<small>flags: {escape(', '.join(flags) or 'none')}</small>")
+    told, set_told = solara.use_state(False)
+    solara.Button("Tell the whole run month by month", on_click=lambda: set_told(True),
+                  text=True, disabled=told)
+    if told:
+        from unionsim.analysis import trace
+
+        solara.Preformatted("\n".join(trace.render(over.model)))
 
 
 @solara.component
