@@ -394,8 +394,17 @@ def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, t
         assert [h[:2] for h in history] == [start, second, third]
         assert history[1][3] == "model"
 
+        # a refused count: the error in the page, the button held back until it is corrected
+        runs_box = page.get_by_label("Continuations")
+        runs_box.fill("0")
+        runs_box.press("Enter")
+        page.get_by_test_id("play-error").filter(has_text="look ahead with 1 to").wait_for(
+            state="attached")
+        assert page.get_by_role("button", name="What happens from here").is_disabled()
         # what happens from here
-        page.get_by_label("Continuations").fill("50")
+        runs_box.fill("50")
+        runs_box.press("Enter")
+        page.get_by_test_id("play-error").wait_for(state="detached")
         page.get_by_role("button", name="What happens from here").click()
         chart = page.locator("[data-testid=ahead-chart]")
         chart.wait_for(state="attached")

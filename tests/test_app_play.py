@@ -109,10 +109,21 @@ def test_what_happens_from_here_is_the_games_outlook_at_the_point_shown(tmp_path
     while (png := play.outlook_png()) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert isinstance(png, bytes) and png.startswith(b"\x89PNG"), png
-    # looking ahead took no decision; moving on leaves the outlook behind
+    # looking ahead took no decision; as if the player took an option: that option's outlook
     assert play.game.choices == ()
+    point = play.now()
+    closed = next((o for o in point.options if o not in point.available), "no_such_option")
+    assert not play.set_ahead_option(closed) and "is not open" in play.error
+    option = point.available[-1]
+    assert play.set_ahead_option(option) and play.look_ahead(at=0)
+    assert play.wait_ahead(300) and play.outlook_state == "done", play.error
+    assert play.current_outlook().option == option
+    assert play.current_outlook().shares() == play.game.ahead(12, option).shares()
+    assert play.game.choices == ()
+    # moving on leaves the outlook (and the option looked at) behind
     assert play.take_model(at=0)
     assert play.current_outlook() is None and play.outlook_table() is None
+    assert play.ahead_option is None
 
 
 def test_save_and_export_go_through_the_guard_and_replay_in_the_cli(tmp_path):

@@ -58,6 +58,7 @@ class GameSession:
     seat: str = "minsk"
     seed: int = 1
     ahead_runs: int = DEFAULT_AHEAD
+    ahead_option: str | None = None        # look ahead as if the player took it (None: the model)
     game: Game | None = None
     tweaks: dict[str, float] = field(default_factory=dict)   # the --set values the game plays
     error: str = ""
@@ -69,6 +70,7 @@ class GameSession:
     step_seconds: float | None = None      # how long the last choice took to reach the next point
     outlook: Outlook | None = None
     outlook_state: str = ""                # "", "running", "done" or "failed"
+    outlook_from: str = ""                 # the date and decision of the last look ahead
     outlook_seconds: float | None = None
 
     def __post_init__(self) -> None:
@@ -218,10 +220,26 @@ class GameSession:
             self.error = error_text(exc)
             return False
         self.step_seconds = time.perf_counter() - started
-        self.game, self.error = game, ""
+        self.game, self.error, self.ahead_option = game, "", None
         return True
 
     # -- looking ahead
+    @_notifies
+    def set_ahead_option(self, option: str | None) -> bool:
+        """Look ahead as if the player took ``option`` at this point (None or empty: the model's
+        actor decides, as in the other continuations); an option not open here is refused."""
+        option = (option or "").strip() or None
+        point = self.now()
+        if option is not None and (point is None or isinstance(point, GameOver)
+                                   or option not in point.available):
+            open_ = ", ".join(point.available) if point is not None and not isinstance(
+                point, GameOver) else "none"
+            self.error = (f"error: field 'option': '{option}' is not open at this decision; "
+                          f"open: {open_}\n  fix: choose one of them, or none")
+            return False
+        self.ahead_option, self.error = option, ""
+        return True
+
     @_notifies
     def look_ahead(self, runs: int | str | None = None, at: int | None = None) -> bool:
         """Start ``game.ahead`` of the committed runs in the background (``runs`` commits the
@@ -243,15 +261,17 @@ class GameSession:
         if self.outlook_state == "running":
             self.error = "error: already looking ahead: wait for it"
             return False
-        game, runs = self.game, self.ahead_runs
+        game, runs, option = self.game, self.ahead_runs, self.ahead_option
+        point = game.now()
         self.outlook, self.outlook_state, self.error = None, "running", ""
+        self.outlook_from = f"{point.date} ({point.key})"
         self._outlook_game = game
-        self._ahead_done.clear()
+        done = self._ahead_done = threading.Event()
 
         def work() -> None:
             started = time.perf_counter()
             try:
-                outlook, error = game.ahead(runs), ""
+                outlook, error = game.ahead(runs, option), ""
             except Exception as exc:
                 outlook, error = None, error_text(exc)
             if self._outlook_game is game:
@@ -260,7 +280,7 @@ class GameSession:
                 self._outlook_number += 1
                 if error:
                     self.error = error
-            self._ahead_done.set()
+            done.set()
             self.changed()
 
         threading.Thread(target=work, name="look ahead", daemon=True).start()

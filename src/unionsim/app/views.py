@@ -591,23 +591,29 @@ def DecisionView(play: GameSession, point, version: int):
 def AheadView(play: GameSession, point, version: int):
     """What happens from here: N continuations from this point, drawn in the background."""
     running = play.outlook_state == "running"
+    model = "(none: the model's actor decides)"
     with solara.Row():
         CommitBox("Continuations", str(play.ahead_runs), play.set_ahead_runs,
                   play.refused.get("ahead", ""))
+        solara.Select("If you take", values=[model, *point.available],
+                      value=play.ahead_option or model,
+                      on_value=lambda o: play.set_ahead_option(None if o == model else o))
         solara.Button("What happens from here",
                       on_click=lambda: play.look_ahead(at=point.number),
                       disabled=running or "ahead" in play.refused)
     if running:
-        _tagged(f"looking ahead ({play.ahead_runs} continuations)...", "ahead-pending",
-                style="color:#777")
+        _tagged(f"looking ahead from {play.outlook_from} ({play.ahead_runs} continuations)...",
+                "ahead-pending", style="color:#777")
         return
     table = play.outlook_table()
     if table is None:
         return
     outlook = play.current_outlook()
     runs = len(outlook.outcomes)
+    what = (f"if you take {outlook.option}, then the model's actors deciding" if outlook.option
+            else "the model's actors deciding")
     _html(f"<h4>What happens from here <small>({runs} continuations from {escape(point.date)}, "
-          f"the model's actors deciding, in {play.outlook_seconds:.1f} s; bars: share of "
+          f"{escape(what)}, in {play.outlook_seconds:.1f} s; bars: share of "
           f"continuations, lines: 95% Wilson interval)</small></h4>")
     _html(share_bars_html(table, "outcome", "ahead-chart", runs, partial=False))
     _figure_image(play.outlook_png(), "ahead-figure")
