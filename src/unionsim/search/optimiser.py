@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from unionsim.errors import UsageError
 from unionsim.search.evaluation import Evaluations, WorkMap, candidate_key
 from unionsim.search.spec import LoadedSearch, lever_value
 
@@ -28,6 +29,15 @@ class SearchRun:
 
     pareto: list[str]
     generations: list[dict] = field(default_factory=list)
+
+
+def require_pymoo() -> None:
+    """Refuse at once, with the fix, when the optional optimiser is not installed."""
+    try:
+        import pymoo  # noqa: F401
+    except ImportError:
+        raise UsageError("the policy search needs pymoo, which is not installed",
+                         field="search", hint='pip install "unionsim[search]"') from None
 
 
 def bounds(search: LoadedSearch) -> tuple[np.ndarray, np.ndarray]:

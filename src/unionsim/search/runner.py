@@ -61,9 +61,10 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
     from unionsim.experiment.plan import model_fingerprint
     from unionsim.experiment.store import environment, now_iso
     from unionsim.search.figure import pareto_figure
-    from unionsim.search.optimiser import optimise
+    from unionsim.search.optimiser import optimise, require_pymoo
     from unionsim.search.tables import candidates_table, pareto_table, regret_table
 
+    require_pymoo()
     spec = search.spec
     runs = runs if runs is not None else spec.evaluation.runs
     generations = generations if generations is not None else spec.search.generations
