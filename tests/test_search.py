@@ -181,6 +181,26 @@ def test_a_folder_with_other_files_is_refused_and_left_alone(tmp_path, monotone)
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
+def test_several_scenarios_and_posterior_draws_give_regret_per_scenario_and_draw(tmp_path):
+    spec = load_search_spec(write_spec(tmp_path, MONOTONE.replace(
+        "scenarios: [baseline]", "scenarios: [baseline, subsidy_cuts]")))
+    result = run_search(spec, tmp_path / "out", runs=6, generations=1, population=4, seed=1,
+                        executor="serial", posterior=True, replicates=3)
+    plans = result.manifest["scenarios"]
+    assert [p["name"] for p in plans] == ["baseline", "subsidy_cuts"]
+    assert all(p["plan"]["replicates"] == 3 and p["plan"]["posterior"] for p in plans)
+    regret = result.regret
+    assert set(regret["scenario"]) == {"baseline", "subsidy_cuts"}
+    assert set(regret["draw"]) == {0, 1}
+    assert len(regret) == len(result.pareto) * 2 * 2   # policies x scenarios x draws
+    assert (regret["regret"] >= 0).all()
+    assert len(pd.read_csv(result.folder / "candidates.csv")) == 4
+    written = export_policy(result.folder, 1)
+    assert [p.name for p in written] == ["pareto-1-baseline.yaml", "pareto-1-subsidy_cuts.yaml"]
+    for path in written:
+        assert load_scenario(path).spec.policies
+
+
 # --------------------------------------------------------------------------- bad specs
 
 def _error(tmp_path, text) -> UnionsimError:

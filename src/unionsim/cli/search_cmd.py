@@ -25,6 +25,14 @@ def search(
     seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The search's seed: the "
                              "runs' seeds and the optimiser's; the same seed gives the same "
                              "Pareto set."),
+    posterior: Optional[str] = typer.Option(None, "--posterior", metavar="[FILE]",
+                                            help="Draw each run's calibrated parameters from "
+                                                 "the posterior ensemble (bare: the shipped "
+                                                 "params/posterior.parquet); default: the "
+                                                 "spec's evaluation.posterior."),
+    replicates: Optional[int] = typer.Option(None, "--replicates", metavar="R",
+                                             help="Runs per parameter draw; regret is then "
+                                                  "read per draw (default: the spec's)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Search folder "
                                        "(default: runs/search-<spec name>)."),
     executor: str = typer.Option("process", "--executor", "-e", metavar="NAME",
@@ -63,6 +71,7 @@ def search(
         for path in export_policy(spec, export):
             typer.echo(f"exported: {path}")
         return
+    from unionsim.cli.batch import POSTERIOR_DEFAULT
     from unionsim.search.runner import run_search
     from unionsim.search.spec import load_search_spec
 
@@ -71,7 +80,11 @@ def search(
         f"search-{loaded.spec.name}"
     result = run_search(loaded, folder, runs=runs, generations=generations,
                         population=population, seed=seed, executor=executor, workers=workers,
-                        resume=resume, force=force, notify=_notice)
+                        resume=resume, force=force, notify=_notice,
+                        posterior=None if posterior is None else
+                        (True if posterior == POSTERIOR_DEFAULT else user_path(posterior,
+                                                                               "--posterior")),
+                        replicates=replicates)
     m = result.manifest
     typer.echo(f"{m['evaluations']} candidates judged ({m['model_runs']} runs) in "
                f"{m['seconds']:.0f} s; Pareto set: {len(m['pareto'])} policies")

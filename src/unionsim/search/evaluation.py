@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -39,8 +40,13 @@ def candidate_key(values: Mapping[str, Any]) -> str:
 def make_plans(search: LoadedSearch, runs: int, seed: int) -> tuple[Plan, ...]:
     """One plan per scenario: the runs every candidate plays there (same master seed in each)."""
     ev = search.spec.evaluation
+    posterior = ev.posterior or None
+    if isinstance(posterior, str):  # a file named in the spec: relative to the spec
+        posterior = Path(posterior).expanduser()
+        if not posterior.is_absolute():
+            posterior = search.path.parent / posterior
     return tuple(make_plan(scenario, runs=runs, seed=seed, uncertainty=ev.uncertainty,
-                           posterior=(ev.posterior or None), replicates=ev.replicates)
+                           posterior=posterior, replicates=ev.replicates)
                  for scenario in search.scenarios)
 
 

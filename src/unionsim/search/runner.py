@@ -44,14 +44,37 @@ def _extends(scenario) -> str:
     return shipped.get(path, str(path))
 
 
+def _with_evaluation(search: LoadedSearch, *, posterior, replicates) -> LoadedSearch:
+    """The search with the command line's evaluation settings in place of the spec's."""
+    import dataclasses
+
+    update: dict = {}
+    if posterior is not None:
+        # a file the user names is read from where the command runs, not beside the spec
+        update["posterior"] = posterior if isinstance(posterior, bool) else \
+            str(Path(posterior).expanduser().resolve())
+    if replicates is not None:
+        if replicates < 1:
+            raise UsageError(f"--replicates must be at least 1 (got {replicates})",
+                             field="replicates")
+        update["replicates"] = replicates
+    if not update:
+        return search
+    evaluation = search.spec.evaluation.model_copy(update=update)
+    return dataclasses.replace(search, spec=search.spec.model_copy(
+        update={"evaluation": evaluation}))
+
+
 def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None,
                generations: int | None = None, population: int | None = None, seed: int = 1,
                executor: str = "process", workers: int | None = None, resume: bool = False,
-               force: bool = False, notify: Callable[[str], None] = lambda _: None
+               force: bool = False, posterior: bool | str | Path | None = None,
+               replicates: int | None = None, notify: Callable[[str], None] = lambda _: None
                ) -> SearchResult:
     """Search the spec's levers with NSGA-II and write the search folder ``out``.
 
-    ``runs``, ``generations`` and ``population`` default to the spec's. The same spec,
+    ``runs``, ``generations``, ``population``, ``posterior`` (True: the shipped posterior, or
+    a file) and ``replicates`` default to the spec's. The same spec,
     settings and seed give the same folder contents (timings aside), whatever ``executor`` and
     ``workers``; a stopped search continues with ``resume`` from the evaluations it kept.
     """
@@ -65,13 +88,14 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
     from unionsim.search.tables import candidates_table, pareto_table, regret_table
 
     require_pymoo()
+    search = _with_evaluation(search, posterior=posterior, replicates=replicates)
     spec = search.spec
     runs = runs if runs is not None else spec.evaluation.runs
     generations = generations if generations is not None else spec.search.generations
     population = population if population is not None else spec.search.population
     check_settings(runs=runs, generations=generations, population=population, seed=seed)
     if runs % spec.evaluation.replicates:
-        raise UsageError(f"--runs {runs} is not a multiple of the spec's replicates "
+        raise UsageError(f"--runs {runs} is not a multiple of the replicates "
                          f"{spec.evaluation.replicates}", field="runs",
                          hint="every parameter draw is played by the same number of runs")
     run_map = WorkMap(executor, workers)
