@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -199,6 +201,40 @@ def test_several_scenarios_and_posterior_draws_give_regret_per_scenario_and_draw
     assert [p.name for p in written] == ["pareto-1-baseline.yaml", "pareto-1-subsidy_cuts.yaml"]
     for path in written:
         assert load_scenario(path).spec.policies
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_judged_candidates_and_resume_gives_the_same_pareto_set(tmp_path):
+    path = write_spec(tmp_path, MONOTONE)
+    folder = tmp_path / "out"
+    args = ["search", path, "--runs", 12, "--generations", 4, "--population", 8, "--workers", 2,
+            "--seed", 6, "--out", folder]
+    env = {**os.environ, "PYTHONWARNINGS": "error::FutureWarning"}
+    proc = subprocess.Popen([sys.executable, "-m", "unionsim", *map(str, args)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 240
+    while not (folder / "evaluations.parquet").exists() and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, err = proc.communicate(timeout=120)
+    message = err.decode()
+    if proc.returncode == 0:
+        pytest.skip("the search finished before Ctrl-C reached it")
+    assert proc.returncode == 130, message
+    assert "Traceback" not in message and "interrupted" in message, message
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "running"
+    kept = pd.read_parquet(folder / "evaluations.parquet")["candidate"].nunique()
+    assert kept >= 1
+    resumed = cli(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming: {kept} candidates already judged" in resumed.stderr
+    spec = load_search_spec(path)
+    straight = run_search(spec, tmp_path / "straight", runs=12, generations=4, population=8,
+                          seed=6, executor="serial")
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "pareto.csv"),
+                                  pd.read_csv(straight.folder / "pareto.csv"))
 
 
 # --------------------------------------------------------------------------- bad specs
