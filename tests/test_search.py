@@ -237,6 +237,17 @@ def test_ctrl_c_keeps_the_judged_candidates_and_resume_gives_the_same_pareto_set
                                   pd.read_csv(straight.folder / "pareto.csv"))
 
 
+def test_a_second_writer_is_refused(tmp_path, monotone):
+    from unionsim.guard import folder_lock
+
+    spec, _ = monotone
+    folder = tmp_path / "busy"
+    with folder_lock(folder):
+        with pytest.raises(ResultsError, match="another unionsim process"):
+            run_search(spec, folder, seed=3, executor="serial")
+    assert [p.name for p in folder.iterdir()] == [".unionsim.lock"]
+
+
 # --------------------------------------------------------------------------- bad specs
 
 def _error(tmp_path, text) -> UnionsimError:

@@ -65,6 +65,12 @@ def is_search_folder(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink() and folder_marker(path) == KIND
 
 
+def check(out: str | Path) -> Path:
+    """The folder ``out`` names once the guard allows a search to write it (new, empty or a
+    search folder); nothing is written yet."""
+    return claim_folder(out, KIND, option="--out")[0]
+
+
 def claim(out: str | Path, *, resume: bool, force: bool, fingerprint: str
           ) -> tuple[Path, dict | None]:
     """Check that the search may write ``out``; returns the folder and, for ``resume``, the

@@ -78,14 +78,9 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
     settings and seed give the same folder contents (timings aside), whatever ``executor`` and
     ``workers``; a stopped search continues with ``resume`` from the evaluations it kept.
     """
-    from importlib.metadata import version
-
-    from unionsim.analysis.outputs import png_bytes
     from unionsim.experiment.plan import model_fingerprint
-    from unionsim.experiment.store import environment, now_iso
-    from unionsim.search.figure import pareto_figure
-    from unionsim.search.optimiser import optimise, require_pymoo
-    from unionsim.search.tables import candidates_table, pareto_table, regret_table
+    from unionsim.guard import folder_lock
+    from unionsim.search.optimiser import require_pymoo
 
     require_pymoo()
     search = _with_evaluation(search, posterior=posterior, replicates=replicates)
@@ -106,6 +101,29 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
         {"spec": spec.model_dump(mode="json"), "settings": settings,
          "plans": [p.fingerprint() for p in plans], "model": model_fingerprint()},
         sort_keys=True).encode()).hexdigest()[:16]
+    # a user's folder or a folder of another kind is refused before anything is written there;
+    # then the folder is claimed and written under its lock (a second writer is refused)
+    folder = layout.check(out)
+    with folder_lock(folder):
+        return _search(search, folder, plans, run_map, settings, fingerprint, resume=resume,
+                       force=force, notify=notify)
+
+
+def _search(search: LoadedSearch, out: Path, plans, run_map: WorkMap, settings: dict,
+            fingerprint: str, *, resume: bool, force: bool, notify) -> SearchResult:
+    from importlib.metadata import version
+
+    from unionsim.analysis.outputs import png_bytes
+    from unionsim.experiment.plan import model_fingerprint
+    from unionsim.experiment.store import environment, now_iso
+    from unionsim.search.figure import pareto_figure
+    from unionsim.search.optimiser import optimise
+    from unionsim.search.tables import candidates_table, pareto_table, regret_table
+
+    spec = search.spec
+    runs, generations, population, seed = (settings[k] for k in ("runs", "generations",
+                                                                  "population", "seed"))
+    executor = run_map.executor
     folder, previous = layout.claim(out, resume=resume, force=force, fingerprint=fingerprint)
     outputs = tuple(o.output for o in spec.objectives)
     evaluations = Evaluations(len(plans), runs, outputs)
