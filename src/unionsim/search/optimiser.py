@@ -25,7 +25,7 @@ from unionsim.search.spec import LoadedSearch, lever_value
 
 @dataclass
 class SearchRun:
-    """What the optimiser found: the final Pareto set's keys, and every generation's account."""
+    """What the optimiser found: the Pareto set's keys, and every generation's account."""
 
     pareto: list[str]
     generations: list[dict] = field(default_factory=list)
@@ -99,8 +99,19 @@ def optimise(search: LoadedSearch, evaluations: Evaluations, run_map: WorkMap, *
                    f"candidates, {runs} new runs in {seconds:.0f} s{rate} "
                    f"({time.perf_counter() - started:.0f} s elapsed)")
 
-    result = minimize(PolicyProblem(), NSGA2(pop_size=population), ("n_gen", generations),
-                      seed=seed, verbose=False)
-    X = np.atleast_2d(result.X)
-    account.pareto = list(dict.fromkeys(candidate_key(decode(search, x)) for x in X))
+    minimize(PolicyProblem(), NSGA2(pop_size=population), ("n_gen", generations), seed=seed,
+             verbose=False)
+    account.pareto = pareto_keys(evaluations, signs)
     return account
+
+
+def pareto_keys(evaluations: Evaluations, signs: np.ndarray) -> list[str]:
+    """The candidates no other candidate judged beats on every objective at once (ties kept):
+    the non-dominated set of the whole archive, not only of the last generation, so no
+    candidate dropped along the way dominates a policy reported."""
+    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
+    keys = list(evaluations.values)
+    F = np.array([evaluations.mean(k) * signs for k in keys])
+    front = NonDominatedSorting().do(F, only_non_dominated_front=True)
+    return [keys[i] for i in sorted(int(i) for i in front)]
