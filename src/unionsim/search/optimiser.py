@@ -99,19 +99,23 @@ def optimise(search: LoadedSearch, evaluations: Evaluations, run_map: WorkMap, *
                    f"candidates, {runs} new runs in {seconds:.0f} s{rate} "
                    f"({time.perf_counter() - started:.0f} s elapsed)")
 
-    minimize(PolicyProblem(), NSGA2(pop_size=population), ("n_gen", generations), seed=seed,
-             verbose=False)
-    account.pareto = pareto_keys(evaluations, signs)
+    result = minimize(PolicyProblem(), NSGA2(pop_size=population), ("n_gen", generations),
+                      seed=seed, verbose=False)
+    final = list(dict.fromkeys(candidate_key(decode(search, x))
+                               for x in np.atleast_2d(result.X)))
+    account.pareto = undominated(final, evaluations, signs)
     return account
 
 
-def pareto_keys(evaluations: Evaluations, signs: np.ndarray) -> list[str]:
-    """The candidates no other candidate judged beats on every objective at once (ties kept):
-    the non-dominated set of the whole archive, not only of the last generation, so no
-    candidate dropped along the way dominates a policy reported."""
-    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
-
-    keys = list(evaluations.values)
-    F = np.array([evaluations.mean(k) * signs for k in keys])
-    front = NonDominatedSorting().do(F, only_non_dominated_front=True)
-    return [keys[i] for i in sorted(int(i) for i in front)]
+def undominated(keys: list[str], evaluations: Evaluations, signs: np.ndarray) -> list[str]:
+    """Those of ``keys`` (NSGA-II's final non-dominated candidates) that no candidate judged in
+    any generation beats on every objective at once: a candidate NSGA-II dropped along the way
+    (its crowding) never dominates a policy reported. Ties are kept."""
+    archive = np.array([evaluations.mean(k) * signs for k in evaluations.values])
+    kept = []
+    for key in keys:
+        mine = evaluations.mean(key) * signs
+        beaten = np.all(archive <= mine, axis=1) & np.any(archive < mine, axis=1)
+        if not beaten.any():
+            kept.append(key)
+    return kept
