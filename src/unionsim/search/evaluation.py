@@ -20,7 +20,7 @@ import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -158,8 +158,7 @@ class Evaluations:
     def __contains__(self, key: str) -> bool:
         return key in self.values
 
-    def evaluate(self, keys: Sequence[str], run_map: WorkMap, generation: int,
-                 progress: Callable[[int], None] | None = None) -> int:
+    def evaluate(self, keys: Sequence[str], run_map: WorkMap, generation: int) -> int:
         """Run the candidates of ``keys`` not judged yet (all at once); returns how many runs."""
         new = list(dict.fromkeys(k for k in keys if k not in self.values))
         items = [Work(key, s, tuple(range(start, min(self.runs, start + SLICE))))
@@ -169,8 +168,6 @@ class Evaluations:
         fresh = {key: np.full(shape, np.nan) for key in new}
         for work, block in zip(items, run_map(items)):
             fresh[work.key][work.scenario, list(work.runs), :] = block
-            if progress is not None:
-                progress(len(work.runs))
         for key in new:
             self.values[key] = fresh[key]
             self.first_generation[key] = generation
