@@ -8,7 +8,7 @@ the shipped example finishes within 15 minutes on 2 cores.
 
 Not a test: it prints figures and asserts nothing.
 
-    .venv/bin/python benchmarks/bench_search.py                     # the shipped spec, ~7 min
+    .venv/bin/python benchmarks/bench_search.py                     # the shipped spec, 3-8 min
     .venv/bin/python benchmarks/bench_search.py --generations 2 --population 6 --runs 20
 """
 
