@@ -248,6 +248,22 @@ def test_a_second_writer_is_refused(tmp_path, monotone):
     assert [p.name for p in folder.iterdir()] == [".unionsim.lock"]
 
 
+def test_a_scenario_beside_the_spec_is_found_and_exported_by_its_path(tmp_path):
+    (tmp_path / "mine.yaml").write_text(textwrap.dedent("""\
+        name: mine
+        title: The baseline, my copy
+        description: The baseline under another name, to be found beside the spec.
+        extends: baseline
+        """))
+    spec = load_search_spec(write_spec(tmp_path, MONOTONE.replace("scenarios: [baseline]",
+                                                                  "scenarios: [mine.yaml]")))
+    result = run_search(spec, tmp_path / "out", runs=2, generations=1, population=2, seed=1,
+                        executor="serial")
+    (path,) = export_policy(result.folder, 1)
+    assert load_scenario(path).spec.title.startswith("The baseline, my copy, playing")
+    assert str((tmp_path / "mine.yaml").resolve()) in path.read_text()
+
+
 # --------------------------------------------------------------------------- bad specs
 
 def _error(tmp_path, text) -> UnionsimError:
