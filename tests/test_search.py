@@ -264,6 +264,50 @@ def test_a_scenario_beside_the_spec_is_found_and_exported_by_its_path(tmp_path):
     assert str((tmp_path / "mine.yaml").resolve()) in path.read_text()
 
 
+TINY = dict(runs=2, generations=1, population=2, seed=1, executor="serial")
+
+
+@pytest.mark.parametrize("damage, words", [
+    ("manifest-random", "manifest.json is damaged"),
+    ("manifest-a-list", "manifest.json is damaged"),
+    ("evaluations-random", "evaluations.parquet is damaged"),
+    ("pareto-a-link", "symbolic link"),
+])
+def test_a_damaged_search_folder_gets_the_project_s_error(tmp_path, damage, words):
+    spec = load_search_spec(write_spec(tmp_path, MONOTONE))
+    folder = tmp_path / "out"
+    run_search(spec, folder, **TINY)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["status"] = "running"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's")
+    if damage == "manifest-random":
+        (folder / "manifest.json").write_bytes(os.urandom(200))
+    elif damage == "manifest-a-list":
+        (folder / "manifest.json").write_text("[1, 2]")
+    elif damage == "evaluations-random":
+        (folder / "evaluations.parquet").write_bytes(os.urandom(300))
+    else:
+        (folder / "pareto.csv").unlink()
+        (folder / "pareto.csv").symlink_to(victim)
+    with pytest.raises(ResultsError, match=words):
+        run_search(spec, folder, resume=True, **TINY)
+    assert victim.read_text() == "the user's"
+
+
+def test_a_results_folder_of_run_is_not_a_search_folder(tmp_path):
+    from unionsim.guard import mark_folder
+
+    spec = load_search_spec(write_spec(tmp_path, MONOTONE))
+    folder = tmp_path / "batch"
+    mark_folder(folder, "results")
+    with pytest.raises(ResultsError, match="results folder"):
+        run_search(spec, folder, **TINY)
+    with pytest.raises(ResultsError, match="not a search folder"):
+        export_policy(folder, 1)
+
+
 # --------------------------------------------------------------------------- bad specs
 
 def _error(tmp_path, text) -> UnionsimError:
