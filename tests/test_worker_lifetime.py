@@ -103,6 +103,8 @@ def _assert_gone(pids: set[int], timeout: float = 30) -> None:
 COMMANDS = {
     "run": ["run", "baseline", "--runs", "3000", "--workers", "2", "--out", "res"],
     "calibrate": ["calibrate", "--quick", "--workers", "2", "--out", "fit"],
+    "search": ["search", str(Path(__file__).resolve().parents[1] / "searches" /
+                             "west_deal_or_hold.yaml"), "--workers", "2", "--out", "srch"],
 }
 
 

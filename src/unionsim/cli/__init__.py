@@ -11,6 +11,7 @@ import sys
 
 # importing the command modules registers their commands, in this order in --help
 from unionsim.cli import batch, play, inputs, analyse, catalogue, calibrate, app_cmd  # noqa: F401,E402,I001
+from unionsim.cli import search_cmd  # noqa: F401,E402
 from unionsim.cli.common import _console, _print_error, app, show_warnings_as_notices
 from unionsim.errors import UnionsimError
 

@@ -21,7 +21,7 @@ def fill_optional_values(argv: list[str]) -> list[str]:
     Typer has no options with an optional value, so ``unionsim run baseline --posterior --runs
     200`` would otherwise take ``--runs`` as the file.
     """
-    if not argv or argv[0] != "run":
+    if not argv or argv[0] not in ("run", "search"):
         return list(argv)
     out: list[str] = []
     for i, arg in enumerate(argv):

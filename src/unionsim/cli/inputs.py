@@ -166,21 +166,22 @@ def validate(
     files: List[Path] = typer.Argument(..., metavar="FILE...",
                                      help="Scenario or parameter files to check."),
 ) -> None:
-    """Check scenario and parameter files without running them.
+    """Check scenario, parameter and search spec files without running them.
 
     A scenario is recognised by its `events`/`horizon` keys, a parameter overlay by `values`, a
-    full parameter file by parameter entries. Every file is checked; the command fails if any is
+    full parameter file by parameter entries, a search spec by `levers` and `objectives`. Every file is checked; the command fails if any is
     wrong.
 
     Example: unionsim validate scenarios/*.yaml params/*.yaml
     """
     from unionsim.config.validate import validate_file
+    from unionsim.search.spec import load_search_spec
 
     console, err = _console(), _console(stderr=True)
     failures = 0
     for f in files:
         try:
-            kind = validate_file(f)
+            kind = validate_file(f, search_loader=load_search_spec)
             console.print(f"ok: {f} ({kind})")
         except UnionsimError as exc:
             failures += 1

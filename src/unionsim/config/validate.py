@@ -19,10 +19,12 @@ def _has_parameter_leaf(node, depth: int = 0) -> bool:
 
 
 def file_kind(data) -> str:
-    """'scenario', 'parameter overlay', 'parameter file' or 'targets file', from the file's
-    structure."""
+    """'scenario', 'parameter overlay', 'parameter file', 'targets file' or 'search spec',
+    from the file's structure."""
     if not isinstance(data, dict):
         return "unknown"
+    if "levers" in data and "objectives" in data and "horizon" not in data:
+        return "search spec"
     if "targets" in data and "horizon" not in data:
         return "targets file"
     if "values" in data and "horizon" not in data:
@@ -33,9 +35,11 @@ def file_kind(data) -> str:
     return "scenario"
 
 
-def validate_file(path: str | Path) -> str:
-    """Validate a scenario, a parameter overlay, a full parameter file or a calibration targets
-    file; returns its kind.
+def validate_file(path: str | Path, *, search_loader=None) -> str:
+    """Validate a scenario, a parameter overlay, a full parameter file, a calibration targets
+    file or a search spec; returns its kind. A search spec is checked in full by
+    ``search_loader`` (`unionsim.search.spec.load_search_spec`, on a floor above this one),
+    else against its schema only.
 
     Raises a `unionsim.errors.UnionsimError` naming the file, line and field of the problem.
     """
@@ -55,6 +59,15 @@ def validate_file(path: str | Path) -> str:
         from unionsim.config.targets import load_targets
 
         load_targets([path])
+    elif kind == "search spec":
+        if search_loader is not None:
+            search_loader(path)
+        else:
+            from unionsim.config.schema import SearchSpec
+            from unionsim.config.yamlio import validate_reporting_all
+            from unionsim.errors import raise_problems
+
+            raise_problems(validate_reporting_all(SearchSpec, doc, what="search spec")[1])
     else:
         raise ConfigError("expected a YAML mapping (a scenario or a parameter file)", file=path,
                           line=1, hint="a scenario starts with name:, title:, start:, horizon:")

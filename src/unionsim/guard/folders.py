@@ -27,6 +27,7 @@ KINDS = {
     "compare": "a folder of comparison tables of `unionsim compare`",
     "discovery": "a folder of boxes of `unionsim discover`",
     "sensitivity": "a folder of indices of `unionsim sensitivity`",
+    "search": "a folder of a policy search of `unionsim search`",
 }
 
 

@@ -5,8 +5,8 @@ boundary, by these pydantic models. Choices are `Literal`s so that error message
 allowed. Parsed configuration is never mutated afterwards: resolving produces new objects.
 
 One module per kind of input: `base` (strict models, located errors, citations), `months`,
-`parameters` (parameter files and overlays), `events`, `triggers`, `policies`, `uncertainty`, `scenario` and
-`targets`. This package is the one public place to import them from
+`parameters` (parameter files and overlays), `events`, `triggers`, `policies`, `uncertainty`, `scenario`,
+`targets` and `search` (policy searches). This package is the one public place to import them from
 (``from unionsim.config.schema import Scenario``).
 """
 
@@ -30,6 +30,7 @@ from unionsim.config.schema.policies import (MODEL, Action, Policy, PolicyWhen, 
 from unionsim.config.schema.uncertainty import (DISTRIBUTIONS, Beta, Choice, Distribution,
                                                 Documented, Normal, Triangular, Uniform)
 from unionsim.config.schema.scenario import PathName, Sampler, Scenario
+from unionsim.config.schema.search import Evaluation, Lever, Objective, SearchSpec, lever_path
 from unionsim.config.schema.targets import (Comparison, MeasureKind, Pollster, Question,
                                             RunCondition, Sided, Target, TargetFile,
                                             TargetMeasure, TargetUse)
@@ -45,5 +46,6 @@ __all__ = [
     "check_policy", "split_key", "DISTRIBUTIONS", "Beta",
     "Choice", "Distribution", "Documented", "Normal", "Triangular", "Uniform", "PathName",
     "Sampler", "Scenario", "Comparison", "MeasureKind", "Pollster", "Question", "RunCondition",
-    "Sided", "Target", "TargetFile", "TargetMeasure", "TargetUse",
+    "Sided", "Target", "TargetFile", "TargetMeasure", "TargetUse", "Evaluation", "Lever",
+    "Objective", "SearchSpec", "lever_path",
 ]
