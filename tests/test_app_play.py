@@ -15,7 +15,7 @@ import pytest
 import solara
 from solara.widgets import HTML
 
-from unionsim.app import views
+from unionsim.app import play_views
 from unionsim.app.batches import error_text
 from unionsim.app.game_session import (EXPORT_NAME, GAMES_DIR, LOG_NAME, GameSession,
                                        happened_since, history_rows, outlook_figure)
@@ -175,10 +175,10 @@ def _tagged(rc, testid: str) -> list:
 
 def test_the_play_view_plays_only_what_its_buttons_say(tmp_path):
     play = _game_session(tmp_path)
-    box, rc = solara.render(views.PlayView(play.session, play, 0), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 0), handle_error=False)
     rc.find(v.Btn, children=["Start game"]).widget.click()
     assert play.game is not None, play.error
-    box, rc = solara.render(views.PlayView(play.session, play, 1), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 1), handle_error=False)
     point = play.now()
     buttons = {b.widget.children[0]: b.widget for b in rc.find(v.Btn)
                if b.widget.children and b.widget.children[0] in point.options}
@@ -191,18 +191,18 @@ def test_the_play_view_plays_only_what_its_buttons_say(tmp_path):
     before = play.game
     rc.find(v.Btn, children=["Take the model's choice"]).widget.click()
     assert play.game is before and "nothing was taken" in play.error
-    box, rc = solara.render(views.PlayView(play.session, play, 2), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 2), handle_error=False)
     rc.find(v.Btn, children=["Take the model's choice"]).widget.click()
     assert [c.option for c in play.game.choices] == [option, "model"]
-    box, rc = solara.render(views.PlayView(play.session, play, 3), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 3), handle_error=False)
     history = _tagged(rc, "play-history")[0]
     assert history.attributes["data-choices"] == "2"
     rc.find(v.Btn, children=["Save game"]).widget.click()
-    box, rc = solara.render(views.PlayView(play.session, play, 4), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 4), handle_error=False)
     assert _tagged(rc, "game-saved")[0].unsafe_innerHTML == str(play.saved)
     # played to the end: the outcome, and the whole run told as `unionsim trace` tells it
     assert play.let_model_finish()
-    box, rc = solara.render(views.PlayView(play.session, play, 5), handle_error=False)
+    box, rc = solara.render(play_views.PlayView(play.session, play, 5), handle_error=False)
     over = play.now()
     assert f"data-outcome='{over.outcome}'" in "".join(
         x.widget.unsafe_innerHTML for x in rc.find(HTML))

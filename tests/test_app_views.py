@@ -13,7 +13,7 @@ import pytest
 import solara
 from solara.widgets import HTML
 
-from unionsim.app import server, views
+from unionsim.app import server, views, widgets
 from unionsim.app.session import RUNS_DIR_ENV, Session
 from unionsim.config.validate import validate_file
 from unionsim.errors import UsageError
@@ -102,7 +102,7 @@ def test_the_comparison_view_pairs_the_runs_of_two_batches(tmp_path):
     cells = table.unsafe_innerHTML.split("class='diff'>")[1:]
     assert len(cells) > 3 and all(c.startswith("+0.0 pp") for c in cells)
     outcomes, flags, n_ok = again.summary()
-    bars = views.share_bars_html(outcomes, "outcome", "outcome-chart", n_ok, partial=False)
+    bars = widgets.share_bars_html(outcomes, "outcome", "outcome-chart", n_ok, partial=False)
     assert n_ok == 10 and "data-runs='10' data-partial='no'" in bars
     shares = [float(x.split("'")[0]) for x in bars.split("data-share='")[1:]]
     assert len(shares) == len(outcomes) and abs(sum(shares) - 1.0) < 1e-9

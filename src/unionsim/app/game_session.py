@@ -1,7 +1,7 @@
 """A game in the explorer: a person takes one seat's decisions while the model plays everyone
 else (`unionsim.experiment.game`), the browser's half of ``unionsim play``.
 
-No web code here: the page's "Play a side" part (`unionsim.app.views.PlayView`) reads a
+No web code here: the page's "Play a side" part (`unionsim.app.play_views.PlayView`) reads a
 `GameSession` and calls its methods; tests drive it directly. A game is started from what the
 page shows: the scenario chosen in the sidebar with the session's tweaks as ``--set`` values, the
 seat and the seed of the game's own boxes, so the game is the one ``unionsim play SCENARIO --as
