@@ -350,7 +350,7 @@ def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, t
     saved log to the same decision point with the same history."""
     from playwright.sync_api import sync_playwright
 
-    from unionsim.experiment.game import load_game
+    from unionsim.experiment.game_files import load_game
 
     url, runs, wait_until_up = server
     console_errors: list[str] = []

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from unionsim.config.scenario import load_scenario
 from unionsim.config.schema import Policy
 from unionsim.errors import InputFileError, ScenarioError, UsageError
-from unionsim.experiment.game import (Choice, DecisionPoint, Game, GameOver, export_game,
-                                      load_game, save_game)
+from unionsim.experiment.game import Choice, DecisionPoint, Game, GameOver
+from unionsim.experiment.game_files import export_game, load_game, save_game
 from unionsim.model.world import UnionModel
 
 ROOT = Path(__file__).resolve().parents[1]

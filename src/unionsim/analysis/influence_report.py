@@ -11,7 +11,6 @@ parameter added after the study is listed as not measured until the study is run
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
@@ -243,7 +242,7 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
         f"* moderate: {len(moderate)}",
         f"* **moves nothing (Morris effect < {NEGLIGIBLE_PP:g} pp on every output in every "
         f"group): {len(negligible)}**",
-        f"* by support: " + ", ".join(f"{k} {v}" for k, v in
+        "* by support: " + ", ".join(f"{k} {v}" for k, v in
                                       table["support"].value_counts().sort_index().items())
         + f"; fitted today: {int(table['fitted'].sum())}",
         "",

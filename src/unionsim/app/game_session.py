@@ -26,6 +26,7 @@ from unionsim.app.batches import error_text
 from unionsim.app.session import Session, _notifies, _whole_number
 from unionsim.errors import UsageError
 from unionsim.experiment.game import SEATS, Game, GameOver, Outlook
+from unionsim.experiment.game_files import game_log_text, game_scenario_yaml
 
 #: Where the explorer's games go, inside its runs folder.
 GAMES_DIR = "games"
@@ -348,7 +349,7 @@ class GameSession:
             self.error = "error: start a game first"
             return None
         try:
-            self.saved = write_text_in(self.folder(), LOG_NAME, self.game.log_text())
+            self.saved = write_text_in(self.folder(), LOG_NAME, game_log_text(self.game))
             self.saved_choices = len(self.game.choices)
         except Exception as exc:
             self.error = error_text(exc)
@@ -367,7 +368,7 @@ class GameSession:
             self.error = "error: start a game first"
             return None
         try:
-            path = write_text_in(self.folder(), EXPORT_NAME, self.game.scenario_yaml())
+            path = write_text_in(self.folder(), EXPORT_NAME, game_scenario_yaml(self.game))
             validate_file(path)
         except Exception as exc:
             self.error = error_text(exc)

@@ -77,7 +77,8 @@ def play(
     """
     import sys
 
-    from unionsim.experiment.game import Game, load_game
+    from unionsim.experiment.game import Game
+    from unionsim.experiment.game_files import load_game
 
     console = _console()
     if replay is not None:
@@ -97,16 +98,16 @@ def play(
                         param_files=params, only=only)
     outputs = {label: path for label, path in (("--save", save), ("--export", export)) if path}
     if outputs:
-        from unionsim.experiment.game import _ours, EXPORT_HEADING, LOG_HEADING
+        from unionsim.experiment.game_files import EXPORT_HEADING, LOG_HEADING, written_by_play
         from unionsim.guard import check_named_output, distinct_outputs
 
         # refuse a bad output before the game, not after it
         checked = {"--save": check_named_output(save, "--save", what="a saved game",
                                                 suffixes=(".yaml", ".yml"),
-                                                ours=_ours(LOG_HEADING)) if save else None,
+                                                ours=written_by_play(LOG_HEADING)) if save else None,
                    "--export": check_named_output(export, "--export", what="an exported game",
                                                   suffixes=(".yaml", ".yml"),
-                                                  ours=_ours(EXPORT_HEADING)) if export
+                                                  ours=written_by_play(EXPORT_HEADING)) if export
                    else None}
         distinct_outputs({k: v for k, v in checked.items() if v is not None})
     answers = _answers(choices, interactive=sys.stdin.isatty())
@@ -374,7 +375,7 @@ def _show_end(console, game, over) -> None:
 
 
 def _write(console, game, label: str, path: Path) -> None:
-    from unionsim.experiment.game import export_game, save_game
+    from unionsim.experiment.game_files import export_game, save_game
 
     if label.endswith("save"):
         written = save_game(game, path, label)

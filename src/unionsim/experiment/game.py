@@ -7,8 +7,8 @@ seat's decisions as a policy (one rule per choice, "in month M choose O", the re
 model), and it stops at the first decision of the seat that no choice answers. A policy draws the
 same one uniform as the logit (`unionsim.model.policies`), so every other actor's random numbers
 stay as in the run without a player, and a saved game replays identically by construction; the
-same policy written into a scenario (`Game.scenario_yaml`) reproduces the game's run with
-`unionsim trace SCENARIO --seed SEED`.
+same policy written into a scenario (`unionsim.experiment.game_files`) reproduces the game's run
+with `unionsim trace SCENARIO --seed SEED`.
 
 A game runs the scenario's central parameter values with one seed, as `unionsim trace` does (no
 sampling of uncertain parameters). A replay costs one run (tens of milliseconds).
@@ -16,8 +16,8 @@ sampling of uncertain parameters). A replay costs one run (tens of milliseconds)
 The API is made for any front end (the terminal's `unionsim play`, a browser page): a `Game` is
 immutable; `Game.now()` gives the `DecisionPoint` the player faces (or the `GameOver`),
 `Game.choose(option)` a new game one choice further, `Game.ahead(runs)` the `Outlook` of N
-continuations from the current point, `Game.log()` / `Game.from_log()` the saved game and
-`Game.scenario_yaml()` the exported scenario. Nothing here waits for input or prints.
+continuations from the current point; `unionsim.experiment.game_files` saves, loads and
+exports a game. Nothing here waits for input or prints.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from unionsim.config.params import ParameterSet
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.config.schema import MODEL, Policy, month_label
-from unionsim.config.vocabulary import ACTORS, DECISIONS
-from unionsim.errors import InputFileError, UsageError
+from unionsim.config.vocabulary import DECISIONS
+from unionsim.errors import UsageError
 
 #: The seats a player may take: a name -> the decision-taking actors it plays. Minsk's seat
 #: takes Minsk's answers in a war next door and on strategic deployments too, the Kremlin's the
@@ -44,13 +44,6 @@ SEATS: dict[str, tuple[str, ...]] = {
     "eu": ("west",),
     **{actor: (actor,) for actor in DECISIONS if actor not in ("minsk",)},
 }
-
-#: What a saved game's first line says (how `unionsim play --save` recognises its own files).
-LOG_HEADING = "# unionsim game log"
-LOG_VERSION = 1
-#: What a game exported as a scenario opens with.
-EXPORT_HEADING = "# written by unionsim play: a game exported as a scenario"
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -414,185 +407,6 @@ class Game:
         return Outlook(point.month, point.key, option, pd.DataFrame(rows),
                        pd.concat(series, ignore_index=True))
 
-    # ------------------------------------------------------------------ saving and exporting
-    def log(self) -> dict[str, Any]:
-        """The saved game: enough to replay it identically (`Game.from_log`)."""
-        from importlib.metadata import version
-
-        from unionsim.experiment.plan import model_fingerprint
-
-        base = self.scenario.parameters().values
-        overlay = {k: v for k, v in self.params.values.items() if base.get(k) != v}
-        start = self.scenario.spec.start
-        return {"game": LOG_VERSION, "unionsim": version("unionsim"),
-                "model_fingerprint": model_fingerprint(),
-                "scenario": {"ref": self.scenario_ref, "name": self.scenario.name,
-                             "digest": scenario_digest(self.scenario)},
-                "parameters": overlay, "seed": self.seed, "seat": self.seat,
-                **({"decisions": list(self.only)} if self.only else {}),
-                "choices": [{"month": month_label(c.month, start), "decision": c.key,
-                             "option": c.option} for c in self.choices]}
-
-    def log_text(self) -> str:
-        """The saved game as YAML, headed by `LOG_HEADING`."""
-        import yaml
-
-        return (f"{LOG_HEADING}: replay it with `unionsim play --replay FILE`\n"
-                + yaml.safe_dump(self.log(), sort_keys=False, allow_unicode=True))
-
-    @classmethod
-    def from_log(cls, data: Any, file: str | Path | None = None,
-                 lines: Mapping[tuple, int] | None = None) -> "Game":
-        """The game a saved log describes; a damaged log or one that no longer fits its scenario
-        is an `InputFileError` naming the file, the line (from ``lines``: key path -> line, as a
-        `YamlDoc` holds them), the field and the fix."""
-        from unionsim.config.schema import month_index
-        from unionsim.errors import UnionsimError
-
-        def bad(field_: str, what: str, hint: str = "save the game again, or start a new one"):
-            loc = tuple(int(p) if p.isdigit() else p
-                        for p in field_.replace("[", ".").replace("]", "").split("."))
-            line = None
-            while lines and loc and line is None:
-                line, loc = lines.get(loc), loc[:-1]
-            return InputFileError(what, file=file, line=line, field=field_, hint=hint)
-
-        if not isinstance(data, dict) or "choices" not in data or "scenario" not in data:
-            raise bad("game", "this is not a saved unionsim game (no scenario and choices)",
-                      "give a file written by `unionsim play` (save FILE)")
-        if data.get("game") != LOG_VERSION:
-            raise bad("game", f"a saved game of version {data.get('game')!r}; this unionsim "
-                              f"reads version {LOG_VERSION}")
-        scenario = data["scenario"]
-        try:
-            ref, digest = str(scenario["ref"]), str(scenario["digest"])
-            seed, seat = int(data["seed"]), str(data["seat"])
-            overlay = {str(k): float(v) for k, v in dict(data.get("parameters") or {}).items()}
-            only = data.get("decisions")
-            raw_choices = list(data["choices"] or [])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise bad(str(exc.args[0]) if isinstance(exc, KeyError) else "game",
-                      f"the saved game is damaged ({type(exc).__name__}: {exc})") from None
-        try:
-            loaded = load_scenario(ref)
-        except UnionsimError as exc:
-            raise bad("scenario.ref", f"the game's scenario '{ref}' cannot be loaded: "
-                                      f"{exc.detail}", exc.hint or "") from None
-        from unionsim.experiment.plan import model_fingerprint
-
-        if data.get("model_fingerprint") != model_fingerprint():
-            import warnings
-
-            from unionsim.errors import UnionsimWarning
-
-            warnings.warn(UnionsimWarning(f"{file or 'the saved game'} was played with other "
-                                          f"model code; the replay may differ"), stacklevel=2)
-        if scenario_digest(loaded) != digest:
-            raise bad("scenario.digest", f"the scenario '{ref}' has changed since the game was "
-                                         f"saved (digest {scenario_digest(loaded)}, the game's "
-                                         f"{digest}); the replay would differ",
-                      "replay with the scenario as it was, or start a new game")
-        try:
-            params = loaded.parameters(overrides=overlay) if overlay else loaded.parameters()
-        except UnionsimError as exc:
-            raise bad("parameters", exc.detail, exc.hint) from None
-        start = loaded.spec.start
-        choices = []
-        for i, raw in enumerate(raw_choices):
-            try:
-                month = raw["month"]
-                month = month if isinstance(month, int) else month_index(str(month), start)
-                choices.append(Choice(int(month), str(raw["decision"]), str(raw["option"])))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise bad(f"choices[{i}]", f"choice {i + 1} is damaged ({type(exc).__name__}: "
-                                           f"{exc}); a choice is {{month: YYYY-MM, decision: "
-                                           f"ACTOR.DECISION, option: OPTION}}") from None
-        try:
-            game = cls(loaded, seat, seed=seed, params=params, choices=choices, only=only,
-                       scenario_ref=ref)
-            game.now()  # replays the choices: one that does not fit is reported here
-        except UsageError as exc:
-            raise bad(exc.field or "choices", exc.detail, exc.hint) from None
-        return game
-
-    def scenario_yaml(self, name: str | None = None) -> str:
-        """The game as a scenario: the game's scenario (``extends``) with the parameters it was
-        played with (``overrides``) and the player's choices as policies of the seat's
-        decisions. `unionsim trace` of it with the game's seed is the game's run."""
-        import yaml
-
-        spec = self.scenario.spec
-        name = name or f"{spec.name}_played_{self.seat}".replace(".", "_")
-        path = self.scenario.path
-        from unionsim.config.scenario import shipped_scenarios
-
-        shipped = path is not None and any(path.resolve() == p.resolve()
-                                           for p in shipped_scenarios())
-        extends = spec.name if shipped or path is None else str(path.resolve())
-        base = self.scenario.parameters().values
-        overlay = {k: v for k, v in self.params.values.items() if base.get(k) != v}
-        document = {
-            "name": name,
-            "title": f"{spec.title} - played as {self.seat} (seed {self.seed})",
-            "description": (f"A game of {spec.name} with a player in the seat of {self.seat} "
-                            f"({', '.join(ACTORS[a] for a in self.actors)}): the player's "
-                            f"{len(self.choices)} choices are the policies below, one rule per "
-                            f"month; every other decision is the model's own. `unionsim trace` "
-                            f"of this scenario with --seed {self.seed} replays the game."),
-            "extends": extends,
-            **({"overrides": overlay} if overlay else {}),
-            # a value the game fixed is no longer uncertain (a scenario may not do both)
-            **({"uncertainty": {k: None for k in overlay if k in spec.uncertainty}}
-               if set(overlay) & set(spec.uncertainty) else {}),
-        }
-        # one rule a line: "in this month, this option" (the policy's YAML, written compactly)
-        lines = ["policies:"]
-        for key, policy in self.policies().items():
-            lines += [f"  {key}:", "    rules:"]
-            lines += [f"      - {{when: {{month: '{rule.when.month}'}}, choose: {rule.choose}}}"
-                      for rule in policy.rules or ()]
-        return (EXPORT_HEADING + "\n"
-                + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-                + "\n".join(lines) + "\n")
-
 
 def _is_choice(entry: dict, seat: set) -> bool:
     return entry["kind"] != "event" and f"{entry['actor']}.{entry['kind']}" in seat
-
-
-# --------------------------------------------------------------------------- files
-
-def load_game(path: str | Path) -> Game:
-    """The game saved in ``path`` (`save_game`), replayed to its current decision point."""
-    from unionsim.config.yamlio import read_yaml
-
-    doc = read_yaml(path, what="saved game")
-    return Game.from_log(doc.data, file=path, lines=doc.lines)
-
-
-def _ours(heading: str):
-    def recognise(path: Path) -> bool:
-        from unionsim.guard import written_by_unionsim
-
-        return written_by_unionsim(path, heading)
-    return recognise
-
-
-def save_game(game: Game, path: str | Path, option: str = "--save") -> Path:
-    """Write ``game``'s log to ``path`` through the write guard (a YAML file that is new or was
-    written by `save_game`)."""
-    from unionsim.guard import check_named_output, write_named
-
-    path = check_named_output(path, option, what="a saved game", suffixes=(".yaml", ".yml"),
-                              ours=_ours(LOG_HEADING))
-    return write_named(path, game.log_text().encode("utf-8"))
-
-
-def export_game(game: Game, path: str | Path, option: str = "--export",
-                name: str | None = None) -> Path:
-    """Write ``game`` as a scenario (`Game.scenario_yaml`) to ``path`` through the write guard."""
-    from unionsim.guard import check_named_output, write_named
-
-    path = check_named_output(path, option, what="an exported game",
-                              suffixes=(".yaml", ".yml"), ours=_ours(EXPORT_HEADING))
-    return write_named(path, game.scenario_yaml(name).encode("utf-8"))

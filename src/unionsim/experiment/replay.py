@@ -25,8 +25,6 @@ def replay_run(folder: str | Path, run: int, *, record: bool = True) -> Replay:
     The scenario is taken from the manifest (so later edits of the file do not matter), the
     parameters from the manifest's resolved values plus the run's ``param.*`` samples.
     """
-    import pandas as pd
-
     from unionsim.config.params import ParameterSet, default_parameters
     from unionsim.config.scenario import LoadedScenario
     from unionsim.config.schema import Scenario

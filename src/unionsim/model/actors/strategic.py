@@ -117,7 +117,7 @@ class MinskLevers(Actor):
         return self.model.minsk.weights
 
     def answer_proposal(self, level: int) -> str:
-        p, s = self.weights, self.state
+        p = self.weights
         v = self.model.minsk.view()
         choice = self.decide("strategic_answer", rules.STRATEGIC_ANSWERS,
                              rules.answer_utilities(level, v, p), p.minsk.choice_temperature,
