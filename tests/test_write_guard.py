@@ -212,7 +212,7 @@ def test_a_real_fit_resumes_from_its_own_database_and_not_from_another_fits(tmp_
 
     full = load_targets()
     targets = TargetSet(tuple(t for t in full.targets if t.scenario == "calibration_2019_2021"),
-                        full.files, full.digest)
+                        full.files, full.digest, full.pollsters, full.questions)
     tiny = FitSettings("tiny", population=2, replicates=1, n_parameters=2, max_populations=1,
                        max_simulations=4)
     names = ["putin.reactivity", "minsk.choice_temperature"]
