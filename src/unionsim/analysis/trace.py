@@ -47,6 +47,22 @@ def say_once(text: str) -> str:
     return _REPEATED_PHRASE.sub(r"\1", text)
 
 
+def happenings(entries: Iterable[dict], verbose: bool = False) -> list[tuple[int, str, str]]:
+    """Decision-log entries worth telling, as (month, who, what): every event, and every choice
+    but the lobbying and, unless ``verbose``, the routine ones (`ROUTINE`). A game's "since your
+    last decision" tells these, in the terminal and in the explorer."""
+    told = []
+    for d in entries:
+        if d["kind"] == "lobby" or (not verbose and (d["actor"], d["kind"], d["choice"])
+                                    in ROUTINE):
+            continue
+        who = ACTOR_NAMES.get(d["actor"], d["actor"])
+        what = (say_once(d["choice"]) if d["kind"] == "event"
+                else f"[{words(d['kind'])}] {words(d['choice'])}")
+        told.append((d["month"], who, what))
+    return told
+
+
 def _fmt(name: str, template: str, value: float) -> str:
     if name == "protest_share":
         return template % (100 * value)

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from unionsim.app.batches import error_text
-from unionsim.app.session import Session, _notifies, _whole_number
+from unionsim.app.session import Session, _notifies, _whole_number, commit_box, seed_from_box
 from unionsim.errors import UsageError
 from unionsim.experiment.game import SEATS, Game, GameOver, Outlook
 from unionsim.experiment.game_files import game_log_text, game_scenario_yaml
@@ -102,31 +102,27 @@ class GameSession:
     @_notifies
     def set_seed(self, seed: int | str | None) -> bool:
         """Commit the game's Seed box (a whole number, zero or positive, as ``--seed``)."""
-        try:
-            value = _whole_number(seed, "seed")
-            if value < 0:
-                raise UsageError(f"--seed must be zero or positive (got {value})", field="seed")
-        except Exception as exc:
-            self.error, self.refused["seed"] = error_text(exc), str(seed)
+        value = commit_box(self, "seed", seed, seed_from_box)
+        if value is None:
             return False
-        self.seed, self.error = value, ""
-        self.refused.pop("seed", None)
+        self.seed = value
         return True
 
     @_notifies
     def set_ahead_runs(self, runs: int | str | None) -> bool:
         """Commit the "runs ahead" box (a whole number from 1 to `MAX_AHEAD`)."""
-        try:
-            value = _whole_number(runs, "runs")
+        def parse(text) -> int:
+            value = _whole_number(text, "runs")
             if not 1 <= value <= MAX_AHEAD:
                 raise UsageError(f"look ahead with 1 to {MAX_AHEAD} runs (got {value})",
                                  field="runs", hint="e.g. 50; more runs give narrower "
                                                     "intervals and take longer")
-        except Exception as exc:
-            self.error, self.refused["ahead"] = error_text(exc), str(runs)
+            return value
+
+        value = commit_box(self, "ahead", runs, parse)
+        if value is None:
             return False
-        self.ahead_runs, self.error = value, ""
-        self.refused.pop("ahead", None)
+        self.ahead_runs = value
         return True
 
     def command_line(self) -> str:
@@ -390,19 +386,11 @@ def happened_since(point, start: str, verbose: bool = False, last: int = 12) -> 
     """What happened since the player's last decision, in words, as ``unionsim play`` tells it
     (routine choices left out unless ``verbose``; the ``last`` lines), dated from the
     scenario's ``start`` month."""
-    from unionsim.analysis.labels import words
-    from unionsim.analysis.trace import ACTOR_NAMES, ROUTINE, say_once
+    from unionsim.analysis.trace import happenings
     from unionsim.config.schema import month_label
 
-    lines = []
-    for d in point.since:
-        if d["kind"] == "lobby" or (not verbose and (d["actor"], d["kind"], d["choice"])
-                                    in ROUTINE):
-            continue
-        who = ACTOR_NAMES.get(d["actor"], d["actor"])
-        what = (say_once(d["choice"]) if d["kind"] == "event"
-                else f"[{words(d['kind'])}] {words(d['choice'])}")
-        lines.append(f"{month_label(d['month'], start)} {who}: {what}")
+    lines = [f"{month_label(month, start)} {who}: {what}"
+             for month, who, what in happenings(point.since, verbose)]
     return lines[-last:]
 
 

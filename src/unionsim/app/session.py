@@ -47,6 +47,29 @@ def _whole_number(value: int | str | None, option: str) -> int:
                          hint="type a whole number, e.g. 200") from None
 
 
+def seed_from_box(seed: int | str | None) -> int:
+    """A Seed box's value: a whole number, zero or positive, refused as ``--seed`` is."""
+    value = _whole_number(seed, "seed")
+    if value < 0:
+        raise UsageError(f"--seed must be zero or positive (got {value})", field="seed")
+    return value
+
+
+def commit_box(owner, box: str, text, parse: Callable[[object], int]) -> int | None:
+    """Commit one of the page's boxes into ``owner`` (a session with ``error`` and
+    ``refused``): the value ``parse(text)`` gives, or None when ``parse`` refuses the text, which
+    is then kept in ``owner.refused[box]`` (the page marks the box, Run waits for it) with the
+    CLI's error text in ``owner.error``."""
+    try:
+        value = parse(text)
+    except Exception as exc:
+        owner.error, owner.refused[box] = error_text(exc), str(text)
+        return None
+    owner.error = ""
+    owner.refused.pop(box, None)
+    return value
+
+
 def _notifies(method):
     """A session method whose effect the page must show: it calls `Session.changed` after it
     ran, whatever the outcome (an error is news too). The page's controls call these methods
@@ -231,28 +254,24 @@ class Session:
         the same way."""
         from unionsim.experiment.plan import check_run_count
 
-        try:
-            value = _whole_number(runs, "runs")
+        def parse(text) -> int:
+            value = _whole_number(text, "runs")
             check_run_count(value)
-        except Exception as exc:
-            self.error, self.refused["runs"] = error_text(exc), str(runs)
+            return value
+
+        value = commit_box(self, "runs", runs, parse)
+        if value is None:
             return False
-        self.runs, self.error = value, ""
-        self.refused.pop("runs", None)
+        self.runs = value
         return True
 
     @_notifies
     def set_seed(self, seed: int | str | None) -> bool:
         """Commit the Seed box (a whole number, zero or positive, as ``--seed``)."""
-        try:
-            value = _whole_number(seed, "seed")
-            if value < 0:
-                raise UsageError(f"--seed must be zero or positive (got {value})", field="seed")
-        except Exception as exc:
-            self.error, self.refused["seed"] = error_text(exc), str(seed)
+        value = commit_box(self, "seed", seed, seed_from_box)
+        if value is None:
             return False
-        self.seed, self.error = value, ""
-        self.refused.pop("seed", None)
+        self.seed = value
         return True
 
     @_notifies

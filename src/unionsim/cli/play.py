@@ -263,8 +263,7 @@ def _option(answer: str, point) -> str:
 def _show_point(console, point, game, verbose: bool) -> None:
     from rich.table import Table
 
-    from unionsim.analysis.labels import words
-    from unionsim.analysis.trace import ACTOR_NAMES, ROUTINE, WATCH, _fmt, say_once
+    from unionsim.analysis.trace import WATCH, _fmt, happenings
     from unionsim.odds import percent
 
     since = ("at the start" if point.number == 0 else "the same month as your last"
@@ -272,16 +271,7 @@ def _show_point(console, point, game, verbose: bool) -> None:
              f"{point.months_since} month{'s' if point.months_since != 1 else ''} after your "
              f"last")
     console.rule(f"{point.date}  {point.key}  (decision {point.number + 1}, {since})")
-    happened = []
-    for d in point.since:
-        if d["kind"] == "lobby" or (not verbose and (d["actor"], d["kind"], d["choice"])
-                                    in ROUTINE):
-            continue
-        who = ACTOR_NAMES.get(d["actor"], d["actor"])
-        if d["kind"] == "event":
-            happened.append(f"  {who}: {say_once(d['choice'])}")
-        else:
-            happened.append(f"  {who} [{words(d['kind'])}]: {words(d['choice'])}")
+    happened = [f"  {who}: {what}" for _, who, what in happenings(point.since, verbose)]
     if happened:
         console.print("since then:", markup=False)
         for line in happened[-12:]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import Field, field_validator, model_validator
 
@@ -261,6 +261,16 @@ def check_policy(key: str, policy: Policy) -> None:
                         hint="name a state variable of src/unionsim/config/state_variables.yaml")
     for loc, action in actions:
         _check_options(key, options, loc, action)
+
+
+def check_policies(policies: Mapping[str, Policy]) -> None:
+    """`check_policy` for every policy of an input's ``policies:`` (a scenario's, a search
+    spec's), the error located inside ``policies``."""
+    for key, policy in policies.items():
+        try:
+            check_policy(key, policy)
+        except LocatedValueError as exc:
+            raise LocatedValueError(("policies",) + exc.loc, str(exc), hint=exc.hint) from None
 
 
 def _check_options(key: str, options: tuple[str, ...], loc: tuple, action: Action) -> None:

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from unionsim.config.schema.base import LocatedValueError, SourceRef, Strict
 from unionsim.config.schema.events import Event, RoadmapRound
 from unionsim.config.schema.months import MonthRef, month_index, month_label, parse_month
-from unionsim.config.schema.policies import Policy, check_policy
+from unionsim.config.schema.policies import Policy, check_policies
 from unionsim.config.schema.triggers import Trigger
 from unionsim.config.schema.uncertainty import Distribution
 
@@ -97,12 +97,8 @@ class Scenario(Strict):
             if idx != sorted(idx):
                 raise LocatedValueError(("paths", name), f"paths.{name}: points must be in time "
                                                          f"order")
+        check_policies(self.policies)
         for key, policy in self.policies.items():
-            try:
-                check_policy(key, policy)
-            except LocatedValueError as exc:
-                raise LocatedValueError(("policies",) + exc.loc, str(exc), hint=exc.hint) \
-                    from None
             for i, rule in enumerate(policy.rules or ()):
                 if rule.when.month is not None:
                     self._inside(("policies", key, "rules", i, "when", "month"), rule.when.month,

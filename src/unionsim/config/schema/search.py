@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from unionsim.config.schema.base import LocatedValueError, SourceRef, Strict
-from unionsim.config.schema.policies import Policy, check_policy
+from unionsim.config.schema.policies import Policy, check_policies
 
 LEVER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -159,12 +159,7 @@ class SearchSpec(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "SearchSpec":
-        for key, policy in self.policies.items():
-            try:
-                check_policy(key, policy)
-            except LocatedValueError as exc:
-                raise LocatedValueError(("policies",) + exc.loc, str(exc), hint=exc.hint) \
-                    from None
+        check_policies(self.policies)
         seen: set[str] = set()
         for i, lever in enumerate(self.levers):
             if lever.name in seen:
