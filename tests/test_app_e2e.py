@@ -513,6 +513,7 @@ def _cpu_load(processes: int = 2):
             burner.wait()
 
 
+@pytest.mark.slow
 def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(server, tmp_path):
     """The first drag of a session: the slider stays under the pointer, exactly the dragged
     parameter is tweaked, the left end gives the documented minimum exactly; then, with every
@@ -573,6 +574,7 @@ def test_a_drag_tweaks_exactly_that_parameter_and_the_page_runs_what_it_shows(se
         assert manifest["sets"] == {name: low}     # the dragged parameter and no other
 
 
+@pytest.mark.slow
 def test_the_app_ignores_modules_in_its_folder_and_stops_at_once_with_its_workers(tmp_path):
     """Started in a folder holding numpy.py, random.py, solara.py and unionsim.py, the app serves
     its page; one SIGINT during a batch ends it and its worker processes (a bound on a hang,

@@ -5,7 +5,8 @@ returns the command line, the results folder the command may write to (everythin
 world must stay untouched) and a fragment the error message must contain (the file, folder or
 option it is about). A few cases are what the command is right to accept (``code=0``: a ``~``
 that names the home folder, leftovers of a killed batch, huge but equal weights): there the
-fragment is one of the command's output. Cases that run a batch or a fit are in the slow tier. Used by ``tests/test_adversarial.py``; ``python tests/adversarial/corpus.py``
+fragment is one of the command's output. Cases that run a batch, a fit or a report are in the slow
+tier. Used by ``tests/test_adversarial.py``; ``python tests/adversarial/corpus.py``
 prints the counts per kind.
 """
 
@@ -63,7 +64,7 @@ class Case:
     results: str | None = "res"         # the folder the command may write (relative to world)
     expect: str = ""                    # a fragment the message must contain
     code: int = 2                       # the exit code: 2 (refused) or 0 (right to succeed)
-    slow: bool = False                  # runs a batch or a fit: in the slow tier
+    slow: bool = False                  # runs a batch, a fit or a report: in the slow tier
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.id}"
@@ -597,7 +598,9 @@ def link_cases(make_good: Callable[[Path], None]) -> list[Case]:
                 _swap(world / "res" / entry, how, world)
                 return list(args)
             expect = Path(entry).name if how not in ("hardlink", "fifo") else ".unionsim.lock"
-            cases.append(Case(f"links ({command})", f"{entry}-{how}", setup, "res", expect))
+            # writing a report draws every figure: seconds a case, so the slow tier
+            cases.append(Case(f"links ({command})", f"{entry}-{how}", setup, "res", expect,
+                              slow=command == "report"))
     # the folder itself, given through a link, is the user's choice: it is written where it
     # leads, but a link to a file or to nowhere is refused
     run_into_link = ["run", "baseline", *RUN[:-2], "--out", "res"]
