@@ -174,6 +174,20 @@ def _pick_option(page, name: str) -> None:
     option.click()
 
 
+def _open_page(pw, url: str, wait_until_up, console_errors: list[str]):
+    """Chromium on the explorer's page, once the server is up; the browser console's errors
+    go into ``console_errors``. Returns (browser, page)."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    page.set_default_timeout(90_000)
+    wait_until_up()
+    page.goto(url)
+    page.get_by_text("unionsim explorer").first.wait_for()
+    return browser, page
+
+
 @pytest.mark.slow
 def test_explore_compare_export_in_a_browser(server, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -188,15 +202,7 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
     shots.mkdir()
     console_errors: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error"
-                else None)
-        page.on("pageerror", lambda e: console_errors.append(str(e)))
-        page.set_default_timeout(90_000)
-        wait_until_up()
-        page.goto(url)
-        page.get_by_text("unionsim explorer").first.wait_for()
+        browser, page = _open_page(pw, url, wait_until_up, console_errors)
 
         _mark('page loaded')
         # 1. pick a scenario and move a parameter
@@ -356,15 +362,7 @@ def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, t
     console_errors: list[str] = []
     clicked = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error"
-                else None)
-        page.on("pageerror", lambda e: console_errors.append(str(e)))
-        page.set_default_timeout(90_000)
-        wait_until_up()
-        page.goto(url)
-        page.get_by_text("unionsim explorer").first.wait_for()
+        browser, page = _open_page(pw, url, wait_until_up, console_errors)
         _mark("page loaded")
         page.get_by_role("button", name="Seat").click()
         _pick_option(page, "minsk")
