@@ -204,12 +204,13 @@ def _measured(specs, names):
     rows = []
     for i, name in enumerate(names):
         lo, hi = specs[name].range
+        effect = [12.0, 3.0, 0.4, 7.0][i % 4]
         rows.append({"parameter": name, "studied_low": lo, "studied_high": hi,
-                     "effect_pp": [12.0, 3.0, 0.4, 7.0][i % 4], "output": "outcome:rupture",
+                     "effect_pp": effect, "output": "outcome:rupture",
                      "group": "war", "effect_se_pp": 0.8,
                      "morris_pp": [30.0, 8.0, 0.0, 20.0][i % 4],
                      "morris_output": "flag:war_asked", "morris_group": "war",
-                     "effect_pp_seed1": 11.0, "effect_pp_seed2": 13.0, "group:war": 1.0})
+                     "effect_pp_seed1": 11.0, "effect_pp_seed2": 13.0, "group:war": effect})
     return pd.DataFrame(rows)
 
 
@@ -256,7 +257,7 @@ def test_the_page_names_every_parameter_and_the_lists(tmp_path):
                              "spearman_top_n": 50, "parameters": 8, "top_overlap": {10: 8},
                              "influential": {"seed_a": 4, "seed_b": 4, "both": 4,
                                              "same": True, "only_a": [], "only_b": []}},
-               "chance": {"war": 1.2}}
+               "chance": {"war": 4.0}}
     rule = names[2].rsplit(".", 1)[0]
     page = render_page(table, summary, {rule: "Merge them into one."})
     for name in specs:
@@ -266,6 +267,10 @@ def test_the_page_names_every_parameter_and_the_lists(tmp_path):
     nothing = page.split("## (b)")[1].split("## Top 20")[0]
     assert f"`{names[2].split('.')[-1]}`" in nothing and "Merge them into one." in nothing
     assert "**influential (largest main effect >= 5 pp): 4**" in page
+    # 12 pp is three times the group's chance of 4 pp; 7 pp is within reach of noise
+    assert "**2 stand clear of chance**" in page and "war 4.0 pp" in page
+    first = next(line for line in must.splitlines() if f"`{names[0]}`" in line)
+    assert "| 12.0 | 0.8 | 3.0 |" in first
     assert "0.800" in page and "8 of the top 10" in page
 
 

@@ -32,6 +32,9 @@ MEASURED = ("parameter", "studied_low", "studied_high", "effect_pp", "output", "
             "effect_se_pp", "morris_pp", "morris_output", "morris_group")
 DERIVED = ("rule", "support", "basis", "fitted", "value", "low", "high", "class", "must_fit",
            "unconstrained", "range_changed")
+#: An influential parameter stands clear of chance when its effect in some group is at least
+#: this multiple of that group's chance level.
+CLEAR_OF_CHANCE = 2.0
 _TEXT = ("output", "group", "morris_output", "morris_group", "sobol_output", "sobol_group")
 
 
@@ -181,7 +184,25 @@ def summary_of(study) -> dict:
 
 # ---------------------------------------------------------------------------------- the page
 
+def times_chance(table: pd.DataFrame, chance: dict[str, float]) -> pd.Series:
+    """Each parameter's largest effect over the groups as a multiple of its group's chance
+    level (the largest effect of a random column in that group): how far the effect stands
+    above what noise alone shows. NaN where the table has no per-group effects."""
+    ratios = []
+    for group, level in chance.items():
+        column = f"group:{group}"
+        if column in table and level and level > 0:
+            ratios.append(table[column] / level)
+    if not ratios:
+        return pd.Series(np.nan, index=table.index)
+    return pd.concat(ratios, axis=1).max(axis=1, skipna=True)
+
+
 def _pp(x) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{float(x):.1f}"
+
+
+def _times(x) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{float(x):.1f}"
 
 
@@ -219,6 +240,9 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
     negligible = table[table["class"] == "negligible"]
     moderate = table[table["class"] == "moderate"]
     changed = int(table["range_changed"].sum())
+    chance = summary.get("chance", {})
+    ratio = times_chance(table, chance)
+    clear = infl[ratio.reindex(infl.index) >= CLEAR_OF_CHANCE]
     lines = [
         "# Influence of every parameter on what users read",
         "",
@@ -239,6 +263,10 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
         f"value-sourced {int((infl['support'] == 'value').sum())}, **to be fitted (direction "
         f"or assumption): {len(must)}**, of which fitted today {int(must['fitted'].sum())}; "
         f"**influential but unconstrained: {len(unconstrained)}**",
+        f"* of the influential, **{len(clear)} stand clear of chance** (in some group at least "
+        f"{CLEAR_OF_CHANCE:g} times the largest effect a column of random numbers shows there: "
+        + ", ".join(f"{g} {_pp(v)} pp" for g, v in chance.items())
+        + "); the others are within reach of noise",
         f"* moderate: {len(moderate)}",
         f"* **moves nothing (Morris effect < {NEGLIGIBLE_PP:g} pp on every output in every "
         f"group): {len(negligible)}**",
@@ -263,6 +291,9 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
         "1 pp or more, so < 1 pp means next to no run ended otherwise. Above that mu* mixes "
         "effect and noise (an absolute value of a difference of few runs), which is why it "
         "does not decide *influential*.",
+        "* **x chance**: the largest effect in a group divided by that group's chance; below "
+        f"{CLEAR_OF_CHANCE:g} an effect is within reach of what noise shows after looking at "
+        "every output.",
         "* **Sobol'**: sqrt(ST) x sd of the output, the spread the parameter accounts for with "
         "its interactions, for the parameters with the largest main effects.",
         "",
@@ -273,12 +304,12 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
               f"{len(must)} parameters (`must_fit` in `params/{TABLE_FILE}`, which the fit "
               "reads).", ""]
     lines += _md([[f"`{r['parameter']}`", _pp(r["effect_pp"]), _pp(r["effect_se_pp"]),
-                   _label(r["output"]), r["group"], _pp(r["morris_pp"]),
+                   _times(ratio.get(i)), _label(r["output"]), r["group"], _pp(r["morris_pp"]),
                    _pp(r.get("sobol_at_top_pp", np.nan)), r["support"],
                    "yes" if r["fitted"] else "**no**"]
-                  for r in must.sort_values("effect_pp", ascending=False).to_dict("records")],
-                 ["parameter", "effect pp", "se", "on", "group", "Morris pp", "Sobol' pp",
-                  "support", "fitted"])
+                  for i, r in must.sort_values("effect_pp", ascending=False).iterrows()],
+                 ["parameter", "effect pp", "se", "x chance", "on", "group", "Morris pp",
+                  "Sobol' pp", "support", "fitted"])
     lines += ["", "## (b) Parameters that move nothing: candidates to merge, fix or remove", "",
               f"{len(negligible)} parameters whose Morris effect stays under {NEGLIGIBLE_PP:g} pp "
               "on every headline output in every group, by rule (in brackets: the largest "
@@ -306,7 +337,6 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
                   "support", "fitted"])
     lines += ["", "## By scenario group", "",
               "The five largest main effects in each group (pp), and chance in that group.", ""]
-    chance = summary.get("chance", {})
     for group in summary.get("settings", {}).get("groups", {}):
         col = f"group:{group}"
         if col not in table:
