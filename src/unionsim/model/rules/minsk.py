@@ -25,6 +25,16 @@ INITIATIVES = ("hold", "escalate", "blackmail", "anti_western", "diversify", "op
 DOMESTIC = ("tolerate", "co_opt", "repress")
 EXERCISE = ("cap_and_observe", "host_as_requested")
 
+# Fixed constants of Minsk's rules. Each was a parameter that moves no headline output across its
+# former range (Morris mu* 0 in every scenario group of the influence study); its value is the
+# former default.
+
+# Factor on the value of Western engagement for a regime born of protest, against the regime it
+# replaced (applied in `Minsk.become_successor`). Fixed: no headline output moves across its
+# former range [1, 3] (docs/influence.md). Sources: shraibman2021b KRE-17 gives only the direction
+# (Moscow fears a revolt would bring anti-Russian forces to power); the factor is ours.
+NEW_REGIME_WEST_FACTOR = 2.0
+
 
 @dataclass(slots=True)
 class MinskView:
