@@ -35,6 +35,12 @@ EXERCISE = ("cap_and_observe", "host_as_requested")
 # (Moscow fears a revolt would bring anti-Russian forces to power); the factor is ours.
 NEW_REGIME_WEST_FACTOR = 2.0
 
+# Survival cost (utils, weighed by ``minsk.survival_weight``) of breaking the constitutional ban
+# on permanent foreign combat units by accepting a Russian base. Fixed: no headline output moves
+# across its former range [0.3, 0.8] (docs/influence.md). Sources: marin2020 MIN-29 gives only
+# the direction (the constitution bars permanent foreign bases); the size is ours.
+CONSTITUTIONAL_BAN_COST = 0.5
+
 
 @dataclass(slots=True)
 class MinskView:
@@ -147,8 +153,9 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
     """Utilities of refusing a Russian airbase, offering a temporary rotation, or accepting a base.
 
     The constitution bans permanent foreign combat units and Minsk has resisted the base since 2013
-    (MIN-29); only under a NATO build-up does it ask for a temporary deployment (MIN-30, M24) and
-    more guarantees (MIN-31), so a rotation is on the table only when the NATO threat is elevated.
+    (MIN-29: breaking the ban costs `CONSTITUTIONAL_BAN_COST` of survival); only under a NATO
+    build-up does it ask for a temporary deployment (MIN-30, M24) and more guarantees (MIN-31), so
+    a rotation is on the table only when the NATO threat is elevated.
     Refusal costs what Moscow ties to it (KRE-26: ending subsidies as a lever).
     """
     m = p.minsk
@@ -158,7 +165,7 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
         -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction \
         + m.rotation_security_share * security
     accept = -(m.sovereignty_weight * m.base_sovereignty_cost
-               + m.survival_weight * m.constitutional_ban_cost) + security
+               + m.survival_weight * CONSTITUTIONAL_BAN_COST) + security
     return [refuse, rotation, accept]
 
 
