@@ -6,12 +6,11 @@ import math
 import pytest
 
 from unionsim.model.actors.minsk import Minsk
-from unionsim.model.rules import minsk as minsk_rules
 from unionsim.model.world import UnionModel
 
 EFFECTS = {"minsk.refusal_trust_loss": 0.2, "minsk.refusal_dispute": 0.3,
            "minsk.base_trust_gain": 0.3, "minsk.rotation_trust_gain": 0.1,
-           "minsk.nato_exercise_threat": 0.7}
+           "minsk.nato_exercise_threat": 0.7, "elite.new_regime_west_factor": 3.0}
 
 
 @pytest.fixture
@@ -43,12 +42,7 @@ def test_a_nato_exercise_adds_its_parameter_to_the_threat_minsk_sees(minsk):
     assert math.isclose(minsk.view().nato_threat - calm, 0.7)
 
 
-def test_a_regime_born_of_protest_values_the_west_by_its_factor(minsk, monkeypatch):
+def test_a_regime_born_of_protest_values_the_west_by_its_factor(minsk):
     before = minsk.weights.minsk.west_value
-    assert before > 0 and minsk_rules.NEW_REGIME_WEST_FACTOR > 1
-    minsk.become_successor(new_regime=True)
-    assert math.isclose(minsk.weights.minsk.west_value,
-                        minsk_rules.NEW_REGIME_WEST_FACTOR * before)
-    monkeypatch.setattr(minsk_rules, "NEW_REGIME_WEST_FACTOR", 3.0)
     minsk.become_successor(new_regime=True)
     assert math.isclose(minsk.weights.minsk.west_value, 3.0 * before)

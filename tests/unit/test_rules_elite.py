@@ -6,29 +6,16 @@ from tests.conftest import with_values
 from unionsim.model.rules import elite as el
 
 
-def test_unchecked_protest_erodes_cohesion_only_up_to_its_cap(p, monkeypatch):
-    mass = p.public.mass_protest_share
+def test_unchecked_protest_erodes_cohesion_only_up_to_its_cap(defaults):
+    low = with_values(defaults, **{"elite.protest_erosion_cap": 1.0})
+    high = with_values(defaults, **{"elite.protest_erosion_cap": 4.0})
+    mass = low.public.mass_protest_share
     args = (0.0, 10 * mass, 0.0, 0, 0, 0.0)  # protest ten times the mass level, unrepressed
-    half = (0.0, 0.5 * mass, 0.0, 0, 0, 0.0)
-    monkeypatch.setattr(el, "UNCHECKED_PROTEST_EROSION_CAP", 1.0)
-    low, low_half = el.cohesion_target(*args, p), el.cohesion_target(*half, p)
-    monkeypatch.setattr(el, "UNCHECKED_PROTEST_EROSION_CAP", 4.0)
-    high, high_half = el.cohesion_target(*args, p), el.cohesion_target(*half, p)
-    assert math.isclose(low - high, 3.0 * p.elite.protest_erosion)
+    assert math.isclose(el.cohesion_target(*args, low) - el.cohesion_target(*args, high),
+                        3.0 * low.elite.protest_erosion)
     # below both caps the cap does not matter
-    assert low_half == high_half
-
-
-def test_sanctions_bind_the_elite_by_their_fixed_size(p, monkeypatch):
-    from unionsim.model.state import MAX_SANCTIONS
-
-    calm = (0.0, 0.0, 0.0, 0, 0.0, 0.0)
-    full = (0.0, 0.0, 0.0, MAX_SANCTIONS, 0.0, 0.0)
-    assert el.SANCTIONS_BINDING_COHESION > 0
-    assert math.isclose(el.cohesion_target(*full, p) - el.cohesion_target(*calm, p),
-                        el.SANCTIONS_BINDING_COHESION)
-    monkeypatch.setattr(el, "SANCTIONS_BINDING_COHESION", 0.0)
-    assert el.cohesion_target(*full, p) == el.cohesion_target(*calm, p)
+    half = (0.0, 0.5 * mass, 0.0, 0, 0, 0.0)
+    assert el.cohesion_target(*half, low) == el.cohesion_target(*half, high)
 
 
 def test_the_defection_hazard_grows_with_disloyalty_to_the_power_of_its_exponent(defaults):

@@ -255,20 +255,3 @@ def test_russia_west_tension_softens_moscows_economic_pressure(defaults, p):
     assert tense["concession"] > calm["concession"] > relaxed["concession"]
     off = with_values(defaults, **{"putin.tension_forbearance": 0.1})
     assert putin_probs(replace(quarrel, tension=0.9), off)["concession"] < tense["concession"]
-
-
-def test_the_fixed_faction_sizes_and_a_new_regimes_weakness_act_as_documented(p, monkeypatch):
-    hawks = k.faction_base("siloviki", p)
-    assert hawks[IDX["deploy_forces"]] > 0
-    assert hawks[IDX["deploy_forces"]] == pytest.approx(
-        k.SILOVIKI_DEPLOY_FOOTHOLD_WEIGHT * p.kremlin.siloviki.base_ambition)
-    monetarists = k.faction_base("monetarists", p)
-    assert monetarists[IDX["intervene"]] == -k.MONETARIST_ANNEXATION_COST_AVERSION < 0
-    assert monetarists[IDX["deploy_forces"]] == pytest.approx(
-        -p.kremlin.monetarists.deploy_aversion_weight * k.MONETARIST_ANNEXATION_COST_AVERSION)
-    # at equal cohesion a new regime is easier to take over than the old one, by the fixed weight
-    old = k.intervention_success(0.19, 0.05, 0.6, 0, p)
-    new = k.intervention_success(0.19, 0.05, 0.6, 2, p)
-    assert 0 < old < new < 1
-    monkeypatch.setattr(k, "NEW_REGIME_COHESION_WEIGHT", 1.0)
-    assert k.intervention_success(0.19, 0.05, 0.6, 2, p) == pytest.approx(old)

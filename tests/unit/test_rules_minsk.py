@@ -1,6 +1,5 @@
 """Minsk's rules against the behaviour the documents describe (each test names its FACTS ids)."""
 
-import math
 
 from tests.conftest import change, with_values
 from unionsim.model.choice import UNAVAILABLE, logit_probabilities
@@ -77,16 +76,6 @@ def test_base_demands_are_refused_and_a_nato_build_up_makes_a_rotation_likelier(
     _, rotation_hi, accept_hi = probs(r.base_answer_utilities(1.0, threatened, p), p)
     assert rotation_hi > rotation
     assert accept_hi < rotation_hi
-
-
-def test_breaking_the_constitutional_ban_costs_minsks_survival(p, monkeypatch):
-    # MIN-29: a permanent base breaks the constitution, a fixed cost weighed by survival
-    cost = r.CONSTITUTIONAL_BAN_COST
-    assert cost > 0
-    accept = r.base_answer_utilities(1.0, CALM, p)[2]
-    monkeypatch.setattr(r, "CONSTITUTIONAL_BAN_COST", 0.0)
-    assert math.isclose(r.base_answer_utilities(1.0, CALM, p)[2] - accept,
-                        p.minsk.survival_weight * cost)
 
 
 def test_asset_sales_are_refused_unless_money_runs_out(p):

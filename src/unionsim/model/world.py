@@ -325,7 +325,7 @@ class UnionModel(mesa.Model):
             s.repression = p.minsk.base_repression
             s.minsk_west_tilt = 1.0
             s.kremlin_trust = min(s.kremlin_trust, p.world.trust_after_regime_fall)
-            s.elite_cohesion = elite_rules.NEW_REGIME_COHESION
+            s.elite_cohesion = p.elite.new_regime_cohesion
             self.minsk.become_successor(new_regime=True)
             self.note_event("elite", f"security forces defect at a monthly hazard of "
                                      f"{percent(hazard)}: the regime falls")

@@ -308,15 +308,14 @@ class Minsk(Actor):
         """After a fall (new regime) or a controlled succession, the regime's weights change.
 
         A regime born of protest owes nothing to Moscow and values sovereignty and the West more
-        (BYP-02, BYP-19; Western engagement by `rules.minsk.NEW_REGIME_WEST_FACTOR`); a controlled
-        successor is closer to Moscow's wishes (KRE-18).
+        (BYP-02, BYP-19); a controlled successor is closer to Moscow's wishes (KRE-18).
         """
         p = self.model.p
         minsk = dict(vars(p.minsk))
         if new_regime:
             minsk["sovereignty_weight"] = max(minsk["sovereignty_weight"],
                                               p.elite.new_regime_sovereignty_weight)
-            minsk["west_value"] = minsk["west_value"] * rules.NEW_REGIME_WEST_FACTOR
+            minsk["west_value"] = minsk["west_value"] * p.elite.new_regime_west_factor
             minsk["mass_repression"] = minsk["base_repression"]
         else:
             minsk["sovereignty_weight"] = minsk["sovereignty_weight"] \

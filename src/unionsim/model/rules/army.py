@@ -22,30 +22,27 @@ from unionsim.model.state import clip01
 REPRESS_ANSWERS = ("obey", "refuse")
 ABROAD_ANSWERS = ("obey", "drag", "refuse")
 
-# Fixed constants of the army's rules. Each was a parameter that moves no headline output across
-# its former range (Morris mu* 0 in every scenario group of the influence study); its value is
-# the former default.
+# Fixed constants of the army's rules. Each was a parameter whose Morris mu* is 0 on every headline
+# output in every scenario group at both master seeds of the influence study (docs/influence.md);
+# its value is the former default.
 
 # Russian ties (share of the officer corps) gained while Russian forces train or stand with
-# Belarus's on its soil. Fixed: no headline output moves across its former range [0, 0.2]
+# Belarus's on its soil. Fixed at its former default across its former range [0, 0.2]: Morris mu* 0
+# on every headline output in every scenario group at both master seeds of the influence study
 # (docs/influence.md). Sources: marin2020 D15, M19, M15 give only the direction (interoperability
 # grew out of many joint exercises, on paper a joint grouping); the size is our choice.
 JOINT_FORCES_TIES_GAIN = 0.1
 
-# Utils per unit of loyalty in the army's answer to an order: loyalty pulls toward obeying, its
-# lack toward refusing, against ``army.choice_temperature``. Fixed: no headline output moves
-# across its former range [1.5, 5] (docs/influence.md). An assumption: the documents give no
-# scale for the army's choices.
-ORDER_OBEDIENCE_WEIGHT = 3.0
-
 # Share of the gap to full loyalty a purge closes at once (then loyalty ebbs back toward its
-# target). Fixed: no headline output moves across its former range [0.2, 0.8]
+# target). Fixed at its former default across its former range [0.2, 0.8]: Morris mu* 0 on every
+# headline output in every scenario group at both master seeds of the influence study
 # (docs/influence.md). Sources: marin2020 MIN-33, M14 and shraibman2021a ELI-05 give only the
 # direction (purges kept the military elite under the regime's control); the share is ours.
 PURGE_LOYALTY_GAIN = 0.5
 
-# Loyalty the army loses each time it obeys an order to turn on a mass street. Fixed: no
-# headline output moves across its former range [0, 0.15] (docs/influence.md). An assumption:
+# Loyalty the army loses each time it obeys an order to turn on a mass street. Fixed at its former
+# default across its former range [0, 0.15]: Morris mu* 0 on every headline output in every
+# scenario group at both master seeds of the influence study (docs/influence.md). An assumption:
 # the documents do not say how the army would bear such an order.
 REPRESSION_ORDER_LOYALTY_COST = 0.05
 
@@ -127,16 +124,15 @@ def repression_order_due(cracking_down: bool, protest_share: float, p: SimpleNam
 def repress_utilities(loyalty: float, protest_share: float, p: SimpleNamespace) -> list[float]:
     """Utilities of obeying or refusing an order to repress a mass protest.
 
-    Loyalty to the regime pulls toward obeying, its lack toward refusing, by
-    `ORDER_OBEDIENCE_WEIGHT` (ELI-06, D4); the larger
+    Loyalty to the regime pulls toward obeying, its lack toward refusing (ELI-06, D4); the larger
     the street against the mass-protest level, the more reluctant soldiers are to turn on their
     own people (``army.street_weight``: our assumption; the documents do not say how the army
     would answer, and in 2020 the crackdown held: MIN-53).
     """
     a = p.army
     street = protest_share / p.public.mass_protest_share
-    return [ORDER_OBEDIENCE_WEIGHT * loyalty,
-            ORDER_OBEDIENCE_WEIGHT * (1.0 - loyalty) + a.street_weight * street]
+    return [a.obedience_weight * loyalty,
+            a.obedience_weight * (1.0 - loyalty) + a.street_weight * street]
 
 
 def abroad_utilities(loyalty: float, willingness: float, russian_ties: float,
@@ -150,7 +146,7 @@ def abroad_utilities(loyalty: float, willingness: float, russian_ties: float,
     that Marin expects could slow Russian preparations in a war (NAT-08).
     """
     a = p.army
-    return [ORDER_OBEDIENCE_WEIGHT * loyalty + a.abroad_weight * willingness
+    return [a.obedience_weight * loyalty + a.abroad_weight * willingness
             + a.ties_obedience * russian_ties,
             a.drag_value,
-            ORDER_OBEDIENCE_WEIGHT * (1.0 - loyalty) + a.abroad_weight * (1.0 - willingness)]
+            a.obedience_weight * (1.0 - loyalty) + a.abroad_weight * (1.0 - willingness)]

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 from unionsim.model.state import MAX_SANCTIONS, STATE_VARIABLES, Presence, clip, clip01
 
 # Sovereignty lost for each integration roadmap in force (0..1 a roadmap). Fixed at its former
-# default: no headline output moves across its former range [0.003, 0.01] (Morris mu* 0 in every
-# scenario group of the influence study, docs/influence.md).
-# Sources: marin2020 SYS-03 gives only the direction (integration moves only in technical fields
-# that suit both sides, so each economic roadmap costs little sovereignty); the size is ours.
+# default across its former range [0.003, 0.01]: Morris mu* 0 on every headline output in every
+# scenario group at both master seeds of the influence study (docs/influence.md). Sources:
+# marin2020 SYS-03 gives only the direction (integration moves only in technical fields that suit
+# both sides, so each economic roadmap costs little sovereignty); the size is ours.
 SOVEREIGNTY_PER_ROADMAP = 0.006
 
 # Growth is held inside the documented domain of the `growth` state variable

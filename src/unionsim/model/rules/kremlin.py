@@ -35,31 +35,14 @@ _FORCE = (_DEPLOY, _INTERVENE)
 # factions whose objection to force is a cost calculation (KRE-21, L28; RES-01, RUP-02)
 _COST_MINDED = ("monetarists", "restrainers")
 
-# Fixed constants of the Kremlin's rules. Each was a parameter that moves no headline output
-# across its former range (Morris mu* 0 in every scenario group of the influence study); its value
-# is the former default. The two faction sizes were entries of their faction's group
-# (``kremlin.siloviki``, ``kremlin.monetarists``); the factions' other interests stay parameters.
-
-# The hawks' value of sending forces in as a foothold, as a factor on their wish for a base
-# (``kremlin.siloviki.base_ambition``). Fixed: no headline output moves across its former range
-# [0, 1] (docs/influence.md). Sources: marin2020 SIL-05 gives only the direction (ground forces
-# are on the hawks' wish-list beside an airbase); the weight is ours.
-SILOVIKI_DEPLOY_FOOTHOLD_WEIGHT = 0.5
-
-# Utils by which the monetarists oppose a takeover (and, scaled by their
-# ``deploy_aversion_weight``, sending forces): a region of ten million to subsidise. Fixed: no
-# headline output moves across its former range [0.4, 1.2] (docs/influence.md). Sources:
-# carnegie2019 L28, KRE-21 give only the direction (the costs of annexation); the size is ours.
-MONETARIST_ANNEXATION_COST_AVERSION = 0.8
-
-# Factor on a new regime's cohesion in a takeover's odds, against the old regime's (a new regime
-# is weaker at equal cohesion). Fixed: no headline output moves across its former range
-# [0.25, 1] (docs/influence.md). An assumption, not in the documents.
-NEW_REGIME_COHESION_WEIGHT = 0.5
+# Fixed constants of the Kremlin's rules. Each was a parameter whose Morris mu* is 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md); its value is the former default.
 
 # Public support for independence (share) at which the polled share ready to resist a takeover
-# holds; that share, and the cost Putin sees in a takeover, scale with support around it. Fixed:
-# no headline output moves across its former range [0.55, 0.9] (docs/influence.md). An
+# holds; that share, and the cost Putin sees in a takeover, scale with support around it. Fixed at
+# its former default across its former range [0.55, 0.9]: Morris mu* 0 on every headline output in
+# every scenario group at both master seeds of the influence study (docs/influence.md). An
 # assumption: the 2015 poll of those ready to fight (P5, carnegie2019) gives no matching support
 # for independence.
 RESISTANCE_REFERENCE_INDEPENDENCE = 0.75
@@ -231,7 +214,7 @@ def faction_base(faction: str, p: SimpleNamespace) -> list[float]:
     if faction == "siloviki":
         f = k.siloviki
         u[_DEMAND_ASSETS] = f.vpk_interest
-        u[_DEPLOY] = SILOVIKI_DEPLOY_FOOTHOLD_WEIGHT * f.base_ambition
+        u[_DEPLOY] = f.deploy_foothold_weight * f.base_ambition
         u[_CUT] = -f.cut_aversion_weight * f.backing
         u[_BAILOUT] = f.bailout_weight * f.backing
         u[_CONCESSION] = f.concession_weight * f.backing
@@ -245,8 +228,8 @@ def faction_base(faction: str, p: SimpleNamespace) -> list[float]:
     elif faction == "monetarists":
         f = k.monetarists
         u[_CONCESSION] = -f.austerity
-        u[_INTERVENE] = -MONETARIST_ANNEXATION_COST_AVERSION
-        u[_DEPLOY] = -f.deploy_aversion_weight * MONETARIST_ANNEXATION_COST_AVERSION
+        u[_INTERVENE] = -f.annexation_cost_aversion
+        u[_DEPLOY] = -f.deploy_aversion_weight * f.annexation_cost_aversion
         u[_TRADE_WAR] = -f.trade_war_aversion_weight * f.austerity
     elif faction == "restrainers":
         f = k.restrainers
@@ -460,7 +443,7 @@ def intervention_success(resistance_share: float, prorussian_mobilisation: float
     """
     k = p.kremlin
     state_weakness = (1.0 - elite_cohesion if regime != Regime.NEW_REGIME
-                      else 1.0 - NEW_REGIME_COHESION_WEIGHT * elite_cohesion)
+                      else 1.0 - k.new_regime_cohesion_weight * elite_cohesion)
     chance = (k.takeover_base_success + k.takeover_weakness_gain * state_weakness
               + k.takeover_base_support_gain * prorussian_mobilisation
               - k.takeover_resistance_cost * resistance_share)

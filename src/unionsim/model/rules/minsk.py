@@ -25,22 +25,6 @@ INITIATIVES = ("hold", "escalate", "blackmail", "anti_western", "diversify", "op
 DOMESTIC = ("tolerate", "co_opt", "repress")
 EXERCISE = ("cap_and_observe", "host_as_requested")
 
-# Fixed constants of Minsk's rules. Each was a parameter that moves no headline output across its
-# former range (Morris mu* 0 in every scenario group of the influence study); its value is the
-# former default.
-
-# Factor on the value of Western engagement for a regime born of protest, against the regime it
-# replaced (applied in `Minsk.become_successor`). Fixed: no headline output moves across its
-# former range [1, 3] (docs/influence.md). Sources: shraibman2021b KRE-17 gives only the direction
-# (Moscow fears a revolt would bring anti-Russian forces to power); the factor is ours.
-NEW_REGIME_WEST_FACTOR = 2.0
-
-# Survival cost (utils, weighed by ``minsk.survival_weight``) of breaking the constitutional ban
-# on permanent foreign combat units by accepting a Russian base. Fixed: no headline output moves
-# across its former range [0.3, 0.8] (docs/influence.md). Sources: marin2020 MIN-29 gives only
-# the direction (the constitution bars permanent foreign bases); the size is ours.
-CONSTITUTIONAL_BAN_COST = 0.5
-
 
 @dataclass(slots=True)
 class MinskView:
@@ -153,9 +137,8 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
     """Utilities of refusing a Russian airbase, offering a temporary rotation, or accepting a base.
 
     The constitution bans permanent foreign combat units and Minsk has resisted the base since 2013
-    (MIN-29: breaking the ban costs `CONSTITUTIONAL_BAN_COST` of survival); only under a NATO
-    build-up does it ask for a temporary deployment (MIN-30, M24) and more guarantees (MIN-31), so
-    a rotation is on the table only when the NATO threat is elevated.
+    (MIN-29); only under a NATO build-up does it ask for a temporary deployment (MIN-30, M24) and
+    more guarantees (MIN-31), so a rotation is on the table only when the NATO threat is elevated.
     Refusal costs what Moscow ties to it (KRE-26: ending subsidies as a lever).
     """
     m = p.minsk
@@ -165,7 +148,7 @@ def base_answer_utilities(stake_bn: float, v: MinskView, p: SimpleNamespace) -> 
         -m.sovereignty_weight * m.base_sovereignty_cost * m.rotation_fraction \
         + m.rotation_security_share * security
     accept = -(m.sovereignty_weight * m.base_sovereignty_cost
-               + m.survival_weight * CONSTITUTIONAL_BAN_COST) + security
+               + m.survival_weight * m.constitutional_ban_cost) + security
     return [refuse, rotation, accept]
 
 

@@ -30,36 +30,29 @@ COHORTS: tuple[tuple[str, bool, int], ...] = (
 
 INCORPORATION, UNION, INDEPENDENCE = 0, 1, 2  # positions in attitude_flows results
 
-# Fixed constants of the public's rules. Each was a parameter that moves no headline output across
-# its former range (Morris mu* 0 in every scenario group of the influence study); its value is the
-# former default. An age step is one of the cohorts' age indices (-1 young, 0 middle, +1 older).
+# Fixed constants of the public's rules. Each was a parameter whose Morris mu* is 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md); its value is the former default. An age step is one of the cohorts' age
+# indices (-1 young, 0 middle, +1 older).
 
-# Relative rise, per age step, of a cohort's starting support for union and for joining Russia.
-# Fixed: no headline output moves across its former range [0.1, 0.5] (docs/influence.md).
-# Sources: marin2020 P11 and carnegie2019 BYP-01 give only the direction (the young pick the EU,
-# and attachment to independence grew with a generation raised in it); the size is ours.
-UNION_SUPPORT_AGE_GRADIENT = 0.3
-
-# Highest starting support for joining Russia in any cohort (share). Fixed: no headline output
-# moves across its former range [0.3, 0.5] (docs/influence.md). An assumption, a bound only: over
-# the ranges of ``public.incorporation_support`` and the age gradient no cohort starts above 0.11.
+# Highest starting support for joining Russia in any cohort (share). Fixed at its former default
+# across its former range [0.3, 0.5]: Morris mu* 0 on every headline output in every scenario group
+# at both master seeds of the influence study (docs/influence.md). An assumption, a bound only:
+# over the ranges of ``public.incorporation_support`` and ``public.union_age_gradient`` no cohort
+# starts above 0.11.
 INCORPORATION_SUPPORT_CAP = 0.5
 
 # Relative rise, per age step, of the Russian media pull on a cohort (older viewers watch more
-# Russian television). Fixed: no headline output moves across its former range [0.2, 0.6]
+# Russian television). Fixed at its former default across its former range [0.2, 0.6]: Morris mu* 0
+# on every headline output in every scenario group at both master seeds of the influence study
 # (docs/influence.md). An assumption: the documents do not split media exposure by age.
 RUSSIAN_MEDIA_AGE_GRADIENT = 0.4
 
 # Relative rise, per age step, of the fall in the EU choice that a Russian information campaign
-# brings. Fixed: no headline output moves across its former range [0, 0.8] (docs/influence.md).
-# An assumption, not in the documents.
+# brings. Fixed at its former default across its former range [0, 0.8]: Morris mu* 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). An assumption, not in the documents.
 INFO_CAMPAIGN_AGE_GRADIENT = 0.5
-
-# Pull from union toward joining Russia, relative to the pull from independence toward union
-# (ratio). Fixed: no headline output moves across its former range [0.6, 2] (docs/influence.md).
-# An assumption: no document gives relative rates; the taboo on proposing to join Russia
-# (carnegie2019 BYP-06) would argue for the low end.
-INCORPORATION_PULL_RATIO = 1.2
 
 
 def _unit(x: float) -> float:
@@ -103,10 +96,9 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
         base_legitimacy = min(max(q.initial_legitimacy + q.legitimacy_age_gradient * age
                                   + q.legitimacy_rural_bonus * (1.0 - u), q.legitimacy_floor),
                               q.legitimacy_ceiling)
-        inc = min(max(q.incorporation_support * (1.0 + UNION_SUPPORT_AGE_GRADIENT * age), 0.0),
+        inc = min(max(q.incorporation_support * (1.0 + q.union_age_gradient * age), 0.0),
                   INCORPORATION_SUPPORT_CAP)
-        uni = min(max(q.union_support * (1.0 + UNION_SUPPORT_AGE_GRADIENT * age), 0.0),
-                  q.union_cap)
+        uni = min(max(q.union_support * (1.0 + q.union_age_gradient * age), 0.0), q.union_cap)
         base_west = min(max(q.west_orientation * (1.0 - q.west_youth_gradient * age),
                             q.west_floor), q.west_ceiling)
         cohorts.append(Cohort(
@@ -348,7 +340,7 @@ def cohort_attitude_flows(incorporation: float, union: float, independence: floa
     pull = media * amplification
     to_indep = drift + p.public.rally_rate * push
     ind_to_uni = pull * independence
-    uni_to_inc = pull * INCORPORATION_PULL_RATIO * union
+    uni_to_inc = pull * p.public.incorporation_pull_ratio * union
     uni_to_ind = to_indep * union
     inc_to_uni = to_indep * incorporation
     return (incorporation + (uni_to_inc - inc_to_uni),

@@ -35,9 +35,10 @@ DEAL_ANSWERS = ("refuse", "accept")
 FRICTION_POWER = 2.0
 
 # US engagement (0..1) lost each month Minsk lets Russia use Belarus in a war next door, at a full
-# war role (half at a limited one). Fixed: no headline output moves across its former range
-# [0, 0.3] (docs/influence.md; the same size for the EU stays ``west.war_engagement_loss``). An
-# assumption, not in the documents.
+# war role (half at a limited one). Fixed at its former default across its former range [0, 0.3]:
+# Morris mu* 0 on every headline output in every scenario group at both master seeds of the
+# influence study (docs/influence.md); the same size for the EU stays ``west.war_engagement_loss``.
+# An assumption, not in the documents.
 WAR_ENGAGEMENT_LOSS = 0.1
 
 
