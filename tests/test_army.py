@@ -35,9 +35,12 @@ def test_loyalty_follows_legitimacy_pay_and_russias_stance(p, defaults):
     assert 0.0 <= ar.loyalty_target(-5.0, 0.5, 1.0, 1.0, 0.0, 1.0, p) <= 1.0
 
 
-def test_ties_rise_with_joint_forces_on_the_ground(p):
+def test_ties_rise_with_joint_forces_on_the_ground(p, monkeypatch):
     assert ar.ties_target(0.3, False, p) == pytest.approx(0.3)
-    assert ar.ties_target(0.3, True, p) == pytest.approx(0.3 + p.army.joint_ties_gain)
+    assert ar.JOINT_FORCES_TIES_GAIN > 0
+    assert ar.ties_target(0.3, True, p) == pytest.approx(0.3 + ar.JOINT_FORCES_TIES_GAIN)
+    monkeypatch.setattr(ar, "JOINT_FORCES_TIES_GAIN", 0.15)
+    assert ar.ties_target(0.3, True, p) == pytest.approx(0.45)
     assert ar.adjusted(0.3, 0.5, 0.1) == pytest.approx(0.32)
 
 
@@ -49,11 +52,14 @@ def test_willingness_abroad_is_low_by_doctrine_and_moves_with_ties_public_and_pu
     assert ar.willingness_target(p.army.initial_russian_ties, 0.7, 1.0, p) < base   # purge cost
 
 
-def test_purge_rule_raises_loyalty_and_cuts_ties(p):
+def test_purge_rule_raises_loyalty_and_cuts_ties(p, monkeypatch):
     assert ar.purge_due(p.army.purge_threshold - 0.01, p)
     assert not ar.purge_due(p.army.purge_threshold, p)
     loyalty, ties = ar.after_purge(0.5, 0.6, p)
-    assert loyalty == pytest.approx(0.5 + p.army.purge_loyalty_gain * 0.5)
+    assert ar.PURGE_LOYALTY_GAIN > 0
+    assert loyalty == pytest.approx(0.5 + ar.PURGE_LOYALTY_GAIN * 0.5)
+    monkeypatch.setattr(ar, "PURGE_LOYALTY_GAIN", 0.8)
+    assert ar.after_purge(0.5, 0.6, p)[0] == pytest.approx(0.9)
     assert ties == pytest.approx(0.6 * (1.0 - p.army.purge_ties_cut))
 
 
@@ -88,18 +94,21 @@ def test_russian_ties_raise_obedience_abroad_and_willingness_lowers_refusal(p):
     assert ar.ABROAD_ANSWERS == ("obey", "drag", "refuse")
 
 
-def test_the_elite_reads_a_refusal_and_nothing_without_one(p, defaults):
+def test_the_elite_reads_a_refusal_and_nothing_without_one(p, monkeypatch):
     args = (0.3, 0.05, 0.2, 0.0, 0.0, 0.2)
     assert el.cohesion_target(*args, p) == el.cohesion_target(*args, p, army_refusal=0.0)
+    assert el.ARMY_REFUSAL_COHESION_LOSS > 0 and el.ARMY_REFUSAL_HAZARD_RISE > 0
     assert el.cohesion_target(*args, p, army_refusal=1.0) == pytest.approx(
-        el.cohesion_target(*args, p) - p.army.refusal_cohesion_loss)
+        el.cohesion_target(*args, p) - el.ARMY_REFUSAL_COHESION_LOSS)
     calm = el.defection_hazard(0.08, 0.4, 0.2, 0.0, p)
+    assert calm > 0
     assert el.defection_hazard(0.08, 0.4, 0.2, 0.0, p, army_refusal=0.0) == calm
     assert el.defection_hazard(0.08, 0.4, 0.2, 0.0, p, army_refusal=1.0) == pytest.approx(
-        min(1.0, calm * (1.0 + p.army.refusal_hazard)))
-    ablated = with_values(defaults, **{"army.refusal_hazard": 0.0})
-    assert el.defection_hazard(0.08, 0.4, 0.2, 0.0, ablated, army_refusal=1.0) == pytest.approx(
-        el.defection_hazard(0.08, 0.4, 0.2, 0.0, ablated))
+        min(1.0, calm * (1.0 + el.ARMY_REFUSAL_HAZARD_RISE)))
+    # ablated, a refusal no longer reaches the hazard
+    monkeypatch.setattr(el, "ARMY_REFUSAL_HAZARD_RISE", 0.0)
+    assert el.defection_hazard(0.08, 0.4, 0.2, 0.0, p, army_refusal=1.0) == pytest.approx(
+        el.defection_hazard(0.08, 0.4, 0.2, 0.0, p))
 
 
 # ------------------------------------------------------------------ the actor in a small model

@@ -127,10 +127,11 @@ def _fresh(overrides=None):
 
 
 @pytest.mark.parametrize("size", [0.15, 0.25])
-def test_scripted_events_take_their_sizes_from_events_parameters(size):
+def test_scripted_events_take_their_sizes_from_events_parameters(size, monkeypatch):
     from unionsim.config.schema import (AirbaseDemand, Election, InfoCampaign, SanctionsPackage,
                                         SubsidyCut)
     from unionsim.model import events as ev
+    from unionsim.model.rules import west as west_rules
     other = 0.6 - size  # a different size, inside the documented range
     m, s = _fresh({"events.subsidy_cut_dispute": size, "events.subsidy_cut_coercion": other})
     ev.apply_event(m, SubsidyCut(type="subsidy_cut", cut_bn=0.5))
@@ -144,8 +145,11 @@ def test_scripted_events_take_their_sizes_from_events_parameters(size):
     ev.apply_event(m, InfoCampaign(type="info_campaign", intensity=0.5, months=3))
     assert s.coercion == pytest.approx(size)
 
-    m, s = _fresh({"events.sanctions_engagement_cut": size})
+    # a sanctions package cuts engagement by a fixed constant of the EU's rule
+    monkeypatch.setattr(west_rules, "SANCTIONS_PACKAGE_ENGAGEMENT_CUT", size)
+    m, s = _fresh()
     before = s.western_engagement
+    assert before > size
     ev.apply_event(m, SanctionsPackage(type="sanctions_package", levels=1))
     assert s.western_engagement == pytest.approx(before - size)
 

@@ -106,6 +106,23 @@ def test_a_war_role_weighs_like_repression_for_both(p):
     assert us_rules.war_record(0.1, 2, p) == pytest.approx(p.us.war_complicity_record)
 
 
+def test_each_month_of_a_war_role_costs_us_engagement_by_the_fixed_loss(monkeypatch):
+    def engagement_after_a_month(war_role):
+        m = UnionModel(seed=2, collect=False)
+        # not a review month and the record already answered by a US step: only the war role acts
+        m.month = int(m.p.us.review_months) + 1
+        m.state.abuse_memory, m.state.war_role, m.state.us_sanctions = 0.0, war_role, 1.0
+        before = m.state.us_engagement
+        m.us.step()
+        return before - m.state.us_engagement
+
+    assert us_rules.WAR_ENGAGEMENT_LOSS > 0
+    assert engagement_after_a_month(2.0) == pytest.approx(us_rules.WAR_ENGAGEMENT_LOSS)
+    assert engagement_after_a_month(1.0) == pytest.approx(us_rules.WAR_ENGAGEMENT_LOSS / 2)
+    monkeypatch.setattr(us_rules, "WAR_ENGAGEMENT_LOSS", 0.0)
+    assert engagement_after_a_month(2.0) == 0.0
+
+
 # ----------------------------------------------------------------------------- the US rules
 def test_us_sanctions_answer_a_record_and_need_no_unanimity(p):
     calm = us_rules.policy_utilities(0.1, 0, 0.3, 0, 0.25, 0, 0, False, 0, p)

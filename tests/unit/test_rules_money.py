@@ -190,7 +190,7 @@ def test_a_lost_billion_costs_growth_for_a_while_not_for_ever(p):
 
 # ---------------------------------------------------------------- opinion that matters
 def test_attachment_to_independence_makes_a_takeover_costlier(defaults, p):
-    reference = p.kremlin.resistance_reference_independence
+    reference = k.RESISTANCE_REFERENCE_INDEPENDENCE
     at_reference = replace(V, support_independence=reference)
     attached = replace(V, support_independence=min(1.0, reference * 1.2))
     assert k.takeover_cost_factor(reference, p) == pytest.approx(1.0)

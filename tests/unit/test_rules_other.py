@@ -37,6 +37,10 @@ def test_outside_options_and_sovereignty(p):
     assert e.sovereignty_index(0, True, 0, 0, False, p) < e.sovereignty_index(28, False, 0, 0,
                                                                                False, p)
     assert e.sovereignty_index(0, False, 0, 0, True, p) == 0.0
+    # each roadmap in force costs a little sovereignty (SYS-03), by the rule's fixed size
+    assert 0 < e.SOVEREIGNTY_PER_ROADMAP < 0.05
+    assert e.sovereignty_index(10, False, 0, 0, False, p) == pytest.approx(
+        1.0 - 10 * e.SOVEREIGNTY_PER_ROADMAP)
 
 
 def test_presence_ladder():

@@ -59,6 +59,23 @@ def test_cohorts_match_the_polls(p):
         assert c.incorporation + c.union + c.independence == pytest.approx(1.0)
 
 
+def test_the_fixed_age_gradients_order_the_cohorts(p, monkeypatch):
+    by_label = {c.label: c for c in r.make_cohorts(p)}
+    middle, older = by_label["urban_middle"], by_label["urban_older"]
+    # older cohorts watch more Russian television and lose more of the EU choice to an
+    # information campaign, each by its fixed gradient per age step
+    assert older.media / middle.media == pytest.approx(1 + r.RUSSIAN_MEDIA_AGE_GRADIENT)
+    assert older.media_age_factor == pytest.approx(1 + r.INFO_CAMPAIGN_AGE_GRADIENT)
+    for name in ("RUSSIAN_MEDIA_AGE_GRADIENT", "INFO_CAMPAIGN_AGE_GRADIENT"):
+        monkeypatch.setattr(r, name, 0.0)
+    flat = {c.label: c for c in r.make_cohorts(p)}
+    assert flat["urban_young"].media == flat["urban_older"].media
+    assert flat["urban_older"].media_age_factor == 1.0
+    # the cap on joining Russia binds only if lowered under every cohort's start
+    monkeypatch.setattr(r, "INCORPORATION_SUPPORT_CAP", 0.01)
+    assert max(c.incorporation for c in r.make_cohorts(p)) == pytest.approx(0.01)
+
+
 def test_legitimacy_target_moves_with_documented_causes(p):
     young_urban, older_rural = r.make_cohorts(p)[0], r.make_cohorts(p)[5]
     for c in (young_urban, older_rural):

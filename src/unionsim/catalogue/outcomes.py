@@ -266,8 +266,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "raises the monthly defection hazard while it is fresh.",
         "Disputed: the army is believed less loyal to Lukashenka than the KGB and police and might "
         "switch sides; others see no such inclination among security officers.",
-        ("army.order_street_factor", "public.mass_protest_share", "army.refusal_hazard",
-         "army.refusal_cohesion_loss"), ("ELI-06", "ELI-05", "D4")),
+        ("army.order_street_factor", "public.mass_protest_share", "army.refusal_decay"),
+        ("ELI-06", "ELI-05", "D4")),
     Definition(
         "army_refused_abroad", "flag",
         "Ordered to fight beside Russia's forces after Minsk allowed a full role in a war next "

@@ -16,6 +16,7 @@ from unionsim.config.schema import (AirbaseDemand, CandidatesJailed, EconomicSho
                                     SubsidyCut, TaxManoeuvreStep, TensionShock, Ultimatum, Unrest,
                                     WarNextDoor)
 from unionsim.model.rules import public as public_rules
+from unionsim.model.rules import west as west_rules
 from unionsim.model.state import MAX_SANCTIONS, Regime, clip01, shift_tension
 
 
@@ -97,11 +98,12 @@ def oil_price_shock(model, e: OilPriceShock) -> None:
 
 
 def sanctions_package(model, e: SanctionsPackage) -> None:
-    """The West adopts a sanctions package (L25, WES-06)."""
+    """The West adopts a sanctions package (L25, WES-06), which cuts engagement by
+    `rules.west.SANCTIONS_PACKAGE_ENGAGEMENT_CUT` a level."""
     s = model.state
     s.sanctions_level = min(MAX_SANCTIONS, s.sanctions_level + e.levels)
     s.western_engagement = clip01(s.western_engagement
-                                  - model.p.events.sanctions_engagement_cut * e.levels)
+                                  - west_rules.SANCTIONS_PACKAGE_ENGAGEMENT_CUT * e.levels)
     model.note_event("event", f"Western sanctions package: level {s.sanctions_level:.0f}")
 
 

@@ -101,7 +101,7 @@ class Army(Actor):
                              lambda: f"protest {s.protest_share:.1%} of adults, army loyalty "
                                      f"{s.army_loyalty:.2f}")
         if choice == "obey":
-            s.army_loyalty = clip01(s.army_loyalty - p.army.repress_strain)
+            s.army_loyalty = clip01(s.army_loyalty - rules.REPRESSION_ORDER_LOYALTY_COST)
         else:
             s.army_refusal = 1.0
             self.model.flags["army_refused_repression"] = True

@@ -38,7 +38,7 @@ def takeover_odds(model) -> float:
     """The odds of a takeover as things stand (what the Kremlin weighs, and what is drawn)."""
     s, p = model.state, model.p
     resistance = (p.public.resistance_share * s.support_independence
-                  / p.kremlin.resistance_reference_independence)
+                  / rules.RESISTANCE_REFERENCE_INDEPENDENCE)
     return rules.intervention_success(resistance, p.public.prorussian_mobilisation,
                                       s.elite_cohesion, int(s.regime), p)
 

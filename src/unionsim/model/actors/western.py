@@ -144,7 +144,8 @@ class Us(Actor):
         u = p.us
         record = us_rules.war_record(s.abuse_memory, s.war_role, p)
         if s.war_role:
-            s.us_engagement = clip01(s.us_engagement - u.war_engagement_loss * s.war_role / WarRole.FULL)
+            s.us_engagement = clip01(s.us_engagement
+                                     - us_rules.WAR_ENGAGEMENT_LOSS * s.war_role / WarRole.FULL)
         if not us_rules.should_review(self.model.month, record, s.us_sanctions,
                                       s.us_deal_offer > 0, p):
             return

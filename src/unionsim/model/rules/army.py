@@ -22,6 +22,30 @@ from unionsim.model.state import clip01
 REPRESS_ANSWERS = ("obey", "refuse")
 ABROAD_ANSWERS = ("obey", "drag", "refuse")
 
+# Fixed constants of the army's rules. Each was a parameter whose Morris mu* is 0 on every headline
+# output in every scenario group at both master seeds of the influence study (docs/influence.md);
+# its value is the former default.
+
+# Russian ties (share of the officer corps) gained while Russian forces train or stand with
+# Belarus's on its soil. Fixed at its former default across its former range [0, 0.2]: Morris mu* 0
+# on every headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). Sources: marin2020 D15, M19, M15 give only the direction (interoperability
+# grew out of many joint exercises, on paper a joint grouping); the size is our choice.
+JOINT_FORCES_TIES_GAIN = 0.1
+
+# Share of the gap to full loyalty a purge closes at once (then loyalty ebbs back toward its
+# target). Fixed at its former default across its former range [0.2, 0.8]: Morris mu* 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). Sources: marin2020 MIN-33, M14 and shraibman2021a ELI-05 give only the
+# direction (purges kept the military elite under the regime's control); the share is ours.
+PURGE_LOYALTY_GAIN = 0.5
+
+# Loyalty the army loses each time it obeys an order to turn on a mass street. Fixed at its former
+# default across its former range [0, 0.15]: Morris mu* 0 on every headline output in every
+# scenario group at both master seeds of the influence study (docs/influence.md). An assumption:
+# the documents do not say how the army would bear such an order.
+REPRESSION_ORDER_LOYALTY_COST = 0.05
+
 
 def loyalty_target(legitimacy: float, legitimacy_reference: float, economic_stress: float,
                    russian_ties: float, russian_backing: float, info_campaign: float,
@@ -47,8 +71,9 @@ def ties_target(initial_ties: float, joint_forces: bool, p: SimpleNamespace) -> 
     """The Russian ties of the officer corps drift toward: the documented mix of Russian-schooled
     officers (``initial_ties``: M13, M14, ELI-07), raised while Russian forces train or stand with
     Belarus's on its soil (joint exercises, a rotation, an activated joint grouping), since
-    interoperability was built through numerous joint exercises (M19, M20, SC11, M15)."""
-    return clip01(initial_ties + (p.army.joint_ties_gain if joint_forces else 0.0))
+    interoperability was built through numerous joint exercises (M19, M20, SC11, M15), by
+    `JOINT_FORCES_TIES_GAIN`."""
+    return clip01(initial_ties + (JOINT_FORCES_TIES_GAIN if joint_forces else 0.0))
 
 
 def willingness_target(russian_ties: float, support_independence: float, purge_memory: float,
@@ -80,11 +105,11 @@ def purge_due(loyalty: float, p: SimpleNamespace) -> bool:
 
 def after_purge(loyalty: float, russian_ties: float, p: SimpleNamespace) -> tuple[float, float]:
     """Loyalty and Russian ties right after a purge: those who remain are the regime's men
-    (``army.purge_loyalty_gain`` of the gap to full loyalty is closed, a short-term gain that then
+    (`PURGE_LOYALTY_GAIN` of the gap to full loyalty is closed, a short-term gain that then
     ebbs back toward the loyalty target), and a share of the Russia-tied officers is gone
     (``army.purge_ties_cut``; MIN-33, ELI-05)."""
     a = p.army
-    return (loyalty + a.purge_loyalty_gain * (1.0 - loyalty),
+    return (loyalty + PURGE_LOYALTY_GAIN * (1.0 - loyalty),
             russian_ties * (1.0 - a.purge_ties_cut))
 
 

@@ -10,6 +10,13 @@ from types import SimpleNamespace
 
 from unionsim.model.state import MAX_SANCTIONS, STATE_VARIABLES, Presence, clip, clip01
 
+# Sovereignty lost for each integration roadmap in force (0..1 a roadmap). Fixed at its former
+# default across its former range [0.003, 0.01]: Morris mu* 0 on every headline output in every
+# scenario group at both master seeds of the influence study (docs/influence.md). Sources:
+# marin2020 SYS-03 gives only the direction (integration moves only in technical fields that suit
+# both sides, so each economic roadmap costs little sovereignty); the size is ours.
+SOVEREIGNTY_PER_ROADMAP = 0.006
+
 # Growth is held inside the documented domain of the `growth` state variable
 # (state_variables.yaml); the bound acts only in extreme shocks.
 _GROWTH_DOMAIN = STATE_VARIABLES["growth"]
@@ -148,7 +155,8 @@ def outside_options(western_engagement: float, energy_offer: bool, diversified: 
 
 def sovereignty_index(roadmaps_implemented: float, supranational_bodies: bool, presence: float,
                       assets_sold: float, absorbed: bool, p: SimpleNamespace) -> float:
-    """0..1 sovereignty, falling with integration in force, foreign troops and sold assets.
+    """0..1 sovereignty, falling with integration in force (`SOVEREIGNTY_PER_ROADMAP` a roadmap),
+    foreign troops and sold assets.
 
     The documents name these as what sovereignty would be lost to: supranational bodies and a
     common currency (MIN-05, U20), permanent foreign forces (MIN-29), strategic firms in Russian
@@ -157,7 +165,7 @@ def sovereignty_index(roadmaps_implemented: float, supranational_bodies: bool, p
     if absorbed:
         return 0.0
     s = p.integration
-    loss = (s.sovereignty_per_roadmap * roadmaps_implemented
+    loss = (SOVEREIGNTY_PER_ROADMAP * roadmaps_implemented
             + (s.sovereignty_supranational if supranational_bodies else 0.0)
             + s.sovereignty_per_presence_level * presence
             + s.sovereignty_per_asset * assets_sold)

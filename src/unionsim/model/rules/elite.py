@@ -13,6 +13,25 @@ from types import SimpleNamespace
 
 from unionsim.model.state import MAX_SANCTIONS, clip01
 
+# Fixed constants of the elite's rules. Each was a parameter whose Morris mu* is 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md); its value is the former default.
+
+# Elite cohesion (target) lost while the army's refusal to repress is fresh. Fixed at its former
+# default across its former range [0, 0.4]: Morris mu* 0 on every headline output in every scenario
+# group at both master seeds of the influence study (docs/influence.md). Sources: marin2020 ELI-06,
+# D4 and carnegie2019 ELI-05 give only the direction (an army that may change sides leaves the
+# regime without force, a reading others doubt); the size is our choice.
+ARMY_REFUSAL_COHESION_LOSS = 0.2
+
+# Relative rise of the monthly defection hazard while the army's refusal to repress is fresh (1
+# doubles it). Fixed at its former default across its former range [0, 3]: Morris mu* 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). Sources: marin2020 ELI-06, D4 and carnegie2019 ELI-05 give only the
+# direction (forces that see the army refuse are likelier to abandon the regime); the factor is our
+# choice.
+ARMY_REFUSAL_HAZARD_RISE = 1.0
+
 
 def cohesion_target(economic_stress: float, protest_share: float, repression: float,
                     sanctions_level: float, russian_backing: float, info_campaign: float,
@@ -27,7 +46,8 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
     (E13, M47). Russian recruitment of officers through schooling and information work erodes it
     where the army is less loyal (ELI-07, D4). An army that has just refused to turn on the street
     (``army_refusal``, 1 in the month of the refusal, then ebbing; 0 when it never refused) shows
-    the regime cannot count on force, and the elite's cohesion erodes (ELI-06, D4).
+    the regime cannot count on force, and the elite's cohesion erodes by
+    `ARMY_REFUSAL_COHESION_LOSS` (ELI-06, D4).
     """
     e = p.elite
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
@@ -38,7 +58,7 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
                   + e.backing_support * russian_backing
                   - e.army_defection_risk * info_campaign
                   - e.mishandling_erosion * mishandling
-                  - p.army.refusal_cohesion_loss * army_refusal)
+                  - ARMY_REFUSAL_COHESION_LOSS * army_refusal)
 
 
 def next_cohesion(cohesion: float, target: float, p: SimpleNamespace) -> float:
@@ -55,7 +75,7 @@ def defection_hazard(protest_share: float, cohesion: float, repression: float,
     elite; defection is personally risky (ELI-03) and less likely when Russia backs the regime
     (E13, KRE-17) or repression still works (MIN-53). The army's own loyalty is disputed (D4).
     An army that refuses to repress (``army_refusal``) multiplies the hazard by
-    ``1 + army.refusal_hazard * army_refusal``: neutral when it never refused (ELI-06).
+    ``1 + ARMY_REFUSAL_HAZARD_RISE * army_refusal``: neutral when it never refused (ELI-06).
     """
     e = p.elite
     mass = p.public.mass_protest_share
@@ -65,4 +85,4 @@ def defection_hazard(protest_share: float, cohesion: float, repression: float,
         * (1.0 - e.backing_deterrence * russian_backing)
     return clip01(e.defection_scale * street * disloyal * restraint
                   * (1.0 + e.army_defection_risk)
-                  * (1.0 + p.army.refusal_hazard * army_refusal))
+                  * (1.0 + ARMY_REFUSAL_HAZARD_RISE * army_refusal))

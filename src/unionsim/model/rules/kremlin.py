@@ -35,6 +35,18 @@ _FORCE = (_DEPLOY, _INTERVENE)
 # factions whose objection to force is a cost calculation (KRE-21, L28; RES-01, RUP-02)
 _COST_MINDED = ("monetarists", "restrainers")
 
+# Fixed constants of the Kremlin's rules. Each was a parameter whose Morris mu* is 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md); its value is the former default.
+
+# Public support for independence (share) at which the polled share ready to resist a takeover
+# holds; that share, and the cost Putin sees in a takeover, scale with support around it. Fixed at
+# its former default across its former range [0.55, 0.9]: Morris mu* 0 on every headline output in
+# every scenario group at both master seeds of the influence study (docs/influence.md). An
+# assumption: the 2015 poll of those ready to fight (P5, carnegie2019) gives no matching support
+# for independence.
+RESISTANCE_REFERENCE_INDEPENDENCE = 0.75
+
 
 def extremity(p: SimpleNamespace) -> list[float]:
     """How far each of `OPTIONS` departs from the moderate middle, 0..1, from ``putin.extremity``.
@@ -318,13 +330,14 @@ def tension_forbearance(tension: float, minsk_west_tilt: float, p: SimpleNamespa
 
 
 def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace) -> float:
-    """Factor on the cost of a takeover: 1 at the reference support for independence, higher
+    """Factor on the cost of a takeover: 1 at the reference support for independence
+    (`RESISTANCE_REFERENCE_INDEPENDENCE`), higher
     where more of the public is attached to independence (guerrilla war and a hostile region to
     hold: BYP-02, BYP-07, KRE-21), lower where fewer are. Never below zero; ``None`` means the
     reference."""
     if support_independence is None:
         return 1.0
-    relative = support_independence / p.kremlin.resistance_reference_independence
+    relative = support_independence / RESISTANCE_REFERENCE_INDEPENDENCE
     return max(0.0, 1.0 + p.putin.independence_takeover_cost * (relative - 1.0))
 
 

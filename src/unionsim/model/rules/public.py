@@ -30,6 +30,30 @@ COHORTS: tuple[tuple[str, bool, int], ...] = (
 
 INCORPORATION, UNION, INDEPENDENCE = 0, 1, 2  # positions in attitude_flows results
 
+# Fixed constants of the public's rules. Each was a parameter whose Morris mu* is 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md); its value is the former default. An age step is one of the cohorts' age
+# indices (-1 young, 0 middle, +1 older).
+
+# Highest starting support for joining Russia in any cohort (share). Fixed at its former default
+# across its former range [0.3, 0.5]: Morris mu* 0 on every headline output in every scenario group
+# at both master seeds of the influence study (docs/influence.md). An assumption, a bound only:
+# over the ranges of ``public.incorporation_support`` and ``public.union_age_gradient`` no cohort
+# starts above 0.11.
+INCORPORATION_SUPPORT_CAP = 0.5
+
+# Relative rise, per age step, of the Russian media pull on a cohort (older viewers watch more
+# Russian television). Fixed at its former default across its former range [0.2, 0.6]: Morris mu* 0
+# on every headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). An assumption: the documents do not split media exposure by age.
+RUSSIAN_MEDIA_AGE_GRADIENT = 0.4
+
+# Relative rise, per age step, of the fall in the EU choice that a Russian information campaign
+# brings. Fixed at its former default across its former range [0, 0.8]: Morris mu* 0 on every
+# headline output in every scenario group at both master seeds of the influence study
+# (docs/influence.md). An assumption, not in the documents.
+INFO_CAMPAIGN_AGE_GRADIENT = 0.5
+
 
 def _unit(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
@@ -73,17 +97,17 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
                                   + q.legitimacy_rural_bonus * (1.0 - u), q.legitimacy_floor),
                               q.legitimacy_ceiling)
         inc = min(max(q.incorporation_support * (1.0 + q.union_age_gradient * age), 0.0),
-                  q.incorporation_cap)
+                  INCORPORATION_SUPPORT_CAP)
         uni = min(max(q.union_support * (1.0 + q.union_age_gradient * age), 0.0), q.union_cap)
         base_west = min(max(q.west_orientation * (1.0 - q.west_youth_gradient * age),
                             q.west_floor), q.west_ceiling)
         cohorts.append(Cohort(
             label=label, urban=u, age=float(age), weight=w / total,
             base_legitimacy=base_legitimacy, base_west=base_west,
-            media=q.media_pull * (1.0 + q.media_age_gradient * age)
+            media=q.media_pull * (1.0 + RUSSIAN_MEDIA_AGE_GRADIENT * age)
             * (1.0 + q.media_rural_bonus * (1.0 - u)),
             backlash_factor=1.0 + q.backlash_urban_gradient * u - q.backlash_age_gradient * age,
-            media_age_factor=1.0 + q.campaign_age_gradient * age,
+            media_age_factor=1.0 + INFO_CAMPAIGN_AGE_GRADIENT * age,
             legitimacy=base_legitimacy, incorporation=inc, union=uni,
             independence=1.0 - inc - uni, west=base_west))
     return cohorts

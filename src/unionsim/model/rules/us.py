@@ -34,6 +34,13 @@ DEAL_ANSWERS = ("refuse", "accept")
 # (`rules.west.FRICTION_POWER`); its size is ``us.sanction_friction``, its shape is fixed here.
 FRICTION_POWER = 2.0
 
+# US engagement (0..1) lost each month Minsk lets Russia use Belarus in a war next door, at a full
+# war role (half at a limited one). Fixed at its former default across its former range [0, 0.3]:
+# Morris mu* 0 on every headline output in every scenario group at both master seeds of the
+# influence study (docs/influence.md); the same size for the EU stays ``west.war_engagement_loss``.
+# An assumption, not in the documents.
+WAR_ENGAGEMENT_LOSS = 0.1
+
 
 def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> float:
     """The record the US (and the EU) judge Minsk by: its repression record, or its part in a

@@ -34,6 +34,13 @@ OPTIONS = ("hold", "sanction", "ease", "engage", "energy_offer")
 # ``west.unanimity_friction``, its shape is fixed here.
 FRICTION_POWER = 2.0
 
+# Western engagement lost per level of a scripted sanctions package (the scenario event
+# ``sanctions_package``). Fixed at its former default across its former range [0.1, 0.5]: Morris
+# mu* 0 on every headline output in every scenario group at both master seeds of the influence
+# study (docs/influence.md). Sources: marin2020 WES-06 and shraibman2021b MIN-54 give only the
+# direction (sanctions came back with deeper isolation of Minsk); the size per level is ours.
+SANCTIONS_PACKAGE_ENGAGEMENT_CUT = 0.3
+
 
 def abuse_signal(repression: float, protest_share: float, election_salience: float,
                  p: SimpleNamespace) -> float:

@@ -25,11 +25,12 @@ CLAIMS: tuple[Claim, ...] = (
           flag("regime_fell"), ">=", 0.03, other=ELECTION, dispute="D4",
           note="regime fell in army_split_2020 minus in election_2020",
           alternative=Alternative(
-              kind="ablation", why="a refusal to repress does not reach the elite: security "
-                                   "officers who watch each other and risk everything by "
-                                   "defecting hold together whatever the army does (ELI-03, "
-                                   "ELI-05)",
-              sets=(("army.refusal_hazard", 0.0), ("army.refusal_cohesion_loss", 0.0)))),
+              kind="dispute", why="Carnegie's and Shraibman's side of D4: the army is no less "
+                                  "loyal than the security officers, who watch each other and "
+                                  "show no wish to abandon the regime, so the doubtful army "
+                                  "of army_split_2020 starts at the high end of "
+                                  "army.base_loyalty (ELI-05)",
+              sets=(("army.base_loyalty", 0.9),))),
     Claim("V47", "Purging the officer corps keeps a doubtful army from refusing",
           ("MIN-33", "ELI-05"), "difference", Batch("army_split_2020"),
           flag("army_refused_repression"), "<=", -0.05,
