@@ -50,3 +50,14 @@ def calm_kremlin_view():
         base_in_place=False, asset_pending=False, assets_left=6.0, assets_refused=0.0,
         trade_war=False, loan_requested=False, escalated=False, crisis=False, absorbed=False,
         coercion=0.0, unimplemented=0.0)
+
+
+#: Test files that run for minutes on one worker: collected first so that xdist's loadfile
+#: scheduling starts them at once while the other worker takes the rest, instead of leaving
+#: them for last with the other worker idle.
+LONG_FILES = ("test_validation.py",)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Put the long files' tests at the front of the run."""
+    items.sort(key=lambda item: item.path.name not in LONG_FILES)
