@@ -129,9 +129,17 @@ def test_killing_the_command_ends_its_workers_and_closes_its_output(tmp_path, co
         assert "stopped (SIGTERM)" in message
 
 
+def _as_from_a_terminal() -> None:
+    """In the command's process before it starts: Ctrl-C as a terminal delivers it, neither
+    blocked nor ignored, whatever this test process inherited or earlier tests left (a child
+    keeps its parent's blocked and ignored signals across exec)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_while_the_workers_start_prints_no_worker_traceback(tmp_path):
-    proc = _start(COMMANDS["run"], tmp_path)
+    proc = _start(COMMANDS["run"], tmp_path, preexec_fn=_as_from_a_terminal)
     deadline = time.monotonic() + 240
     while not descendants(proc.pid) and time.monotonic() < deadline:  # the fork server starts
         time.sleep(0.02)
