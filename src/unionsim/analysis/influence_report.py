@@ -202,10 +202,6 @@ def _pp(x) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{float(x):.1f}"
 
 
-def _times(x) -> str:
-    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{float(x):.1f}"
-
-
 def _label(output: str) -> str:
     o = OUTPUT_BY_NAME.get(output)
     return o.label if o else output
@@ -304,7 +300,7 @@ def render_page(table: pd.DataFrame, summary: dict, proposals: dict[str, str] | 
               f"{len(must)} parameters (`must_fit` in `params/{TABLE_FILE}`, which the fit "
               "reads).", ""]
     lines += _md([[f"`{r['parameter']}`", _pp(r["effect_pp"]), _pp(r["effect_se_pp"]),
-                   _times(ratio.get(i)), _label(r["output"]), r["group"], _pp(r["morris_pp"]),
+                   _pp(ratio.get(i)), _label(r["output"]), r["group"], _pp(r["morris_pp"]),
                    _pp(r.get("sobol_at_top_pp", np.nan)), r["support"],
                    "yes" if r["fitted"] else "**no**"]
                   for i, r in must.sort_values("effect_pp", ascending=False).iterrows()],
