@@ -322,8 +322,12 @@ def test_explore_compare_export_in_a_browser(server, tmp_path):
         shutil.copy(shots / "2-paired-difference.png", os.environ["UNIONSIM_APP_SCREENSHOT"])
 
 
-def _history(page) -> list[tuple[str, str, str, str]]:
-    """The game's history as the page shows it: (month, decision, option taken, by whom)."""
+def _history(page, choices: int) -> list[tuple[str, str, str, str]]:
+    """The game's history as the page shows it once it lists ``choices`` choices: (month,
+    decision, option taken, by whom). The browser receives the history's table and the decision
+    point as separate widget updates, so the new point can show before the table catches up."""
+    page.locator(f"[data-testid=play-history][data-choices='{choices}']").wait_for(
+        state="attached")
     rows = page.locator("[data-testid=play-history] tr[data-key]")
     return [tuple(rows.nth(i).get_attribute(f"data-{a}") for a in ("month", "key", "option",
                                                                     "by"))
@@ -386,7 +390,7 @@ def test_play_a_side_in_a_browser_and_replay_the_saved_game_in_the_cli(server, t
         _click_option(page, 2, option)
         now = _decision(page, 3)
         _mark("three decisions taken")
-        history = _history(page)
+        history = _history(page, 3)
         assert [(m, k, o, b) for m, k, o, b in history if b == "you"] == [
             (date, key, opt, "you") for (date, key), opt in clicked]
         assert [h[:2] for h in history] == [start, second, third]
