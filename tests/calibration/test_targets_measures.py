@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unionsim.calibration.measures import compute_measure, distance, normalised_errors
+from unionsim.calibration.measures import (compute_measure, distance, normalised_errors,
+                                           per_run_values)
 from unionsim.config.schema import TargetMeasure, month_index
 from unionsim.config.targets import load_targets
 from unionsim.errors import ConfigError
@@ -257,3 +258,47 @@ def test_a_parameter_that_moves_what_users_read_is_fitted_before_target_favourit
     assert set(alone["parameter"].head(len(marked))) == set(marked)
     assert alone["parameter"].iloc[len(marked):len(marked) + 2].tolist() == [favourite, quiet]
     assert alone["must_fit"].sum() == len(marked)
+
+
+def test_measures_on_run_grids_equal_grouping_the_rows_by_run_to_the_last_bit():
+    """Measures read a batch as run x month grids; on float32 series (as the engine stores them)
+    with months missing from some runs, runs missing from the series and a failed run, every
+    kind gives exactly the numbers of grouping the table's rows by run."""
+    rng = np.random.default_rng(7)
+    rows = [{"run": run, "month": month, "x": rng.random(), "y": rng.random()}
+            for run in range(6) for month in range(25)]
+    series = pd.DataFrame(rows).astype({"x": "float32", "y": "float32"})
+    series = series[rng.random(len(series)) > 0.15]          # months missing here and there
+    series = series[series["run"] != 4]                       # a run with no series at all
+    outcomes = pd.DataFrame({"run": range(6), "status": ["ok"] * 5 + ["failed"],
+                             "default": [True, False, True, False, False, True]})
+    ok = [0, 1, 2, 3, 4]
+    window = series[(series["month"] >= 3) & (series["month"] <= 20)]
+    grouped = window[window["run"].isin(ok)].groupby("run")
+    start = "2019-01"
+
+    def per_run(**kw):
+        return per_run_values(m(**kw), outcomes, series, start, 24)
+
+    mean = per_run(kind="mean_over", indicator="x", **{"from": 3}, to=20)
+    expected = grouped["x"].mean().reindex(ok).astype(float)
+    assert mean.index.tolist() == ok
+    assert np.array_equal(mean.to_numpy(), expected.to_numpy(), equal_nan=True)
+    top = per_run(kind="max_over", indicator="y", **{"from": 3}, to=20)
+    assert np.array_equal(top.to_numpy(), grouped["y"].max().reindex(ok).astype(float)
+                          .to_numpy(), equal_nan=True)
+    poll = per_run(kind="poll", indicators=["x", "y"], pollster="IISEPS",
+                   question="independence_or_union", **{"from": 3}, to=20)
+    summed = window.assign(s=window[["x", "y"]].sum(axis=1, min_count=2))
+    expected = summed[summed["run"].isin(ok)].groupby("run")["s"].mean().reindex(ok)
+    assert np.array_equal(poll.to_numpy(), expected.astype(float).to_numpy(), equal_nan=True)
+    # a threshold compared in the series' own float type: float32(0.3) is not above 0.3 there
+    at = series[series["month"] == 5].set_index("run")["x"]
+    share = per_run(kind="share_by", indicator="x", op=">", threshold=float(at.iloc[0]),
+                    **{"from": 5}, to=5)
+    assert share.iloc[0] == 0.0
+    first = per_run(kind="event_month", indicator="y", op=">=", threshold=0.9, to=20)
+    held = series[(series["month"] >= 1) & (series["month"] <= 20) & (series["y"] >= 0.9)]
+    expected = held.groupby("run")["month"].min().reindex(ok).fillna(21).astype(float)
+    assert np.array_equal(first.to_numpy(), expected.to_numpy())
+    assert np.isnan(mean.loc[4]) and first.loc[4] == 21.0      # the run without a series

@@ -36,65 +36,228 @@ def _ok(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes[outcomes["status"] == "ok"] if "status" in outcomes else outcomes
 
 
-def _condition(series: pd.DataFrame, m) -> pd.Series:
-    return _OPS[m.op](series[m.indicator], m.threshold)
+class RunTable:
+    """A batch's finished runs as arrays: each indicator a run x month grid.
+
+    A measure reads a few indicators over a window of months, once per target and particle; on
+    grids that is a handful of array operations where grouping a long table by run costs
+    milliseconds. Runs follow ``outcomes``' order of finished runs; months are the months the
+    series holds, ascending. A (run, month) the series lacks is marked absent and is never read
+    as a value: every measure gives the same numbers as grouping the table's rows by run would.
+    """
+
+    def __init__(self, outcomes: pd.DataFrame, series: pd.DataFrame | None):
+        self.outcomes = _ok(outcomes)
+        self.runs = self.outcomes["run"].to_numpy()
+        self.has_series = series is not None and not series.empty
+        self._grids: dict[str, np.ndarray] = {}
+        if not self.has_series:
+            return
+        self._series = series
+        self.months = np.unique(series["month"].to_numpy())
+        self.last_month = int(self.months[-1])
+        rows = pd.Index(self.runs).get_indexer(series["run"].to_numpy())
+        self._kept = rows >= 0
+        self._rows = rows[self._kept]
+        self._cols = np.searchsorted(self.months, series["month"].to_numpy()[self._kept])
+        self.present = np.zeros((len(self.runs), len(self.months)), dtype=bool)
+        self.present[self._rows, self._cols] = True
+
+    @classmethod
+    def of(cls, outcomes, series) -> "RunTable":
+        """``outcomes`` itself when it is already a table, else the table of the two frames."""
+        return outcomes if isinstance(outcomes, RunTable) else cls(outcomes, series)
+
+    def grid(self, indicator: str) -> np.ndarray:
+        """The indicator's run x month values (NaN where a run lacks the month), in the
+        series' own float type: a comparison, a difference or a sum of float32 values is then
+        the one a table's column gives."""
+        if indicator not in self._grids:
+            values = self._series[indicator].to_numpy()[self._kept]
+            if values.dtype.kind != "f":
+                values = values.astype(float)
+            grid = np.full(self.present.shape, np.nan, dtype=values.dtype)
+            grid[self._rows, self._cols] = values
+            self._grids[indicator] = grid
+        return self._grids[indicator]
+
+    def column(self, month: int) -> int:
+        """The grid column of ``month`` (a `KeyError` when the series lacks that month)."""
+        i = int(np.searchsorted(self.months, month))
+        if i == len(self.months) or self.months[i] != month:
+            raise KeyError(month)
+        return i
+
+    def window(self, lo: int, hi: int) -> np.ndarray:
+        """The grid columns of months ``lo..hi``."""
+        return (self.months >= lo) & (self.months <= hi)
+
+    def summed(self, names: Sequence[str]) -> np.ndarray:
+        """The sum of indicators in each run and month (NaN where one is missing)."""
+        total = self.grid(names[0])
+        for name in names[1:]:
+            total = total + self.grid(name)
+        return total
 
 
-def _bounds(series: pd.DataFrame, from_, to, start: str, first: int) -> tuple[int, int]:
+def _need_series(table: RunTable, what: str) -> None:
+    if not table.has_series:
+        raise ValueError(f"{what} needs the time series (run without --no-timeseries)")
+
+
+def _condition(table: RunTable, m) -> np.ndarray:
+    """Where the condition holds, by run and month (never where the month is absent)."""
+    with np.errstate(invalid="ignore"):
+        return _OPS[m.op](table.grid(m.indicator), m.threshold) & table.present
+
+
+def _bounds(table: RunTable, from_, to, start: str, first: int) -> tuple[int, int]:
     lo = month_index(from_, start) if from_ is not None else first
-    hi = month_index(to, start) if to is not None else int(series["month"].max())
+    hi = month_index(to, start) if to is not None else table.last_month
     return lo, hi
 
 
-def _window(series: pd.DataFrame, m, start: str, first: int = 1) -> pd.DataFrame:
-    lo, hi = _bounds(series, m.from_, m.to, start, first)
-    return series[(series["month"] >= lo) & (series["month"] <= hi)]
+def _window(table: RunTable, m, start: str, first: int = 1) -> np.ndarray:
+    return table.window(*_bounds(table, m.from_, m.to, start, first))
 
 
-def _first_months(window: pd.DataFrame, cond, runs) -> pd.Series:
+def _first_months(table: RunTable, window: np.ndarray, cond) -> np.ndarray:
     """Month of the first month in ``window`` where ``cond`` holds, per run (NaN: never)."""
-    held = window[_condition(window, cond).to_numpy()]
-    return held.groupby("run")["month"].min().reindex(runs).astype(float)
+    held = _condition(table, cond) & window
+    months = table.months.astype(float)
+    return np.where(held.any(axis=1), months[held.argmax(axis=1)], np.nan)
+
+
+def _mean_by_run(values: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Each run's mean of its values where ``use`` holds and the value is not NaN (NaN if
+    none), in float64. On the float32 series the engine stores, a run's sum over its months is
+    exact in float64, so the mean is the one grouping the table's rows by run gives."""
+    values = values.astype(float)
+    use = use & ~np.isnan(values)
+    counts = use.sum(axis=1)
+    total = np.where(use, values, 0.0).sum(axis=1)
+    return np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+
+
+def _max_by_run(values: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Each run's largest value where ``use`` holds, NaN left out (NaN if none)."""
+    values = values.astype(float)
+    use = use & ~np.isnan(values)
+    top = np.where(use, values, -np.inf).max(axis=1, initial=-np.inf)
+    return np.where(use.any(axis=1), top, np.nan)
+
+
+def _held(c: RunCondition, table: RunTable, start: str) -> np.ndarray:
+    """Whether each finished run satisfies ``c``, in the table's run order."""
+    if c.flag is not None:
+        return _OPS[c.op](table.outcomes[c.flag].astype(float).to_numpy(), c.threshold)
+    _need_series(table, "a condition on an indicator")
+    if c.when == "change":
+        lo, hi = _bounds(table, c.from_, c.to, start, first=0)
+        grid = table.grid(c.indicator)
+        with np.errstate(invalid="ignore"):
+            return _OPS[c.op](grid[:, table.column(hi)] - grid[:, table.column(lo)],
+                              c.threshold)
+    window = _window(table, c, start)
+    held = _condition(table, c)[:, window]
+    if c.when == "any":
+        return held.any(axis=1)
+    present = table.present[:, window]
+    return (held | ~present).all(axis=1) & present.any(axis=1)
 
 
 def condition_per_run(c: RunCondition, outcomes: pd.DataFrame, series: pd.DataFrame | None,
                       start: str) -> pd.Series:
     """Whether each finished run satisfies ``c`` (True/False, indexed by run)."""
-    ok = _ok(outcomes)
-    runs = ok["run"].to_numpy()
-    if c.flag is not None:
-        values = ok[c.flag].astype(float).to_numpy()
-        return pd.Series(_OPS[c.op](values, c.threshold), index=runs)
-    if series is None or series.empty:
-        raise ValueError("a condition on an indicator needs the time series (run without "
-                         "--no-timeseries)")
-    if c.when == "change":
-        lo, hi = _bounds(series, c.from_, c.to, start, first=0)
-        by_month = series.set_index(["run", "month"])[c.indicator]
-        first = by_month.xs(lo, level="month").reindex(runs)
-        last = by_month.xs(hi, level="month").reindex(runs)
-        return pd.Series(_OPS[c.op](last - first, c.threshold).fillna(False).to_numpy(dtype=bool),
-                         index=runs)
-    window = _window(series, c, start)
-    held = window.assign(held=_condition(window, c).to_numpy()).groupby("run")["held"]
-    held = held.any() if c.when == "any" else held.all()
-    return held.reindex(runs, fill_value=False).astype(bool)
+    table = RunTable.of(outcomes, series)
+    return pd.Series(np.asarray(_held(c, table, start), dtype=bool), index=table.runs)
 
 
-def _all_conditions(conditions, outcomes, series, start, runs) -> pd.Series:
-    mask = pd.Series(True, index=runs)
+def _all_conditions(conditions, table: RunTable, start: str) -> np.ndarray:
+    mask = np.ones(len(table.runs), dtype=bool)
     for c in conditions or []:
-        mask &= condition_per_run(c, outcomes, series, start).reindex(runs, fill_value=False)
+        mask &= _held(c, table, start)
     return mask
 
 
-def _any_condition(conditions, outcomes, series, start, runs) -> pd.Series:
+def _any_condition(conditions, table: RunTable, start: str) -> np.ndarray:
     if not conditions:
-        return pd.Series(True, index=runs)
-    mask = pd.Series(False, index=runs)
+        return np.ones(len(table.runs), dtype=bool)
+    mask = np.zeros(len(table.runs), dtype=bool)
     for c in conditions:
-        mask |= condition_per_run(c, outcomes, series, start).reindex(runs, fill_value=False)
+        mask |= _held(c, table, start)
     return mask
+
+
+class _Others:
+    """The other scenarios' batches a contrast reads, each made a `RunTable` once."""
+
+    def __init__(self, others: Mapping[str, Batch] | None):
+        self.others = others or {}
+        self.tables: dict[str, tuple] = {}
+
+    def get(self, scenario: str) -> tuple:
+        if scenario not in self.tables:
+            if scenario not in self.others:
+                raise ValueError(f"this measure contrasts scenario '{scenario}': give its batch "
+                                 f"(others['{scenario}'])")
+            outcomes, series, start, horizon = self.others[scenario]
+            self.tables[scenario] = (RunTable.of(outcomes, series), start, horizon)
+        return self.tables[scenario]
+
+
+def _per_run(m: TargetMeasure, table: RunTable, start: str, horizon: int,
+             others: _Others) -> np.ndarray:
+    """`per_run_values` on a table: one float per finished run, in the table's run order."""
+    if m.kind in _PAIRS:
+        a = _nested_per_run(m.left, table, start, horizon, others)
+        b = _nested_per_run(m.right, table, start, horizon, others)
+        if len(a) != len(b):
+            raise ValueError(f"a per-run '{m.kind}' pairs runs by position: both sides need the "
+                             f"same number of runs ({len(a)} against {len(b)})")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a - b if m.kind == "difference_of" else np.where(b != 0, a / b, np.nan)
+    if m.kind == "flag_share":
+        return table.outcomes[m.flag].astype(bool).to_numpy(dtype=float)
+    if m.kind == "share_of_runs_with":
+        return (_all_conditions(m.all_of, table, start)
+                & _any_condition(m.any_of, table, start)).astype(float)
+    if m.kind == "conditional_share":
+        given = _all_conditions(m.given, table, start)
+        then = _all_conditions(m.all_of, table, start) & _any_condition(m.any_of, table, start)
+        return np.where(given, then.astype(float), np.nan)
+    _need_series(table, f"a '{m.kind}' measure")
+    if m.kind == "value_at" or m.kind == "poll":
+        summed = table.summed([m.indicator] if m.indicator else list(m.indicators))
+        if m.month is not None:
+            month = month_index(m.month, start)
+            if month not in table.months:
+                return np.full(len(table.runs), np.nan)
+            return np.where(table.present[:, table.column(month)],
+                            summed[:, table.column(month)].astype(float), np.nan)
+        if m.kind == "poll":  # fieldwork over several months: the mean over them
+            return _mean_by_run(summed, table.present & _window(table, m, start))
+    window = _window(table, m, start)
+    if m.kind == "mean_over":
+        return _mean_by_run(table.grid(m.indicator), table.present & window)
+    if m.kind == "max_over":
+        return _max_by_run(table.grid(m.indicator), table.present & window)
+    if m.kind == "order_of_events":
+        first = _first_months(table, window, m.first)
+        then = _first_months(table, window, m.then)
+        # a first that never held is NaN: not before
+        return np.where(np.isnan(then), np.nan, (first < then).astype(float))
+    if m.kind == "first_month_between":
+        first = _first_months(table, window, m)
+        lo, hi = (month_index(x, start) for x in m.within)
+        return ((first >= lo) & (first <= hi)).astype(float)
+    if m.kind == "share_by":
+        return (_condition(table, m) & window).any(axis=1).astype(float)
+    if m.kind == "event_month":
+        first = _first_months(table, window, m)
+        censored = (month_index(m.to, start) if m.to is not None else horizon) + 1
+        return np.where(np.isnan(first), float(censored), first)
+    raise ValueError(f"unknown measure kind {m.kind}")
 
 
 def per_run_values(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
@@ -106,77 +269,18 @@ def per_run_values(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFram
     runs outside their denominator; ``event_month`` gives the month number of the first crossing
     (censored after ``to`` or the horizon). A ``difference_of`` / ``ratio_of`` pairs the runs of
     its two measures by position (run i with run i: a paired design, as in the screening, where
-    run i of every scenario has the same parameters).
+    run i of every scenario has the same parameters). ``outcomes`` may be a `RunTable` (then
+    ``series`` is not read).
     """
-    ok = _ok(outcomes)
-    runs = ok["run"].to_numpy()
-    if m.kind in _PAIRS:
-        left = _nested_per_run(m.left, outcomes, series, start, horizon, others)
-        right = _nested_per_run(m.right, outcomes, series, start, horizon, others)
-        if len(left) != len(right):
-            raise ValueError(f"a per-run '{m.kind}' pairs runs by position: both sides need the "
-                             f"same number of runs ({len(left)} against {len(right)})")
-        a, b = left.to_numpy(dtype=float), right.to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values = a - b if m.kind == "difference_of" else np.where(b != 0, a / b, np.nan)
-        return pd.Series(values, index=left.index)
-    if m.kind == "flag_share":
-        return pd.Series(ok[m.flag].astype(bool).to_numpy(dtype=float), index=runs)
-    if m.kind == "share_of_runs_with":
-        mask = _all_conditions(m.all_of, outcomes, series, start, runs) \
-            & _any_condition(m.any_of, outcomes, series, start, runs)
-        return mask.astype(float)
-    if m.kind == "conditional_share":
-        given = _all_conditions(m.given, outcomes, series, start, runs)
-        then = _all_conditions(m.all_of, outcomes, series, start, runs) \
-            & _any_condition(m.any_of, outcomes, series, start, runs)
-        return then.astype(float).where(given)
-    if series is None or series.empty:
-        raise ValueError(f"a '{m.kind}' measure needs the time series (run without "
-                         f"--no-timeseries)")
-    if m.kind in ("value_at", "poll") and m.month is not None:
-        names = [m.indicator] if m.indicator else list(m.indicators)
-        at = series[series["month"] == month_index(m.month, start)].set_index("run")
-        return at[names].sum(axis=1, min_count=len(names)).astype(float).reindex(runs)
-    if m.kind == "poll":  # fieldwork over several months: the mean over them
-        names = [m.indicator] if m.indicator else list(m.indicators)
-        window = _window(series, m, start)
-        summed = window.assign(_poll=window[names].sum(axis=1, min_count=len(names)))
-        return summed.groupby("run")["_poll"].mean().astype(float).reindex(runs)
-    window = _window(series, m, start)
-    if m.kind in ("mean_over", "max_over"):
-        how = "mean" if m.kind == "mean_over" else "max"
-        return window.groupby("run")[m.indicator].agg(how).astype(float).reindex(runs)
-    if m.kind == "order_of_events":
-        first = _first_months(window, m.first, runs)
-        then = _first_months(window, m.then, runs)
-        before = (first < then).astype(float)  # a first that never held is NaN: not before
-        return before.where(then.notna())
-    if m.kind == "first_month_between":
-        first = _first_months(window, m, runs)
-        lo, hi = (month_index(x, start) for x in m.within)
-        return ((first >= lo) & (first <= hi)).astype(float)
-    held = window.assign(held=_condition(window, m).to_numpy())
-    if m.kind == "share_by":
-        return held.groupby("run")["held"].any().reindex(runs, fill_value=False).astype(float)
-    if m.kind == "event_month":
-        first = held[held["held"]].groupby("run")["month"].min()
-        censored = (month_index(m.to, start) if m.to is not None else horizon) + 1
-        return first.reindex(runs).fillna(censored).astype(float)
-    raise ValueError(f"unknown measure kind {m.kind}")
+    table = RunTable.of(outcomes, series)
+    values = _per_run(m, table, start, horizon, _Others(others))
+    return pd.Series(np.asarray(values, dtype=float), index=table.runs)
 
 
-def _nested_per_run(m: TargetMeasure, outcomes, series, start, horizon, others) -> pd.Series:
+def _nested_per_run(m: TargetMeasure, table, start, horizon, others: _Others) -> np.ndarray:
     if m.scenario is not None:
-        outcomes, series, start, horizon = _other(m.scenario, others)
-    return per_run_values(m, outcomes, series, start, horizon, others)
-
-
-def _other(scenario: str, others: Mapping[str, Batch] | None) -> Batch:
-    if not others or scenario not in others:
-        raise ValueError(f"this measure contrasts scenario '{scenario}': give its batch "
-                         f"(others['{scenario}'])")
-    return others[scenario]
+        table, start, horizon = others.get(m.scenario)
+    return _per_run(m, table, start, horizon, others)
 
 
 def aggregate(m: TargetMeasure, values: np.ndarray) -> float:
@@ -195,24 +299,29 @@ def aggregate(m: TargetMeasure, values: np.ndarray) -> float:
     return float(np.median(values) if m.statistic == "median" else np.mean(values))
 
 
-def compute_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
-                    start: str, horizon: int, others: Mapping[str, Batch] | None = None) -> float:
-    """The value of one measure over a batch (see `TargetMeasure` for each kind); a nested
-    measure naming another scenario is computed over ``others[scenario]``."""
+def _value(m: TargetMeasure, table: RunTable, start: str, horizon: int,
+           others: _Others) -> float:
     if m.kind in _PAIRS:
-        a = _nested_value(m.left, outcomes, series, start, horizon, others)
-        b = _nested_value(m.right, outcomes, series, start, horizon, others)
+        a = _nested_value(m.left, table, start, horizon, others)
+        b = _nested_value(m.right, table, start, horizon, others)
         if m.kind == "difference_of":
             return a - b
         return a / b if b != 0 else float("nan")
-    values = per_run_values(m, outcomes, series, start, horizon, others)
-    return aggregate(m, values.to_numpy(dtype=float))
+    return aggregate(m, _per_run(m, table, start, horizon, others))
 
 
-def _nested_value(m: TargetMeasure, outcomes, series, start, horizon, others) -> float:
+def _nested_value(m: TargetMeasure, table, start, horizon, others: _Others) -> float:
     if m.scenario is not None:
-        outcomes, series, start, horizon = _other(m.scenario, others)
-    return compute_measure(m, outcomes, series, start, horizon, others)
+        table, start, horizon = others.get(m.scenario)
+    return _value(m, table, start, horizon, others)
+
+
+def compute_measure(m: TargetMeasure, outcomes: pd.DataFrame, series: pd.DataFrame | None,
+                    start: str, horizon: int, others: Mapping[str, Batch] | None = None) -> float:
+    """The value of one measure over a batch (see `TargetMeasure` for each kind); a nested
+    measure naming another scenario is computed over ``others[scenario]``. ``outcomes`` may be
+    a `RunTable` (then ``series`` is not read)."""
+    return _value(m, RunTable.of(outcomes, series), start, horizon, _Others(others))
 
 
 def batches_with_specs(batches: Mapping[str, tuple[pd.DataFrame, pd.DataFrame | None]]
@@ -229,12 +338,15 @@ def measure_targets(targets: Sequence[LoadedTarget],
                     batches: Mapping[str, tuple[pd.DataFrame, pd.DataFrame | None]]
                     ) -> dict[str, float]:
     """Each measured target's value, from ``batches``: scenario name -> (outcomes, series).
-    ``batches`` holds every scenario the targets read (`LoadedTarget.scenarios`)."""
-    full = batches_with_specs(batches)
+    ``batches`` holds every scenario the targets read (`LoadedTarget.scenarios`); each batch is
+    made a `RunTable` once for all the targets that read it."""
+    others = _Others({name: (RunTable(outcomes, series), None, start, horizon)
+                      for name, (outcomes, series, start, horizon)
+                      in batches_with_specs(batches).items()})
     out = {}
     for t in targets:
-        outcomes, series, start, horizon = full[t.scenario]
-        out[t.id] = compute_measure(t.target.measure, outcomes, series, start, horizon, full)
+        table, start, horizon = others.get(t.scenario)
+        out[t.id] = _value(t.target.measure, table, start, horizon, others)
     return out
 
 
