@@ -196,8 +196,8 @@ def test_unionsim_validate_checks_target_files():
 
 
 def test_the_screening_ranks_judgement_parameters_and_the_fit_takes_its_head(tmp_path):
-    from unionsim.calibration.screening import (candidates, influence_table, screening_file,
-                                                top_parameters)
+    from unionsim.calibration.screening import (candidates, fit_parameters, influence_table,
+                                                screening_file, top_parameters)
     from unionsim.config.params import default_parameters, fit_candidates
     from unionsim.errors import InputFileError
 
@@ -225,6 +225,11 @@ def test_the_screening_ranks_judgement_parameters_and_the_fit_takes_its_head(tmp
     assert head["headline_pp"].fillna(0.0).is_monotonic_decreasing
     assert ranking.iloc[len(must):]["target_score"].is_monotonic_decreasing
     assert top_parameters(3) == ranking["parameter"].head(3).tolist()
+    # a fit takes the head and every parameter once set by hand, whatever its rank
+    fitted = fit_parameters(3)
+    assert fitted[:3] == top_parameters(3) and set(fit_candidates()) <= set(fitted)
+    assert len(fitted) == len(set(fitted)) == len(set(top_parameters(3)) | set(fit_candidates()))
+    assert fit_parameters(len(ranking)) == ranking["parameter"].tolist()
     with pytest.raises(InputFileError, match="no screening ranking found"):
         top_parameters(3, tmp_path / "none.csv")
 

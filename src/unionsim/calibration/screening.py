@@ -200,3 +200,15 @@ def top_parameters(n: int, path: str | Path | None = None) -> list[str]:
                              hint="run `python scripts/screen_calibration.py` first")
     ranking = pd.read_csv(path)
     return ranking.sort_values("rank")["parameter"].head(n).tolist()
+
+
+def fit_parameters(n: int, path: str | Path | None = None) -> list[str]:
+    """What a fit of ``n`` parameters fits: the first ``n`` of the screening ranking, then every
+    parameter marked ``fit:`` that is not among them (a default once set by hand to match the
+    history is fitted whatever its rank), in ranking order."""
+    from unionsim.config.params import fit_candidates
+
+    marked = set(fit_candidates())
+    head = top_parameters(n, path)
+    ranked = top_parameters(10**9, path)
+    return head + [name for name in ranked if name in marked and name not in head]
