@@ -358,8 +358,8 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             if after_simulations:
                 after_simulations()
             kept_theta, x, dropped = training_data(theta, measures, fitting, tolerances, seed)
-            say(f"training the network on {len(x)} simulations ({dropped} dropped: every run "
-                f"failed) of {x.shape[1]} targets")
+            say(f"training the network on {len(x)} simulations of {x.shape[1]} targets "
+                f"({dropped} dropped, their runs all failed)")
             trained = time.perf_counter()
             draws, epochs = train_and_draw(kept_theta, x.to_numpy(), low, high, settings,
                                            seed)
@@ -388,7 +388,8 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             "seconds_training": round(training_seconds, 1),
             "executor": executor, "workers": mapper.workers,
             "simulations": int(settings.simulations), "simulations_dropped": dropped,
-            "epochs": epochs, "draws": int(len(draws)),
+            "epochs": epochs, "epoch_cap_reached": bool(epochs and epochs > settings.max_epochs),
+            "draws": int(len(draws)),
             "evaluations": int(settings.simulations + len(chosen)), "model_runs": int(runs),
             "generations": [],
             "particles": int(len(particles)),
