@@ -114,12 +114,12 @@ PRESETS = {
     # measured on 2 shared cores, 7,402 evaluations = 59,216 runs in 21 minutes of sampling
     "default": FitSettings("default", population=200, replicates=4, n_parameters=12,
                            max_populations=8, max_simulations=4000),
-    # NPE for CI: 3 parameters (and the fitted poll offsets), 30 simulations, a small network
-    # trained for a few epochs, 10 predictive draws: seconds of work
+    # NPE for CI: 3 parameters (and the fitted poll offsets), 20 simulations, a small network
+    # trained for a few epochs, 6 predictive draws: seconds of work
     "npe-quick": FitSettings("npe-quick", population=0, replicates=1, n_parameters=3,
-                             max_populations=0, max_simulations=30, method="npe",
-                             simulations=30, chunk=15, hidden=16, transforms=2, max_epochs=20,
-                             draws=200, predictive=10, predictive_replicates=1),
+                             max_populations=0, max_simulations=20, method="npe",
+                             simulations=20, chunk=10, hidden=16, transforms=2, max_epochs=10,
+                             draws=100, predictive=6, predictive_replicates=1),
     # the full NPE fit: 40 parameters (plus the poll offsets), 6,000 simulations x 1 run of
     # each of the six target scenarios, 1,000 draws of which 500 are simulated x 4 runs. At
     # 0.45-0.51 s per evaluation of the six scenarios on one core: about 25 min of simulations

@@ -21,7 +21,7 @@ def calibrate(
     method: str = typer.Option("abc", "--method", "-m", metavar="NAME",
                                help="abc (ABC-SMC with pyabc) or npe (neural posterior "
                                     "estimation with sbi: independent draws, for 30+ "
-                                    "parameters). With npe, --quick is the CI fit (30 "
+                                    "parameters). With npe, --quick is the CI fit (20 "
                                     "simulations) and the default the full one (40 "
                                     "parameters, 6,000 simulations: about 40 minutes on 2 "
                                     "cores)."),
