@@ -123,10 +123,11 @@ PRESETS = {
     # the full NPE fit: 40 parameters (plus the poll offsets), 6,000 simulations x 1 run of
     # each of the six target scenarios, 1,000 draws of which 500 are simulated x 4 runs. At
     # 0.45-0.51 s per evaluation of the six scenarios on one core: about 25 min of simulations
-    # and 8 of predictive runs on 2 cores, plus a few minutes of training on one thread
+    # and 8 of predictive runs on 2 cores, plus at most 8 min of training on one thread (2.5 s
+    # an epoch of 6,000 simulations on this machine, at most 200 epochs): <= 45 min
     "npe": FitSettings("npe", population=0, replicates=1, n_parameters=40, max_populations=0,
                        max_simulations=6000, method="npe", simulations=6000, chunk=250,
-                       hidden=64, transforms=5, max_epochs=300, draws=1000, predictive=500,
+                       hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=500,
                        predictive_replicates=4),
 }
 
@@ -432,6 +433,9 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     from unionsim.calibration.folder import check_fit_options, fit_folder
     from unionsim.calibration.screening import top_parameters
 
+    if settings.method != "abc":
+        raise UsageError(f"setting {settings.name!r} is not an ABC-SMC setting",
+                         field="method", hint="unionsim.calibration.npe.run_npe runs it")
     say = notify or (lambda message: None)
     check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
     from unionsim.calibration.polls import fitted_offsets
