@@ -156,6 +156,9 @@ def test_a_fit_stopped_after_its_simulations_resumes_to_the_same_posterior(seria
     np.savez(other, **arrays)
     with pytest.raises(ResultsError, match="does not belong to this fit"):
         _fit(tmp_path / "fit", resume=True)
+    other.write_bytes(b"not a chunk")
+    with pytest.raises(ResultsError, match="simulations-0001.npz is damaged"):
+        _fit(tmp_path / "fit", resume=True)
 
 
 def test_without_sbi_the_npe_method_is_a_usage_error_naming_the_extra(monkeypatch, capsys,

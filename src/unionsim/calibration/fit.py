@@ -3,7 +3,9 @@
 Why pyabc (pyabc.readthedocs.io): a maintained ABC-SMC library (ICB-DCM, releases through 2026)
 with adaptive tolerance schedules, a SQL database of every generation that lets a stopped run be
 loaded and continued (``ABCSMC.load``), and pluggable samplers for local processes or a dask
-cluster. It is pure Python on Python 3.11 and pulls no deep-learning stack (``sbi`` needs torch);
+cluster. It is pure Python on Python 3.11 and pulls no deep-learning stack (``sbi`` needs torch:
+it is the second method, `unionsim.calibration.npe`, for fits of many parameters, where ABC-SMC's
+weights collapse);
 history matching with an emulator would need us to choose and validate an emulator for 30+
 outputs, a project of its own.
 

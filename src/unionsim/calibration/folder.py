@@ -189,8 +189,10 @@ def fit_folder(out: str | Path, manifest: dict, *, force: bool, resume: bool,
     A new fit gets a fresh id in its manifest. ``resume`` continues the stored fit: fit.json and
     abc.db are checked against each other (the database's id) and against this command
     (settings, seed, targets, parameters, model); any mismatch or damage is refused before
-    anything is written. ``force`` deletes only the files a fit writes. Without either, an
-    existing fit is refused."""
+    anything is written; an NPE fit (``method: npe`` in its manifest) has no database, and is
+    checked against this command only (its saved simulations carry the fit's id, checked as
+    they are read). ``force`` deletes only the files a fit writes. Without either, an existing
+    fit is refused."""
     from unionsim.errors import UsageError
 
     if force and resume:

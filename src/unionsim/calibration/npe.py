@@ -131,14 +131,19 @@ def _read_chunk(folder, name: str) -> dict:
     from unionsim.guard import read_entry_bytes
 
     path = folder.path / name
+    raw = read_entry_bytes(folder.path, name, MAX_CHUNK_BYTES)   # no link, a sane size
     try:
-        with np.load(io.BytesIO(read_entry_bytes(folder.path, name, MAX_CHUNK_BYTES)),
-                     allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError) as exc:
-        raise ResultsError(f"{name} is damaged: {str(exc)[:200] or type(exc).__name__}",
-                           file=path, hint="delete it to simulate that chunk again, or add "
-                                           "--force to start the fit again") from None
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+            chunk = {k: data[k] for k in data.files}
+        missing = {"theta", "measures", "targets", "fit_id"} - set(chunk)
+        if missing:
+            raise ValueError(f"it lacks {', '.join(sorted(missing))}")
+        return chunk
+    except Exception as exc:  # noqa: BLE001 - zip, npy and pickle-refusal errors of many kinds
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ResultsError(f"{name} is damaged: {reason}", file=path,
+                           hint="delete it to simulate that chunk again, or add --force to "
+                                "start the fit again") from None
 
 
 def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.ndarray,
@@ -157,9 +162,10 @@ def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.
         name = chunk_name(c)
         if (folder.path / name).exists():
             data = _read_chunk(folder, name)
-            if (str(data.get("fit_id")) != folder.fit_id
-                    or list(map(str, data.get("targets", []))) != list(ids)
-                    or not np.array_equal(data.get("theta"), theta[lo:hi])):
+            if (str(data["fit_id"]) != folder.fit_id
+                    or list(map(str, data["targets"])) != list(ids)
+                    or not np.array_equal(data["theta"], theta[lo:hi])
+                    or data["measures"].shape != (hi - lo, len(ids))):
                 raise ResultsError(f"{name} does not belong to this fit (another fit's id, "
                                    "targets or parameter draws)", file=folder.path / name,
                                    hint="add --force to start the fit again")
@@ -321,7 +327,10 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
     return the posterior predictive draws as a particles table.
 
     ``out`` holds ``fit.json`` and the saved simulations; ``resume`` continues a stopped fit
-    there (refused if its settings, seed, targets or model code differ), ``force`` replaces it.
+    there (refused if its settings, seed, targets or model code differ): the saved chunks are
+    read back and checked, the missing ones simulated, and the network trained and sampled
+    again (reproducibly: a finished fit resumed gives the same posterior). ``force`` replaces
+    it.
     ``after_simulations`` is called once every simulation is saved (before training).
     """
     require_sbi()
@@ -363,6 +372,11 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             if after_simulations:
                 after_simulations()
             kept_theta, x, dropped = training_data(theta, measures, fitting, tolerances, seed)
+            if len(x) < 2:
+                raise ResultsError(f"{dropped} of {len(theta)} simulations failed in every run: "
+                                   "nothing to train the network on", file=folder.path,
+                                   hint="run `unionsim run` on a target scenario to see the "
+                                        "runs' errors")
             say(f"training the network on {len(x)} simulations of {x.shape[1]} targets "
                 f"({dropped} dropped, their runs all failed)")
             trained = time.perf_counter()
