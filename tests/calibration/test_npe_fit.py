@@ -25,7 +25,7 @@ NAMES = ["putin.reactivity", "minsk.choice_temperature"]
 TINY = FitSettings("tiny-npe", population=0, replicates=1, n_parameters=2, max_populations=0,
                    max_simulations=12, method="npe", simulations=12, chunk=6, hidden=8,
                    transforms=1, max_epochs=4, draws=60, predictive=3,
-                   predictive_replicates=1)
+                   predictive_replicates=1, sbc=3, sbc_draws=10)
 
 
 def _main_targets():
@@ -113,6 +113,13 @@ def test_the_posterior_holds_independent_equally_weighted_draws_in_the_ranges(se
     assert m["ess"] == pytest.approx(TINY.predictive)   # 1/sum(w^2) of equal weights
     assert list(m["contraction"]) == [*NAMES, *offsets]
     assert all(c <= 1.0 for c in m["contraction"].values())
+    # the calibration check ranks the held-back simulations' vectors among posterior draws
+    sbc = m["sbc"]
+    assert sbc["simulations"] == TINY.sbc and sbc["posterior_draws"] == TINY.sbc_draws
+    assert list(sbc["ks_pvalues"]) == [*NAMES, *offsets]
+    assert all(0 <= p <= 1 for p in sbc["ks_pvalues"].values())
+    assert sbc["not_calibrated"] == [n for n, p in sbc["ks_pvalues"].items()
+                                     if p < 0.05 / len(sbc["ks_pvalues"])]
     for name, spec in {**m["parameters"], **m["poll_offsets"]}.items():
         column = f"param.{name}" if name in NAMES else f"offset.{name}"
         assert particles[column].between(*spec["range"]).all(), name
@@ -216,7 +223,7 @@ def test_calibrate_npe_quick_then_run_with_its_posterior(tmp_path):
     assert all(f"measure.{t}" in frame for t in m["targets"]["test"])
     text = (fit / "calibration.md").read_text()
     assert "neural posterior estimation" in text and "held-out 2021 targets" in text
-    assert "contraction" in text
+    assert "contraction" in text and "calibration check (simulation-based calibration)" in text
 
     out = tmp_path / "run"
     run = cli("run", "baseline", "--posterior", posterior, "--runs", 20, "--out", out,

@@ -67,7 +67,9 @@ class FitSettings:
     ``replicates`` runs per scenario, saved in chunks of ``chunk``; a masked autoregressive flow
     of ``transforms`` layers of ``hidden`` units trained for at most ``max_epochs`` epochs;
     ``draws`` posterior draws, of which ``predictive`` are simulated with
-    ``predictive_replicates`` runs per scenario for the report and the posterior file."""
+    ``predictive_replicates`` runs per scenario for the report and the posterior file; ``sbc``
+    of the simulations are held back from training for simulation-based calibration, each
+    ranked among ``sbc_draws`` posterior draws."""
 
     name: str
     population: int
@@ -86,6 +88,8 @@ class FitSettings:
     draws: int = 0
     predictive: int = 0
     predictive_replicates: int = 0
+    sbc: int = 0
+    sbc_draws: int = 0
 
     def runs_per_evaluation(self, n_scenarios: int) -> int:
         return self.replicates * n_scenarios
@@ -101,7 +105,7 @@ class FitSettings:
 
 
 _NPE_FIELDS = ("method", "simulations", "chunk", "hidden", "transforms", "max_epochs", "draws",
-               "predictive", "predictive_replicates")
+               "predictive", "predictive_replicates", "sbc", "sbc_draws")
 
 
 PRESETS = {
@@ -121,16 +125,18 @@ PRESETS = {
     "npe-quick": FitSettings("npe-quick", population=0, replicates=1, n_parameters=3,
                              max_populations=0, max_simulations=20, method="npe",
                              simulations=20, chunk=10, hidden=16, transforms=2, max_epochs=10,
-                             draws=100, predictive=6, predictive_replicates=1),
+                             draws=100, predictive=6, predictive_replicates=1, sbc=4,
+                             sbc_draws=20),
     # the full NPE fit: 40 parameters (plus the poll offsets), 6,000 simulations x 1 run of
-    # each of the six target scenarios, 1,000 draws of which 500 are simulated x 4 runs. At
+    # each of the six target scenarios (300 of them held back for the calibration check),
+    # 1,000 draws of which 500 are simulated x 4 runs. At
     # 0.45-0.51 s per evaluation of the six scenarios on one core: about 25 min of simulations
     # and 8 of predictive runs on 2 cores, plus at most 8 min of training on one thread (2.5 s
     # an epoch of 6,000 simulations on this machine, at most 200 epochs): <= 45 min
     "npe": FitSettings("npe", population=0, replicates=1, n_parameters=40, max_populations=0,
                        max_simulations=6000, method="npe", simulations=6000, chunk=250,
                        hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=500,
-                       predictive_replicates=4),
+                       predictive_replicates=4, sbc=300, sbc_draws=200),
 }
 
 FIT_MANIFEST = "fit.json"

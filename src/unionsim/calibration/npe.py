@@ -38,7 +38,12 @@ The fit, every step reproducible from the fit's seed whatever runs the simulatio
    from the fit's seed and run on one thread, so the network and its draws are reproducible.
 5. **Draws**: ``draws`` independent posterior draws at x_o, restricted to the prior box (sbi
    rejects draws outside it), from which each parameter's contraction
-   ``1 - posterior variance / prior variance`` is reported.
+   ``1 - posterior variance / prior variance`` is reported. **Calibration check**: the last
+   ``sbc`` simulations are held back from training; each one's true vector is ranked among
+   ``sbc_draws`` posterior draws given its own x (simulation-based calibration, sbi's
+   `run_sbc`). A calibrated network gives uniform ranks: the manifest records each
+   parameter's Kolmogorov-Smirnov p-value and names those below 0.05 / (number of parameters),
+   whose posterior is too narrow, too wide or shifted.
 6. **Posterior predictive**: the first ``predictive`` draws (an iid subset) are simulated with
    ``predictive_replicates`` runs per scenario and every measured target, fitting and held-out,
    so the report can score hits; they are written in the particles table of
@@ -220,14 +225,18 @@ def training_data(theta: np.ndarray, measures: np.ndarray, targets: Sequence[Loa
 
 
 def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.ndarray,
-                   settings: FitSettings, seed: int) -> np.ndarray:
-    """Train sbi's NPE on (theta, x) and draw ``settings.draws`` independent vectors from the
-    posterior at x_o = 0 (every target hit exactly), restricted to the prior box."""
+                   settings: FitSettings, seed: int):
+    """Train sbi's NPE on (theta, x) but its last ``settings.sbc`` rows and draw
+    ``settings.draws`` independent vectors from the posterior at x_o = 0 (every target hit
+    exactly), restricted to the prior box; then rank each held-back row's vector among
+    ``settings.sbc_draws`` draws given its x. Returns (draws, epochs, ranks or None)."""
     torch = require_sbi()
     from sbi.inference import NPE
     from sbi.neural_nets import posterior_nn
     from sbi.utils import BoxUniform
 
+    held = settings.sbc if len(theta) - settings.sbc >= 2 else 0
+    train = len(theta) - held
     threads = torch.get_num_threads()
     torch.set_num_threads(1)   # the same arithmetic whatever the machine: reproducible draws
     try:
@@ -241,8 +250,8 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
                                  num_transforms=settings.transforms,
                                  z_score_theta="transform_to_unconstrained", x_dist=prior)
         inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False)
-        inference.append_simulations(torch.tensor(theta, dtype=torch.float32),
-                                     torch.tensor(x, dtype=torch.float32))
+        inference.append_simulations(torch.tensor(theta[:train], dtype=torch.float32),
+                                     torch.tensor(x[:train], dtype=torch.float32))
         with warnings.catch_warnings():
             # reaching the epoch cap is reported through the epoch count instead
             warnings.filterwarnings("ignore", message="Maximum number of epochs")
@@ -259,10 +268,40 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
             raise ResultsError(f"the trained network puts almost all its draws outside the "
                                f"prior ranges ({str(exc)[:160]})", field="draws",
                                hint="fit with more simulations (or fewer parameters)") from None
+        ranks = None
+        if held:
+            from sbi.diagnostics import run_sbc
+
+            torch.manual_seed(torch_seed + 2)
+            with warnings.catch_warnings():
+                # small checks (the CI fit's) are allowed: the manifest records their sizes
+                warnings.filterwarnings("ignore", message="Number of .* should be on the order")
+                ranks, _ = run_sbc(torch.tensor(theta[train:], dtype=torch.float32),
+                                   torch.tensor(x[train:], dtype=torch.float32), posterior,
+                                   num_posterior_samples=settings.sbc_draws,
+                                   show_progress_bar=False)
+            ranks = ranks.numpy()
     finally:
         torch.set_num_threads(threads)
     # float32 draws, rejected outside the float32 box: clip to the float64 ranges
-    return np.clip(draws.numpy().astype(float), low, high), epochs
+    return np.clip(draws.numpy().astype(float), low, high), epochs, ranks
+
+
+def sbc_summary(ranks: np.ndarray | None, n_draws: int, names: Sequence[str]) -> dict:
+    """The calibration check as the manifest records it: each parameter's Kolmogorov-Smirnov
+    p-value of its ranks against the uniform, and the parameters below 0.05 / (number of
+    parameters) (a Bonferroni bound: with a calibrated network, one in twenty fits names
+    one)."""
+    if ranks is None or not len(ranks):
+        return {"simulations": 0}
+    from scipy.stats import kstest
+
+    p = {n: round(float(kstest(ranks[:, j] / n_draws, "uniform").pvalue), 4)
+         for j, n in enumerate(names)}
+    bound = 0.05 / len(names)
+    return {"simulations": int(len(ranks)), "posterior_draws": int(n_draws),
+            "ks_pvalues": p, "bound": round(bound, 6),
+            "not_calibrated": [n for n, v in p.items() if v < bound]}
 
 
 def contraction(draws: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -377,11 +416,12 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
                                    "nothing to train the network on", file=folder.path,
                                    hint="run `unionsim run` on a target scenario to see the "
                                         "runs' errors")
-            say(f"training the network on {len(x)} simulations of {x.shape[1]} targets "
-                f"({dropped} dropped, their runs all failed)")
+            say(f"training the network on {len(x) - settings.sbc} simulations of "
+                f"{x.shape[1]} targets ({dropped} dropped, their runs all failed; "
+                f"{settings.sbc} held back for the calibration check)")
             trained = time.perf_counter()
-            draws, epochs = train_and_draw(kept_theta, x.to_numpy(), low, high, settings,
-                                           seed)
+            draws, epochs, ranks = train_and_draw(kept_theta, x.to_numpy(), low, high,
+                                                  settings, seed)
             training_seconds = time.perf_counter() - trained
             say(f"trained in {training_seconds:.0f} s ({epochs} epochs); simulating "
                 f"{settings.predictive} posterior draws for the report")
@@ -417,6 +457,7 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
                         "draws it equals their number",
             "contraction": {n: round(float(c), 4)
                             for n, c in zip([*names, *offsets], shrink)},
+            "sbc": sbc_summary(ranks, settings.sbc_draws, [*names, *offsets]),
         })
         folder.write_manifest(manifest)
         return FitResult(folder.path, manifest, particles)

@@ -359,11 +359,23 @@ def _npe_method_lines(posterior: Posterior) -> list[str]:
         "* contraction = 1 - posterior variance / prior variance, from all the draws: 0 where "
         "the targets teach nothing, 1 where they pin the parameter down",
         "",
-        "| parameter | contraction |",
-        "|---|---|",
     ]
+    sbc = m.get("sbc", {})
+    if sbc.get("simulations"):
+        failed = sbc.get("not_calibrated", [])
+        lines.append(
+            f"* calibration check (simulation-based calibration): {sbc['simulations']} "
+            f"simulations held back from training, each one's true vector ranked among "
+            f"{sbc['posterior_draws']} posterior draws given its own data; a calibrated network "
+            f"gives uniform ranks. Parameters whose ranks are not uniform (Kolmogorov-Smirnov "
+            f"p < {sbc['bound']:.2g}): " + (", ".join(f"`{n}`" for n in failed) or "none"))
+    else:
+        lines.append("* calibration check: not run (no simulations held back)")
+    lines += ["", "| parameter | contraction | SBC p-value |", "|---|---|---|"]
+    pvalues = sbc.get("ks_pvalues", {})
     for name, value in m.get("contraction", {}).items():
-        lines.append(f"| {name} | {value:.2f} |")
+        p = pvalues.get(name)
+        lines.append(f"| {name} | {value:.2f} | {'-' if p is None else f'{p:.3g}'} |")
     return lines
 
 
