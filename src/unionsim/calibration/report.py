@@ -358,7 +358,6 @@ def _npe_method_lines(posterior: Posterior) -> list[str]:
         f"`{m.get('model_fingerprint')}`",
         "* contraction = 1 - posterior variance / prior variance, from all the draws: 0 where "
         "the targets teach nothing, 1 where they pin the parameter down",
-        "",
     ]
     sbc = m.get("sbc", {})
     if sbc.get("simulations"):
