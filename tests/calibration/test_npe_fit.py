@@ -74,7 +74,7 @@ def test_the_network_sees_the_fitting_targets_only(serial_fit):
 
 
 def test_training_data_are_errors_in_tolerances_with_unit_noise():
-    from unionsim.calibration.npe import UNDEFINED_ERROR, standardised, training_data
+    from unionsim.calibration.npe import X_CLIP, UNDEFINED_ERROR, standardised, training_data
     from unionsim.calibration.polls import scoring_tolerances
     from unionsim.config.targets import observed_value, scenario_spec
 
@@ -88,13 +88,16 @@ def test_training_data_are_errors_in_tolerances_with_unit_noise():
     measures = np.tile(observed, (4000, 1)) + tol * 2.0      # every target two tolerances off
     measures[0, 1] = np.nan                                   # an undefined measure
     measures[1, 2] = np.inf                                   # a simulation whose runs failed
+    measures[2, 0] = observed[0] + 1000 * tol[0]              # far off: clipped
     z = standardised(measures, fitting, tolerances)
-    assert np.allclose(z[2:], 2.0) and z[0, 1] == UNDEFINED_ERROR and np.isinf(z[1, 2])
+    assert np.allclose(z[3:], 2.0) and z[0, 1] == UNDEFINED_ERROR and np.isinf(z[1, 2])
+    assert z[2, 0] == pytest.approx(1000)
     theta = np.arange(4000.0)[:, None]
     kept, x, dropped = training_data(theta, measures, fitting, tolerances, seed=3)
     assert dropped == 1 and len(x) == len(kept) == 3999 and 1.0 not in kept[:, 0]
     assert list(x.columns) == [t.id for t in fitting]
-    noise = x.to_numpy()[1:] - 2.0
+    assert x.iloc[1, 0] == X_CLIP    # row 2 of the simulations, after the dropped row 1
+    noise = x.to_numpy()[2:] - 2.0
     assert abs(noise.mean()) < 0.05 and abs(noise.std() - 1.0) < 0.05
     again = training_data(theta, measures, fitting, tolerances, seed=3)[1]
     pd.testing.assert_frame_equal(x, again)

@@ -29,6 +29,10 @@ The fit, every step reproducible from the fit's seed whatever runs the simulatio
    tolerance units) before training; the network learns p(theta | observed figure), not
    p(theta | exact model value), and a target missed by one tolerance is as likely as the
    measurement model says.
+   The noisy errors are then clipped to +-``X_CLIP`` tolerances: a deterministic transform that
+   is the identity near the observation (x_o = 0), so the posterior at x_o is unchanged, while
+   a few simulations missing a target by hundreds of tolerances no longer dominate the
+   network's z-scoring of that input.
    A measure that is undefined (NaN: no run met its condition) becomes ``UNDEFINED_ERROR``, one
    tolerance, as in ABC's distance: the simulation is kept (dropping it would bias the prior
    towards parameters under which the condition occurs), and it is neither rewarded nor
@@ -192,6 +196,7 @@ def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.
 
 
 UNDEFINED_ERROR = 1.0   # as `unionsim.calibration.measures.UNDEFINED_ERROR`
+X_CLIP = 10.0           # tolerances: beyond, a simulation is simply far from the observation
 
 
 def standardised(measures: np.ndarray, targets: Sequence[LoadedTarget],
@@ -212,15 +217,16 @@ def standardised(measures: np.ndarray, targets: Sequence[LoadedTarget],
 def training_data(theta: np.ndarray, measures: np.ndarray, targets: Sequence[LoadedTarget],
                   tolerances: dict[str, float], seed: int):
     """The network's training set: (theta, x) with x a table whose columns are the fitting
-    targets' ids, each the standardised error plus N(0, 1) measurement noise; simulations
-    whose runs all failed are dropped. Returns (theta, x, dropped)."""
+    targets' ids, each the standardised error plus N(0, 1) measurement noise, clipped to
+    +-``X_CLIP``; simulations whose runs all failed are dropped. Returns (theta, x,
+    dropped)."""
     import pandas as pd
 
     z = standardised(measures, targets, tolerances)
     noise = np.random.default_rng(np.random.SeedSequence([int(seed), _NOISE_STREAM]))
     z = z + noise.standard_normal(z.shape)
     keep = np.isfinite(z).all(axis=1)
-    x = pd.DataFrame(z[keep], columns=[t.id for t in targets])
+    x = pd.DataFrame(np.clip(z[keep], -X_CLIP, X_CLIP), columns=[t.id for t in targets])
     return theta[keep], x, int((~keep).sum())
 
 

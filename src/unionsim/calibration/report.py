@@ -334,7 +334,8 @@ def _npe_method_lines(posterior: Posterior) -> list[str]:
         "more parameters are fitted). The data x are the fitting targets' errors in tolerances "
         "(a poll's with its measurement-model tolerance); the observation is x = 0. A committed "
         "tolerance is read as one standard deviation of measurement error: each simulated x "
-        "gets N(0, 1) noise before training. An undefined measure counts as one tolerance (as "
+        "gets N(0, 1) noise before training, and is clipped to 10 tolerances either way (the "
+        "identity near the observation). An undefined measure counts as one tolerance (as "
         "in ABC's distance); a simulation whose runs all failed is dropped. The held-out "
         "targets are not measured in the training simulations at all.",
         "",
