@@ -51,7 +51,17 @@ def _bytes(particles: pd.DataFrame) -> bytes:
 
 @pytest.fixture(scope="module")
 def serial_fit(tmp_path_factory):
-    return _fit(tmp_path_factory.mktemp("npe") / "serial")
+    """A tiny fit run from an empty working directory, which it must leave as it was (sbi's
+    default training tracker would write its logs there)."""
+    here = tmp_path_factory.mktemp("npe")
+    cwd = os.getcwd()
+    os.chdir(here)
+    try:
+        result = _fit(here / "serial")
+    finally:
+        os.chdir(cwd)
+    assert sorted(p.name for p in here.iterdir()) == ["serial"]
+    return result
 
 
 def test_the_network_sees_the_fitting_targets_only(serial_fit):

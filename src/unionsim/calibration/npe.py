@@ -230,6 +230,29 @@ def training_data(theta: np.ndarray, measures: np.ndarray, targets: Sequence[Loa
     return theta[keep], x, int((~keep).sum())
 
 
+class _NoTracker:
+    """sbi's training tracker, recording nothing: its default writes TensorBoard logs into
+    ``sbi-logs/`` of the working directory, a folder the fit does not own (everything a fit
+    writes goes to its fit folder; the epochs it trained are in the manifest)."""
+
+    log_dir = None
+
+    def log_metric(self, name, value, step=None) -> None:
+        pass
+
+    def log_metrics(self, metrics, step=None) -> None:
+        pass
+
+    def log_params(self, params) -> None:
+        pass
+
+    def add_figure(self, name, figure, step=None) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
 def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.ndarray,
                    settings: FitSettings, seed: int):
     """Train sbi's NPE on (theta, x) but its last ``settings.sbc`` rows and draw
@@ -255,7 +278,8 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
         estimator = posterior_nn(model="zuko_maf", hidden_features=settings.hidden,
                                  num_transforms=settings.transforms,
                                  z_score_theta="transform_to_unconstrained", x_dist=prior)
-        inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False)
+        inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False,
+                        tracker=_NoTracker())
         inference.append_simulations(torch.tensor(theta[:train], dtype=torch.float32),
                                      torch.tensor(x[:train], dtype=torch.float32))
         with warnings.catch_warnings():
