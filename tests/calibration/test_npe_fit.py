@@ -179,6 +179,14 @@ def test_a_fit_stopped_after_its_simulations_resumes_to_the_same_posterior(seria
     other.write_bytes(b"not a chunk")
     with pytest.raises(ResultsError, match="simulations-0001.npz is damaged"):
         _fit(tmp_path / "fit", resume=True)
+    # an ABC-SMC resume in an NPE fit's folder is refused before anything is read
+    from unionsim.calibration.fit import FitSettings as Settings, run_fit
+
+    abc = Settings("tiny", population=2, replicates=1, n_parameters=2, max_populations=1,
+                   max_simulations=4)
+    with pytest.raises(ResultsError, match="holds an NPE fit"):
+        run_fit(_main_targets(), tmp_path / "fit", settings=abc, seed=4, names=NAMES,
+                executor="serial", resume=True)
 
 
 def test_without_sbi_the_npe_method_is_a_usage_error_naming_the_extra(monkeypatch, capsys,

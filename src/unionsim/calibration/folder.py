@@ -212,7 +212,12 @@ def fit_folder(out: str | Path, manifest: dict, *, force: bool, resume: bool,
                                     "choose another --out")
         if started and resume:
             previous = read_fit_manifest(path)
-            if npe or previous.get("method") == "npe":
+            if (previous.get("method") == "npe") != npe:
+                stored_method = "an NPE" if not npe else "an ABC-SMC"
+                raise ResultsError(f"cannot resume: this folder holds {stored_method} fit",
+                                   file=path, hint="repeat the original command (its --method) "
+                                                   "with --resume, or --force")
+            if npe:
                 differs = manifest_differences(previous, manifest)
                 if differs:
                     raise ResultsError("cannot resume: this fit differs from the stored one in "
