@@ -75,7 +75,6 @@ from unionsim.errors import ResultsError, UsageError
 # independent random streams mixed into the fit's seed
 _PRIOR_STREAM, _SIMULATION_STREAM, _NOISE_STREAM = 0x5B1_01, 0x5B1_02, 0x5B1_03
 _TORCH_STREAM, _PREDICTIVE_STREAM = 0x5B1_04, 0x5B1_05
-CHUNK_PATTERN = "simulations-*.npz"
 MAX_CHUNK_BYTES = 512 * 1024 * 1024
 # seconds of one model run of one scenario, measured on the project's 2-core machine (one
 # evaluation of the six target scenarios took 0.45-0.51 s on one core, December 2026); only
@@ -423,6 +422,11 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
         folder.write_manifest({**manifest, "status": "running", "started": now_iso()})
         started = time.perf_counter()
         low, high = prior_box(manifest, names, offsets)
+        flat = [n for n, lo, hi in zip([*names, *offsets], low, high) if not hi > lo]
+        if flat:
+            raise UsageError(f"{flat[0]} has an empty range ({len(flat)} fitted quantities "
+                             "do): the network cannot learn a posterior over a single value",
+                             field="parameters", hint="fit only parameters with a range")
         theta = prior_draws(seed, settings.simulations, low, high)
         seeds = evaluation_seeds(seed, _SIMULATION_STREAM, settings.simulations)
         training_model = SimulationModel(names, fitting, settings.replicates, offsets)
