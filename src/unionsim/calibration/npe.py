@@ -417,16 +417,16 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
     offsets = fitted_offsets(fitting)
     manifest = npe_manifest(settings, seed, names, targets, offsets)
     tolerances = scoring_tolerances(targets)
+    low, high = prior_box(manifest, names, offsets)
+    flat = [n for n, lo, hi in zip([*names, *offsets], low, high) if not hi > lo]
+    if flat:
+        raise UsageError(f"{flat[0]} has an empty range ({len(flat)} fitted quantities do): "
+                         "the network cannot learn a posterior over a single value",
+                         field="parameters", hint="fit only parameters with a range")
     with fit_folder(out, manifest, force=force, resume=resume, say=say) as folder:
         manifest = folder.manifest
         folder.write_manifest({**manifest, "status": "running", "started": now_iso()})
         started = time.perf_counter()
-        low, high = prior_box(manifest, names, offsets)
-        flat = [n for n, lo, hi in zip([*names, *offsets], low, high) if not hi > lo]
-        if flat:
-            raise UsageError(f"{flat[0]} has an empty range ({len(flat)} fitted quantities "
-                             "do): the network cannot learn a posterior over a single value",
-                             field="parameters", hint="fit only parameters with a range")
         theta = prior_draws(seed, settings.simulations, low, high)
         seeds = evaluation_seeds(seed, _SIMULATION_STREAM, settings.simulations)
         training_model = SimulationModel(names, fitting, settings.replicates, offsets)
