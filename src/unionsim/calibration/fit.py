@@ -3,7 +3,9 @@
 Why pyabc (pyabc.readthedocs.io): a maintained ABC-SMC library (ICB-DCM, releases through 2026)
 with adaptive tolerance schedules, a SQL database of every generation that lets a stopped run be
 loaded and continued (``ABCSMC.load``), and pluggable samplers for local processes or a dask
-cluster. It is pure Python on Python 3.11 and pulls no deep-learning stack (``sbi`` needs torch);
+cluster. It is pure Python on Python 3.11 and pulls no deep-learning stack (``sbi`` needs torch:
+it is the second method, `unionsim.calibration.npe`, for fits of many parameters, where ABC-SMC's
+weights collapse);
 history matching with an emulator would need us to choose and validate an emulator for 30+
 outputs, a project of its own.
 
@@ -58,7 +60,16 @@ from unionsim.errors import ResultsError, UsageError
 @dataclass(frozen=True)
 class FitSettings:
     """The size of a fit. ``max_simulations`` counts particle evaluations (each is
-    ``replicates`` runs in every target scenario)."""
+    ``replicates`` runs in every target scenario).
+
+    ``method`` is ``"abc"`` (ABC-SMC, this module) or ``"npe"`` (neural posterior estimation,
+    `unionsim.calibration.npe`), whose own sizes are: ``simulations`` prior simulations of
+    ``replicates`` runs per scenario, saved in chunks of ``chunk``; a masked autoregressive flow
+    of ``transforms`` layers of ``hidden`` units trained for at most ``max_epochs`` epochs;
+    ``draws`` posterior draws, of which ``predictive`` are simulated with
+    ``predictive_replicates`` runs per scenario for the report and the posterior file; ``sbc``
+    of the simulations are held back from training for simulation-based calibration, each
+    ranked among ``sbc_draws`` posterior draws."""
 
     name: str
     population: int
@@ -68,9 +79,33 @@ class FitSettings:
     max_simulations: int
     min_epsilon: float = 1.0
     min_acceptance_rate: float = 0.01
+    method: str = "abc"
+    simulations: int = 0
+    chunk: int = 0
+    hidden: int = 0
+    transforms: int = 0
+    max_epochs: int = 0
+    draws: int = 0
+    predictive: int = 0
+    predictive_replicates: int = 0
+    sbc: int = 0
+    sbc_draws: int = 0
 
     def runs_per_evaluation(self, n_scenarios: int) -> int:
         return self.replicates * n_scenarios
+
+    def record(self) -> dict:
+        """The settings as the fit's manifest stores them (an ABC fit's without the NPE
+        fields, so fits started before NPE existed still resume)."""
+        data = dataclasses.asdict(self)
+        if self.method == "abc":
+            for name in _NPE_FIELDS:
+                data.pop(name)
+        return data
+
+
+_NPE_FIELDS = ("method", "simulations", "chunk", "hidden", "transforms", "max_epochs", "draws",
+               "predictive", "predictive_replicates", "sbc", "sbc_draws")
 
 
 PRESETS = {
@@ -85,6 +120,23 @@ PRESETS = {
     # measured on 2 shared cores, 7,402 evaluations = 59,216 runs in 21 minutes of sampling
     "default": FitSettings("default", population=200, replicates=4, n_parameters=12,
                            max_populations=8, max_simulations=4000),
+    # NPE for CI: 3 parameters (and the fitted poll offsets), 20 simulations, a small network
+    # trained for a few epochs, 6 predictive draws: seconds of work
+    "npe-quick": FitSettings("npe-quick", population=0, replicates=1, n_parameters=3,
+                             max_populations=0, max_simulations=20, method="npe",
+                             simulations=20, chunk=10, hidden=16, transforms=2, max_epochs=10,
+                             draws=100, predictive=6, predictive_replicates=1, sbc=4,
+                             sbc_draws=20),
+    # the full NPE fit: 40 parameters (plus the poll offsets), 6,000 simulations x 1 run of
+    # each of the six target scenarios (300 of them held back for the calibration check),
+    # 1,000 draws of which 500 are simulated x 4 runs. At
+    # 0.45-0.51 s per evaluation of the six scenarios on one core: about 25 min of simulations
+    # and 8 of predictive runs on 2 cores, plus at most 8 min of training on one thread (2.5 s
+    # an epoch of 6,000 simulations on this machine, at most 200 epochs): <= 45 min
+    "npe": FitSettings("npe", population=0, replicates=1, n_parameters=40, max_populations=0,
+                       max_simulations=6000, method="npe", simulations=6000, chunk=250,
+                       hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=500,
+                       predictive_replicates=4, sbc=300, sbc_draws=200),
 }
 
 FIT_MANIFEST = "fit.json"
@@ -353,7 +405,7 @@ def fit_manifest(settings: FitSettings, seed: int, names: Sequence[str],
     specs = default_parameters().specs
     measurement = offset_specs()
     return {
-        "settings": dataclasses.asdict(settings),
+        "settings": settings.record(),
         "seed": int(seed),
         "library": {"name": "pyabc", "version": version("pyabc")},
         "targets": {"files": [Path(f).name for f in targets.files], "digest": targets.digest,
@@ -389,6 +441,9 @@ def run_fit(targets: TargetSet, out: str | Path, *, settings: FitSettings, seed:
     from unionsim.calibration.folder import check_fit_options, fit_folder
     from unionsim.calibration.screening import top_parameters
 
+    if settings.method != "abc":
+        raise UsageError(f"setting {settings.name!r} is not an ABC-SMC setting",
+                         field="method", hint="unionsim.calibration.npe.run_npe runs it")
     say = notify or (lambda message: None)
     check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
     from unionsim.calibration.polls import fitted_offsets

@@ -7,6 +7,8 @@ Layout (the only names a fit writes or deletes)::
     fit.json                the fit's manifest: settings, seed, targets digest, parameters,
                             model fingerprint, and the id of its pyabc database
     abc.db                  pyabc's database of every generation (abc.db-journal while writing)
+    simulations-NNNN.npz    an NPE fit's saved prior simulations, one chunk each, carrying the
+                            fit's id (`unionsim.calibration.npe`)
     posterior.parquet/.json the posterior and its manifest (default place with --quick or --out)
     calibration.md          the report (same), and figures/calibration_*.png
 
@@ -42,7 +44,9 @@ FIGURES = "figures"
 FIGURE_PATTERN = "calibration_*.png"
 # SQLite's side files of the database, written while a transaction is open
 DATABASE_SIDE_FILES = ("abc.db-journal", "abc.db-wal", "abc.db-shm")
+SIMULATIONS_PATTERN = "simulations-[0-9][0-9][0-9][0-9].npz"
 LAYOUT = {FIT_MANIFEST: None, DATABASE: None, **{n: None for n in DATABASE_SIDE_FILES},
+          SIMULATIONS_PATTERN: None,
           "posterior.parquet": None, "posterior.json": None, REPORT: None,
           FIGURES: {FIGURE_PATTERN: None, TMP_PATTERN: None},
           f".unionsim-{KIND}": None, TMP_PATTERN: None}
@@ -185,23 +189,43 @@ def fit_folder(out: str | Path, manifest: dict, *, force: bool, resume: bool,
     A new fit gets a fresh id in its manifest. ``resume`` continues the stored fit: fit.json and
     abc.db are checked against each other (the database's id) and against this command
     (settings, seed, targets, parameters, model); any mismatch or damage is refused before
-    anything is written. ``force`` deletes only the files a fit writes. Without either, an
-    existing fit is refused."""
+    anything is written; an NPE fit (``method: npe`` in its manifest) has no database, and is
+    checked against this command only (its saved simulations carry the fit's id, checked as
+    they are read). ``force`` deletes only the files a fit writes. Without either, an existing
+    fit is refused."""
     from unionsim.errors import UsageError
 
     if force and resume:
         raise UsageError("--force and --resume contradict each other", field="resume",
                          hint="--resume continues the fit in the folder; --force replaces it")
     path, state = claim_fit_folder(out)
+    # an NPE fit has no pyabc database: its saved simulations carry the fit's id instead
+    # (checked as they are read, `unionsim.calibration.npe`)
+    npe = manifest.get("method") == "npe"
     with folder_lock(path):
         db, stored = path / DATABASE, path / FIT_MANIFEST
-        started = state == "ours" and (db.exists() or stored.exists())
+        started = state == "ours" and (db.exists() or stored.exists()
+                                       or any(path.glob(SIMULATIONS_PATTERN)))
         if started and not resume and not force:
             raise ResultsError("a calibration already exists here", file=path,
                                hint="pass --resume to continue it, --force to start again, or "
                                     "choose another --out")
         if started and resume:
             previous = read_fit_manifest(path)
+            if (previous.get("method") == "npe") != npe:
+                stored_method = "an NPE" if not npe else "an ABC-SMC"
+                raise ResultsError(f"cannot resume: this folder holds {stored_method} fit",
+                                   file=path, hint="repeat the original command (its --method) "
+                                                   "with --resume, or --force")
+            if npe:
+                differs = manifest_differences(previous, manifest)
+                if differs:
+                    raise ResultsError("cannot resume: this fit differs from the stored one in "
+                                       + ", ".join(differs), file=path,
+                                       hint="repeat the original command with --resume, or "
+                                            "--force")
+                yield FitFolder(path, previous, True)
+                return
             if not db.exists():
                 raise ResultsError("abc.db is missing: fit.json names a fit whose database is "
                                    "gone", file=path, hint=_START_AGAIN)

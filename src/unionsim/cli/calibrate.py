@@ -18,13 +18,21 @@ def calibrate(
                                "minutes on 2 busy cores); progress shows after each step."),
     medium: bool = typer.Option(False, "--medium", help="A first look: 200 particles, 8 "
                                 "parameters, at most 1,500 evaluations x 2 runs x 2 scenarios."),
+    method: str = typer.Option("abc", "--method", "-m", metavar="NAME",
+                               help="abc (ABC-SMC with pyabc) or npe (neural posterior "
+                                    "estimation with sbi: independent draws, for 30+ "
+                                    "parameters). With npe, --quick is the CI fit (20 "
+                                    "simulations) and the default the full one (40 "
+                                    "parameters, 6,000 simulations: about 40 minutes on 2 "
+                                    "cores)."),
     seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The fit's seed; the same "
                              "seed and settings give the same posterior."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped fit in --out from "
-                                "its pyabc database."),
+                                "its pyabc database (npe: its saved simulations)."),
     force: bool = typer.Option(False, "--force", help="Start again, replacing the fit in --out."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
-                                       help="Fit folder (pyabc database, fit.json); default "
+                                       help="Fit folder (pyabc database or NPE simulations, "
+                                            "fit.json); default "
                                             "runs/calibration-<setting>."),
     posterior: Optional[Path] = typer.Option(None, "--posterior", metavar="FILE",
                                              help="Where to write the posterior (default: "
@@ -49,7 +57,8 @@ def calibrate(
 
     ABC-SMC (pyabc) over the top parameters of params/calibration_screening.csv, each uniform
     over its documented range; the distance is the RMS error over the fitting targets (up to
-    end-2020) in tolerances. Writes the posterior ensemble (weighted parameter vectors plus each
+    end-2020) in tolerances. --method npe fits the same parameters by neural posterior
+    estimation (sbi): a network trained on prior simulations gives independent posterior draws. Writes the posterior ensemble (weighted parameter vectors plus each
     particle's value of every target) with a JSON manifest, and a Markdown report that scores the
     held-out 2021 targets. Resumable with --resume.
 
@@ -57,6 +66,7 @@ def calibrate(
     folder; --posterior and --report may replace only a posterior or a report unionsim wrote.
 
     Example: unionsim calibrate --quick --out runs/calib-ci
+    Example: unionsim calibrate --method npe --quick --out runs/calib-npe-ci
     """
     from unionsim.calibration.fit import PRESETS, run_fit, write_posterior
     from unionsim.calibration.folder import FIGURES, check_fit_options, check_outputs
@@ -71,8 +81,22 @@ def calibrate(
                          hint="choose one setting (neither: the default fit)")
     if force and resume:
         raise UsageError("--force and --resume contradict each other", field="resume")
+    if method not in ("abc", "npe"):
+        raise UsageError(f"unknown calibration method {method!r}", field="method",
+                         hint="--method abc (ABC-SMC, the default) or --method npe (neural "
+                              "posterior estimation)")
+    if method == "npe" and medium:
+        raise UsageError("--medium is an ABC-SMC setting", field="medium",
+                         hint="with --method npe use --quick (the CI fit) or neither (the "
+                              "full fit)")
     check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
-    setting = "quick" if quick else "medium" if medium else "default"
+    if method == "npe":
+        from unionsim.calibration.npe import require_sbi
+
+        require_sbi()   # before any folder is claimed
+        setting = "npe-quick" if quick else "npe"
+    else:
+        setting = "quick" if quick else "medium" if medium else "default"
     local = quick or out is not None  # a CI or scratch fit never replaces the shipped files
     folder = user_path(out, "--out") if out is not None else \
         Path("runs") / f"calibration-{setting}"
@@ -86,9 +110,13 @@ def calibrate(
     folder, posterior_path, report_path = check_outputs(folder, posterior_path, report_path,
                                                         figures)
     loaded = load_targets(targets or None)
-    result = run_fit(loaded, folder, settings=PRESETS[setting], seed=seed, resume=resume,
-                     force=force, executor=executor, workers=workers, scheduler=scheduler,
-                     notify=_notice)
+    if method == "npe":
+        from unionsim.calibration.npe import run_npe as fit
+    else:
+        fit = run_fit
+    result = fit(loaded, folder, settings=PRESETS[setting], seed=seed, resume=resume,
+                 force=force, executor=executor, workers=workers, scheduler=scheduler,
+                 notify=_notice)
     _notice(f"writing the posterior to {posterior_path} and the report to {report_path}")
     write_posterior(result.particles, result.manifest, posterior_path)
     import pandas as pd
@@ -97,9 +125,14 @@ def calibrate(
     write_report(load_posterior(posterior_path), loaded, report_path, screening=ranking,
                  figures=figures)
     m = result.manifest
-    typer.echo(f"{m['evaluations']} evaluations ({m['model_runs']} runs), "
-               f"{len(m['generations'])} generations, final tolerance "
-               f"{m['generations'][-1]['epsilon']:.3g}")
+    if method == "npe":
+        typer.echo(f"{m['evaluations']} evaluations ({m['model_runs']} runs): "
+                   f"{m['simulations']} prior simulations, {m['draws']} posterior draws, "
+                   f"{m['particles']} simulated (effective sample size {m['ess']:.0f})")
+    else:
+        typer.echo(f"{m['evaluations']} evaluations ({m['model_runs']} runs), "
+                   f"{len(m['generations'])} generations, final tolerance "
+                   f"{m['generations'][-1]['epsilon']:.3g}")
     from unionsim.calibration.report import offset_table
 
     offsets = offset_table(load_posterior(posterior_path))

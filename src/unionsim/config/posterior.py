@@ -6,7 +6,10 @@ manifest, read and drawn from like a parameter overlay that varies by run.
 ``measure.<target>`` (the particle's value of every measured target, held-out ones included).
 ``params/posterior.json`` (same stem) is the fit's manifest: seed, settings, pyabc version, the
 target files' digest, the model code fingerprint, the number of evaluations and runs, and each
-generation's tolerance and acceptance rate.
+generation's tolerance and acceptance rate. A posterior fitted by neural posterior estimation
+(``method: npe``, `unionsim.calibration.npe`) holds independent draws with equal weights, and its
+manifest adds the simulations, the draws, the effective sample size and each parameter's
+contraction.
 
 `draw_samples` turns the ensemble into per-run parameter values for `make_plan`: runs draw
 particles by weight, with a generator of their own seeded from the master seed, so the same

@@ -1,0 +1,498 @@
+"""Neural posterior estimation (NPE) with sbi: the second calibration method of
+``unionsim calibrate`` (``--method npe``), beside ABC-SMC (`unionsim.calibration.fit`).
+
+Why: ABC-SMC's importance weights collapse when 30-60 parameters are fitted (the shipped pyabc
+posterior has an effective sample size of 7.2 of its 200 particles), so a posterior batch replays
+a handful of parameter vectors. NPE trains a conditional density estimator (sbi's default
+masked autoregressive flow) on simulations drawn from the prior and then gives *independent*
+draws from the posterior at the observed data: every draw counts.
+
+The fit, every step reproducible from the fit's seed whatever runs the simulations:
+
+1. **Prior draws**: ``simulations`` vectors of the model's parameters (the top N of the
+   screening ranking) and the fitted poll offsets (`fitted_offsets`): the same set ABC-SMC
+   fits, each uniform over its documented range, drawn with numpy's Generator seeded from the
+   fit's seed.
+2. **Simulations**: each vector is one `SimulationModel` evaluation (``replicates`` runs of
+   every scenario a *fitting* target reads), seeded from a SeedSequence of the fit's seed and the
+   vector's index, so a serial map, a process pool and a dask cluster give the same numbers. The
+   held-out targets are not measured here at all: nothing held out can reach the network.
+   Finished chunks of ``chunk`` simulations are saved in the fit folder
+   (``simulations-NNNN.npz``, written whole through the folder's guard), so ``--resume`` redoes
+   only the chunks that were not finished.
+3. **Data x**: each fitting target's error in tolerances, ``(measure - observed) / tolerance``
+   on the target's side (`error_in_tolerances`; a poll scored with its measurement-model
+   tolerance, `scoring_tolerances`), exactly the terms of ABC's distance. The observation is
+   then x_o = 0 for every target. *Tolerance-as-measurement-error model*: a committed tolerance
+   is read as one standard deviation of the error between the documents' figure and the
+   quantity the model measures, so every simulated x gets independent N(0, 1) noise (in
+   tolerance units) before training; the network learns p(theta | observed figure), not
+   p(theta | exact model value), and a target missed by one tolerance is as likely as the
+   measurement model says.
+   The noisy errors are then clipped to +-``X_CLIP`` tolerances: a deterministic transform that
+   is the identity near the observation (x_o = 0), so the posterior at x_o is unchanged, while
+   a few simulations missing a target by hundreds of tolerances no longer dominate the
+   network's z-scoring of that input.
+   A measure that is undefined (NaN: no run met its condition) becomes ``UNDEFINED_ERROR``, one
+   tolerance, as in ABC's distance: the simulation is kept (dropping it would bias the prior
+   towards parameters under which the condition occurs), and it is neither rewarded nor
+   excluded. A simulation whose runs all failed (an infinite measure) is dropped: it carries no
+   data, as ABC never accepts it; the manifest counts them.
+4. **Training**: sbi's NPE (``NPE_C``, maximum likelihood on prior simulations), torch seeded
+   from the fit's seed and run on one thread, so the network and its draws are reproducible.
+5. **Draws**: ``draws`` independent posterior draws at x_o, restricted to the prior box (sbi
+   rejects draws outside it), from which each parameter's contraction
+   ``1 - posterior variance / prior variance`` is reported. **Calibration check**: the last
+   ``sbc`` simulations are held back from training; each one's true vector is ranked among
+   ``sbc_draws`` posterior draws given its own x (simulation-based calibration, sbi's
+   `run_sbc`). A calibrated network gives uniform ranks: the manifest records each
+   parameter's Kolmogorov-Smirnov p-value and names those below 0.05 / (number of parameters),
+   whose posterior is too narrow, too wide or shifted.
+6. **Posterior predictive**: the first ``predictive`` draws (an iid subset) are simulated with
+   ``predictive_replicates`` runs per scenario and every measured target, fitting and held-out,
+   so the report can score hits; they are written in the particles table of
+   `unionsim.calibration.fit.last_population` with weight 1/N each and ABC's distance. The
+   effective sample size 1/sum(w^2) of N equal weights is N: for independent draws it equals
+   the draw count (ABC-SMC's is usually far smaller than its particle count).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+import warnings
+from functools import partial
+from typing import Callable, Sequence
+
+import numpy as np
+
+from unionsim.calibration.fit import FitDistance, FitResult, FitSettings, SimulationModel, key
+from unionsim.calibration.holdout import distance_targets
+from unionsim.config.targets import LoadedTarget, TargetSet, scenario_spec
+from unionsim.errors import ResultsError, UsageError
+
+# independent random streams mixed into the fit's seed
+_PRIOR_STREAM, _SIMULATION_STREAM, _NOISE_STREAM = 0x5B1_01, 0x5B1_02, 0x5B1_03
+_TORCH_STREAM, _PREDICTIVE_STREAM = 0x5B1_04, 0x5B1_05
+MAX_CHUNK_BYTES = 512 * 1024 * 1024
+# seconds of one model run of one scenario, measured on the project's 2-core machine (one
+# evaluation of the six target scenarios took 0.45-0.51 s on one core, December 2026); only
+# used to print an estimate before the first chunk gives a measured rate
+SECONDS_PER_RUN = 0.085
+# seconds of one training epoch per simulation (a flow of 5 transforms of 64 units over 51
+# parameters and 78 targets, one thread: 2.5 s an epoch of 6,000 simulations, same machine)
+SECONDS_PER_SIMULATION_EPOCH = 4.2e-4
+# longest time sbi may spend rejecting draws outside the prior box before the fit gives up
+MAX_SAMPLING_SECONDS = 600.0
+
+
+def require_sbi():
+    """sbi and torch, imported; a `UsageError` naming the extra to install when missing."""
+    try:
+        import sbi  # noqa: F401
+        import torch
+    except ImportError:
+        raise UsageError("the npe calibration method needs the sbi and torch libraries",
+                         field="method",
+                         hint='pip install "unionsim[calibration]" (torch==2.13.0, the CPU '
+                              'build), or use --method abc') from None
+    return torch
+
+
+def chunk_name(i: int) -> str:
+    return f"simulations-{i:04d}.npz"
+
+
+def prior_box(manifest: dict, names: Sequence[str], offsets: Sequence[str]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper ends of every fitted quantity's uniform prior (parameters, then
+    offsets), from the fit's manifest."""
+    specs = {**manifest["parameters"], **manifest.get("poll_offsets", {})}
+    low = np.array([specs[n]["range"][0] for n in [*names, *offsets]], dtype=float)
+    high = np.array([specs[n]["range"][1] for n in [*names, *offsets]], dtype=float)
+    return low, high
+
+
+def prior_draws(seed: int, n: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """``n`` vectors drawn uniformly from the box, reproducibly from the fit's seed."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), _PRIOR_STREAM]))
+    return rng.uniform(low, high, size=(n, len(low)))
+
+
+def evaluation_seeds(seed: int, stream: int, n: int) -> np.ndarray:
+    """One 32-bit seed per evaluation, from the fit's seed and a stream: evaluation i gets the
+    same seed whoever runs it and in whatever order."""
+    return np.random.SeedSequence([int(seed), int(stream)]).generate_state(n)
+
+
+def _evaluate(model: SimulationModel, columns: tuple[str, ...], item) -> dict[str, float]:
+    """One map element: the model's measures for one vector, numpy seeded first (the model
+    draws its runs' seed from numpy's global generator)."""
+    seed, row = item
+    np.random.seed(int(seed))
+    random.seed(int(seed))
+    return model(dict(zip(columns, (float(v) for v in row))))
+
+
+def _read_chunk(folder, name: str) -> dict:
+    from unionsim.guard import read_entry_bytes
+
+    path = folder.path / name
+    raw = read_entry_bytes(folder.path, name, MAX_CHUNK_BYTES)   # no link, a sane size
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+            chunk = {k: data[k] for k in data.files}
+        missing = {"theta", "measures", "targets", "fit_id"} - set(chunk)
+        if missing:
+            raise ValueError(f"it lacks {', '.join(sorted(missing))}")
+        return chunk
+    except Exception as exc:  # noqa: BLE001 - zip, npy and pickle-refusal errors of many kinds
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ResultsError(f"{name} is damaged: {reason}", file=path,
+                           hint="delete it to simulate that chunk again, or add --force to "
+                                "start the fit again") from None
+
+
+def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.ndarray,
+                   ids: Sequence[str], mapper, chunk: int, say: Callable[[str], None]
+                   ) -> np.ndarray:
+    """Each vector's fitting measures, shape (simulations, targets): chunks saved earlier are
+    read back (checked against this fit), the others simulated and saved."""
+    from unionsim.guard import write_bytes
+
+    columns = tuple(key(n) for n in (*model.names, *model.offsets))
+    measures = np.full((len(theta), len(ids)), np.nan)
+    n_chunks = -(-len(theta) // chunk)
+    started, simulated = time.perf_counter(), 0
+    for c in range(n_chunks):
+        lo, hi = c * chunk, min(len(theta), (c + 1) * chunk)
+        name = chunk_name(c)
+        if (folder.path / name).exists():
+            data = _read_chunk(folder, name)
+            if (str(data["fit_id"]) != folder.fit_id
+                    or list(map(str, data["targets"])) != list(ids)
+                    or not np.array_equal(data["theta"], theta[lo:hi])
+                    or data["measures"].shape != (hi - lo, len(ids))):
+                raise ResultsError(f"{name} does not belong to this fit (another fit's id, "
+                                   "targets or parameter draws)", file=folder.path / name,
+                                   hint="add --force to start the fit again")
+            measures[lo:hi] = data["measures"]
+            continue
+        results = list(mapper(partial(_evaluate, model, columns),
+                              [(int(s), tuple(r)) for s, r in zip(seeds[lo:hi], theta[lo:hi])]))
+        measures[lo:hi] = [[r[i] for i in ids] for r in results]
+        buffer = io.BytesIO()
+        np.savez(buffer, theta=theta[lo:hi], measures=measures[lo:hi],
+                 targets=np.array(list(ids)), fit_id=np.array(folder.fit_id))
+        write_bytes(folder.path, name, buffer.getvalue(), sync=True)
+        simulated += hi - lo
+        elapsed = time.perf_counter() - started
+        left = elapsed / simulated * (len(theta) - hi)
+        say(f"simulations: {hi} of {len(theta)} done ({elapsed:.0f} s this session, about "
+            f"{left / 60:.0f} min to go at this rate)")
+    return measures
+
+
+UNDEFINED_ERROR = 1.0   # as `unionsim.calibration.measures.UNDEFINED_ERROR`
+X_CLIP = 10.0           # tolerances: beyond, a simulation is simply far from the observation
+
+
+def standardised(measures: np.ndarray, targets: Sequence[LoadedTarget],
+                 tolerances: dict[str, float]) -> np.ndarray:
+    """Each fitting target's error in tolerances on its side (columns in ``targets``' order);
+    NaN (an undefined measure) becomes ``UNDEFINED_ERROR``, an infinite measure stays
+    infinite."""
+    from unionsim.calibration.measures import error_in_tolerances
+
+    z = np.empty_like(measures, dtype=float)
+    for j, t in enumerate(targets):
+        z[:, j] = error_in_tolerances(t.target, measures[:, j],
+                                      scenario_spec(t.scenario).start, tolerances.get(t.id))
+    z = np.where(np.isinf(measures), np.inf, z)
+    return np.where(np.isnan(z), UNDEFINED_ERROR, z)
+
+
+def training_data(theta: np.ndarray, measures: np.ndarray, targets: Sequence[LoadedTarget],
+                  tolerances: dict[str, float], seed: int):
+    """The network's training set: (theta, x) with x a table whose columns are the fitting
+    targets' ids, each the standardised error plus N(0, 1) measurement noise, clipped to
+    +-``X_CLIP``; simulations whose runs all failed are dropped. Returns (theta, x,
+    dropped)."""
+    import pandas as pd
+
+    z = standardised(measures, targets, tolerances)
+    noise = np.random.default_rng(np.random.SeedSequence([int(seed), _NOISE_STREAM]))
+    z = z + noise.standard_normal(z.shape)
+    keep = np.isfinite(z).all(axis=1)
+    x = pd.DataFrame(np.clip(z[keep], -X_CLIP, X_CLIP), columns=[t.id for t in targets])
+    return theta[keep], x, int((~keep).sum())
+
+
+class _NoTracker:
+    """sbi's training tracker, recording nothing: its default writes TensorBoard logs into
+    ``sbi-logs/`` of the working directory, a folder the fit does not own (everything a fit
+    writes goes to its fit folder; the epochs it trained are in the manifest)."""
+
+    log_dir = None
+
+    def log_metric(self, name, value, step=None) -> None:
+        pass
+
+    def log_metrics(self, metrics, step=None) -> None:
+        pass
+
+    def log_params(self, params) -> None:
+        pass
+
+    def add_figure(self, name, figure, step=None) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.ndarray,
+                   settings: FitSettings, seed: int):
+    """Train sbi's NPE on (theta, x) but its last ``settings.sbc`` rows and draw
+    ``settings.draws`` independent vectors from the posterior at x_o = 0 (every target hit
+    exactly), restricted to the prior box; then rank each held-back row's vector among
+    ``settings.sbc_draws`` draws given its x. Returns (draws, epochs, ranks or None)."""
+    torch = require_sbi()
+    from sbi.inference import NPE
+    from sbi.neural_nets import posterior_nn
+    from sbi.utils import BoxUniform
+
+    held = settings.sbc if len(theta) - settings.sbc >= 2 else 0
+    train = len(theta) - held
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)   # the same arithmetic whatever the machine: reproducible draws
+    try:
+        torch_seed = int(evaluation_seeds(seed, _TORCH_STREAM, 1)[0])
+        torch.manual_seed(torch_seed)
+        prior = BoxUniform(low=torch.as_tensor(low, dtype=torch.float32),
+                           high=torch.as_tensor(high, dtype=torch.float32))
+        # the flow lives in the unconstrained space of the box (sbi maps each range through a
+        # logit): its draws fall inside the ranges without rejecting most of them
+        estimator = posterior_nn(model="zuko_maf", hidden_features=settings.hidden,
+                                 num_transforms=settings.transforms,
+                                 z_score_theta="transform_to_unconstrained", x_dist=prior)
+        inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False,
+                        tracker=_NoTracker())
+        inference.append_simulations(torch.tensor(theta[:train], dtype=torch.float32),
+                                     torch.tensor(x[:train], dtype=torch.float32))
+        with warnings.catch_warnings():
+            # reaching the epoch cap is reported through the epoch count instead
+            warnings.filterwarnings("ignore", message="Maximum number of epochs")
+            inference.train(max_num_epochs=settings.max_epochs, show_train_summary=False)
+        epochs = int(inference._summary["epochs_trained"][-1]) \
+            if getattr(inference, "_summary", None) else None
+        posterior = inference.build_posterior()
+        torch.manual_seed(torch_seed + 1)
+        try:
+            draws = posterior.sample((settings.draws,), x=torch.zeros(x.shape[1]),
+                                     show_progress_bars=False,
+                                     max_sampling_time=MAX_SAMPLING_SECONDS)
+        except RuntimeError as exc:
+            raise ResultsError(f"the trained network puts almost all its draws outside the "
+                               f"prior ranges ({str(exc)[:160]})", field="draws",
+                               hint="fit with more simulations (or fewer parameters)") from None
+        ranks = None
+        if held:
+            from sbi.diagnostics import run_sbc
+
+            torch.manual_seed(torch_seed + 2)
+            with warnings.catch_warnings():
+                # small checks (the CI fit's) are allowed: the manifest records their sizes
+                warnings.filterwarnings("ignore", message="Number of .* should be on the order")
+                ranks, _ = run_sbc(torch.tensor(theta[train:], dtype=torch.float32),
+                                   torch.tensor(x[train:], dtype=torch.float32), posterior,
+                                   num_posterior_samples=settings.sbc_draws,
+                                   show_progress_bar=False)
+            ranks = ranks.numpy()
+    finally:
+        torch.set_num_threads(threads)
+    # float32 draws, rejected outside the float32 box: clip to the float64 ranges
+    return np.clip(draws.numpy().astype(float), low, high), epochs, ranks
+
+
+def sbc_summary(ranks: np.ndarray | None, n_draws: int, names: Sequence[str]) -> dict:
+    """The calibration check as the manifest records it: each parameter's Kolmogorov-Smirnov
+    p-value of its ranks against the uniform, and the parameters below 0.05 / (number of
+    parameters) (a Bonferroni bound: with a calibrated network, one in twenty fits names
+    one)."""
+    if ranks is None or not len(ranks):
+        return {"simulations": 0}
+    from scipy.stats import kstest
+
+    p = {n: round(float(kstest(ranks[:, j] / n_draws, "uniform").pvalue), 4)
+         for j, n in enumerate(names)}
+    bound = 0.05 / len(names)
+    return {"simulations": int(len(ranks)), "posterior_draws": int(n_draws),
+            "ks_pvalues": p, "bound": round(bound, 6),
+            "not_calibrated": [n for n, v in p.items() if v < bound]}
+
+
+def contraction(draws: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """1 - posterior variance / prior variance, per parameter: 0 where the data teach nothing,
+    1 where they pin the parameter down."""
+    prior_var = (high - low) ** 2 / 12.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(prior_var > 0, 1.0 - draws.var(axis=0, ddof=1) / prior_var, np.nan)
+
+
+def particles_table(draws: np.ndarray, results: Sequence[dict], names: Sequence[str],
+                    offsets: Sequence[str], targets: Sequence[LoadedTarget],
+                    distance: FitDistance):
+    """The predictive draws in the particles table of `last_population`, weight 1/N each."""
+    import pandas as pd
+
+    rows = []
+    for i, (row, measured) in enumerate(zip(draws, results)):
+        out = {"particle": i, "weight": 1.0 / len(draws),
+               "distance": float(distance(measured, {}))}
+        out.update({f"param.{n}": float(v) for n, v in zip(names, row)})
+        out.update({f"offset.{n}": float(v) for n, v in zip(offsets, row[len(names):])})
+        out.update({f"measure.{t.id}": float(measured[t.id]) for t in targets})
+        out.update({f"latent.{t.id}": float(measured[f"latent.{t.id}"]) for t in targets
+                    if f"latent.{t.id}" in measured})
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def estimate_seconds(settings: FitSettings, n_scenarios: int, workers: int
+                     ) -> tuple[float, float]:
+    """The wall time of the simulations at `SECONDS_PER_RUN` on ``workers`` cores, and the
+    longest training (every epoch the setting allows, `SECONDS_PER_SIMULATION_EPOCH`)."""
+    runs = (settings.simulations * settings.replicates
+            + settings.predictive * settings.predictive_replicates) * n_scenarios
+    return (runs * SECONDS_PER_RUN / max(1, workers),
+            (settings.max_epochs + 1) * settings.simulations * SECONDS_PER_SIMULATION_EPOCH)
+
+
+def npe_manifest(settings: FitSettings, seed: int, names: Sequence[str], targets: TargetSet,
+                 offsets: Sequence[str]) -> dict:
+    """What identifies an NPE fit (a resume must match it): `fit_manifest`'s identity with the
+    method, the libraries and what the network sees."""
+    from importlib.metadata import version
+
+    from unionsim.calibration.fit import fit_manifest
+
+    manifest = fit_manifest(settings, seed, names, targets, offsets)
+    manifest["method"] = "npe"
+    manifest["library"] = {"name": "sbi", "version": version("sbi"),
+                           "torch": version("torch")}
+    manifest["x"] = [t.id for t in distance_targets(targets)]
+    return manifest
+
+
+def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
+            names: Sequence[str] | None = None, resume: bool = False, force: bool = False,
+            executor: str = "process", workers: int | None = None,
+            scheduler: str | None = None, notify: Callable[[str], None] | None = None,
+            after_simulations: Callable[[], None] | None = None) -> FitResult:
+    """Fit the top parameters and the fitted poll offsets to the fitting targets with NPE;
+    return the posterior predictive draws as a particles table.
+
+    ``out`` holds ``fit.json`` and the saved simulations; ``resume`` continues a stopped fit
+    there (refused if its settings, seed, targets or model code differ): the saved chunks are
+    read back and checked, the missing ones simulated, and the network trained and sampled
+    again (reproducibly: a finished fit resumed gives the same posterior). ``force`` replaces
+    it.
+    ``after_simulations`` is called once every simulation is saved (before training).
+    """
+    require_sbi()
+    from unionsim.calibration.fit import _Mapper
+    from unionsim.calibration.folder import check_fit_options, fit_folder
+    from unionsim.calibration.polls import fitted_offsets, scoring_tolerances
+    from unionsim.calibration.screening import top_parameters
+    from unionsim.experiment.store import now_iso
+
+    if settings.method != "npe":
+        raise UsageError(f"setting {settings.name!r} is not an NPE setting", field="method")
+    say = notify or (lambda message: None)
+    check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
+    names = list(names or top_parameters(settings.n_parameters))
+    fitting = distance_targets(targets)
+    offsets = fitted_offsets(fitting)
+    manifest = npe_manifest(settings, seed, names, targets, offsets)
+    tolerances = scoring_tolerances(targets)
+    low, high = prior_box(manifest, names, offsets)
+    flat = [n for n, lo, hi in zip([*names, *offsets], low, high) if not hi > lo]
+    if flat:
+        raise UsageError(f"{flat[0]} has an empty range ({len(flat)} fitted quantities do): "
+                         "the network cannot learn a posterior over a single value",
+                         field="parameters", hint="fit only parameters with a range")
+    with fit_folder(out, manifest, force=force, resume=resume, say=say) as folder:
+        manifest = folder.manifest
+        folder.write_manifest({**manifest, "status": "running", "started": now_iso()})
+        started = time.perf_counter()
+        theta = prior_draws(seed, settings.simulations, low, high)
+        seeds = evaluation_seeds(seed, _SIMULATION_STREAM, settings.simulations)
+        training_model = SimulationModel(names, fitting, settings.replicates, offsets)
+        with _Mapper(executor, workers, scheduler) as mapper:
+            n_scen = len(training_model.scenarios)
+            simulating, training = estimate_seconds(settings, n_scen, mapper.workers or 1)
+            say(f"fitting {len(names)} parameters and {len(offsets)} poll offsets to "
+                f"{len(fitting)} targets by neural posterior estimation: {settings.simulations} "
+                f"prior simulations of {settings.replicates * n_scen} model run(s) each, "
+                f"{settings.draws} posterior draws, {settings.predictive} of them simulated "
+                f"({settings.predictive_replicates} run(s) per scenario). Estimate: "
+                f"{simulating / 60:.0f} min of simulation on {mapper.workers or 1} worker(s) at "
+                f"{SECONDS_PER_RUN} s per run, and at most {training / 60:.0f} min of training")
+            measures = simulate_prior(folder, training_model, theta, seeds,
+                                      [t.id for t in fitting], mapper, settings.chunk, say)
+            if after_simulations:
+                after_simulations()
+            kept_theta, x, dropped = training_data(theta, measures, fitting, tolerances, seed)
+            if len(x) < 2:
+                raise ResultsError(f"{dropped} of {len(theta)} simulations failed in every run: "
+                                   "nothing to train the network on", file=folder.path,
+                                   hint="run `unionsim run` on a target scenario to see the "
+                                        "runs' errors")
+            say(f"training the network on {len(x) - settings.sbc} simulations of "
+                f"{x.shape[1]} targets ({dropped} dropped, their runs all failed; "
+                f"{settings.sbc} held back for the calibration check)")
+            trained = time.perf_counter()
+            draws, epochs, ranks = train_and_draw(kept_theta, x.to_numpy(), low, high,
+                                                  settings, seed)
+            training_seconds = time.perf_counter() - trained
+            say(f"trained in {training_seconds:.0f} s ({epochs} epochs); simulating "
+                f"{settings.predictive} posterior draws for the report")
+            measured = targets.select()
+            predictive_model = SimulationModel(names, measured, settings.predictive_replicates,
+                                               offsets)
+            chosen = draws[:settings.predictive]
+            p_seeds = evaluation_seeds(seed, _PREDICTIVE_STREAM, len(chosen))
+            columns = tuple(key(n) for n in (*names, *offsets))
+            results = list(mapper(partial(_evaluate, predictive_model, columns),
+                                  [(int(s), tuple(r)) for s, r in zip(p_seeds, chosen)]))
+        particles = particles_table(chosen, results, names, offsets, measured,
+                                    FitDistance(fitting, tolerances))
+        from unionsim.config.posterior import effective_sample_size
+
+        shrink = contraction(draws, low, high)
+        runs = (settings.simulations * settings.replicates * n_scen
+                + len(chosen) * settings.predictive_replicates
+                * len(predictive_model.scenarios))
+        manifest.update({
+            "status": "complete", "finished": now_iso(),
+            "seconds_this_session": round(time.perf_counter() - started, 1),
+            "seconds_training": round(training_seconds, 1),
+            "executor": executor, "workers": mapper.workers,
+            "simulations": int(settings.simulations), "simulations_dropped": dropped,
+            "epochs": epochs, "epoch_cap_reached": bool(epochs and epochs > settings.max_epochs),
+            "draws": int(len(draws)),
+            "evaluations": int(settings.simulations + len(chosen)), "model_runs": int(runs),
+            "generations": [],
+            "particles": int(len(particles)),
+            "ess": round(effective_sample_size(particles["weight"]), 2),
+            "ess_note": "1/sum(w^2) of the predictive draws' equal weights: for independent "
+                        "draws it equals their number",
+            "contraction": {n: round(float(c), 4)
+                            for n, c in zip([*names, *offsets], shrink)},
+            "sbc": sbc_summary(ranks, settings.sbc_draws, [*names, *offsets]),
+        })
+        folder.write_manifest(manifest)
+        return FitResult(folder.path, manifest, particles)
+
