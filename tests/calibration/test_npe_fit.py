@@ -238,7 +238,13 @@ def test_calibrate_npe_quick_then_run_with_its_posterior(tmp_path):
         assert path.is_file(), path
     m = json.loads(manifest.read_text())
     assert m["method"] == "npe" and m["seed"] == 2 and m["settings"]["name"] == "npe-quick"
-    assert len(m["parameters"]) == 3 and m["targets"]["test"] and m["ess"] == 6
+    # the screening's top 3 and every default once set by hand (marked `fit:`)
+    from unionsim.calibration.screening import fit_parameters
+    from unionsim.config.params import fit_candidates
+
+    assert list(m["parameters"]) == fit_parameters(3)
+    assert set(fit_candidates()) <= set(m["parameters"]) and len(m["parameters"]) > 3
+    assert m["targets"]["test"] and m["ess"] == 6
     frame = pd.read_parquet(posterior)
     assert len(frame) == 6 and frame["weight"].sum() == pytest.approx(1.0)
     assert all(f"measure.{t}" in frame for t in m["targets"]["test"])

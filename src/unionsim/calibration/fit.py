@@ -127,15 +127,15 @@ PRESETS = {
                              simulations=20, chunk=10, hidden=16, transforms=2, max_epochs=10,
                              draws=100, predictive=6, predictive_replicates=1, sbc=4,
                              sbc_draws=20),
-    # the full NPE fit: 40 parameters (plus the poll offsets), 6,000 simulations x 1 run of
-    # each of the six target scenarios (300 of them held back for the calibration check),
-    # 1,000 draws of which 500 are simulated x 4 runs. At
-    # 0.45-0.51 s per evaluation of the six scenarios on one core: about 25 min of simulations
-    # and 8 of predictive runs on 2 cores, plus at most 8 min of training on one thread (2.5 s
-    # an epoch of 6,000 simulations on this machine, at most 200 epochs): <= 45 min
+    # the full NPE fit: 40 parameters, those marked `fit:` outside them and the poll offsets,
+    # 8,000 simulations x 1 run of each of the six target scenarios (300 of them held back for
+    # the calibration check), 1,000 draws of which 600 are simulated x 4 runs. At 0.22 s per
+    # evaluation of the six scenarios on one core (`benchmarks/bench_fit_evaluation.py`): about
+    # 15 min of simulations and 5 of predictive runs on 2 cores, plus at most 11 min of training
+    # on one thread (about 3.3 s an epoch of 8,000 simulations, at most 200 epochs): <= 45 min
     "npe": FitSettings("npe", population=0, replicates=1, n_parameters=40, max_populations=0,
-                       max_simulations=6000, method="npe", simulations=6000, chunk=250,
-                       hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=500,
+                       max_simulations=8000, method="npe", simulations=8000, chunk=250,
+                       hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=600,
                        predictive_replicates=4, sbc=300, sbc_draws=200),
 }
 

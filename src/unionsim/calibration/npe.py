@@ -10,9 +10,9 @@ draws from the posterior at the observed data: every draw counts.
 The fit, every step reproducible from the fit's seed whatever runs the simulations:
 
 1. **Prior draws**: ``simulations`` vectors of the model's parameters (the top N of the
-   screening ranking) and the fitted poll offsets (`fitted_offsets`): the same set ABC-SMC
-   fits, each uniform over its documented range, drawn with numpy's Generator seeded from the
-   fit's seed.
+   screening ranking and every parameter marked ``fit:``, a default once set by hand to match
+   the history: `fit_parameters`) and the fitted poll offsets (`fitted_offsets`), each uniform
+   over its documented range, drawn with numpy's Generator seeded from the fit's seed.
 2. **Simulations**: each vector is one `SimulationModel` evaluation (``replicates`` runs of
    every scenario a *fitting* target reads), seeded from a SeedSequence of the fit's seed and the
    vector's index, so a serial map, a process pool and a dask cluster give the same numbers. The
@@ -76,10 +76,11 @@ from unionsim.errors import ResultsError, UsageError
 _PRIOR_STREAM, _SIMULATION_STREAM, _NOISE_STREAM = 0x5B1_01, 0x5B1_02, 0x5B1_03
 _TORCH_STREAM, _PREDICTIVE_STREAM = 0x5B1_04, 0x5B1_05
 MAX_CHUNK_BYTES = 512 * 1024 * 1024
-# seconds of one model run of one scenario, measured on the project's 2-core machine (one
-# evaluation of the six target scenarios took 0.45-0.51 s on one core, December 2026); only
-# used to print an estimate before the first chunk gives a measured rate
-SECONDS_PER_RUN = 0.085
+# seconds of one model run of one scenario with its share of the tables and measures, measured
+# on the project's 2-core machine (one evaluation of the six target scenarios took 0.22 s on one
+# core, `benchmarks/bench_fit_evaluation.py`, December 2026); only used to print an estimate
+# before the first chunk gives a measured rate
+SECONDS_PER_RUN = 0.036
 # seconds of one training epoch per simulation (a flow of 5 transforms of 64 units over 51
 # parameters and 78 targets, one thread: 2.5 s an epoch of 6,000 simulations, same machine)
 SECONDS_PER_SIMULATION_EPOCH = 4.2e-4
@@ -391,7 +392,8 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             executor: str = "process", workers: int | None = None,
             scheduler: str | None = None, notify: Callable[[str], None] | None = None,
             after_simulations: Callable[[], None] | None = None) -> FitResult:
-    """Fit the top parameters and the fitted poll offsets to the fitting targets with NPE;
+    """Fit the top parameters, those marked ``fit:`` and the fitted poll offsets to the fitting
+    targets with NPE;
     return the posterior predictive draws as a particles table.
 
     ``out`` holds ``fit.json`` and the saved simulations; ``resume`` continues a stopped fit
@@ -405,14 +407,14 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
     from unionsim.calibration.fit import _Mapper
     from unionsim.calibration.folder import check_fit_options, fit_folder
     from unionsim.calibration.polls import fitted_offsets, scoring_tolerances
-    from unionsim.calibration.screening import top_parameters
+    from unionsim.calibration.screening import fit_parameters
     from unionsim.experiment.store import now_iso
 
     if settings.method != "npe":
         raise UsageError(f"setting {settings.name!r} is not an NPE setting", field="method")
     say = notify or (lambda message: None)
     check_fit_options(seed=seed, executor=executor, workers=workers, scheduler=scheduler)
-    names = list(names or top_parameters(settings.n_parameters))
+    names = list(names or fit_parameters(settings.n_parameters))
     fitting = distance_targets(targets)
     offsets = fitted_offsets(fitting)
     manifest = npe_manifest(settings, seed, names, targets, offsets)
