@@ -22,9 +22,9 @@ def calibrate(
                                help="abc (ABC-SMC with pyabc) or npe (neural posterior "
                                     "estimation with sbi: independent draws, for 30+ "
                                     "parameters). With npe, --quick is the CI fit (20 "
-                                    "simulations) and the default the full one (40 "
-                                    "parameters, 6,000 simulations: about 40 minutes on 2 "
-                                    "cores)."),
+                                    "simulations) and the default the full one (the top 40 "
+                                    "parameters and those marked fit:, 8,000 simulations: "
+                                    "about 30 minutes on 2 cores)."),
     seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The fit's seed; the same "
                              "seed and settings give the same posterior."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped fit in --out from "
@@ -57,8 +57,9 @@ def calibrate(
 
     ABC-SMC (pyabc) over the top parameters of params/calibration_screening.csv, each uniform
     over its documented range; the distance is the RMS error over the fitting targets (up to
-    end-2020) in tolerances. --method npe fits the same parameters by neural posterior
-    estimation (sbi): a network trained on prior simulations gives independent posterior draws. Writes the posterior ensemble (weighted parameter vectors plus each
+    end-2020) in tolerances. --method npe fits them and every parameter marked fit: by neural
+    posterior estimation (sbi): a network trained on prior simulations gives independent
+    posterior draws. Writes the posterior ensemble (weighted parameter vectors plus each
     particle's value of every target) with a JSON manifest, and a Markdown report that scores the
     held-out 2021 targets. Resumable with --resume.
 
