@@ -58,6 +58,7 @@ The fit, every step reproducible from the fit's seed whatever runs the simulatio
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 import time
@@ -285,7 +286,10 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
         with warnings.catch_warnings():
             # reaching the epoch cap is reported through the epoch count instead
             warnings.filterwarnings("ignore", message="Maximum number of epochs")
-            inference.train(max_num_epochs=settings.max_epochs, show_train_summary=False)
+            # sbi prints its own convergence line (no newline) whatever show_train_summary
+            # says; the fit reports the epochs itself
+            with contextlib.redirect_stdout(io.StringIO()):
+                inference.train(max_num_epochs=settings.max_epochs, show_train_summary=False)
         epochs = int(inference._summary["epochs_trained"][-1]) \
             if getattr(inference, "_summary", None) else None
         posterior = inference.build_posterior()
@@ -306,6 +310,8 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
             with warnings.catch_warnings():
                 # small checks (the CI fit's) are allowed: the manifest records their sizes
                 warnings.filterwarnings("ignore", message="Number of .* should be on the order")
+                # sbi lowers its sampling batch to spare memory: no change to the draws
+                warnings.filterwarnings("ignore", message="Capping max_sampling_batch_size")
                 ranks, _ = run_sbc(torch.tensor(theta[train:], dtype=torch.float32),
                                    torch.tensor(x[train:], dtype=torch.float32), posterior,
                                    num_posterior_samples=settings.sbc_draws,
@@ -453,7 +459,7 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
                                    hint="run `unionsim run` on a target scenario to see the "
                                         "runs' errors")
             say(f"training the network on {len(x) - settings.sbc} simulations of "
-                f"{x.shape[1]} targets ({dropped} dropped, their runs all failed; "
+                f"{x.shape[1]} targets ({dropped} dropped because every run failed; "
                 f"{settings.sbc} held back for the calibration check)")
             trained = time.perf_counter()
             draws, epochs, ranks = train_and_draw(kept_theta, x.to_numpy(), low, high,
