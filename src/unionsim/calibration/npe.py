@@ -70,6 +70,7 @@ import numpy as np
 
 from unionsim.calibration.fit import FitDistance, FitResult, FitSettings, SimulationModel, key
 from unionsim.calibration.holdout import distance_targets
+from unionsim.calibration.measures import UNDEFINED_ERROR
 from unionsim.config.targets import LoadedTarget, TargetSet, scenario_spec
 from unionsim.errors import ResultsError, UsageError
 
@@ -196,7 +197,6 @@ def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.
     return measures
 
 
-UNDEFINED_ERROR = 1.0   # as `unionsim.calibration.measures.UNDEFINED_ERROR`
 X_CLIP = 10.0           # tolerances: beyond, a simulation is simply far from the observation
 
 
