@@ -14,11 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("sbi")
-pytest.importorskip("torch")
-
-from unionsim.calibration.fit import FitSettings  # noqa: E402
-from unionsim.calibration.npe import run_npe  # noqa: E402
+from unionsim.calibration.fit import FitSettings
+from unionsim.calibration.npe import run_npe
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["putin.reactivity", "minsk.choice_temperature"]
