@@ -235,3 +235,22 @@ def test_a_worker_prints_its_error_only_while_its_command_lives(command_gone):
         assert stderr == ""
     else:
         assert "Traceback" in stderr and "UnpicklingError" in stderr, stderr
+
+
+def test_a_stopped_pool_is_not_woken_again_when_the_interpreter_exits():
+    """Python 3.11's exit handler writes to each pool's wake-up pipe while the pool's manager
+    thread may be closing it (a traceback after our own error); a pool the batch stopped is
+    taken off that list."""
+    import concurrent.futures.process as futures_process
+
+    from unionsim.experiment.executors import local_pool, stop_now
+    from unionsim.experiment.work import starting_workers
+
+    pool = local_pool(1)
+    with starting_workers():
+        future = pool.submit(time.sleep, 30)
+    manager = pool._executor_manager_thread
+    assert manager in futures_process._threads_wakeups
+    stop_now(pool)
+    assert not manager.is_alive() and future is not None
+    assert manager not in futures_process._threads_wakeups

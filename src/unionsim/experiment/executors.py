@@ -201,8 +201,9 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
-    # taken before shutdown, which forgets them (sets _processes to None)
+    # taken before shutdown, which forgets them (sets _processes and the manager thread to None)
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -212,9 +213,16 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     # interpreter's exit handlers and prints a traceback after our own error message.
     for process in processes:
         process.join(timeout=STOP_GRACE_SECONDS)
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=STOP_GRACE_SECONDS)
+        # At exit the interpreter wakes every pool's manager thread by writing to a pipe that
+        # the thread closes as it ends; Python 3.11 checks and writes without a lock, so a
+        # thread still ending (a busy machine) makes that write fail with a traceback after our
+        # own error. This pool is stopped and its thread needs no waking: the interpreter still
+        # joins it, as every non-daemon thread.
+        import concurrent.futures.process as futures_process
+
+        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
 
 stop_now = _stop_now  # for other local pools (the calibration's): the same prompt stop
