@@ -190,16 +190,20 @@ def screening_file(params_dir: str | Path | None = None) -> Path:
     return Path(params_dir or shipped_dir("params")) / SCREENING_FILE
 
 
-def top_parameters(n: int, path: str | Path | None = None) -> list[str]:
-    """The first ``n`` parameters of the screening ranking."""
+def _ranked(path: str | Path | None) -> list[str]:
+    """Every parameter of the screening ranking, in rank order."""
     from unionsim.errors import InputFileError
 
     path = Path(path) if path else screening_file()
     if not path.exists():
         raise InputFileError("no screening ranking found", file=path,
                              hint="run `python scripts/screen_calibration.py` first")
-    ranking = pd.read_csv(path)
-    return ranking.sort_values("rank")["parameter"].head(n).tolist()
+    return pd.read_csv(path).sort_values("rank")["parameter"].tolist()
+
+
+def top_parameters(n: int, path: str | Path | None = None) -> list[str]:
+    """The first ``n`` parameters of the screening ranking."""
+    return _ranked(path)[:n]
 
 
 def fit_parameters(n: int, path: str | Path | None = None) -> list[str]:
@@ -209,6 +213,5 @@ def fit_parameters(n: int, path: str | Path | None = None) -> list[str]:
     from unionsim.config.params import fit_candidates
 
     marked = set(fit_candidates())
-    head = top_parameters(n, path)
-    ranked = top_parameters(10**9, path)
-    return head + [name for name in ranked if name in marked and name not in head]
+    ranked = _ranked(path)
+    return ranked[:n] + [name for name in ranked[n:] if name in marked]
