@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from unionsim.analysis.spread import folder_spread, split_variance, spread_table
 from unionsim.config.posterior import (effective_sample_size, load_posterior, small_ess_warning,
-                                       summary_line)
+                                       stale_warning, summary_line)
 from unionsim.config.scenario import load_scenario
 from unionsim.errors import UsageError
-from unionsim.experiment.plan import make_plan
+from unionsim.experiment.plan import make_plan, posterior_fitted_to_other
 
 
 # ------------------------------------------------------------------ the estimator, known answers
@@ -133,6 +133,65 @@ def test_the_posterior_is_named_with_its_effective_sample_size():
     assert small_ess_warning({**d, "ess": 500.0}, 30) is None
 
 
+def _posterior_copy(folder, **manifest_changes):
+    """The shipped posterior copied into ``folder`` with its manifest's fields changed."""
+    import shutil
+
+    from unionsim.config.posterior import default_posterior_path, manifest_path
+
+    shipped = default_posterior_path()
+    copy = folder / "posterior.parquet"
+    shutil.copyfile(shipped, copy)
+    manifest = json.loads(manifest_path(shipped).read_text())
+    manifest.update(manifest_changes)
+    manifest_path(copy).write_text(json.dumps(manifest))
+    return copy
+
+
+def test_a_posterior_fitted_to_other_model_code_or_targets_is_flagged(tmp_path):
+    """A batch records what its posterior was fitted to that differs from the code and the
+    shipped targets it runs with; the warning names both values, and is absent when they
+    match."""
+    from unionsim.config.targets import load_targets
+    from unionsim.experiment.plan import model_fingerprint
+
+    current = {"model_fingerprint": model_fingerprint(),
+               "targets": {"digest": load_targets().digest}}
+    loaded = load_scenario("election_2020")
+    fresh = make_plan(loaded, runs=4, seed=1,
+                      posterior=_posterior_copy(tmp_path, **current)).posterior
+    assert fresh["fitted_to_other"] == [] and stale_warning(fresh) is None
+    (tmp_path / "other").mkdir()
+    other = _posterior_copy(tmp_path / "other", model_fingerprint="0123456789abcdef",
+                            targets={"digest": "fedcba9876543210"})
+    stale = make_plan(loaded, runs=4, seed=1, posterior=other).posterior
+    warning = stale_warning(stale)
+    assert (f"other model code (fingerprint 0123456789abcdef; this code: "
+            f"{model_fingerprint()})") in warning
+    assert (f"other target files (digest fedcba9876543210; the shipped targets now: "
+            f"{load_targets().digest})") in warning
+    assert warning.endswith("fit it again with `unionsim calibrate` (or run without "
+                            "--posterior)")
+    # the same draws either way: the record warns, it changes no run
+    assert stale["drawn_particles"] == fresh["drawn_particles"]
+
+
+def test_run_warns_when_its_posterior_was_fitted_to_other_code(tmp_path):
+    from unionsim.cli import app
+    from unionsim.experiment.plan import model_fingerprint
+
+    other = _posterior_copy(tmp_path, model_fingerprint="0123456789abcdef")
+    result = CliRunner().invoke(app, ["run", "election_2020", "--posterior", str(other),
+                                      "--runs", "2", "--seed", "3", "--executor", "serial",
+                                      "--no-timeseries", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert ("warning: the posterior was fitted to other model code (fingerprint "
+            f"0123456789abcdef; this code: {model_fingerprint()})") in text
+    m = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert m["posterior"]["fitted_to_other"][0].startswith("other model code")
+
+
 @pytest.fixture(scope="module")
 def replicated(tmp_path_factory):
     from unionsim.cli import app
@@ -195,7 +254,9 @@ def test_check_names_the_posterior_and_its_effective_sample_size():
     assert text.startswith(f"shipped posterior {post.path} (sha256 {post.digest}): "
                            f"{len(post.particles)} particles, effective sample size "
                            f"{post.ess:.1f}")
-    assert warning == ""                                  # no batch: nothing drawn yet
+    # no batch, so nothing drawn yet: only a posterior fitted to other code or targets warns
+    stale = stale_warning({"fitted_to_other": posterior_fitted_to_other(post.manifest)})
+    assert warning == (stale or "")
 
 
 @pytest.mark.slow
@@ -207,4 +268,7 @@ def test_check_counts_the_distinct_particles_its_batches_used(replicated):
     distinct = len(set(m["posterior"]["drawn_particles"]))
     text, warning = posterior_source(True, [out])
     assert f"its batch used {distinct} distinct particles in 10 parameter draws" in text
-    assert bool(warning) == (load_posterior().ess < 10)
+    post = load_posterior()
+    stale = stale_warning({"fitted_to_other": posterior_fitted_to_other(post.manifest)})
+    assert ("effective sample size" in warning) == (post.ess < 10)
+    assert (stale or "") in warning and bool(warning) == bool(stale or post.ess < 10)

@@ -255,11 +255,14 @@ def draw_samples(posterior: Posterior, runs: int, seed: int) -> tuple[dict[str, 
     return columns, [int(i) for i in chosen]
 
 
-def describe(posterior: Posterior, particles_drawn: list[int]) -> dict:
+def describe(posterior: Posterior, particles_drawn: list[int],
+             fitted_to_other: list[str] | None = None) -> dict:
     """What a results manifest records about the posterior its runs were drawn from.
 
     ``particles_drawn`` is the particle of each run; ``distinct_draws`` counts the different
-    parameter vectors the batch used, ``ess`` is the posterior's effective sample size.
+    parameter vectors the batch used, ``ess`` is the posterior's effective sample size;
+    ``fitted_to_other`` what the posterior was fitted to that differs from what the batch runs
+    (`unionsim.experiment.plan.posterior_fitted_to_other`), for `stale_warning`.
     """
     return {"file": str(posterior.path), "sha256": posterior.digest,
             "particles": int(len(posterior.particles)),
@@ -268,7 +271,21 @@ def describe(posterior: Posterior, particles_drawn: list[int]) -> dict:
             "parameters": posterior.names,
             "fit_seed": posterior.manifest.get("seed"),
             "targets_digest": posterior.manifest.get("targets", {}).get("digest"),
+            "fitted_to_other": list(fitted_to_other or []),
             "drawn_particles": particles_drawn}
+
+
+def stale_warning(described: dict) -> str | None:
+    """A warning when the posterior was fitted to other model code or other targets than the
+    batch ran with (`fitted_to_other`, recorded when the batch was planned): its parameter
+    vectors were chosen for a model or evidence that has since changed, so how well they fit
+    the documents is not known for these runs. None when it matches or was not recorded."""
+    differs = described.get("fitted_to_other") or []
+    if not differs:
+        return None
+    return ("the posterior was fitted to " + " and ".join(differs) + ": its draws are not "
+            "known to fit the documents with these runs' model; fit it again with `unionsim "
+            "calibrate` (or run without --posterior)")
 
 
 def summary_line(described: dict, runs: int | None = None, draws: int | None = None) -> str:

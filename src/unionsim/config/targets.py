@@ -100,6 +100,21 @@ def target_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
     return out
 
 
+def targets_digest(paths: Iterable[str | Path] | None = None) -> str | None:
+    """The digest `load_targets` gives these target files (default: the shipped ones), from
+    their names and bytes alone, without reading them as targets; None when there are none or
+    one cannot be read."""
+    try:
+        files = target_files(paths)
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()[:16] if files else None
+
+
 def load_targets(paths: Iterable[str | Path] | None = None) -> TargetSet:
     """Read, validate and cross-check the target files (see the module docstring)."""
     from unionsim.config.vocabulary import FLAGS, INDICATORS

@@ -34,6 +34,25 @@ def model_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def posterior_fitted_to_other(manifest: dict) -> list[str]:
+    """What a posterior (its manifest) was fitted to that differs from what runs now: the model
+    code (its fingerprint) and the shipped target files (their digest), each as a phrase naming
+    both values; empty when both match (or the manifest does not record them)."""
+    from unionsim.config.targets import targets_digest
+
+    differs = []
+    fitted_model = manifest.get("model_fingerprint")
+    if fitted_model and fitted_model != model_fingerprint():
+        differs.append(f"other model code (fingerprint {fitted_model}; this code: "
+                       f"{model_fingerprint()})")
+    fitted_targets = manifest.get("targets", {}).get("digest")
+    current = targets_digest()
+    if fitted_targets and current and fitted_targets != current:
+        differs.append(f"other target files (digest {fitted_targets}; the shipped targets now: "
+                       f"{current})")
+    return differs
+
+
 def run_seeds(master_seed: int, n_runs: int) -> list[int]:
     """One independent 63-bit seed per run, spawned from the master seed.
 
@@ -209,7 +228,8 @@ def make_plan(scenario: LoadedScenario, *, runs: int, seed: int, param_files=(),
         for name, column in columns.items():
             if name not in user_fixed and name not in samples:
                 samples[name] = _repeat(column, replicates)
-        drawn = describe(loaded_posterior, _repeat(particles, replicates))
+        drawn = describe(loaded_posterior, _repeat(particles, replicates),
+                         posterior_fitted_to_other(loaded_posterior.manifest))
     uncertain = {k: v for k, v in scenario.spec.uncertainty.items()
                  if uncertainty and k not in user_fixed and k not in samples}
     sampler = sampler or (scenario.spec.sampler if uncertain else "none")

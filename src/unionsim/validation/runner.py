@@ -394,8 +394,10 @@ def run_checks(*, only: Iterable[str] | None = None, runs: int | None = None,
 def posterior_source(posterior, folders) -> tuple[str, str]:
     """The posterior the batches drew from: its file and digest, effective sample size and
     particles, and how many distinct particles the batches used; and a warning ('' if none)
-    when the posterior has fewer effective draws than a batch draws parameter vectors."""
-    from unionsim.config.posterior import load_posterior, small_ess_warning
+    when the posterior was fitted to other model code or targets than the checks run, or has
+    fewer effective draws than a batch draws parameter vectors."""
+    from unionsim.config.posterior import load_posterior, small_ess_warning, stale_warning
+    from unionsim.experiment.plan import posterior_fitted_to_other
     from unionsim.experiment.store import read_manifest
 
     post = load_posterior(None if posterior is True else posterior)
@@ -422,7 +424,8 @@ def posterior_source(posterior, folders) -> tuple[str, str]:
         warning = small_ess_warning({"ess": post.ess, "particles": len(post.particles),
                                      "distinct_draws": span(distinct)},
                                     max(draws)) or ""
-    return text, warning
+    stale = stale_warning({"fitted_to_other": posterior_fitted_to_other(post.manifest)})
+    return text, "; ".join(w for w in (stale, warning) if w)
 
 
 def evaluate_history(d: Data) -> HistoryResult:
