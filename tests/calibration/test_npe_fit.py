@@ -110,6 +110,24 @@ def test_training_data_are_errors_in_tolerances_with_unit_noise():
     pd.testing.assert_frame_equal(x, again)
 
 
+def test_linear_information_is_the_held_back_share_of_variance_a_line_through_x_explains():
+    from unionsim.calibration.npe import linear_information
+
+    rng = np.random.default_rng(0)
+    theta = rng.uniform(size=(2000, 3))
+    # x sees the first parameter exactly, the second through noise of equal variance, the
+    # third not at all
+    x = np.column_stack([theta[:, 0], theta[:, 1] + rng.normal(0, theta[:, 1].std(), 2000),
+                         rng.normal(size=2000)])
+    r2 = linear_information(theta, x, train=1500)
+    assert r2[0] == pytest.approx(1.0, abs=1e-9)
+    assert r2[1] == pytest.approx(0.5, abs=0.07) and abs(r2[2]) < 0.02
+    # scored only on rows the line never saw: a line through 3 columns fitted on 4 rows
+    # cannot be scored, and no held-back row leaves nothing to score
+    assert np.isnan(linear_information(theta[:10], x[:10], train=4)).all()
+    assert np.isnan(linear_information(theta, x, train=2000)).all()
+
+
 def test_the_posterior_holds_independent_equally_weighted_draws_in_the_ranges(serial_fit):
     from unionsim.calibration.fit import FitDistance
     from unionsim.calibration.polls import fitted_offsets, scoring_tolerances
@@ -123,6 +141,7 @@ def test_the_posterior_holds_independent_equally_weighted_draws_in_the_ranges(se
     assert m["ess"] == pytest.approx(TINY.predictive)   # 1/sum(w^2) of equal weights
     assert list(m["contraction"]) == [*NAMES, *offsets]
     assert all(c <= 1.0 for c in m["contraction"].values())
+    assert list(m["linear_information"]) == [*NAMES, *offsets]
     # the calibration check ranks the held-back simulations' vectors among posterior draws
     sbc = m["sbc"]
     assert sbc["simulations"] == TINY.sbc and sbc["posterior_draws"] == TINY.sbc_draws
@@ -248,6 +267,7 @@ def test_calibrate_npe_quick_then_run_with_its_posterior(tmp_path):
     text = (fit / "calibration.md").read_text()
     assert "neural posterior estimation" in text and "held-out 2021 targets" in text
     assert "contraction" in text and "calibration check (simulation-based calibration)" in text
+    assert "| parameter | contraction | linear information | SBC p-value |" in text
 
     out = tmp_path / "run"
     run = cli("run", "baseline", "--posterior", posterior, "--runs", 20, "--out", out,

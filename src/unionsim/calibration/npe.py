@@ -47,7 +47,10 @@ The fit, every step reproducible from the fit's seed whatever runs the simulatio
    ``sbc_draws`` posterior draws given its own x (simulation-based calibration, sbi's
    `run_sbc`). A calibrated network gives uniform ranks: the manifest records each
    parameter's Kolmogorov-Smirnov p-value and names those below 0.05 / (number of parameters),
-   whose posterior is too narrow, too wide or shifted.
+   whose posterior is too narrow, too wide or shifted. **Information read-out**: the same
+   held-back simulations score a least-squares line from x to each parameter fitted on the
+   training rows (`linear_information`, an out-of-sample R^2): what the targets tell about each
+   parameter on average, whatever the network makes of it.
 6. **Posterior predictive**: the first ``predictive`` draws (an iid subset) are simulated with
    ``predictive_replicates`` runs per scenario and every measured target, fitting and held-out,
    so the report can score hits; they are written in the particles table of
@@ -254,6 +257,12 @@ class _NoTracker:
         pass
 
 
+def training_rows(n: int, sbc: int) -> int:
+    """How many of ``n`` simulations train the network: all but the last ``sbc``, held back
+    for the calibration check, unless that would leave fewer than two."""
+    return n - sbc if n - sbc >= 2 else n
+
+
 def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.ndarray,
                    settings: FitSettings, seed: int):
     """Train sbi's NPE on (theta, x) but its last ``settings.sbc`` rows and draw
@@ -265,8 +274,8 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
     from sbi.neural_nets import posterior_nn
     from sbi.utils import BoxUniform
 
-    held = settings.sbc if len(theta) - settings.sbc >= 2 else 0
-    train = len(theta) - held
+    train = training_rows(len(theta), settings.sbc)
+    held = len(theta) - train
     threads = torch.get_num_threads()
     torch.set_num_threads(1)   # the same arithmetic whatever the machine: reproducible draws
     try:
@@ -338,6 +347,26 @@ def sbc_summary(ranks: np.ndarray | None, n_draws: int, names: Sequence[str]) ->
     return {"simulations": int(len(ranks)), "posterior_draws": int(n_draws),
             "ks_pvalues": p, "bound": round(bound, 6),
             "not_calibrated": [n for n, v in p.items() if v < bound]}
+
+
+def linear_information(theta: np.ndarray, x: np.ndarray, train: int) -> np.ndarray:
+    """Per fitted quantity, the share of its variance that a least-squares line through the
+    data x explains on rows the line was not fitted on: rows ``[:train]`` fit it, the rest
+    (the calibration check's held-back simulations) score it, as an out-of-sample R^2.
+
+    A read-out of how much the targets tell about each parameter *on average over the prior*,
+    independent of the network: where a line explains a share R^2, a Gaussian posterior's
+    contraction is R^2 too, so a network whose contraction stays far below it leaves
+    information unused, and a contraction far above it at the observation is worth a second
+    look. NaN when too few rows are left to score."""
+    held = len(theta) - train
+    if held < 2 or train <= x.shape[1] + 1:
+        return np.full(theta.shape[1], np.nan)
+    design = np.column_stack([np.ones(len(x)), x])
+    coef, *_ = np.linalg.lstsq(design[:train], theta[:train], rcond=None)
+    residual = theta[train:] - design[train:] @ coef
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 - (residual ** 2).mean(axis=0) / theta[train:].var(axis=0)
 
 
 def contraction(draws: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -480,6 +509,8 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
         from unionsim.config.posterior import effective_sample_size
 
         shrink = contraction(draws, low, high)
+        information = linear_information(kept_theta, x.to_numpy(),
+                                         training_rows(len(x), settings.sbc))
         runs = (settings.simulations * settings.replicates * n_scen
                 + len(chosen) * settings.predictive_replicates
                 * len(predictive_model.scenarios))
@@ -500,6 +531,8 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             "contraction": {n: round(float(c), 4)
                             for n, c in zip([*names, *offsets], shrink)},
             "sbc": sbc_summary(ranks, settings.sbc_draws, [*names, *offsets]),
+            "linear_information": {n: (None if not np.isfinite(r) else round(float(r), 4))
+                                   for n, r in zip([*names, *offsets], information)},
         })
         folder.write_manifest(manifest)
         return FitResult(folder.path, manifest, particles)

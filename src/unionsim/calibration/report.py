@@ -371,11 +371,22 @@ def _npe_method_lines(posterior: Posterior) -> list[str]:
             f"p < {sbc['bound']:.2g}): " + (", ".join(f"`{n}`" for n in failed) or "none"))
     else:
         lines.append("* calibration check: not run (no simulations held back)")
-    lines += ["", "| parameter | contraction | SBC p-value |", "|---|---|---|"]
+    information = m.get("linear_information") or {}
+    if information:
+        lines.append(
+            "* linear information: the share of each parameter's prior variance that a "
+            "least-squares line from the data x explains on the held-back simulations (R^2 out "
+            "of sample): what the targets tell about it on average over the prior, whatever "
+            "the network makes of it. For a Gaussian posterior the contraction equals it; a "
+            "contraction far below it means information the network did not use, or an "
+            "observation unlike most simulations")
+    lines += ["", "| parameter | contraction | linear information | SBC p-value |",
+              "|---|---|---|---|"]
     pvalues = sbc.get("ks_pvalues", {})
     for name, value in m.get("contraction", {}).items():
-        p = pvalues.get(name)
-        lines.append(f"| {name} | {value:.2f} | {'-' if p is None else f'{p:.3g}'} |")
+        p, r2 = pvalues.get(name), information.get(name)
+        lines.append(f"| {name} | {value:.2f} | {'-' if r2 is None else f'{r2:.2f}'} | "
+                     f"{'-' if p is None else f'{p:.3g}'} |")
     return lines
 
 
