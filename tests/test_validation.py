@@ -164,6 +164,31 @@ def test_the_pilot_prints_the_registrys_pilots_and_the_run_counts_they_give(tmp_
     assert not asked["history"] and not asked["alternatives"]
 
 
+def test_a_pilot_in_which_the_event_never_came_prints_as_the_registry_can_read_it(
+        tmp_path, monkeypatch, capsys):
+    """A timing claim whose event no pilot run had measures an infinite month: the pilot prints
+    it as ``math.inf``, which the registry module (it imports math) reads back."""
+    import math
+
+    from unionsim.validation import claims as registry
+    from unionsim.validation import power
+
+    claim = next(c for c in CLAIMS if c.id == "V49")
+
+    def never(**kwargs):
+        return CheckReport([ClaimVerdict(claim, [power.PILOT_SEED],
+                                         [ClaimResult(claim, math.inf, math.inf, math.inf,
+                                                      False)], RUNS)],
+                           None, [power.PILOT_SEED], {})
+
+    monkeypatch.setattr(power, "run_checks", never)
+    power.main(["--cache", str(tmp_path), "V49"])
+    line = capsys.readouterr().out.strip()
+    assert line.startswith('"V49": Pilot(math.inf, math.inf, math.inf),  # -> ')
+    pilot = eval(line.split(": ", 1)[1].split(",  #")[0], vars(registry))
+    assert pilot == Pilot(math.inf, math.inf, math.inf)
+
+
 def test_an_alternative_applies_to_every_batch_and_its_overlay_comes_last():
     c = Claim("T8", "t", (), "difference", Batch("s", params=("params/a.yaml",)), flag("x"),
               ">=", 0.1, other=Batch("s", params=("params/b.yaml",)),

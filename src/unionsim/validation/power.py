@@ -15,6 +15,7 @@ affordable run count; its verdict at several master seeds says how close.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -41,7 +42,14 @@ def main(argv: list[str]) -> None:
     for cid, p in pilot(argv or None, cache).items():
         c = claims[cid]
         n = runs_for_power(p, c.threshold, c.upper, contrast=c.kind == "difference")
-        print(f'    "{cid}": Pilot({p.value:.4g}, {p.low:.4g}, {p.high:.4g}),  # -> {n} runs')
+        print(f'    "{cid}": Pilot({_literal(p.value)}, {_literal(p.low)}, {_literal(p.high)}),'
+              f'  # -> {n} runs')
+
+
+def _literal(value: float) -> str:
+    """A pilot figure as the registry writes it: four significant digits, and an infinite
+    measure (no run had the event, so its timing is later than any window) as ``math.inf``."""
+    return ("math.inf" if value > 0 else "-math.inf") if math.isinf(value) else f"{value:.4g}"
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ Run counts: each claim's pilot (`PILOTS`) gives its run count by the power rule
 
 from __future__ import annotations
 
+import math  # noqa: F401 - a pilot of an event no run had reads `math.inf` (see PILOTS)
+
 from unionsim.validation.claims import (economy, history, integration, intervention, public,
                                         regime, security, war, west)
 from unionsim.validation.claims.claim import Claim
