@@ -80,6 +80,19 @@ def test_the_network_sees_the_fitting_targets_only(serial_fit):
     assert all(f"measure.{t}" in serial_fit.particles for t in held_out)
 
 
+def test_the_saved_simulations_read_back_whole_and_in_order(serial_fit, tmp_path):
+    from unionsim.calibration.npe import prior_box, prior_draws, saved_simulations
+    from unionsim.errors import ResultsError
+
+    m = serial_fit.manifest
+    theta, measures = saved_simulations(serial_fit.folder)
+    low, high = prior_box(m, list(m["parameters"]), list(m["poll_offsets"]))
+    assert np.array_equal(theta, prior_draws(m["seed"], TINY.simulations, low, high))
+    assert measures.shape == (TINY.simulations, len(m["x"]))
+    with pytest.raises(ResultsError, match="holds no saved simulations"):
+        saved_simulations(tmp_path)
+
+
 def test_training_data_are_errors_in_tolerances_with_unit_noise():
     from unionsim.calibration.npe import X_CLIP, UNDEFINED_ERROR, standardised, training_data
     from unionsim.calibration.polls import scoring_tolerances

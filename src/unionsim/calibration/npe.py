@@ -160,6 +160,26 @@ def _read_chunk(folder, name: str) -> dict:
                                 "start the fit again") from None
 
 
+def saved_simulations(path) -> tuple[np.ndarray, np.ndarray]:
+    """Every simulation a fit folder holds, in order: (theta, measures), each chunk read and
+    checked as `--resume` reads it (no link, a sane size, the expected arrays)."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from unionsim.guard.folders import visible_entries
+
+    folder = SimpleNamespace(path=Path(path))
+    names = sorted(n for n in visible_entries(folder.path)
+                   if n.startswith("simulations-") and n.endswith(".npz"))
+    if not names:
+        raise ResultsError("the folder holds no saved simulations", file=folder.path,
+                           hint="give the folder of an NPE fit (unionsim calibrate --method "
+                                "npe --out DIR)")
+    chunks = [_read_chunk(folder, n) for n in names]
+    return (np.vstack([c["theta"] for c in chunks]),
+            np.vstack([c["measures"] for c in chunks]))
+
+
 def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.ndarray,
                    ids: Sequence[str], mapper, chunk: int, say: Callable[[str], None]
                    ) -> np.ndarray:
