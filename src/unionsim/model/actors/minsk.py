@@ -3,8 +3,7 @@ and how to meet the street. Its elite and security forces are modelled in `union
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
+from unionsim.config.params import ParameterGroup
 from unionsim.model.actors.base import Actor
 from unionsim.model.rules import minsk as rules
 from unionsim.model.rules import us as us_rules
@@ -320,6 +319,6 @@ class Minsk(Actor):
         else:
             minsk["sovereignty_weight"] = minsk["sovereignty_weight"] \
                 * p.elite.successor_sovereignty_factor
-        weights = SimpleNamespace(**vars(p))
-        weights.minsk = SimpleNamespace(**minsk)
+        weights = ParameterGroup(**vars(p))
+        weights.minsk = ParameterGroup(**minsk)
         self.weights = weights
