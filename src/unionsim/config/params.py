@@ -77,8 +77,14 @@ class ParameterSet:
         return ParameterSet(self.specs, values, origins)
 
     def namespace(self) -> "ParameterGroup":
-        """The values as nested attributes: ``p.minsk.sovereignty_weight``."""
-        return build_namespace(self.values)
+        """The values as nested attributes: ``p.minsk.sovereignty_weight``; a fresh tree each
+        call (a model may change its own), copied from one built on first use (a batch's runs
+        share one set, and a copy is much cheaper than a build)."""
+        tree = self.__dict__.get("_namespace")
+        if tree is None:
+            tree = build_namespace(self.values)
+            object.__setattr__(self, "_namespace", tree)  # a cache, not a field: frozen holds
+        return tree.copy()
 
     def changed(self) -> dict[str, float]:
         """Values that differ from the documented defaults."""
@@ -133,7 +139,18 @@ class ParameterGroup:
 
     def __init__(self, **values: Any):
         for name, value in values.items():
-            setattr(self, name, value)
+            setattr(self, name, value)  # `setattr` interns the name: specialised reads need it
+
+    def copy(self) -> "ParameterGroup":
+        """A copy of this group and of its subgroups (C-level dictionary copies; the names
+        stay the interned ones)."""
+        new = ParameterGroup.__new__(ParameterGroup)
+        values = vars(new)
+        values.update(vars(self))
+        for name, value in values.items():
+            if type(value) is ParameterGroup:
+                values[name] = value.copy()
+        return new
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, (ParameterGroup, SimpleNamespace)):

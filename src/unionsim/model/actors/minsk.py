@@ -319,6 +319,4 @@ class Minsk(Actor):
         else:
             minsk["sovereignty_weight"] = minsk["sovereignty_weight"] \
                 * p.elite.successor_sovereignty_factor
-        weights = ParameterGroup(**vars(p))
-        weights.minsk = ParameterGroup(**minsk)
-        self.weights = weights
+        self.weights = ParameterGroup(**{**vars(p), "minsk": ParameterGroup(**minsk)})
