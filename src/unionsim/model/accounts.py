@@ -30,14 +30,18 @@ def economy_month(s: WorldState, p: SimpleNamespace) -> None:
     # the month's repayment of Russian principal was paid out of the balance above (E14)
     repaid = s.russian_debt * p.economy.russian_amortisation / 12.0
     s.russian_debt -= repaid
-    s.debt = max(0.0, s.debt - repaid)
+    # `max(0.0, x)` written out as `x if x > 0.0 else 0.0` here (the same value, no builtin call)
+    debt = s.debt - repaid
+    s.debt = debt if debt > 0.0 else 0.0
     if s.reserves <= 0.0:
         s.defaulted = 1.0
         s.reserves = 0.0
     money_owed(s, p, balance)
     s.economic_stress = econ.economic_stress(s.reserves, s.growth, p)
-    s.trade_war_months = max(0.0, s.trade_war_months - 1.0)
-    s.shock_months = max(0.0, s.shock_months - 1.0)
+    left = s.trade_war_months - 1.0
+    s.trade_war_months = left if left > 0.0 else 0.0
+    left = s.shock_months - 1.0
+    s.shock_months = left if left > 0.0 else 0.0
 
 
 def money_position(s: WorldState, p: SimpleNamespace, balance: float) -> None:

@@ -45,24 +45,31 @@ def decay(s: WorldState, p: SimpleNamespace) -> None:
     to its usual level; rotations, shocks, unrest, a campaign's floor, NATO exercises and
     Russian exercise troops count down their months."""
     d = p.world
+    # every `max(a, b)` of this monthly step is written out as `b if b > a else a` (the same
+    # value: a builtin call costs several times the comparison)
     s.dispute *= 1.0 - d.dispute_decay
     s.coercion *= 1.0 - d.coercion_decay
     s.minsk_west_tilt *= 1.0 - d.tilt_decay
-    s.info_campaign = max(p.initial.info_campaign * d.info_floor_share,
-                          s.info_campaign * (1.0 - d.info_decay))
+    floor = p.initial.info_campaign * d.info_floor_share
+    faded = s.info_campaign * (1.0 - d.info_decay)
+    s.info_campaign = faded if faded > floor else floor
     s.russian_backing *= 1.0 - d.backing_decay
     s.kremlin_trust += d.trust_reversion * (p.initial.kremlin_trust - s.kremlin_trust)
     s.belarusianisation *= 1.0 - d.identity_decay
     s.election_salience *= 1.0 - p.public.salience_decay
     s.shock_mishandling *= 1.0 - p.public.mishandling_decay
     s.tension_excess *= 1.0 - d.tension_decay
-    s.rotation_months = max(0.0, s.rotation_months - 1.0)
-    s.oil_shock_months = max(0.0, s.oil_shock_months - 1.0)
-    s.unrest_months = max(0.0, s.unrest_months - 1.0)
+    left = s.rotation_months - 1.0
+    s.rotation_months = left if left > 0.0 else 0.0
+    left = s.oil_shock_months - 1.0
+    s.oil_shock_months = left if left > 0.0 else 0.0
+    left = s.unrest_months - 1.0
+    s.unrest_months = left if left > 0.0 else 0.0
     if s.info_floor_months > 0:
-        s.info_campaign = max(s.info_campaign, s.info_floor)
+        s.info_campaign = s.info_floor if s.info_floor > s.info_campaign else s.info_campaign
         s.info_floor_months -= 1.0
-    s.nato_exercise_months = max(0.0, s.nato_exercise_months - 1.0)
+    left = s.nato_exercise_months - 1.0
+    s.nato_exercise_months = left if left > 0.0 else 0.0
     if s.exercise_months > 0 and s.exercise_troops_k > 0:
         s.exercise_months -= 1.0
 

@@ -335,8 +335,11 @@ class UnionModel(mesa.Model):
         s, p = self.state, self.p
         bookkeeping.decay(s, p)
         bookkeeping.derive(s, p)
-        self.max_sanctions = max(self.max_sanctions, s.sanctions_level)
-        self.max_radicalism = max(self.max_radicalism, s.protest_radicalism)
+        # the running maxima written out (`max` is a builtin call, several times the comparison)
+        if s.sanctions_level > self.max_sanctions:
+            self.max_sanctions = s.sanctions_level
+        if s.protest_radicalism > self.max_radicalism:
+            self.max_radicalism = s.protest_radicalism
         if self.timings_open:
             self.timings_open = bookkeeping.note_timings(self.timings, s, self.flags, self.month)
 

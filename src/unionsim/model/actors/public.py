@@ -126,7 +126,8 @@ class Public(Actor):
             ind += w * c.independence
             west += w * c.west
         s.protest_share = protest
-        s.protest_peak = max(s.protest_peak, protest)
+        if protest > s.protest_peak:  # `max`, written out
+            s.protest_peak = protest
         s.legitimacy = legitimacy
         s.support_incorporation = inc
         s.support_union = uni

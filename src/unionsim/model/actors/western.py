@@ -64,7 +64,8 @@ class Eu(Actor):
         s, p = self.state, self.p
         w = p.west
         signal = west_rules.abuse_signal(s.repression, s.protest_share, s.election_salience, p)
-        s.abuse_memory = max(s.abuse_memory * (1.0 - w.memory_decay), signal)
+        memory = s.abuse_memory * (1.0 - w.memory_decay)
+        s.abuse_memory = signal if signal > memory else memory  # max(memory, signal)
         if s.war_role:
             # Minsk's part in a Russian war next door weighs like repression
             s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))

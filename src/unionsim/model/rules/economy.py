@@ -42,7 +42,7 @@ def funding_balance(energy_support: float, western_finance: float, trade_war: bo
     if us_sanctions:
         sanctions_level = sanctions_level + p.us.economic_weight * us_sanctions
     losses = (e.trade_war_loss if trade_war else 0.0) + e.sanctions_loss_per_level * sanctions_level \
-        + e.recession_funding_loss * max(0.0, -growth)
+        + e.recession_funding_loss * (-growth if -growth > 0.0 else 0.0)  # max(0.0, -growth)
     extra_service = 0.0 if russian_debt is None else (
         russian_debt_service(russian_debt, p) - russian_debt_service(p.initial.russian_debt, p))
     return energy_support + western_finance - e.external_financing_need - losses - extra_service
@@ -66,14 +66,19 @@ def refinancing_pressure(due_bn: float, reserves: float) -> float:
     Minsk can cover small repayments from reserves; when they would take most of its reserves, it
     needs Moscow to roll them over, and Moscow can ask for something in return (KRE-05, E14).
     """
-    return clip01(due_bn / max(reserves, 1e-9))
+    return clip01(due_bn / (1e-9 if 1e-9 > reserves else reserves))  # max(reserves, 1e-9)
 
 
 def excess_refinancing_pressure(pressure: float, p: SimpleNamespace) -> float:
     """Refinancing pressure beyond its level at the start (the Russian debt and reserves of the
     ``initial`` group): the leverage the calibrated weights do not already contain (E14)."""
     due = p.initial.russian_debt * p.economy.russian_amortisation
-    return max(0.0, pressure - min(1.0, due / max(p.initial.reserves, 1e-9)))
+    # `max(0.0, pressure - min(1.0, due / max(reserves, 1e-9)))` written out: it runs several
+    # times a month, and a builtin call costs several times the comparison
+    reserves = p.initial.reserves
+    start = due / (1e-9 if 1e-9 > reserves else reserves)
+    excess = pressure - (start if start < 1.0 else 1.0)
+    return excess if excess > 0.0 else 0.0
 
 
 def financing_gap(reserves: float, balance: float, p: SimpleNamespace) -> float:
@@ -82,7 +87,8 @@ def financing_gap(reserves: float, balance: float, p: SimpleNamespace) -> float:
     enough'; E14). Zero when reserves stay above the target."""
     k = p.kremlin
     projected = reserves + balance * k.rescue_horizon_months / 12.0
-    return max(0.0, k.rescue_reserve_target - projected)
+    gap = k.rescue_reserve_target - projected
+    return gap if gap > 0.0 else 0.0  # max(0.0, gap)
 
 
 def adjusted_level(reference: float, level: float, p: SimpleNamespace) -> float:

@@ -53,7 +53,9 @@ def cohesion_target(economic_stress: float, protest_share: float, repression: fl
     unchecked = (protest_share / p.public.mass_protest_share) * (1.0 - repression)
     return clip01(e.base_cohesion
                   - e.stress_erosion * economic_stress
-                  - e.protest_erosion * min(unchecked, e.protest_erosion_cap)
+                  # `min(unchecked, cap)`, written out (a monthly rule: no builtin call)
+                  - e.protest_erosion * (e.protest_erosion_cap if e.protest_erosion_cap < unchecked
+                                         else unchecked)
                   + e.sanctions_binding * sanctions_level / MAX_SANCTIONS
                   + e.backing_support * russian_backing
                   - e.army_defection_risk * info_campaign

@@ -106,12 +106,13 @@ def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
     * restrainers gain as coercion mounts and its costs show (RES-01, KRE-20).
     """
     k = p.kremlin
+    saturate = k.raiders.refusals_to_saturate
+    refused = saturate if saturate < v.assets_refused else v.assets_refused  # min, written out
     raw = [
         k.siloviki.base_influence * (1.0 + k.siloviki.context_gain
                                      * (v.nato_posture + v.tension + v.minsk_west_tilt)),
         k.raiders.base_influence * (1.0 + k.raiders.context_gain
-                                    * (min(v.assets_refused, k.raiders.refusals_to_saturate)
-                                       / k.raiders.refusals_to_saturate + v.dispute)),
+                                    * (refused / saturate + v.dispute)),
         k.monetarists.base_influence * (1.0 + k.monetarists.context_gain * v.russian_strain),
         k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion),
     ]
@@ -175,7 +176,8 @@ def faction_utilities(faction: str, v: KremlinView, p: SimpleNamespace,
     k = p.kremlin
     if faction == "siloviki":
         f = k.siloviki
-        threat = min(v.protest_threat, k.protest_threat_cap)
+        cap = k.protest_threat_cap
+        threat = cap if cap < v.protest_threat else v.protest_threat  # min(threat, cap)
         u[_DEMAND_BASE] = f.base_ambition * (f.base_wish_without_threat + v.nato_posture
                                              + v.tension)
         u[_DEMAND_INTEGRATION] = f.discipline * (1.0 - v.kremlin_trust)
@@ -282,15 +284,24 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
       (`takeover_cost_factor`: BYP-02, BYP-07).
     """
     q = p.putin
-    headache = max(v.dispute, min(v.protest_threat, 1.0), 1.0 if v.loan_requested else 0.0)
+    # every `min`/`max` here is written out (`min(a, b)` as `b if b < a else a`, `max(a, b)` as
+    # `b if b > a else a`: the same values without a builtin call; this runs every month)
+    street = 1.0 if 1.0 < v.protest_threat else v.protest_threat  # min(threat, 1.0)
+    headache = v.dispute  # max(dispute, street, a pending loan request)
+    if street > headache:
+        headache = street
+    loan = 1.0 if v.loan_requested else 0.0
+    if loan > headache:
+        headache = loan
     u = [0.0] * len(OPTIONS)
     u[_HOLD] = q.reactivity * (1.0 - headache)
     request = q.loan_request_urgency if v.loan_requested else 0.0
     u[_BAILOUT] = q.keep_afloat * (v.minsk_stress + request) \
         * (q.bailout_loyalty_floor + v.kremlin_trust) \
-        + q.bailout_unrest_weight * q.crisis_backing * min(v.protest_threat, 1.0)
+        + q.bailout_unrest_weight * q.crisis_backing * street
+    reward = v.kremlin_trust - p.kremlin.reward_trust_level
     u[_CONCESSION] = q.escalation_responsiveness * (1.0 if v.escalated else 0.0) - q.subsidy_cost \
-        + q.loyalty_reward * max(0.0, v.kremlin_trust - p.kremlin.reward_trust_level)
+        + q.loyalty_reward * (reward if reward > 0.0 else 0.0)
     # high Russia-West tension makes the anti-Western ally worth its rent (MIN-21, MIN-22)
     forbearance = tension_forbearance(v.tension, v.minsk_west_tilt, p)
     u[_CONCESSION] += forbearance
@@ -304,12 +315,13 @@ def putin_utilities(v: KremlinView, p: SimpleNamespace) -> list[float]:
                                            + q.refinancing_leverage
                                            * excess_refinancing_pressure(v.refinancing_pressure, p)
                                            + q.union_base_weight * v.union_support)
-    threat = min(v.protest_threat, p.kremlin.protest_threat_cap)
+    cap = p.kremlin.protest_threat_cap
+    threat = cap if cap < v.protest_threat else v.protest_threat
     u[_SECURITY] = q.crisis_backing * threat
     cost_scale = q.crisis_cost_discount if v.crisis else 1.0
     u[_DEPLOY] = q.deploy_backing_weight * q.crisis_backing * threat \
         - p.kremlin.troops_stay_cost * cost_scale
-    destabilising = q.stability * min(v.protest_threat, 1.0) * cost_scale
+    destabilising = q.stability * street * cost_scale
     for i in _COERCIVE_NOT_FORCE:
         u[i] -= destabilising
     u[_INTERVENE] = q.crisis_value * risk_of_loss(v, p) * q.takeover_odds_weight * v.takeover_odds \

@@ -206,8 +206,14 @@ def initiative_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
                      m.identity_value * (v.info_campaign + v.dispute) * (1.0 - v.legitimacy)
                      - m.belarusianise_irritation_share * m.russia_irritation * dependence)
     # short of money, or with the regime threatened on the street, Minsk turns to Moscow (MIN-53)
-    need = max(v.economic_stress, v.refinancing_pressure,
-               dependence * min(protest_threat(v.protest_share, v.election_salience, p), 1.0))
+    # max(stress, refinancing pressure, dependence * min(threat, 1.0)), written out (monthly)
+    threat = protest_threat(v.protest_share, v.election_salience, p)
+    street = dependence * (1.0 if 1.0 < threat else threat)
+    need = v.economic_stress
+    if v.refinancing_pressure > need:
+        need = v.refinancing_pressure
+    if street > need:
+        need = street
     request_loan = (UNAVAILABLE if v.loan_requested or v.financing_gap < p.kremlin.rescue_min
                     else m.loan_need * need - m.initiative_inertia)
     return [hold, escalate, blackmail, anti_western, diversify, open_west, belarusianise,

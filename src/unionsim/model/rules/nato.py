@@ -29,8 +29,10 @@ def threat_perception(presence: float, exercise_troops_k: float, tension: float,
     NAT-11, NAT-13); none adds nothing.
     """
     n = p.nato
+    exercise = exercise_troops_k / n.exercise_full_threat_troops_k
+    exercise = 1.0 if 1.0 < exercise else exercise  # `min(exercise, 1.0)`, written out
     threat = (n.presence_weight * presence / Presence.OCCUPATION
-              + n.exercise_weight * min(exercise_troops_k / n.exercise_full_threat_troops_k, 1.0)
+              + n.exercise_weight * exercise
               + n.tension_weight * tension
               + (n.crisis_weight if crisis else 0.0))
     if war_role or joint_grouping:

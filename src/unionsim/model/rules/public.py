@@ -179,7 +179,8 @@ def next_fatigue(fatigue: float, protest_share: float, p: SimpleNamespace) -> fl
     of protest ebbs even when its causes remain (shraibman2021b describes a domestic crisis that
     faded into isolation, MIN-53; the rates are assumptions)."""
     q = p.public
-    mobilised = min(protest_share / q.mass_protest_share, 1.0)
+    mobilised = protest_share / q.mass_protest_share
+    mobilised = 1.0 if 1.0 < mobilised else mobilised  # `min(mobilised, 1.0)`, written out
     built = fatigue + q.fatigue_build * mobilised * (1.0 - fatigue)
     return _unit(built - q.fatigue_recovery * built * (1.0 - mobilised))
 
@@ -200,7 +201,8 @@ def active_share(grievance: float, net_risk: float, threshold: float) -> float:
     """
     if grievance <= threshold:
         return 0.0
-    net_risk = max(net_risk, 1e-12)
+    if 1e-12 > net_risk:  # `max(net_risk, 1e-12)`, written out: a call per cohort
+        net_risk = 1e-12
     h0 = threshold / grievance               # below h0 nobody protests
     h1 = (threshold + net_risk) / grievance  # above h1 everybody free to protest does
     if h1 >= 1.0:                            # the region ends before h reaches 1
@@ -225,7 +227,7 @@ def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace,
                                                q.protest_threshold)
     detained = c.detained * (1.0 - 1.0 / q.detention_months) \
         + active * p_arrest * q.detention_rate
-    return active, min(detained, 1.0)
+    return active, 1.0 if 1.0 < detained else detained  # `min(detained, 1.0)`, written out
 
 
 def legitimacy_target(c: Cohort, economic_stress: float, repression: float,
@@ -376,7 +378,11 @@ def radicalism_target(protest_share: float, repression: float, elite_cohesion: f
     to it (``extra_militancy``).
     """
     q = p.public
-    street = min(protest_share / q.mass_protest_share, q.street_saturation) / q.street_saturation
-    militancy = min(1.0, q.militancy + extra_militancy)
-    return min(1.0, street * (militancy * (repression + (1.0 - elite_cohesion))
-                              + q.prorussian_mobilisation * info_campaign))
+    # each `min(a, b)` written out as `b if b < a else a` (the same value; a monthly rule)
+    share, saturation = protest_share / q.mass_protest_share, q.street_saturation
+    street = (saturation if saturation < share else share) / saturation
+    militancy = q.militancy + extra_militancy
+    militancy = militancy if militancy < 1.0 else 1.0
+    target = street * (militancy * (repression + (1.0 - elite_cohesion))
+                       + q.prorussian_mobilisation * info_campaign)
+    return target if target < 1.0 else 1.0
