@@ -14,13 +14,12 @@ import operator
 from functools import partial
 from pathlib import Path
 from struct import Struct
-from types import SimpleNamespace
 from typing import Any, Callable, Mapping
 
 import mesa
 import numpy as np
 
-from unionsim.config.params import ParameterSet
+from unionsim.config.params import ParameterGroup, ParameterSet
 from unionsim.config.scenario import LoadedScenario, load_scenario
 from unionsim.config.schema import Policy, Scenario, month_label, split_key
 from unionsim.draws import UniformDraws
@@ -99,7 +98,7 @@ class UnionModel(mesa.Model):
         elif overrides:
             params = params.with_values(overrides, "overrides")
         self.parameters = params
-        self.p: SimpleNamespace = params.namespace()
+        self.p: ParameterGroup = params.namespace()
         self.horizon = self.spec.horizon
         self.month = 0
         self.record = record
