@@ -203,25 +203,48 @@ def test_several_scenarios_and_posterior_draws_give_regret_per_scenario_and_draw
         assert load_scenario(path).spec.policies
 
 
+# Loaded by the interrupted search's process through PYTHONPATH: once the search has kept its
+# first generation, it says so in a file and waits, so Ctrl-C always lands mid-search however
+# fast the machine is (without it the search could finish first and the test prove nothing).
+HOLD_AFTER_FIRST_GENERATION = """\
+import os, time
+from unionsim.search import folder as _layout
+
+_write = _layout.write_evaluations
+
+def _write_then_wait(folder, table):
+    _write(folder, table)
+    open(os.environ["UNIONSIM_TEST_KEPT"], "w").close()
+    time.sleep(300)
+
+_layout.write_evaluations = _write_then_wait
+"""
+
+
 @pytest.mark.slow
 def test_ctrl_c_keeps_the_judged_candidates_and_resume_gives_the_same_pareto_set(tmp_path):
     path = write_spec(tmp_path, MONOTONE)
     folder = tmp_path / "out"
     args = ["search", path, "--runs", 12, "--generations", 4, "--population", 8, "--workers", 2,
             "--seed", 6, "--out", folder]
-    env = {**os.environ, "PYTHONWARNINGS": "error::FutureWarning"}
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOLD_AFTER_FIRST_GENERATION)
+    kept_flag = tmp_path / "kept"
+    env = {**os.environ, "PYTHONWARNINGS": "error::FutureWarning",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])),
+           "UNIONSIM_TEST_KEPT": str(kept_flag)}
     proc = subprocess.Popen([sys.executable, "-m", "unionsim", *map(str, args)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     deadline = time.monotonic() + 240
-    while not (folder / "evaluations.parquet").exists() and time.monotonic() < deadline:
+    while not kept_flag.exists() and time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read().decode()
         time.sleep(0.05)
+    assert kept_flag.exists(), "the search kept no generation within 4 minutes"
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = proc.communicate(timeout=120)
     message = err.decode()
-    if proc.returncode == 0:
-        pytest.skip("the search finished before Ctrl-C reached it")
     assert proc.returncode == 130, message
     assert "Traceback" not in message and "interrupted" in message, message
     assert json.loads((folder / "manifest.json").read_text())["status"] == "running"
