@@ -186,9 +186,20 @@ def test_a_folder_with_other_files_is_refused_and_left_alone(tmp_path, monotone)
 def test_several_scenarios_and_posterior_draws_give_regret_per_scenario_and_draw(tmp_path):
     spec = load_search_spec(write_spec(tmp_path, MONOTONE.replace(
         "scenarios: [baseline]", "scenarios: [baseline, subsidy_cuts]")))
+    said = []
     result = run_search(spec, tmp_path / "out", runs=6, generations=1, population=4, seed=1,
-                        executor="serial", posterior=True, replicates=3)
+                        executor="serial", posterior=True, replicates=3, notify=said.append)
     plans = result.manifest["scenarios"]
+    # the posterior's warnings, as `unionsim run` prints them, once for the two scenarios
+    from unionsim.config.posterior import load_posterior
+    from unionsim.experiment.plan import posterior_fitted_to_other
+
+    shipped = load_posterior(None)
+    warnings = [m for m in said if m.startswith("warning: ")]
+    assert len(warnings) == len(set(warnings))
+    assert any("effective sample size" in m for m in warnings) == (shipped.ess < 2)
+    assert any("fitted to other model code" in m for m in warnings) == \
+        bool(posterior_fitted_to_other(shipped.manifest))
     assert [p["name"] for p in plans] == ["baseline", "subsidy_cuts"]
     assert all(p["plan"]["replicates"] == 3 and p["plan"]["posterior"] for p in plans)
     regret = result.regret

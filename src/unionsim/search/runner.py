@@ -109,6 +109,17 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
                        force=force, notify=notify)
 
 
+def posterior_warnings(plans) -> list[str]:
+    """What `unionsim run` warns of the posterior its runs draw from, once per warning: fitted
+    to other model code or targets, or fewer effective draws than the candidates' draws."""
+    from unionsim.config.posterior import small_ess_warning, stale_warning
+
+    found = [warning for plan in plans if plan.posterior
+             for warning in (stale_warning(plan.posterior),
+                             small_ess_warning(plan.posterior, plan.parameter_draws))]
+    return list(dict.fromkeys(filter(None, found)))
+
+
 def _search(search: LoadedSearch, out: Path, plans, run_map: WorkMap, settings: dict,
             fingerprint: str, *, resume: bool, force: bool, notify) -> SearchResult:
     from importlib.metadata import version
@@ -149,6 +160,8 @@ def _search(search: LoadedSearch, out: Path, plans, run_map: WorkMap, settings: 
     notify(f"searching {len(spec.levers)} levers for {len(outputs)} objectives: "
            f"{generations} generations of {population} candidates, {runs} runs each in "
            f"{len(plans)} scenario(s), on {run_map.workers} worker(s)")
+    for warning in posterior_warnings(plans):
+        notify("warning: " + warning)
 
     def keep(generation: int) -> None:
         layout.write_evaluations(folder, evaluations.to_table())
