@@ -83,3 +83,23 @@ def test_choose_and_choose_index_draw_the_same_option_from_the_same_stream():
         index, weights = choose(a, utilities, 0.2)
         assert index == choose_index(b, utilities, 0.2)
         assert weights[1] == 0.0 and weights[0] == pytest.approx(math.exp(0.0))
+
+
+def test_the_model_sums_floats_left_to_right_on_every_python():
+    """Python 3.12's builtin sum compensates rounding; the model's fold gives 3.11's sums."""
+    import ast
+    from pathlib import Path
+
+    from unionsim.model.state import fold_dot, fold_sum
+
+    assert fold_sum([1e16, 1.0, -1e16]) == 0.0          # compensated: 1.0
+    assert fold_sum([0.1] * 10) == 0.9999999999999999   # compensated: 1.0
+    assert fold_dot([1e16, 1.0, 1.0], [1.0, 1.0, -1e16]) == 0.0  # compensated: 1.0
+    assert fold_sum([]) == 0.0 and fold_dot([], []) == 0.0
+    model = Path(__import__("unionsim.model").model.__file__).parent
+    calls = [f"{path.relative_to(model)}:{node.lineno}"
+             for path in model.rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+             and node.func.id in ("sum", "fsum")]
+    assert calls == [], f"builtin sum in the model (use fold_sum): {calls}"

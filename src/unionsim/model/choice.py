@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from unionsim.model.state import fold_sum
+
 if TYPE_CHECKING:
     from unionsim.draws import UniformDraws
 
@@ -32,7 +34,7 @@ def logit_probabilities(utilities: Sequence[float], temperature: float) -> list[
     if top == UNAVAILABLE:
         raise ValueError("no option is available")
     weights = [math.exp((u - top) / temperature) if u != UNAVAILABLE else 0.0 for u in utilities]
-    total = sum(weights)
+    total = fold_sum(weights)
     return [w / total for w in weights]
 
 

@@ -9,7 +9,7 @@ from typing import Mapping
 
 from unionsim.model.accounts import money_position
 from unionsim.model.rules import economy as econ
-from unionsim.model.state import SanctionLevel, WorldState, clip, clip01
+from unionsim.model.state import SanctionLevel, WorldState, clip, clip01, fold_sum
 
 
 def _derive_money(s: WorldState, p: SimpleNamespace) -> None:
@@ -94,7 +94,7 @@ def apply_initial_opinion(cohorts: list, initial: Mapping[str, float]) -> None:
     if not given:
         return
     for attr, target in given.items():
-        current = sum(c.weight * getattr(c, attr) for c in cohorts)
+        current = fold_sum(c.weight * getattr(c, attr) for c in cohorts)
         ratio = target / current if current > 0 else 0.0
         for c in cohorts:
             setattr(c, attr, clip01(getattr(c, attr) * ratio if current > 0 else target))
@@ -104,7 +104,7 @@ def apply_initial_opinion(cohorts: list, initial: Mapping[str, float]) -> None:
     if not fixed:
         return
     for c in cohorts:
-        rest = max(0.0, 1.0 - sum(getattr(c, a) for a in fixed))
-        old = sum(getattr(c, a) for a in free)
+        rest = max(0.0, 1.0 - fold_sum(getattr(c, a) for a in fixed))
+        old = fold_sum(getattr(c, a) for a in free)
         for a in free:
             setattr(c, a, rest * getattr(c, a) / old if old > 0 else rest / len(free))

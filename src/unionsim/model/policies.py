@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from unionsim.config.schema import MODEL, Action, Policy
 from unionsim.model.choice import UNAVAILABLE, choose, draw
+from unionsim.model.state import fold_sum
 
 
 class _Given:
@@ -41,7 +42,7 @@ def _act(action: Action, options: Sequence[str], utilities: Sequence[float], tem
     if action.probabilities is not None:
         weights = [0.0 if u_ == UNAVAILABLE else action.probabilities.get(o, 0.0)
                    for o, u_ in zip(options, utilities)]
-        total = sum(weights)
+        total = fold_sum(weights)
         if total <= 0.0:
             return None
         # the listed options still available this month, in the user's proportions

@@ -202,6 +202,30 @@ def clip01(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
+def fold_sum(values) -> float:
+    """The sum of ``values`` added left to right, as Python 3.11's builtin ``sum`` adds floats.
+
+    From Python 3.12 the builtin ``sum`` of floats is compensated (Neumaier), so its last bits
+    differ, and through the rules' thresholds a run's whole history can differ: the model sums
+    with this fold so that every supported Python gives the same numbers.
+
+    >>> fold_sum([1e16, 1.0, -1e16])
+    0.0
+    """
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def fold_dot(a, b) -> float:
+    """The sum of the products of ``a`` and ``b`` pairwise, added left to right (`fold_sum`)."""
+    total = 0.0
+    for x, y in zip(a, b):
+        total += x * y
+    return total
+
+
 def clip(x: float, lo: float, hi: float) -> float:
     """Clamp to [lo, hi]."""
     return lo if x < lo else hi if x > hi else x

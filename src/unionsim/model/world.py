@@ -36,7 +36,7 @@ from unionsim.model.choice import bernoulli
 from unionsim.model.initial import apply_initial_opinion, initial_state
 from unionsim.model.rules import elite as elite_rules
 from unionsim.model.rules.kremlin import FACTIONS
-from unionsim.model.state import INDICATORS, Regime, clip01
+from unionsim.model.state import INDICATORS, Regime, clip01, fold_sum
 from unionsim.odds import percent
 
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
@@ -219,7 +219,7 @@ class UnionModel(mesa.Model):
         key = (actor, kind, choice)
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.record:
-            total = sum(weights)
+            total = fold_sum(weights)
             probabilities = [w / total for w in weights]
             self.decisions.append({
                 "month": self.month, "actor": actor, "kind": kind, "choice": choice,

@@ -10,12 +10,11 @@ mostly reactive (KRE-12), except that Ukraine-like protests switch the Kremlin t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import mul
 from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.economy import excess_refinancing_pressure
-from unionsim.model.state import Regime, clip01
+from unionsim.model.state import Regime, clip01, fold_dot, fold_sum
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
@@ -116,7 +115,7 @@ def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
         k.monetarists.base_influence * (1.0 + k.monetarists.context_gain * v.russian_strain),
         k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion),
     ]
-    total = sum(raw)
+    total = fold_sum(raw)
     return [r / total for r in raw]
 
 
@@ -411,8 +410,8 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
         for i in _FORCE:
             extremes[i] *= q.crisis_cost_discount
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
-    # influence-weighted interests, one sum per option over the factions (C-level loops)
-    lobby = [sum(map(mul, influence, column)) if ok else UNAVAILABLE
+    # influence-weighted interests, one sum per option over the factions
+    lobby = [fold_dot(influence, column) if ok else UNAVAILABLE
              for column, ok in zip(zip(*faction_u), mask)]
     bonus = q.lobby_bonus
     for weight, choice in zip(influence, lobbied):

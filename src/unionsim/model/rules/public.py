@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from unionsim.model.state import WarRole
+from unionsim.model.state import WarRole, fold_sum
 
 # (label, urban, age index: -1 young 18-34, 0 middle 35-54, +1 older 55+)
 COHORTS: tuple[tuple[str, bool, int], ...] = (
@@ -89,7 +89,7 @@ def make_cohorts(p: SimpleNamespace) -> list[Cohort]:
         age_share = q.young_share if age < 0 else q.older_share if age > 0 else \
             1.0 - q.young_share - q.older_share
         raw.append(age_share * (q.urban_share if urban else 1.0 - q.urban_share))
-    total = sum(raw)
+    total = fold_sum(raw)
     cohorts = []
     for (label, urban, age), w in zip(COHORTS, raw):
         u = 1.0 if urban else 0.0
