@@ -218,14 +218,6 @@ def fold_sum(values) -> float:
     return total
 
 
-def fold_dot(a, b) -> float:
-    """The sum of the products of ``a`` and ``b`` pairwise, added left to right (`fold_sum`)."""
-    total = 0.0
-    for x, y in zip(a, b):
-        total += x * y
-    return total
-
-
 def clip(x: float, lo: float, hi: float) -> float:
     """Clamp to [lo, hi]."""
     return lo if x < lo else hi if x > hi else x

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.economy import excess_refinancing_pressure
-from unionsim.model.state import Regime, clip01, fold_dot, fold_sum
+from unionsim.model.state import Regime, clip01, fold_sum
 
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
@@ -410,9 +410,11 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
         for i in _FORCE:
             extremes[i] *= q.crisis_cost_discount
     moderation = q.moderation * (1.0 + (q.escalation_responsiveness if v.escalated else 0.0))
-    # influence-weighted interests, one sum per option over the factions
-    lobby = [fold_dot(influence, column) if ok else UNAVAILABLE
-             for column, ok in zip(zip(*faction_u), mask)]
+    # influence-weighted interests, one sum per option over the four factions (`FACTIONS`),
+    # added left to right as `fold_sum` adds (Python 3.12's builtin sum would compensate)
+    w0, w1, w2, w3 = influence
+    lobby = [0.0 + w0 * a + w1 * b + w2 * c + w3 * d if ok else UNAVAILABLE
+             for a, b, c, d, ok in zip(*faction_u, mask)]
     bonus = q.lobby_bonus
     for weight, choice in zip(influence, lobbied):
         lobby[choice] += weight * bonus
