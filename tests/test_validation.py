@@ -189,6 +189,19 @@ def test_a_pilot_in_which_the_event_never_came_prints_as_the_registry_can_read_i
     assert pilot == Pilot(math.inf, math.inf, math.inf)
 
 
+def test_the_pilot_script_reads_its_options_and_refuses_an_unknown_claim_without_a_traceback(
+        tmp_path, capsys):
+    from unionsim.validation import power
+
+    with pytest.raises(SystemExit) as shown:
+        power.main(["--help"])
+    assert shown.value.code == 0 and "--cache DIR" in capsys.readouterr().out
+    assert power.main(["--cache", str(tmp_path), "V99"]) == 2
+    err = capsys.readouterr().err
+    assert "V99: no such claim" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_alternative_applies_to_every_batch_and_its_overlay_comes_last():
     c = Claim("T8", "t", (), "difference", Batch("s", params=("params/a.yaml",)), flag("x"),
               ">=", 0.1, other=Batch("s", params=("params/b.yaml",)),

@@ -34,16 +34,30 @@ def pilot(only=None, cache: str | Path = "runs/checks") -> dict[str, Pilot]:
             for r in report.results}
 
 
-def main(argv: list[str]) -> None:
-    cache = "runs/checks"
-    if argv[:1] == ["--cache"]:
-        cache, argv = argv[1], argv[2:]
+def main(argv: list[str]) -> int:
+    import argparse
+
+    from unionsim.errors import UnionsimError
+
+    parser = argparse.ArgumentParser(prog="python -m unionsim.validation.power",
+                                     description="Print each claim's pilot and the run count "
+                                                 "chosen from it, for the claims registry.")
+    parser.add_argument("--cache", default="runs/checks", metavar="DIR",
+                        help="where the pilot batches are stored and reused")
+    parser.add_argument("ids", nargs="*", metavar="ID", help="only these claims (e.g. V13)")
+    args = parser.parse_args(argv)
     claims = {c.id: c for c in CLAIMS}
-    for cid, p in pilot(argv or None, cache).items():
+    try:
+        pilots = pilot(args.ids or None, args.cache)
+    except UnionsimError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for cid, p in pilots.items():
         c = claims[cid]
         n = runs_for_power(p, c.threshold, c.upper, contrast=c.kind == "difference")
         print(f'    "{cid}": Pilot({_literal(p.value)}, {_literal(p.low)}, {_literal(p.high)}),'
               f'  # -> {n} runs')
+    return 0
 
 
 def _literal(value: float) -> str:
@@ -53,4 +67,4 @@ def _literal(value: float) -> str:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
