@@ -8,6 +8,9 @@ from unionsim.model.rules import us as us_rules
 from unionsim.model.rules import west as west_rules
 from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01, shift_tension
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE = WarRole.FULL
+
 
 class Nato(Actor):
     """NATO: reads the Russian footprint and tension, and sets its eastern posture."""
@@ -70,7 +73,7 @@ class Eu(Actor):
             # Minsk's part in a Russian war next door weighs like repression
             s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))
             s.western_engagement = clip01(s.western_engagement
-                                          - w.war_engagement_loss * s.war_role / WarRole.FULL)
+                                          - w.war_engagement_loss * s.war_role / _FULL_ROLE)
         if s.intervention_attempted and not self.model.flags["west_answered_takeover"]:
             # non-recognition and Crimea-type sanctions on Russia (WES-07)
             self.model.flags["west_answered_takeover"] = True
@@ -146,7 +149,7 @@ class Us(Actor):
         record = us_rules.war_record(s.abuse_memory, s.war_role, p)
         if s.war_role:
             s.us_engagement = clip01(s.us_engagement
-                                     - us_rules.WAR_ENGAGEMENT_LOSS * s.war_role / WarRole.FULL)
+                                     - us_rules.WAR_ENGAGEMENT_LOSS * s.war_role / _FULL_ROLE)
         if not us_rules.should_review(self.model.month, record, s.us_sanctions,
                                       s.us_deal_offer > 0, p):
             return
