@@ -9,6 +9,8 @@ from unionsim.model.rules import minsk as rules
 from unionsim.model.rules import us as us_rules
 from unionsim.model.state import clip01
 
+_bare = object.__new__  # an instance whose fields are set one by one (`Minsk.view`)
+
 
 class Minsk(Actor):
     """The regime in Minsk (Lukashenka, or a successor after a fall or succession)."""
@@ -34,20 +36,32 @@ class Minsk(Actor):
     # ------------------------------------------------------------------ view
     def view(self) -> rules.MinskView:
         s = self.state
-        return rules.MinskView(
-            tension=s.tension, outside_options=s.outside_options,
-            economic_stress=s.economic_stress, kremlin_trust=s.kremlin_trust, dispute=s.dispute,
-            sanctions_level=s.sanctions_level, western_engagement=s.western_engagement,
-            protest_share=s.protest_share, election_salience=s.election_salience,
-            legitimacy=s.legitimacy,
-            nato_threat=s.nato_posture + (self.weights.minsk.nato_exercise_threat
-                                          if s.nato_exercise_months > 0 else 0.0),
-            info_campaign=s.info_campaign, energy_offer=s.energy_offer > 0,
-            diversified=s.diversified, repression=s.repression,
-            loan_requested=s.loan_requested > 0, belarusianisation=s.belarusianisation,
-            refinancing_pressure=s.refinancing_pressure,
-            support_independence=s.support_independence, west_orientation=s.west_orientation,
-            financing_gap=s.financing_gap)
+        # every field set on a bare instance, as in `actors.kremlin.kremlin_view` (the same view
+        # as a keyword call, at a fraction of its cost)
+        v = _bare(rules.MinskView)
+        v.tension = s.tension
+        v.outside_options = s.outside_options
+        v.economic_stress = s.economic_stress
+        v.kremlin_trust = s.kremlin_trust
+        v.dispute = s.dispute
+        v.sanctions_level = s.sanctions_level
+        v.western_engagement = s.western_engagement
+        v.protest_share = s.protest_share
+        v.election_salience = s.election_salience
+        v.legitimacy = s.legitimacy
+        v.nato_threat = s.nato_posture + (self.weights.minsk.nato_exercise_threat
+                                          if s.nato_exercise_months > 0 else 0.0)
+        v.info_campaign = s.info_campaign
+        v.energy_offer = s.energy_offer > 0
+        v.diversified = s.diversified
+        v.repression = s.repression
+        v.loan_requested = s.loan_requested > 0
+        v.belarusianisation = s.belarusianisation
+        v.refinancing_pressure = s.refinancing_pressure
+        v.support_independence = s.support_independence
+        v.west_orientation = s.west_orientation
+        v.financing_gap = s.financing_gap
+        return v
 
     def step(self) -> None:
         """One month: meet the street, answer pending demands, push implementation, take a move."""
