@@ -67,6 +67,15 @@ def takeover_odds(model) -> float:
 _OPTION_INDEX = {option: i for i, option in enumerate(rules.OPTIONS)}
 
 
+def _why_lobby(influence: float) -> str:
+    return f"influence {influence:.0%}"
+
+
+def _why_policy(factions: list, influence: list[float]) -> str:
+    return "lobbies: " + ", ".join(f"{f.faction} {w:.0%}->{rules.OPTIONS[f.lobbied]}"
+                                   for f, w in zip(factions, influence))
+
+
 class KremlinFaction(Actor):
     """One Russian elite faction; each month it weighs its influence and picks what to lobby for."""
 
@@ -91,8 +100,7 @@ class KremlinFaction(Actor):
         if mask is not None:
             utilities = rules.restrict(utilities, mask)
         choice = self.decide("lobby", rules.OPTIONS, utilities,
-                             self.p.kremlin.choice_temperature,
-                             lambda: f"influence {influence:.0%}")
+                             self.p.kremlin.choice_temperature, _why_lobby, reasons=(influence,))
         self.lobbied = _OPTION_INDEX[choice]
 
 
@@ -134,10 +142,8 @@ class Putin(Actor):
             faction.lobby(utilities, None, weight)
         lobbied = [f.lobbied for f in factions]
         utilities = rules.arbitrate(v, influence, interests, lobbied, mask, p, self.extremes)
-        choice = self.decide(
-            "policy", rules.OPTIONS, utilities, p.putin.choice_temperature,
-            lambda: "lobbies: " + ", ".join(f"{f.faction} {w:.0%}->{rules.OPTIONS[f.lobbied]}"
-                                             for f, w in zip(factions, influence)))
+        choice = self.decide("policy", rules.OPTIONS, utilities, p.putin.choice_temperature,
+                             _why_policy, reasons=(factions, influence))
         self.apply(choice)
         if s.exercise_troops_k > 0 and s.exercise_months <= 1:
             self.end_exercise(v)

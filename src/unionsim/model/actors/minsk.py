@@ -12,6 +12,22 @@ from unionsim.model.state import clip01
 _bare = object.__new__  # an instance whose fields are set one by one (`Minsk.view`)
 
 
+# the reasons of Minsk's monthly decisions, in words (`Actor.decide`)
+def _why_domestic(v: rules.MinskView) -> str:
+    return (f"protest {v.protest_share:.1%} of adults, election salience "
+            f"{v.election_salience:.2f}, Western engagement {v.western_engagement:.2f}")
+
+
+def _why_integration_answer(what: str, stake: float, v: rules.MinskView) -> str:
+    return (f"{what} on the table; ${stake:.1f}bn/yr at stake; outside options "
+            f"{v.outside_options:.2f}, tension {v.tension:.2f}, stress {v.economic_stress:.2f}")
+
+
+def _why_initiative(v: rules.MinskView) -> str:
+    return (f"dispute {v.dispute:.2f}, tension {v.tension:.2f}, outside options "
+            f"{v.outside_options:.2f}, stress {v.economic_stress:.2f}")
+
+
 class Minsk(Actor):
     """The regime in Minsk (Lukashenka, or a successor after a fall or succession)."""
 
@@ -90,10 +106,7 @@ class Minsk(Actor):
         p = self.weights
         choice = self.decide("domestic", rules.DOMESTIC,
                              rules.domestic_utilities(v, p, self.domestic_course),
-                             p.minsk.choice_temperature,
-                             lambda: f"protest {v.protest_share:.1%} of adults, election "
-                                     f"salience {v.election_salience:.2f}, Western engagement "
-                                     f"{v.western_engagement:.2f}")
+                             p.minsk.choice_temperature, _why_domestic, reasons=(v,))
         self.domestic_course = rules.DOMESTIC.index(choice)
         s = self.state
         cracking_down = choice == "repress"
@@ -112,10 +125,8 @@ class Minsk(Actor):
                                                        final, v, p)
         what = "supranational roadmap" if s.round_depth >= 2 else f"{int(s.round_size)} roadmaps"
         choice = self.decide("integration_answer", rules.ANSWERS, utilities,
-                             p.minsk.choice_temperature,
-                             lambda: f"{what} on the table; ${stake:.1f}bn/yr at stake; outside "
-                                     f"options {v.outside_options:.2f}, tension {v.tension:.2f}, "
-                                     f"stress {v.economic_stress:.2f}")
+                             p.minsk.choice_temperature, _why_integration_answer,
+                             reasons=(what, stake, v))
         if choice == "sign":
             self.next_review = month + 1  # decide on implementation right after signing
             s.round_threat = 0.0
@@ -275,10 +286,7 @@ class Minsk(Actor):
     def take_initiative(self, v: rules.MinskView) -> None:
         p, s = self.weights, self.state
         choice = self.decide("initiative", rules.INITIATIVES, rules.initiative_utilities(v, p),
-                             p.minsk.choice_temperature,
-                             lambda: f"dispute {v.dispute:.2f}, tension {v.tension:.2f}, outside "
-                                     f"options {v.outside_options:.2f}, stress "
-                                     f"{v.economic_stress:.2f}")
+                             p.minsk.choice_temperature, _why_initiative, reasons=(v,))
         if choice == "escalate":
             s.escalated = 1.0
         elif choice == "blackmail":
