@@ -41,6 +41,9 @@ from unionsim.config.vocabulary import FLAGS
 from unionsim.model.state import (STRATEGIC_LABELS, Presence, Regime, SanctionLevel,
                                   WorldState)
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_INDIVIDUAL_SANCTIONS, _SECTORAL_SANCTIONS = SanctionLevel.INDIVIDUAL, SanctionLevel.SECTORAL
+
 OUTCOMES = ("absorption", "regime_change", "supranational_union", "permanent_presence",
             "economic_integration", "rupture", "dependence", "symbolic_integration",
             "integration_pending", "western_rapprochement", "status_quo")
@@ -93,8 +96,8 @@ def timing_tests(s: WorldState, flags: dict) -> tuple[bool, ...]:
     """Whether each event of `TIMINGS` has happened by now (read once a month by the model)."""
     return (s.roadmaps_signed > 0 or s.supranational_signed > 0,
             s.roadmaps_implemented >= 1 or s.supranational_bodies > 0,
-            s.sanctions_level >= SanctionLevel.INDIVIDUAL,
-            s.sanctions_level >= SanctionLevel.SECTORAL,
+            s.sanctions_level >= _INDIVIDUAL_SANCTIONS,
+            s.sanctions_level >= _SECTORAL_SANCTIONS,
             s.loans_total > 0,
             bool(flags.get("forces_deployed", False)),
             bool(flags.get("war_answered", False)),

@@ -14,6 +14,11 @@ from enum import IntEnum, auto
 
 from unionsim.config.vocabulary import INDICATORS, NOT_SETTABLE, STATE_VARIABLES, Var
 
+# The levels below are read by monthly rules from module constants bound once at import
+# (``_NEW_REGIME = Regime.NEW_REGIME``): on Python 3.11 every attribute read on an Enum class goes
+# through `EnumType.__getattr__`'s hook, about a thousand machine instructions; the constants are
+# the same members, so every comparison gives what it gave.
+
 class Presence(IntEnum):
     """Levels of Russian military presence in Belarus (the ``presence`` state variable, M24-M27)."""
 

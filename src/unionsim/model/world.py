@@ -39,6 +39,9 @@ from unionsim.model.rules.kremlin import FACTIONS
 from unionsim.model.state import INDICATORS, Regime, clip01, fold_sum
 from unionsim.odds import percent
 
+# the level read once, not every month (see the note on the enums in `unionsim.model.state`)
+_NEW_REGIME = Regime.NEW_REGIME
+
 # Named random streams, spawned from the run's seed: a scenario that adds an event elsewhere
 # leaves every other actor's draws unchanged, so paired comparisons stay aligned.
 _ROW = Struct(f"{len(INDICATORS)}d")  # one month of `UnionModel.series`, native float64
@@ -315,7 +318,7 @@ class UnionModel(mesa.Model):
                                              mishandling=s.shock_mishandling,
                                              army_refusal=s.army_refusal)
         s.elite_cohesion = clip01(elite_rules.next_cohesion(s.elite_cohesion, target, p))
-        if s.regime == Regime.NEW_REGIME:
+        if s.regime == _NEW_REGIME:
             return
         hazard = elite_rules.defection_hazard(s.protest_share, s.elite_cohesion, s.repression,
                                               s.russian_backing, p, army_refusal=s.army_refusal)

@@ -8,6 +8,9 @@ from unionsim.model.rules import army as rules
 from unionsim.model.rules.minsk import DOMESTIC
 from unionsim.model.state import Presence, WarRole, clip01
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE, _LIMITED_ROLE = WarRole.FULL, WarRole.LIMITED
+
 _REPRESS = DOMESTIC.index("repress")
 
 
@@ -74,7 +77,7 @@ class Army(Actor):
                 and rules.repression_order_due(self.model.minsk.domestic_course == _REPRESS,
                                                s.protest_share, p):
             self.answer_repression_order(month)
-        if s.war_role >= WarRole.FULL and month >= self.next_abroad_order:
+        if s.war_role >= _FULL_ROLE and month >= self.next_abroad_order:
             self.answer_abroad_order(month)
 
     def purge(self, month: int) -> None:
@@ -126,7 +129,7 @@ class Army(Actor):
             s.dispute = clip01(s.dispute + a.drag_dispute_share * a.abroad_refusal_dispute)
             self.model.note_event("army", "the army drags its feet on the combat role")
         elif choice == "refuse":
-            s.war_role = float(WarRole.LIMITED)
+            s.war_role = float(_LIMITED_ROLE)
             s.dispute = clip01(s.dispute + a.abroad_refusal_dispute)
             s.kremlin_trust = clip01(s.kremlin_trust - p.minsk.refusal_trust_loss)
             self.model.flags["army_refused_abroad"] = True

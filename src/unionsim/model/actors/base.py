@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from functools import partial
 from typing import Callable, ClassVar, Sequence
 
 import mesa
@@ -65,11 +66,15 @@ class Actor(mesa.Agent):
         return self._draws
 
     def decide(self, kind: str, options: Sequence[str], utilities: Sequence[float],
-               temperature: float, why: Callable[[], str] | None = None,
-               draws: UniformDraws | None = None) -> str:
+               temperature: float, why: Callable[..., str] | None = None,
+               draws: UniformDraws | None = None, reasons: tuple = ()) -> str:
         """Draw one of ``options`` by a logit over ``utilities`` from this actor's stream, and log it.
 
-        ``why`` is called only when the model records decisions (for `unionsim trace`).
+        ``why`` explains the decision in words: ``why(*reasons)`` is called only when the model
+        records decisions (for `unionsim trace`) or an observer looks on. A decision taken every
+        month passes a module-level function and its ``reasons`` (the values it reads, or the
+        objects it reads them from) rather than a closure: a closure is built at every decision,
+        recorded or not, and costs a thousand or more machine instructions.
         ``draws`` is another stream to draw from (a decision that must leave this actor's own
         numbers untouched). A policy the scenario gives for this decision takes it instead of the
         logit, drawing the same one uniform (`unionsim.model.policies`). The model's
@@ -77,21 +82,29 @@ class Actor(mesa.Agent):
         """
         model = self.model
         if model.observer is not None:
-            model.observer(self.name, kind, options, utilities, temperature, why)
+            model.observer(self.name, kind, options, utilities, temperature,
+                           _explanation(why, reasons))
         draws = draws or self._draws or self.draws
         if self.policies is not None and kind in self.policies:
             index, weights, how = decide_by_policy(self.policies[kind], options, utilities,
                                                    temperature, draws.random(), self.state,
                                                    model.month, model.spec.start)
             choice = options[index]
-            model.note_decision(self.name, kind, choice, options, weights, why, policy=how)
+            model.note_decision(self.name, kind, choice, options, weights,
+                                _explanation(why, reasons), policy=how)
         elif model.record:
             index, weights = choose(draws, utilities, temperature)
             choice = options[index]
-            model.note_decision(self.name, kind, choice, options, weights, why)
+            model.note_decision(self.name, kind, choice, options, weights,
+                                _explanation(why, reasons))
         else:  # the count alone (the common case, kept inline: it runs several times a month)
             choice = options[choose_index(draws, utilities, temperature)]
             key = (self.name, kind, choice)
             counts = model.counts
             counts[key] = counts.get(key, 0) + 1
         return choice
+
+
+def _explanation(why: Callable[..., str] | None, reasons: tuple) -> Callable[[], str] | None:
+    """``why`` with its ``reasons`` bound: the explanation as a call without arguments."""
+    return partial(why, *reasons) if why is not None and reasons else why

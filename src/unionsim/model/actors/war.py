@@ -8,6 +8,9 @@ from unionsim.model.rules import war as rules
 from unionsim.model.rules.minsk import protest_threat
 from unionsim.model.state import WarRole, clip01
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_LIMITED_ROLE, _FULL_ROLE = WarRole.LIMITED, WarRole.FULL
+
 # run-level memories of the war mechanism, kept in `UnionModel.flags` (read by `outcomes`)
 WAR_FLAGS = ("war_asked", "war_answered", "staging_allowed", "joint_grouping_activated",
              "combat_role", "exercise_troops_stayed_a_while", "exercise_troops_used")
@@ -56,7 +59,7 @@ class WarPutin(_WarActor):
                 s.coercion = clip01(s.coercion + k.press_coercion)
                 model.note_event("war.putin", f"Moscow asks Minsk for {choice.replace('_', ' ')}")
                 model.war_minsk.answer(ask)
-        if s.war_role >= WarRole.LIMITED and s.exercise_stay and s.exercise_troops_k > 0 \
+        if s.war_role >= _LIMITED_ROLE and s.exercise_stay and s.exercise_troops_k > 0 \
                 and not model.flags["exercise_troops_used"]:
             model.flags["exercise_troops_used"] = True
             model.note_event("war.putin", "the exercise troops staying in Belarus are used in "
@@ -120,12 +123,12 @@ class WarMinsk(_WarActor):
             return
         s.kremlin_trust = clip01(s.kremlin_trust + w.allow_trust_gain)
         if choice == "allow_limited":
-            s.war_role = max(s.war_role, float(WarRole.LIMITED))
+            s.war_role = max(s.war_role, float(_LIMITED_ROLE))
             flags["staging_allowed"] = True
             model.note_event("war.minsk", "Minsk allows Russia a limited role (staging, airspace "
                                           "or logistics)")
             return
-        s.war_role = float(WarRole.FULL)
+        s.war_role = float(_FULL_ROLE)
         s.joint_grouping_active = 1.0
         flags["staging_allowed"] = True
         flags["joint_grouping_activated"] = True

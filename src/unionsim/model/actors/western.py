@@ -6,7 +6,27 @@ from unionsim.model.actors.base import Actor
 from unionsim.model.rules import nato as nato_rules
 from unionsim.model.rules import us as us_rules
 from unionsim.model.rules import west as west_rules
-from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01, shift_tension
+from unionsim.model.state import MAX_SANCTIONS, WarRole, WorldState, clip01, shift_tension
+
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE = WarRole.FULL
+
+
+# the reasons of the Western actors' decisions, in words (`Actor.decide`)
+def _why_posture(threat: float, s: WorldState) -> str:
+    return f"threat {threat:.2f}, posture {s.nato_posture:.2f}"
+
+
+def _why_eu_policy(s: WorldState) -> str:
+    return (f"repression record {s.abuse_memory:.2f}, sanctions level {s.sanctions_level:.0f}, "
+            f"proposal under negotiation for {s.sanctions_pending:.0f} months, Minsk's tilt West "
+            f"{s.minsk_west_tilt:.2f}")
+
+
+def _why_us_policy(record: float, s: WorldState) -> str:
+    return (f"record {record:.2f}, US sanctions {s.us_sanctions:.0f}, prisoners "
+            f"{s.candidates_jailed:.2f}, dispute with Moscow {s.dispute:.2f}, US engagement "
+            f"{s.us_engagement:.2f}")
 
 
 class Nato(Actor):
@@ -29,8 +49,7 @@ class Nato(Actor):
                                               strategic_systems=s.strategic_systems)
         choice = self.decide("posture", nato_rules.OPTIONS,
                              nato_rules.posture_utilities(threat, s.nato_posture, p),
-                             p.nato.choice_temperature,
-                             lambda: f"threat {threat:.2f}, posture {s.nato_posture:.2f}")
+                             p.nato.choice_temperature, _why_posture, reasons=(threat, s))
         n = p.nato
         if choice == "reinforce":
             s.nato_posture = clip01(s.nato_posture + n.reinforce_step)
@@ -70,7 +89,7 @@ class Eu(Actor):
             # Minsk's part in a Russian war next door weighs like repression
             s.abuse_memory = max(s.abuse_memory, west_rules.war_complicity(s.war_role, p))
             s.western_engagement = clip01(s.western_engagement
-                                          - w.war_engagement_loss * s.war_role / WarRole.FULL)
+                                          - w.war_engagement_loss * s.war_role / _FULL_ROLE)
         if s.intervention_attempted and not self.model.flags["west_answered_takeover"]:
             # non-recognition and Crimea-type sanctions on Russia (WES-07)
             self.model.flags["west_answered_takeover"] = True
@@ -92,10 +111,7 @@ class Eu(Actor):
                                                 energy_cut=west_rules.energy_cut(
                                                     s.energy_support, s.support_reference))
         choice = self.decide("policy", west_rules.OPTIONS, utilities, w.choice_temperature,
-                             lambda: f"repression record {s.abuse_memory:.2f}, sanctions level "
-                                     f"{s.sanctions_level:.0f}, proposal under negotiation for "
-                                     f"{s.sanctions_pending:.0f} months, Minsk's tilt West "
-                                     f"{s.minsk_west_tilt:.2f}")
+                             _why_eu_policy, reasons=(s,))
         if choice == "sanction":
             pending = True
         if pending:
@@ -146,7 +162,7 @@ class Us(Actor):
         record = us_rules.war_record(s.abuse_memory, s.war_role, p)
         if s.war_role:
             s.us_engagement = clip01(s.us_engagement
-                                     - us_rules.WAR_ENGAGEMENT_LOSS * s.war_role / WarRole.FULL)
+                                     - us_rules.WAR_ENGAGEMENT_LOSS * s.war_role / _FULL_ROLE)
         if not us_rules.should_review(self.model.month, record, s.us_sanctions,
                                       s.us_deal_offer > 0, p):
             return
@@ -157,9 +173,7 @@ class Us(Actor):
                                               energy_cut=west_rules.energy_cut(
                                                   s.energy_support, s.support_reference))
         choice = self.decide("policy", us_rules.OPTIONS, utilities, u.choice_temperature,
-                             lambda: f"record {record:.2f}, US sanctions {s.us_sanctions:.0f}, "
-                                     f"prisoners {s.candidates_jailed:.2f}, dispute with Moscow "
-                                     f"{s.dispute:.2f}, US engagement {s.us_engagement:.2f}")
+                             _why_us_policy, reasons=(record, s))
         if choice == "sanction":
             # no unanimity: the step is adopted at once (L13: the US moved a year before the EU)
             s.us_sanctions = min(MAX_SANCTIONS, s.us_sanctions + 1.0)

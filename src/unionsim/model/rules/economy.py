@@ -10,6 +10,11 @@ from types import SimpleNamespace
 
 from unionsim.model.state import MAX_SANCTIONS, STATE_VARIABLES, Presence, clip, clip01
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_LEASED_SITES, _ROTATION, _EXERCISE_TROOPS, _PERMANENT_BASE, _OCCUPATION = (
+    float(Presence.LEASED_SITES), float(Presence.ROTATION), float(Presence.EXERCISE_TROOPS),
+    float(Presence.PERMANENT_BASE), float(Presence.OCCUPATION))
+
 # Sovereignty lost for each integration roadmap in force (0..1 a roadmap). Fixed at its former
 # default across its former range [0.003, 0.01]: Morris mu* 0 on every headline output in every
 # scenario group at both master seeds of the influence study (docs/influence.md). Sources:
@@ -183,11 +188,11 @@ def presence_level(rotation_months: float, exercise_troops_k: float, permanent_t
     """Ordinal Russian presence: leased sites (0), rotation (1), exercise troops (2), permanent (3),
     occupation (4) (M24-M27, MIN-29, MIN-30)."""
     if occupied:
-        return float(Presence.OCCUPATION)
+        return _OCCUPATION
     if base_agreed or permanent_troops_k > 0.0:
-        return float(Presence.PERMANENT_BASE)
+        return _PERMANENT_BASE
     if exercise_troops_k > 0.0:
-        return float(Presence.EXERCISE_TROOPS)
+        return _EXERCISE_TROOPS
     if rotation_months > 0.0:
-        return float(Presence.ROTATION)
-    return float(Presence.LEASED_SITES)
+        return _ROTATION
+    return _LEASED_SITES

@@ -16,6 +16,9 @@ from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.economy import excess_refinancing_pressure
 from unionsim.model.state import Regime, clip01, fold_sum
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_INCUMBENT, _NEW_REGIME = Regime.INCUMBENT, Regime.NEW_REGIME
+
 OPTIONS = ("hold", "cut_support", "demand_integration", "demand_base", "demand_assets",
            "trade_war", "info_campaign", "bailout", "concession", "security_support",
            "deploy_forces", "intervene")
@@ -130,7 +133,7 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
     (KRE-16; M47: guard police 'if necessary').
     """
     k = p.kremlin
-    incumbent = v.regime == Regime.INCUMBENT
+    incumbent = v.regime == _INCUMBENT
     return [
         True,                                               # hold
         v.energy_support > k.support_floor + 1e-9,          # cut_support
@@ -145,7 +148,7 @@ def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
         or (v.kremlin_trust > k.reward_trust_level
             and v.energy_support < support_ceiling(p) - 1e-9),  # concession
         incumbent and v.protest_threat > k.security_support_threat,  # security_support
-        v.regime != Regime.NEW_REGIME and v.crisis and v.protest_threat > k.deploy_threat_threshold
+        v.regime != _NEW_REGIME and v.crisis and v.protest_threat > k.deploy_threat_threshold
         and not v.forces_present,                           # deploy_forces
         not v.absorbed and not v.intervention_failed,      # intervene
     ]
@@ -249,7 +252,7 @@ def is_crisis(radicalism: float, regime: int, elite_cohesion: float, p: SimpleNa
     falling to forces that might turn West (KRE-17) replace cost calculation by the 2014 logic.
     'Even an illusory risk' suffices, so the threshold is the perceived, not the real, danger."""
     k = p.kremlin
-    if regime == Regime.NEW_REGIME:
+    if regime == _NEW_REGIME:
         return True
     return radicalism >= k.crisis_threshold or elite_cohesion <= k.collapse_cohesion
 
@@ -379,7 +382,7 @@ def risk_of_loss(v: KremlinView, p: SimpleNamespace) -> float:
     a Kremlin with a lower threshold reads the same street as more dangerous. Otherwise nil.
     """
     k = p.kremlin
-    if v.regime == Regime.NEW_REGIME or v.elite_cohesion <= k.collapse_cohesion:
+    if v.regime == _NEW_REGIME or v.elite_cohesion <= k.collapse_cohesion:
         return 1.0
     if not v.crisis:
         return 0.0
@@ -455,7 +458,7 @@ def intervention_success(resistance_share: float, prorussian_mobilisation: float
     mobilised base unless D6's 'parallel infrastructure' exists.
     """
     k = p.kremlin
-    state_weakness = (1.0 - elite_cohesion if regime != Regime.NEW_REGIME
+    state_weakness = (1.0 - elite_cohesion if regime != _NEW_REGIME
                       else 1.0 - k.new_regime_cohesion_weight * elite_cohesion)
     chance = (k.takeover_base_success + k.takeover_weakness_gain * state_weakness
               + k.takeover_base_support_gain * prorussian_mobilisation

@@ -13,6 +13,9 @@ from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.war import threat_term as war_threat_term
 from unionsim.model.state import Presence, Strategic
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_OCCUPATION, _NUCLEAR_WEAPONS = Presence.OCCUPATION, Strategic.NUCLEAR_WEAPONS
+
 OPTIONS = ("hold", "reinforce", "exercise", "restraint")
 
 
@@ -31,14 +34,14 @@ def threat_perception(presence: float, exercise_troops_k: float, tension: float,
     n = p.nato
     exercise = exercise_troops_k / n.exercise_full_threat_troops_k
     exercise = 1.0 if 1.0 < exercise else exercise  # `min(exercise, 1.0)`, written out
-    threat = (n.presence_weight * presence / Presence.OCCUPATION
+    threat = (n.presence_weight * presence / _OCCUPATION
               + n.exercise_weight * exercise
               + n.tension_weight * tension
               + (n.crisis_weight if crisis else 0.0))
     if war_role or joint_grouping:
         threat += war_threat_term(war_role, joint_grouping, p)
     if strategic_systems:
-        threat += p.strategic.nato_threat_weight * strategic_systems / Strategic.NUCLEAR_WEAPONS
+        threat += p.strategic.nato_threat_weight * strategic_systems / _NUCLEAR_WEAPONS
     return threat
 
 

@@ -21,6 +21,9 @@ from types import SimpleNamespace
 
 from unionsim.model.state import WarRole, fold_sum
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE = WarRole.FULL
+
 # (label, urban, age index: -1 young 18-34, 0 middle 35-54, +1 older 55+)
 COHORTS: tuple[tuple[str, bool, int], ...] = (
     ("urban_young", True, -1), ("urban_middle", True, 0), ("urban_older", True, 1),
@@ -259,7 +262,7 @@ def legitimacy_shift(economic_stress: float, election_salience: float, coercion:
              + q.rally_legitimacy * coercion + (q.coopt_legitimacy if co_opt else 0.0)
              + q.identity_legitimacy * belarusianisation
              - q.mishandling_legitimacy * mishandling)
-    if war_role >= WarRole.FULL:
+    if war_role >= _FULL_ROLE:
         shift -= p.war.public.legitimacy_cost
     return shift
 

@@ -23,6 +23,9 @@ from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.minsk import MinskView, public_backing, refusal_cost
 from unionsim.model.state import Strategic
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_NUCLEAR_WEAPONS, _DELIVERY_SYSTEMS = Strategic.NUCLEAR_WEAPONS, Strategic.DELIVERY_SYSTEMS
+
 # Moscow's monthly strategic move, when its gate holds (`proposal_gate`)
 PROPOSALS = ("hold", "propose_delivery_systems", "propose_nuclear_weapons")
 # Minsk's answer to a proposal
@@ -49,7 +52,7 @@ def proposal_gate(nato_posture: float, tension: float, strategic_systems: float,
     elevated (``strategic.proposal_posture``, ``strategic.proposal_tension``; NAT-05, M34) and
     nuclear weapons are not already there. A cheap test, read every month."""
     g = p.strategic
-    return strategic_systems < Strategic.NUCLEAR_WEAPONS and (
+    return strategic_systems < _NUCLEAR_WEAPONS and (
         nato_posture >= g.proposal_posture or tension >= g.proposal_tension)
 
 
@@ -63,7 +66,7 @@ def proposal_utilities(threat: float, strategic_systems: float,
     """
     g = p.strategic
     hold = g.kremlin_inertia
-    delivery = UNAVAILABLE if strategic_systems >= Strategic.DELIVERY_SYSTEMS else \
+    delivery = UNAVAILABLE if strategic_systems >= _DELIVERY_SYSTEMS else \
         g.deterrence_value * threat - g.proposal_cost
     nuclear = g.deterrence_value * g.nuclear_deterrence_factor * threat - g.proposal_cost \
         - g.nuclear_escalation_cost
@@ -79,7 +82,7 @@ def sovereignty_cost(level: int, v: MinskView, p: SimpleNamespace) -> float:
     sovereignty part grows with the public's support for independence (`public_backing`)."""
     g, m = p.strategic, p.minsk
     cost = g.delivery_sovereignty_cost
-    if level >= Strategic.NUCLEAR_WEAPONS:
+    if level >= _NUCLEAR_WEAPONS:
         cost += g.nuclear_pledge_cost
     return m.sovereignty_weight * public_backing(v, p) * cost \
         + m.west_value * v.western_engagement * level
@@ -89,7 +92,7 @@ def security_gain(level: int, v: MinskView, p: SimpleNamespace) -> float:
     """What strategic systems of ``level`` are worth to Minsk against the NATO threat it feels
     (MIN-31, NAT-05); nuclear weapons count ``strategic.nuclear_security_factor`` times more."""
     g, m = p.strategic, p.minsk
-    factor = g.nuclear_security_factor if level >= Strategic.NUCLEAR_WEAPONS else 1.0
+    factor = g.nuclear_security_factor if level >= _NUCLEAR_WEAPONS else 1.0
     return m.nato_threat_weight * v.nato_threat * factor
 
 
@@ -166,6 +169,6 @@ def purchase_utilities(v: MinskView, p: SimpleNamespace) -> list[float]:
     the NATO threat against their price, close to a year's military budget (M4), weighed more
     when the economy is under stress (M7: no funds for the missiles)."""
     g, m = p.strategic, p.minsk
-    buy = security_gain(Strategic.DELIVERY_SYSTEMS, v, p) \
+    buy = security_gain(_DELIVERY_SYSTEMS, v, p) \
         - m.economy_weight * g.price_budget_share * (1.0 + v.economic_stress)
     return [m.initiative_inertia, buy]

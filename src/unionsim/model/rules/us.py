@@ -25,6 +25,9 @@ from types import SimpleNamespace
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.state import MAX_SANCTIONS, WarRole, clip01
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE = WarRole.FULL
+
 OPTIONS = ("hold", "sanction", "ease", "engage", "offer_deal", "oil_offer")
 DEAL_ANSWERS = ("refuse", "accept")
 
@@ -49,7 +52,7 @@ def war_record(abuse_memory: float, war_role: float, p: SimpleNamespace) -> floa
     crackdown (WES-06 by analogy; an assumption: the documents predate such a war)."""
     if war_role <= 0:
         return abuse_memory
-    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / WarRole.FULL))
+    return max(abuse_memory, clip01(p.us.war_complicity_record * war_role / _FULL_ROLE))
 
 
 def should_review(month: int, record: float, us_sanctions: float, offer_open: bool,

@@ -21,6 +21,9 @@ from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.minsk import MinskView, public_backing, refusal_cost
 from unionsim.model.state import WarRole
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE = WarRole.FULL
+
 # What the Kremlin may ask, from the least to the most demanding: Belarusian railways and roads
 # for Russian logistics (NAT-12), Belarusian airspace (NAT-13), Belarusian territory as a staging
 # area for Russian troops (MIN-28's red line), the activation of the joint grouping (M15), and
@@ -28,7 +31,7 @@ from unionsim.model.state import WarRole
 ASKS = ("none", "logistics", "airspace", "staging", "joint_grouping", "combat_role")
 # The role each ask would give Russia's war: the first three are limited, the last two full.
 ASK_ROLE = (WarRole.NONE, WarRole.LIMITED, WarRole.LIMITED, WarRole.LIMITED, WarRole.FULL,
-            WarRole.FULL)
+            _FULL_ROLE)
 # Minsk's answer: refuse, allow a limited role (whatever the ask), or allow what is asked in full.
 WAR_ANSWERS = ("refuse", "allow_limited", "allow_full")
 # Minsk's answer to exercise troops staying for a while.
@@ -130,7 +133,7 @@ def answer_utilities(ask: int, intensity: float, v: MinskView, coercion: float,
     west = w.west_loss * v.outside_options
     full_cost = neutrality + fear + west
     limited = -w.limited_share * full_cost
-    if role < WarRole.FULL:
+    if role < _FULL_ROLE:
         return [refuse, limited, UNAVAILABLE]
     # a limited answer to a full ask refuses the rest of it: that part costs its share of a refusal
     limited += (1.0 - w.limited_share) * refuse
@@ -168,5 +171,5 @@ def threat_term(war_role: float, joint_grouping: bool, p: SimpleNamespace) -> fl
     of Russia's strategic space (KRE-34, SYS-14), in proportion to the role, and a joint grouping
     under one command (M15). Zero without a role."""
     n = p.war.nato
-    return (n.role_weight * war_role / WarRole.FULL
+    return (n.role_weight * war_role / _FULL_ROLE
             + (n.grouping_weight if joint_grouping else 0.0))

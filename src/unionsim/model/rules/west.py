@@ -26,6 +26,10 @@ from types import SimpleNamespace
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.state import MAX_SANCTIONS, SanctionLevel, WarRole, clip01
 
+# the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
+_FULL_ROLE, _INDIVIDUAL_SANCTIONS, _COMPREHENSIVE_SANCTIONS = (
+    WarRole.FULL, SanctionLevel.INDIVIDUAL, SanctionLevel.COMPREHENSIVE)
+
 OPTIONS = ("hold", "sanction", "ease", "engage", "energy_offer")
 
 # How the friction of agreeing a sanctions step grows with the steps already in force: each
@@ -54,7 +58,7 @@ def war_complicity(war_role: float, p: SimpleNamespace) -> float:
     """0..1 record of Minsk's part in a Russian war next door (``war_role`` 0 none, 1 limited,
     2 full), which the EU judges like a record of violent repression (WES-06 by analogy; an
     assumption, the documents predate such a war). 0 when Minsk has no part."""
-    return clip01(p.west.war_complicity_record * war_role / WarRole.FULL) if war_role > 0 else 0.0
+    return clip01(p.west.war_complicity_record * war_role / _FULL_ROLE) if war_role > 0 else 0.0
 
 
 def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
@@ -63,7 +67,7 @@ def adoption_lag(sanctions_level: float, p: SimpleNamespace) -> float:
     (``west.package_lag_months``: sectoral sanctions came only in June 2021, L25; unanimity is
     slow, NEI-03)."""
     w = p.west
-    return w.listing_lag_months if sanctions_level < SanctionLevel.INDIVIDUAL \
+    return w.listing_lag_months if sanctions_level < _INDIVIDUAL_SANCTIONS \
         else w.package_lag_months
 
 
@@ -116,7 +120,7 @@ def policy_utilities(abuse_memory: float, sanctions_level: float, engagement: fl
     change = w.lithuania_friction + w.transit_hardening * transit_threat
     # sanctions answer repression (WES-06); with no violent repression on record they are not on
     # the table at all
-    sanction = UNAVAILABLE if (pending or sanctions_level >= SanctionLevel.COMPREHENSIVE
+    sanction = UNAVAILABLE if (pending or sanctions_level >= _COMPREHENSIVE_SANCTIONS
                                or abuse_memory < w.abuse_threshold) else \
         w.human_rights * abuse_memory - w.unanimity_friction * (1.0 + sanctions_level) ** FRICTION_POWER
     ease = UNAVAILABLE if sanctions_level <= 0 or not easing_allowed else \
