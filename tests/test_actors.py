@@ -95,3 +95,19 @@ def test_public_cohort_agents_expose_their_cohort(finished):
     for c in cohorts:
         shares = c.support_incorporation + c.support_union + c.support_independence
         assert shares == pytest.approx(1.0)
+
+
+def test_the_monthly_views_set_every_field_on_the_instance(finished):
+    """The Kremlin's and Minsk's views are built field by field on a bare (slotted) instance: a
+    field left out is unset, an AttributeError only when some rarely taken branch reads it, so
+    every field is read here."""
+    from dataclasses import fields
+
+    from unionsim.model.actors.kremlin import kremlin_view
+    from unionsim.model.rules.kremlin import KremlinView
+    from unionsim.model.rules.minsk import MinskView
+
+    for view, cls in ((kremlin_view(finished), KremlinView), (finished.minsk.view(), MinskView)):
+        assert type(view) is cls
+        unset = [f.name for f in fields(cls) if not hasattr(view, f.name)]
+        assert unset == []
