@@ -213,7 +213,7 @@ def posterior_section(manifest: dict) -> str:
     """The posterior a batch drew its parameters from: file, digest, effective sample size,
     particles and the distinct particles used; a warning when it was fitted to other model code
     or targets than the runs used, and one when it is small for the batch."""
-    from unionsim.config.posterior import small_ess_warning, stale_warning, summary_line
+    from unionsim.config.posterior import batch_warnings, summary_line
 
     drawn = manifest.get("posterior")
     if not drawn:
@@ -221,9 +221,8 @@ def posterior_section(manifest: dict) -> str:
     html = ("<p>Parameters drawn from the "
             + escape(summary_line(drawn, manifest.get("n_runs"), manifest.get("parameter_draws")))
             + f"; fitted parameters: {escape(', '.join(drawn.get('parameters', [])))}.</p>")
-    warnings = (stale_warning(drawn),
-                small_ess_warning(drawn, manifest.get("parameter_draws", manifest.get("n_runs"))))
-    for warning in filter(None, warnings):
+    for warning in batch_warnings(drawn, manifest.get("parameter_draws",
+                                                      manifest.get("n_runs"))):
         html += f"<p class='disputed'>Warning: {escape(warning)}.</p>"
     return html
 

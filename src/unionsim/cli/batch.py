@@ -177,16 +177,15 @@ def _print_posterior(console, manifest: dict) -> None:
     """Which posterior the runs were drawn from, its effective sample size and the draws used;
     a warning when it was fitted to other model code or targets than the runs used, and one
     when it has fewer effective draws than the batch drew."""
-    from unionsim.config.posterior import small_ess_warning, stale_warning, summary_line
+    from unionsim.config.posterior import batch_warnings, summary_line
 
     drawn = manifest.get("posterior")
     if not drawn:
         return
     console.print("parameters drawn from the " + summary_line(
         drawn, manifest.get("n_runs"), manifest.get("parameter_draws")), markup=False)
-    warnings = (stale_warning(drawn),
-                small_ess_warning(drawn, manifest.get("parameter_draws", manifest.get("n_runs"))))
-    for warning in filter(None, warnings):
+    for warning in batch_warnings(drawn, manifest.get("parameter_draws",
+                                                      manifest.get("n_runs"))):
         console.print("warning: " + warning, style="bold red", markup=False)
 
 

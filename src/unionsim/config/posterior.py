@@ -288,6 +288,13 @@ def stale_warning(described: dict) -> str | None:
             "calibrate` (or run without --posterior)")
 
 
+def batch_warnings(described: dict, draws: int) -> list[str]:
+    """Every warning about the posterior a batch drew ``draws`` parameter vectors from
+    (`describe`'s record): fitted to other code or targets (`stale_warning`), too few effective
+    draws (`small_ess_warning`). Printed by `unionsim run`, the report and `unionsim search`."""
+    return [w for w in (stale_warning(described), small_ess_warning(described, draws)) if w]
+
+
 def summary_line(described: dict, runs: int | None = None, draws: int | None = None) -> str:
     """One line naming a batch's posterior: its file and digest, effective sample size,
     particle count, and how many distinct particles the batch's draws used (from `describe`'s

@@ -110,14 +110,13 @@ def run_search(search: LoadedSearch, out: str | Path, *, runs: int | None = None
 
 
 def posterior_warnings(plans) -> list[str]:
-    """What `unionsim run` warns of the posterior its runs draw from, once per warning: fitted
-    to other model code or targets, or fewer effective draws than the candidates' draws."""
-    from unionsim.config.posterior import small_ess_warning, stale_warning
+    """What `unionsim run` warns of the posterior its runs draw from (`batch_warnings`), once
+    per warning for all the search's scenarios."""
+    from unionsim.config.posterior import batch_warnings
 
     found = [warning for plan in plans if plan.posterior
-             for warning in (stale_warning(plan.posterior),
-                             small_ess_warning(plan.posterior, plan.parameter_draws))]
-    return list(dict.fromkeys(filter(None, found)))
+             for warning in batch_warnings(plan.posterior, plan.parameter_draws)]
+    return list(dict.fromkeys(found))
 
 
 def _search(search: LoadedSearch, out: Path, plans, run_map: WorkMap, settings: dict,
