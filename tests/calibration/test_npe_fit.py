@@ -259,6 +259,82 @@ def test_a_fit_stopped_after_its_simulations_resumes_to_the_same_posterior(seria
                 executor="serial", resume=True)
 
 
+def test_the_calibration_check_holds_back_each_rounds_share_from_its_end():
+    from unionsim.calibration.npe import held_back
+
+    one = held_back(np.ones(10, dtype=int), 3)
+    assert np.flatnonzero(one).tolist() == [7, 8, 9]
+    assert not held_back(np.ones(4, dtype=int), 3).any()   # too few rows: all train
+    rounds = np.array([1] * 80 + [2] * 20)
+    held = held_back(rounds, 10)
+    assert held.sum() == 10
+    assert np.flatnonzero(held).tolist() == [72, 73, 74, 75, 76, 77, 78, 79, 98, 99]
+
+
+def test_a_later_round_draws_from_the_prior_truncated_to_the_posteriors_region():
+    """x sees the first quantity sharply and the second not at all: at x_o = 0 the posterior
+    sits at the first's low end, so the truncated prior keeps the first near 0 and the second
+    over its whole range; the draws repeat exactly from the same seed."""
+    import dataclasses
+
+    from unionsim.calibration.npe import held_back, truncated_prior_draws
+
+    rng = np.random.default_rng(3)
+    low, high = np.zeros(2), np.ones(2)
+    theta = rng.uniform(size=(2000, 2))
+    x = np.column_stack([(theta[:, 0] + rng.normal(0, 0.02, 2000)) / 0.05,
+                         rng.normal(size=2000)])
+    settings = dataclasses.replace(TINY, hidden=16, transforms=2, max_epochs=60, sbc=100,
+                                   rounds=2, round_simulations=500, truncation=1e-3)
+    held = held_back(np.ones(2000, dtype=int), settings.sbc)
+    vectors, summary = truncated_prior_draws(theta, x, held, low, high, settings, 7, 2)
+    assert vectors.shape == (500, 2) and ((vectors >= low) & (vectors <= high)).all()
+    assert vectors[:, 0].max() < 0.3 and np.median(vectors[:, 0]) < 0.15
+    assert vectors[:, 1].min() < 0.1 and vectors[:, 1].max() > 0.9
+    assert 0.02 < summary["acceptance"] < 0.4 and summary["round"] == 2
+    again, _ = truncated_prior_draws(theta, x, held, low, high, settings, 7, 2)
+    assert np.array_equal(vectors, again)
+
+
+def test_a_sequential_fit_simulates_its_later_round_in_the_region_and_resumes_alike(
+        serial_fit, tmp_path):
+    import dataclasses
+
+    from unionsim.calibration import npe
+
+    settings = dataclasses.replace(TINY, rounds=2, round_simulations=6, truncation=0.05)
+
+    def fit(**options):
+        return run_npe(_main_targets(), tmp_path / "fit", settings=settings, seed=4,
+                       names=NAMES, executor="serial", **options)
+
+    def stop():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fit(after_simulations=stop)
+    said = []
+    result = fit(resume=True, notify=said.append)
+    m = result.manifest
+    assert not any("simulations:" in line for line in said), said   # no round redone
+    names = sorted(p.name for p in result.folder.glob("simulations-*.npz"))
+    assert names == ["simulations-0000.npz", "simulations-0001.npz", "simulations-r2-0000.npz"]
+    assert m["simulations"] == 18 and m["settings"]["rounds"] == 2
+    [round_two] = m["rounds"]
+    assert round_two["round"] == 2 and round_two["simulations"] == 6
+    assert 0 < round_two["acceptance"] <= 1
+    # the first round is the one-round fit's own simulations, the second new vectors
+    theta, _ = npe.saved_simulations(result.folder)
+    first, _ = npe.saved_simulations(serial_fit.folder)
+    assert np.array_equal(theta[:12], first) and not np.isin(theta[12:], first).any()
+    # a one-round fit's manifest has no round fields (fits started before rounds resume)
+    assert "rounds" not in serial_fit.manifest["settings"] and "rounds" not in serial_fit.manifest
+    # a resumed sequential fit gives the same posterior
+    (result.folder / "simulations-r2-0000.npz").unlink()
+    again = fit(resume=True)
+    assert _bytes(again.particles) == _bytes(result.particles)
+
+
 def test_without_sbi_the_npe_method_is_a_usage_error_naming_the_extra(monkeypatch, capsys,
                                                                       tmp_path):
     from unionsim.cli import main

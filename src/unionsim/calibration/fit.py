@@ -69,7 +69,9 @@ class FitSettings:
     ``draws`` posterior draws, of which ``predictive`` are simulated with
     ``predictive_replicates`` runs per scenario for the report and the posterior file; ``sbc``
     of the simulations are held back from training for simulation-based calibration, each
-    ranked among ``sbc_draws`` posterior draws."""
+    ranked among ``sbc_draws`` posterior draws. With ``rounds`` above 1 the fit is truncated
+    sequential NPE: each later round simulates ``round_simulations`` vectors drawn from the prior
+    truncated to the current posterior's region holding all but ``truncation`` of its mass."""
 
     name: str
     population: int
@@ -90,6 +92,9 @@ class FitSettings:
     predictive_replicates: int = 0
     sbc: int = 0
     sbc_draws: int = 0
+    rounds: int = 1
+    round_simulations: int = 0
+    truncation: float = 0.0
 
     def runs_per_evaluation(self, n_scenarios: int) -> int:
         return self.replicates * n_scenarios
@@ -101,11 +106,17 @@ class FitSettings:
         if self.method == "abc":
             for name in _NPE_FIELDS:
                 data.pop(name)
+        if self.rounds == 1:
+            for name in _ROUND_FIELDS:
+                data.pop(name, None)
         return data
 
 
 _NPE_FIELDS = ("method", "simulations", "chunk", "hidden", "transforms", "max_epochs", "draws",
                "predictive", "predictive_replicates", "sbc", "sbc_draws")
+# an NPE fit's later rounds (recorded only when there are any, so one-round fits keep the
+# manifest they always had)
+_ROUND_FIELDS = ("rounds", "round_simulations", "truncation")
 
 
 PRESETS = {

@@ -44,6 +44,17 @@ The fit, every step reproducible from the fit's seed whatever runs the simulatio
    quantity's place in its range through the standard normal quantile function), whose prior
    is exactly the flow's standard normal base: a quantity the targets do not inform keeps its
    prior, and a shift or narrowing is what the flow's affine steps represent best.
+   **Later rounds** (``rounds`` above 1: truncated sequential NPE, Deistler et al. 2022, the
+   scheme sbi's `get_density_thresholder` and `RestrictedPrior` implement): a network trained on
+   the simulations so far gives the posterior at x_o; the prior is truncated to that
+   posterior's highest-density region holding all but ``truncation`` of its mass, and
+   ``round_simulations`` vectors drawn from it by rejection of prior candidates are simulated
+   (`truncated_prior_draws`; chunks ``simulations-rR-NNNN.npz``). Inside the region the
+   truncated prior is proportional to the prior, so the last network is trained on every
+   round's simulations with NPE's own maximum-likelihood loss and still learns the posterior at
+   x_o, with more of its simulations where the observation is. The calibration check holds back
+   each round's share of rows (`held_back`), so it tests the network on the same mixture it
+   was trained on.
 5. **Draws**: ``draws`` independent posterior draws at x_o, mapped back into the ranges
    (`from_normal_scores`), from which each parameter's contraction
    ``1 - posterior variance / prior variance`` is reported. **Calibration check**: the last
@@ -84,6 +95,12 @@ from unionsim.errors import ResultsError, UsageError
 # independent random streams mixed into the fit's seed
 _PRIOR_STREAM, _SIMULATION_STREAM, _NOISE_STREAM = 0x5B1_01, 0x5B1_02, 0x5B1_03
 _TORCH_STREAM, _PREDICTIVE_STREAM = 0x5B1_04, 0x5B1_05
+# a later round r's prior candidates and evaluation seeds: stream + r
+_ROUND_PRIOR_STREAM, _ROUND_SIMULATION_STREAM = 0x5B1_100, 0x5B1_200
+# posterior draws that place the truncation's density threshold (its `truncation` quantile)
+TRUNCATION_DRAWS = 100_000
+# prior candidates screened at a time, and at most in all, for one later round's draws
+CANDIDATE_BATCH, MAX_CANDIDATES = 50_000, 20_000_000
 MAX_CHUNK_BYTES = 512 * 1024 * 1024
 # seconds of one model run of one scenario with its share of the tables and measures, measured
 # on the project's 2-core machine (one evaluation of the six target scenarios took 0.22 s on one
@@ -110,8 +127,9 @@ def require_sbi():
     return torch
 
 
-def chunk_name(i: int) -> str:
-    return f"simulations-{i:04d}.npz"
+def chunk_name(i: int, round_: int = 1) -> str:
+    """The file of chunk ``i`` of round ``round_``; a later round's sort after the first's."""
+    return f"simulations-{i:04d}.npz" if round_ == 1 else f"simulations-r{round_}-{i:04d}.npz"
 
 
 def prior_box(manifest: dict, names: Sequence[str], offsets: Sequence[str]
@@ -185,10 +203,11 @@ def saved_simulations(path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.ndarray,
-                   ids: Sequence[str], mapper, chunk: int, say: Callable[[str], None]
-                   ) -> np.ndarray:
-    """Each vector's fitting measures, shape (simulations, targets): chunks saved earlier are
-    read back (checked against this fit), the others simulated and saved."""
+                   ids: Sequence[str], mapper, chunk: int, say: Callable[[str], None],
+                   round_: int = 1) -> np.ndarray:
+    """Each vector's fitting measures, shape (simulations, targets): chunks of round
+    ``round_`` saved earlier are read back (checked against this fit), the others simulated
+    and saved."""
     from unionsim.guard import write_bytes
 
     columns = tuple(key(n) for n in (*model.names, *model.offsets))
@@ -197,7 +216,7 @@ def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.
     started, simulated = time.perf_counter(), 0
     for c in range(n_chunks):
         lo, hi = c * chunk, min(len(theta), (c + 1) * chunk)
-        name = chunk_name(c)
+        name = chunk_name(c, round_)
         if (folder.path / name).exists():
             data = _read_chunk(folder, name)
             if (str(data["fit_id"]) != folder.fit_id
@@ -219,7 +238,8 @@ def simulate_prior(folder, model: SimulationModel, theta: np.ndarray, seeds: np.
         simulated += hi - lo
         elapsed = time.perf_counter() - started
         left = elapsed / simulated * (len(theta) - hi)
-        say(f"simulations: {hi} of {len(theta)} done ({elapsed:.0f} s this session, about "
+        say(f"{'' if round_ == 1 else f'round {round_} '}simulations: {hi} of {len(theta)} "
+            f"done ({elapsed:.0f} s this session, about "
             f"{left / 60:.0f} min to go at this rate)")
     return measures
 
@@ -242,20 +262,42 @@ def standardised(measures: np.ndarray, targets: Sequence[LoadedTarget],
     return np.where(np.isnan(z), UNDEFINED_ERROR, z)
 
 
+def usable(measures: np.ndarray) -> np.ndarray:
+    """Which simulations carry data: not every run failed (no infinite measure)."""
+    return ~np.isinf(measures).any(axis=1)
+
+
 def training_data(theta: np.ndarray, measures: np.ndarray, targets: Sequence[LoadedTarget],
                   tolerances: dict[str, float], seed: int):
     """The network's training set: (theta, x) with x a table whose columns are the fitting
     targets' ids, each the standardised error plus N(0, 1) measurement noise, clipped to
-    +-``X_CLIP``; simulations whose runs all failed are dropped. Returns (theta, x,
-    dropped)."""
+    +-``X_CLIP``; simulations whose runs all failed (not `usable`) are dropped. Returns
+    (theta, x, dropped)."""
     import pandas as pd
 
     z = standardised(measures, targets, tolerances)
     noise = np.random.default_rng(np.random.SeedSequence([int(seed), _NOISE_STREAM]))
     z = z + noise.standard_normal(z.shape)
-    keep = np.isfinite(z).all(axis=1)
+    keep = usable(measures)
     x = pd.DataFrame(np.clip(z[keep], -X_CLIP, X_CLIP), columns=[t.id for t in targets])
     return theta[keep], x, int((~keep).sum())
+
+
+def held_back(rounds: np.ndarray, sbc: int) -> np.ndarray:
+    """Which rows the calibration check holds back, given each row's round: ``sbc`` in all,
+    each round's share in proportion to its rows and taken from its end, so the held-back rows
+    come from the same mixture of proposals as the training rows (with one round: the last
+    ``sbc`` rows, unless `training_rows` keeps them all)."""
+    n = len(rounds)
+    held = np.zeros(n, dtype=bool)
+    if training_rows(n, sbc) == n:
+        return held
+    labels = sorted(set(rounds.tolist()))
+    shares = [sbc * int((rounds == r).sum()) // n for r in labels[1:]]
+    for r, h in zip(labels, [sbc - sum(shares), *shares]):
+        rows = np.flatnonzero(rounds == r)
+        held[rows[len(rows) - min(h, len(rows)):]] = True
+    return held
 
 
 class _NoTracker:
@@ -305,12 +347,65 @@ def from_normal_scores(z: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.n
     return np.clip(low + (high - low) * ndtr(np.asarray(z, dtype=float)), low, high)
 
 
+@contextlib.contextmanager
+def _one_thread(torch):
+    """Torch on one thread while the block runs: the same arithmetic whatever the machine, so
+    the network and its draws are reproducible."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_network(torch, scores: np.ndarray, x: np.ndarray, settings: FitSettings,
+                   torch_seed: int):
+    """sbi's NPE trained on (normal scores, x): the posterior and the epochs it took."""
+    from sbi.inference import NPE
+    from sbi.neural_nets import posterior_nn
+    from torch.distributions import MultivariateNormal
+
+    torch.manual_seed(torch_seed)
+    dims = scores.shape[1]
+    prior = MultivariateNormal(torch.zeros(dims), torch.eye(dims))
+    # the normal scores are already standardised: no further z-scoring of theta
+    estimator = posterior_nn(model="zuko_maf", hidden_features=settings.hidden,
+                             num_transforms=settings.transforms, z_score_theta="none")
+    inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False,
+                    tracker=_NoTracker())
+    inference.append_simulations(torch.tensor(scores, dtype=torch.float32),
+                                 torch.tensor(x, dtype=torch.float32))
+    with warnings.catch_warnings():
+        # reaching the epoch cap is reported through the epoch count instead
+        warnings.filterwarnings("ignore", message="Maximum number of epochs")
+        # sbi prints its own convergence line (no newline) whatever show_train_summary
+        # says; the fit reports the epochs itself
+        with contextlib.redirect_stdout(io.StringIO()):
+            inference.train(max_num_epochs=settings.max_epochs, show_train_summary=False)
+    epochs = int(inference._summary["epochs_trained"][-1]) \
+        if getattr(inference, "_summary", None) else None
+    return inference.build_posterior(), epochs
+
+
+def _draw(torch, posterior, n: int, n_targets: int, torch_seed: int):
+    """``n`` posterior draws (normal scores) at the observation x_o = 0."""
+    torch.manual_seed(torch_seed)
+    try:
+        return posterior.sample((n,), x=torch.zeros(n_targets), show_progress_bars=False,
+                                max_sampling_time=MAX_SAMPLING_SECONDS)
+    except RuntimeError as exc:
+        raise ResultsError(f"the trained network gives no usable draws ({str(exc)[:160]})",
+                           field="draws",
+                           hint="fit with more simulations (or fewer parameters)") from None
+
+
 def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.ndarray,
-                   settings: FitSettings, seed: int):
-    """Train sbi's NPE on (theta, x) but its last ``settings.sbc`` rows and draw
-    ``settings.draws`` independent vectors from the posterior at x_o = 0 (every target hit
-    exactly); then rank each held-back row's vector among ``settings.sbc_draws`` draws given
-    its x. Returns (draws, epochs, ranks or None).
+                   settings: FitSettings, seed: int, held: np.ndarray | None = None):
+    """Train sbi's NPE on (theta, x) but the rows ``held`` back (default: the last
+    ``settings.sbc``) and draw ``settings.draws`` independent vectors from the posterior at
+    x_o = 0 (every target hit exactly); then rank each held-back row's vector among
+    ``settings.sbc_draws`` draws given its x. Returns (draws, epochs, ranks or None).
 
     The network learns the posterior of the `normal_scores` of theta, whose prior is exactly
     the flow's own base distribution, a standard normal: where the targets say nothing about a
@@ -322,48 +417,16 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
     scores, which order each quantity as theta does.
     """
     torch = require_sbi()
-    from sbi.inference import NPE
-    from sbi.neural_nets import posterior_nn
-    from torch.distributions import MultivariateNormal
-
-    train = training_rows(len(theta), settings.sbc)
-    held = len(theta) - train
+    if held is None:
+        held = held_back(np.ones(len(theta), dtype=int), settings.sbc)
     scores = normal_scores(theta, low, high)
-    dims = scores.shape[1]
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)   # the same arithmetic whatever the machine: reproducible draws
-    try:
-        torch_seed = int(evaluation_seeds(seed, _TORCH_STREAM, 1)[0])
-        torch.manual_seed(torch_seed)
-        prior = MultivariateNormal(torch.zeros(dims), torch.eye(dims))
-        # the normal scores are already standardised: no further z-scoring of theta
-        estimator = posterior_nn(model="zuko_maf", hidden_features=settings.hidden,
-                                 num_transforms=settings.transforms, z_score_theta="none")
-        inference = NPE(prior=prior, density_estimator=estimator, show_progress_bars=False,
-                        tracker=_NoTracker())
-        inference.append_simulations(torch.tensor(scores[:train], dtype=torch.float32),
-                                     torch.tensor(x[:train], dtype=torch.float32))
-        with warnings.catch_warnings():
-            # reaching the epoch cap is reported through the epoch count instead
-            warnings.filterwarnings("ignore", message="Maximum number of epochs")
-            # sbi prints its own convergence line (no newline) whatever show_train_summary
-            # says; the fit reports the epochs itself
-            with contextlib.redirect_stdout(io.StringIO()):
-                inference.train(max_num_epochs=settings.max_epochs, show_train_summary=False)
-        epochs = int(inference._summary["epochs_trained"][-1]) \
-            if getattr(inference, "_summary", None) else None
-        posterior = inference.build_posterior()
-        torch.manual_seed(torch_seed + 1)
-        try:
-            draws = posterior.sample((settings.draws,), x=torch.zeros(x.shape[1]),
-                                     show_progress_bars=False,
-                                     max_sampling_time=MAX_SAMPLING_SECONDS)
-        except RuntimeError as exc:
-            raise ResultsError(f"the trained network gives no usable draws ({str(exc)[:160]})",
-                               field="draws",
-                               hint="fit with more simulations (or fewer parameters)") from None
+    torch_seed = int(evaluation_seeds(seed, _TORCH_STREAM, 1)[0])
+    with _one_thread(torch):
+        posterior, epochs = _train_network(torch, scores[~held], x[~held], settings,
+                                           torch_seed)
+        draws = _draw(torch, posterior, settings.draws, x.shape[1], torch_seed + 1)
         ranks = None
-        if held:
+        if held.any():
             from sbi.diagnostics import run_sbc
 
             torch.manual_seed(torch_seed + 2)
@@ -372,14 +435,61 @@ def train_and_draw(theta: np.ndarray, x: np.ndarray, low: np.ndarray, high: np.n
                 warnings.filterwarnings("ignore", message="Number of .* should be on the order")
                 # sbi lowers its sampling batch to spare memory: no change to the draws
                 warnings.filterwarnings("ignore", message="Capping max_sampling_batch_size")
-                ranks, _ = run_sbc(torch.tensor(scores[train:], dtype=torch.float32),
-                                   torch.tensor(x[train:], dtype=torch.float32), posterior,
+                ranks, _ = run_sbc(torch.tensor(scores[held], dtype=torch.float32),
+                                   torch.tensor(x[held], dtype=torch.float32), posterior,
                                    num_posterior_samples=settings.sbc_draws,
                                    show_progress_bar=False)
             ranks = ranks.numpy()
-    finally:
-        torch.set_num_threads(threads)
     return from_normal_scores(draws.numpy().astype(float), low, high), epochs, ranks
+
+
+def truncated_prior_draws(theta: np.ndarray, x: np.ndarray, held: np.ndarray,
+                          low: np.ndarray, high: np.ndarray, settings: FitSettings, seed: int,
+                          round_: int) -> tuple[np.ndarray, dict]:
+    """Round ``round_``'s proposal (truncated sequential NPE, Deistler et al. 2022, as sbi's
+    `get_density_thresholder` and `RestrictedPrior` build it): a network trained on the
+    simulations so far (but the rows ``held`` back) gives the posterior at x_o; the prior is
+    truncated to that posterior's highest-density region holding all but ``settings.
+    truncation`` of its mass, and ``settings.round_simulations`` vectors are drawn from it by
+    rejection of prior candidates. Within the region the truncated prior is proportional to
+    the prior, so training on every round's simulations with NPE's own loss still learns the
+    posterior at x_o (the region holds it) and needs no correction for the proposal.
+
+    Candidates come from numpy's Generator and the network is trained and sampled on one torch
+    thread from seeds of the fit's: a resumed fit draws the same vectors. Returns (vectors,
+    a summary: candidates screened, acceptance rate, the log-density threshold)."""
+    torch = require_sbi()
+    n = settings.round_simulations
+    torch_seed = int(evaluation_seeds(seed, _TORCH_STREAM, 1)[0]) + 10 * round_
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed),
+                                                        _ROUND_PRIOR_STREAM + round_]))
+    x_o = torch.zeros(x.shape[1])
+    with _one_thread(torch):
+        posterior, epochs = _train_network(torch, normal_scores(theta[~held], low, high),
+                                           x[~held], settings, torch_seed)
+        draws = _draw(torch, posterior, TRUNCATION_DRAWS, x.shape[1], torch_seed + 1)
+        with torch.no_grad():
+            log_p = posterior.log_prob(draws, x=x_o, norm_posterior=False).numpy()
+        threshold = float(np.sort(log_p)[int(settings.truncation * TRUNCATION_DRAWS)])
+        accepted, screened = [], 0
+        while sum(len(a) for a in accepted) < n:
+            if screened >= MAX_CANDIDATES:
+                raise ResultsError(
+                    f"round {round_}: only {sum(len(a) for a in accepted)} of {screened} prior "
+                    f"vectors fall in the posterior's region, {n} were wanted",
+                    field="round_simulations",
+                    hint="fit with fewer rounds or a larger truncation quantile")
+            candidates = rng.uniform(low, high, size=(CANDIDATE_BATCH, len(low)))
+            scores = torch.tensor(normal_scores(candidates, low, high), dtype=torch.float32)
+            with torch.no_grad():
+                inside = posterior.log_prob(scores, x=x_o, norm_posterior=False).numpy()
+            accepted.append(candidates[inside > threshold])
+            screened += CANDIDATE_BATCH
+    vectors = np.vstack(accepted)[:n]
+    return vectors, {"round": round_, "simulations": int(n), "epochs": epochs,
+                     "candidates": int(screened),
+                     "acceptance": round(sum(len(a) for a in accepted) / screened, 5),
+                     "log_density_threshold": round(threshold, 4)}
 
 
 def sbc_summary(ranks: np.ndarray | None, n_draws: int, names: Sequence[str]) -> dict:
@@ -449,11 +559,24 @@ def particles_table(draws: np.ndarray, results: Sequence[dict], names: Sequence[
 def estimate_seconds(settings: FitSettings, n_scenarios: int, workers: int
                      ) -> tuple[float, float]:
     """The wall time of the simulations at `SECONDS_PER_RUN` on ``workers`` cores, and the
-    longest training (every epoch the setting allows, `SECONDS_PER_SIMULATION_EPOCH`)."""
-    runs = (settings.simulations * settings.replicates
+    longest training (every epoch the setting allows, `SECONDS_PER_SIMULATION_EPOCH`, for each
+    round's network on the simulations it sees)."""
+    later = settings.round_simulations * (settings.rounds - 1)
+    runs = ((settings.simulations + later) * settings.replicates
             + settings.predictive * settings.predictive_replicates) * n_scenarios
+    seen = sum(settings.simulations + settings.round_simulations * r
+               for r in range(settings.rounds))
     return (runs * SECONDS_PER_RUN / max(1, workers),
-            (settings.max_epochs + 1) * settings.simulations * SECONDS_PER_SIMULATION_EPOCH)
+            (settings.max_epochs + 1) * seen * SECONDS_PER_SIMULATION_EPOCH)
+
+
+def later_rounds(settings: FitSettings) -> str:
+    """The later rounds of a sequential fit, as the fit's first line names them."""
+    if settings.rounds == 1:
+        return ""
+    return (f" and {settings.rounds - 1} later round(s) of {settings.round_simulations} from "
+            f"the prior truncated to the posterior's region (all but {settings.truncation:g} "
+            "of its mass)")
 
 
 def npe_manifest(settings: FitSettings, seed: int, names: Sequence[str], targets: TargetSet,
@@ -522,16 +645,39 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             simulating, training = estimate_seconds(settings, n_scen, mapper.workers or 1)
             say(f"fitting {len(names)} parameters and {len(offsets)} poll offsets to "
                 f"{len(fitting)} targets by neural posterior estimation: {settings.simulations} "
-                f"prior simulations of {settings.replicates * n_scen} model run(s) each, "
+                f"prior simulations{later_rounds(settings)} of "
+                f"{settings.replicates * n_scen} model run(s) each, "
                 f"{settings.draws} posterior draws, {settings.predictive} of them simulated "
                 f"({settings.predictive_replicates} run(s) per scenario). Estimate: "
                 f"{simulating / 60:.0f} min of simulation on {mapper.workers or 1} worker(s) at "
                 f"{SECONDS_PER_RUN} s per run, and at most {training / 60:.0f} min of training")
-            measures = simulate_prior(folder, training_model, theta, seeds,
-                                      [t.id for t in fitting], mapper, settings.chunk, say)
+            ids = [t.id for t in fitting]
+            measures = simulate_prior(folder, training_model, theta, seeds, ids, mapper,
+                                      settings.chunk, say)
+            rounds = np.ones(len(theta), dtype=int)
+            truncations = []
+            for round_ in range(2, settings.rounds + 1):
+                kept_theta, x, _ = training_data(theta, measures, fitting, tolerances, seed)
+                held = held_back(rounds[usable(measures)], settings.sbc)
+                say(f"round {round_}: training a network on {int((~held).sum())} simulations "
+                    "to truncate the prior to its posterior's region")
+                new_theta, summary = truncated_prior_draws(kept_theta, x.to_numpy(), held, low,
+                                                           high, settings, seed, round_)
+                say(f"round {round_}: {summary['acceptance']:.2%} of "
+                    f"{summary['candidates']} prior vectors fall in the region; simulating "
+                    f"{len(new_theta)} of them")
+                new_seeds = evaluation_seeds(seed, _ROUND_SIMULATION_STREAM + round_,
+                                             len(new_theta))
+                new_measures = simulate_prior(folder, training_model, new_theta, new_seeds, ids,
+                                              mapper, settings.chunk, say, round_)
+                theta = np.vstack([theta, new_theta])
+                measures = np.vstack([measures, new_measures])
+                rounds = np.concatenate([rounds, np.full(len(new_theta), round_)])
+                truncations.append(summary)
             if after_simulations:
                 after_simulations()
             kept_theta, x, dropped = training_data(theta, measures, fitting, tolerances, seed)
+            held = held_back(rounds[usable(measures)], settings.sbc)
             if len(x) < 2:
                 raise ResultsError(f"{dropped} of {len(theta)} simulations failed in every run: "
                                    "nothing to train the network on", file=folder.path,
@@ -542,7 +688,7 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
                 f"{settings.sbc} held back for the calibration check)")
             trained = time.perf_counter()
             draws, epochs, ranks = train_and_draw(kept_theta, x.to_numpy(), low, high,
-                                                  settings, seed)
+                                                  settings, seed, held)
             training_seconds = time.perf_counter() - trained
             say(f"trained in {training_seconds:.0f} s ({epochs} epochs); simulating "
                 f"{settings.predictive} posterior draws for the report")
@@ -559,9 +705,10 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
         from unionsim.config.posterior import effective_sample_size
 
         shrink = contraction(draws, low, high)
-        information = linear_information(kept_theta, x.to_numpy(),
-                                         training_rows(len(x), settings.sbc))
-        runs = (settings.simulations * settings.replicates * n_scen
+        order = np.concatenate([np.flatnonzero(~held), np.flatnonzero(held)])
+        information = linear_information(kept_theta[order], x.to_numpy()[order],
+                                         int((~held).sum()))
+        runs = (len(theta) * settings.replicates * n_scen
                 + len(chosen) * settings.predictive_replicates
                 * len(predictive_model.scenarios))
         manifest.update({
@@ -569,10 +716,10 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             "seconds_this_session": round(time.perf_counter() - started, 1),
             "seconds_training": round(training_seconds, 1),
             "executor": executor, "workers": mapper.workers,
-            "simulations": int(settings.simulations), "simulations_dropped": dropped,
+            "simulations": int(len(theta)), "simulations_dropped": dropped,
             "epochs": epochs, "epoch_cap_reached": bool(epochs and epochs > settings.max_epochs),
             "draws": int(len(draws)),
-            "evaluations": int(settings.simulations + len(chosen)), "model_runs": int(runs),
+            "evaluations": int(len(theta) + len(chosen)), "model_runs": int(runs),
             "generations": [],
             "particles": int(len(particles)),
             "ess": round(effective_sample_size(particles["weight"]), 2),
@@ -581,6 +728,7 @@ def run_npe(targets: TargetSet, out, *, settings: FitSettings, seed: int = 1,
             "contraction": {n: round(float(c), 4)
                             for n, c in zip([*names, *offsets], shrink)},
             "sbc": sbc_summary(ranks, settings.sbc_draws, [*names, *offsets]),
+            **({"rounds": truncations} if truncations else {}),
             "linear_information": {n: (None if not np.isfinite(r) else round(float(r), 4))
                                    for n, r in zip([*names, *offsets], information)},
         })

@@ -311,6 +311,20 @@ def _abc_method_lines(posterior: Posterior) -> list[str]:
     return lines
 
 
+def _round_lines(rounds: list[dict], settings: dict) -> list[str]:
+    """A sequential fit's later rounds, one line each (none for a one-round fit)."""
+    return [
+        f"* round {r['round']} (truncated sequential NPE): a network trained on the earlier "
+        f"rounds' simulations ({r['epochs']} epochs) gave the posterior at the observation; "
+        f"{r['simulations']} more vectors were drawn from the prior truncated to that "
+        f"posterior's region holding all but {settings.get('truncation')} of its mass "
+        f"({r['acceptance']:.2%} of {r['candidates']} prior vectors fell inside) and simulated. "
+        "Inside the region the proposal is proportional to the prior, so the last network is "
+        "trained on every round with NPE's own loss; the calibration check holds back each "
+        "round's share"
+        for r in rounds]
+
+
 def _npe_method_lines(posterior: Posterior) -> list[str]:
     """The report's opening for a neural posterior estimation fit: the method, the fit, the
     effective sample size and each parameter's contraction."""
@@ -357,6 +371,7 @@ def _npe_method_lines(posterior: Posterior) -> list[str]:
         f"{m.get('seconds_this_session')} s on {m.get('workers')} worker(s)",
         f"* targets digest `{m.get('targets', {}).get('digest')}`, model code fingerprint "
         f"`{m.get('model_fingerprint')}`",
+        *_round_lines(m.get("rounds") or [], settings),
         "* contraction = 1 - posterior variance / prior variance, from all the draws: 0 where "
         "the targets teach nothing, 1 where they pin the parameter down",
     ]
