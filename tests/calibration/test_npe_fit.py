@@ -398,6 +398,9 @@ def test_calibrate_npe_quick_then_run_with_its_posterior(tmp_path):
     assert "neural posterior estimation" in text and "held-out 2021 targets" in text
     assert "contraction" in text and "calibration check (simulation-based calibration)" in text
     assert "| parameter | contraction | linear information | SBC p-value |" in text
+    # the second round, as the full fit has one: simulated, and said in the report
+    assert (fit / "simulations-r2-0000.npz").is_file() and m["simulations"] == 30
+    assert "round 2 (truncated sequential NPE)" in text
 
     out = tmp_path / "run"
     run = cli("run", "baseline", "--posterior", posterior, "--runs", 20, "--out", out,

@@ -102,11 +102,11 @@ TRUNCATION_DRAWS = 100_000
 # prior candidates screened at a time, and at most in all, for one later round's draws
 CANDIDATE_BATCH, MAX_CANDIDATES = 50_000, 20_000_000
 MAX_CHUNK_BYTES = 512 * 1024 * 1024
-# seconds of one model run of one scenario with its share of the tables and measures, measured
-# on the project's 2-core machine (one evaluation of the six target scenarios took 0.22 s on one
-# core, `benchmarks/bench_fit_evaluation.py`, December 2026); only used to print an estimate
-# before the first chunk gives a measured rate
-SECONDS_PER_RUN = 0.036
+# seconds of one model run of one scenario with its share of the tables and measures, per
+# worker, measured on the project's 2-core machine (the full fit's first 8,000 one-run
+# simulations of the six target scenarios, 48,000 runs, took 395 s on 2 workers, December
+# 2026); only used to print an estimate before the first chunk gives a measured rate
+SECONDS_PER_RUN = 0.017
 # seconds of one training epoch per simulation (a flow of 5 transforms of 64 units over 51
 # parameters and 78 targets, one thread: 2.5 s an epoch of 6,000 simulations, same machine)
 SECONDS_PER_SIMULATION_EPOCH = 4.2e-4
