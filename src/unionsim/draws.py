@@ -24,27 +24,25 @@ class UniformDraws:
     methods would skip the numbers already fetched into the block.
     """
 
-    __slots__ = ("generator", "block_size", "_block", "_next")
+    __slots__ = ("generator", "block_size", "_block")
 
     def __init__(self, generator: np.random.Generator, block_size: int = BLOCK_SIZE):
         if block_size < 1:
             raise ValueError("block_size must be at least 1")
         self.generator = generator
         self.block_size = block_size
-        self._block: list[float] = []
-        self._next = 0
+        self._block: list[float] = []  # the fetched numbers not yet served, the next one last
 
     def random(self) -> float:
         """The stream's next uniform number on [0, 1)."""
-        i = self._next
-        if i == len(self._block):
-            self._block = self.generator.random(self.block_size).tolist()
-            i = 0
-        self._next = i + 1
-        return self._block[i]
+        block = self._block
+        if not block:
+            block = self._block = self.generator.random(self.block_size).tolist()
+            # kept last number first: served by `pop`, cheaper than an index kept by hand
+            block.reverse()
+        return block.pop()
 
     def restart(self) -> None:
         """Forget the numbers already fetched: the next one comes from the generator as it is
         now (after its state was replaced, `UnionModel.branch`)."""
         self._block = []
-        self._next = 0

@@ -27,3 +27,13 @@ def test_choices_drawn_through_blocks_match_the_plain_stream():
 def test_a_block_size_below_one_is_refused():
     with pytest.raises(ValueError):
         UniformDraws(np.random.default_rng(1), 0)
+
+
+def test_restart_drops_the_numbers_fetched_and_draws_from_the_generator_as_it_is_now():
+    generator = np.random.default_rng(3)
+    draws = UniformDraws(generator, block_size=8)
+    draws.random()  # a block fetched, seven numbers left in it
+    generator.bit_generator.state = np.random.default_rng(5).bit_generator.state
+    draws.restart()
+    fresh = np.random.default_rng(5)
+    assert [draws.random() for _ in range(20)] == [fresh.random() for _ in range(20)]

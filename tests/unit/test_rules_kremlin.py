@@ -33,6 +33,27 @@ def test_influence_sums_to_one_and_moves_with_context(p):
     assert k.faction_influence(replace(V, coercion=1.0), p)[3] > base[3]
 
 
+def test_lobbying_bonuses_are_added_one_faction_at_a_time_in_their_order(p):
+    # the weighted interests summed left to right, then each lobbying faction's bonus in the
+    # order of `FACTIONS` (an option two factions lobby for gets both): these exact sums
+    w = [0.1, 0.2, 0.3, 0.4]
+    interests = [[0.1 * f - 0.03 * i for i in range(len(k.OPTIONS))] for f in range(4)]
+    both, one, none = IDX["demand_base"], IDX["trade_war"], IDX["hold"]
+    u = k.arbitrate(V, w, interests, [both, both, one, both], [True] * len(k.OPTIONS), p)
+    own, extremes, q = k.putin_utilities(V, p), k.extremity(p), p.putin
+    assert not V.crisis and not V.escalated
+    bonus = q.lobby_bonus
+
+    def weighted(i):
+        return 0.0 + w[0] * interests[0][i] + w[1] * interests[1][i] \
+            + w[2] * interests[2][i] + w[3] * interests[3][i]
+
+    lobby = {both: weighted(both) + w[0] * bonus + w[1] * bonus + w[3] * bonus,
+             one: weighted(one) + w[2] * bonus, none: weighted(none)}
+    for i, theirs in lobby.items():
+        assert u[i] == own[i] + theirs - q.moderation * extremes[i]
+
+
 def test_each_faction_wants_what_the_documents_say(p):
     best = {f: k.OPTIONS[max(range(len(k.OPTIONS)), key=k.faction_utilities(f, V, p).__getitem__)]
             for f in k.FACTIONS}

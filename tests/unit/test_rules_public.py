@@ -39,6 +39,19 @@ def test_protest_rises_with_hardship_and_falls_with_repression(p):
     assert harsh < high and low < high
 
 
+def test_below_the_threshold_nobody_protests_and_the_detained_are_released_as_usual(p):
+    q = p.public
+    c = cohort(p, legitimacy=0.9)
+    c.detained, c.active = 0.05, 0.2
+    calm = 0.5 * q.protest_threshold / (1.0 - c.legitimacy)  # net grievance half the threshold
+    active, detained = r.protest(c, calm, 0.8, p)
+    assert active == 0.0
+    assert detained == c.detained * (1.0 - 1.0 / q.detention_months)
+    # above it people protest, and some of them are arrested
+    active, more_detained = r.protest(c, calm * 3.0, 0.8, p)
+    assert active > 0.0 and more_detained > detained
+
+
 def test_detention_takes_protesters_off_the_street(p):
     c = cohort(p, legitimacy=0.2)
     active, detained = r.protest(c, 0.9, 0.8, p)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from unionsim.model.choice import UNAVAILABLE
 from unionsim.model.rules.economy import excess_refinancing_pressure
-from unionsim.model.state import Regime, clip01, fold_sum
+from unionsim.model.state import Regime, clip01
 
 # the levels read once, not every month (see the note on the enums in `unionsim.model.state`)
 _INCUMBENT, _NEW_REGIME = Regime.INCUMBENT, Regime.NEW_REGIME
@@ -110,16 +110,17 @@ def faction_influence(v: KremlinView, p: SimpleNamespace) -> list[float]:
     k = p.kremlin
     saturate = k.raiders.refusals_to_saturate
     refused = saturate if saturate < v.assets_refused else v.assets_refused  # min, written out
-    raw = [
-        k.siloviki.base_influence * (1.0 + k.siloviki.context_gain
-                                     * (v.nato_posture + v.tension + v.minsk_west_tilt)),
-        k.raiders.base_influence * (1.0 + k.raiders.context_gain
-                                    * (refused / saturate + v.dispute)),
-        k.monetarists.base_influence * (1.0 + k.monetarists.context_gain * v.russian_strain),
-        k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion),
-    ]
-    total = fold_sum(raw)
-    return [r / total for r in raw]
+    siloviki = k.siloviki.base_influence * (1.0 + k.siloviki.context_gain
+                                            * (v.nato_posture + v.tension + v.minsk_west_tilt))
+    raiders = k.raiders.base_influence * (1.0 + k.raiders.context_gain
+                                          * (refused / saturate + v.dispute))
+    monetarists = k.monetarists.base_influence * (1.0 + k.monetarists.context_gain
+                                                  * v.russian_strain)
+    restrainers = k.restrainers.base_influence * (1.0 + k.restrainers.context_gain * v.coercion)
+    # the sum as `fold_sum` adds it, and the shares, written out for the four factions: a monthly
+    # rule, and a list, a call and a comprehension cost more than the arithmetic
+    total = 0.0 + siloviki + raiders + monetarists + restrainers
+    return [siloviki / total, raiders / total, monetarists / total, restrainers / total]
 
 
 def available(v: KremlinView, p: SimpleNamespace) -> list[bool]:
@@ -352,7 +353,8 @@ def takeover_cost_factor(support_independence: float | None, p: SimpleNamespace)
     if support_independence is None:
         return 1.0
     relative = support_independence / RESISTANCE_REFERENCE_INDEPENDENCE
-    return max(0.0, 1.0 + p.putin.independence_takeover_cost * (relative - 1.0))
+    factor = 1.0 + p.putin.independence_takeover_cost * (relative - 1.0)
+    return factor if factor > 0.0 else 0.0  # `max(0.0, factor)`, written out: a monthly rule
 
 
 def support_ceiling(p: SimpleNamespace) -> float:
@@ -419,8 +421,13 @@ def arbitrate(v: KremlinView, influence: list[float], faction_u: list[list[float
     lobby = [0.0 + w0 * a + w1 * b + w2 * c + w3 * d if ok else UNAVAILABLE
              for a, b, c, d, ok in zip(*faction_u, mask)]
     bonus = q.lobby_bonus
-    for weight, choice in zip(influence, lobbied):
-        lobby[choice] += weight * bonus
+    # each faction's bonus added in the order of `FACTIONS` (an option two factions lobby for
+    # gets both, in that order), written out rather than looped: this runs every month
+    l0, l1, l2, l3 = lobbied
+    lobby[l0] += w0 * bonus
+    lobby[l1] += w1 * bonus
+    lobby[l2] += w2 * bonus
+    lobby[l3] += w3 * bonus
     return [mine + theirs - moderation * extreme if ok else UNAVAILABLE
             for mine, theirs, extreme, ok in zip(own, lobby, extremes, mask)]
 

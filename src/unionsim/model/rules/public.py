@@ -223,13 +223,16 @@ def protest(c: Cohort, hard: float, repression: float, p: SimpleNamespace,
     (see `next_fatigue`) scales the net grievance down.
     """
     q = p.public
+    grievance = hard * (1.0 - c.legitimacy) * (1.0 - fatigue)
+    released = c.detained * (1.0 - 1.0 / q.detention_months)
+    if grievance <= q.protest_threshold:
+        # nobody protests (`active_share` is 0), so nobody is arrested: the month of most
+        # cohorts, answered without the arrest odds
+        return 0.0, 1.0 if 1.0 < released else released
     p_arrest = arrest_probability(repression, c.active, p)
     net_risk = p_arrest * (1.0 + q.penalty_severity * repression)
-    active = (1.0 - c.detained) * active_share(hard * (1.0 - c.legitimacy) * (1.0 - fatigue),
-                                               net_risk,
-                                               q.protest_threshold)
-    detained = c.detained * (1.0 - 1.0 / q.detention_months) \
-        + active * p_arrest * q.detention_rate
+    active = (1.0 - c.detained) * active_share(grievance, net_risk, q.protest_threshold)
+    detained = released + active * p_arrest * q.detention_rate
     return active, 1.0 if 1.0 < detained else detained  # `min(detained, 1.0)`, written out
 
 
