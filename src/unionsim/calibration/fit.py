@@ -147,9 +147,9 @@ PRESETS = {
     # posterior predictive had the 2020 mass protests in 14 % of runs, with four in 33 %).
     # 6,000 simulations from the prior, then a second round of 3,000 from the prior truncated to
     # the first network's posterior region (all but 1e-4 of its mass); 300 held back for the
-    # calibration check; 1,000 draws of which 600 are simulated x 4 runs. Measured on 2 cores
-    # shared with other work: 29 min in all (16 of the first round's simulations, 1.3 of the
-    # last training), within the 45 the fit may take
+    # calibration check; 1,000 draws of which 600 are simulated x 4 runs. Measured on 2 idle
+    # cores: 1,089 s in all (78 s of it the last training), within the 45 minutes the fit may
+    # take; 29 minutes with other work on the cores
     "npe": FitSettings("npe", population=0, replicates=4, n_parameters=40, max_populations=0,
                        max_simulations=9000, method="npe", simulations=6000, chunk=250,
                        hidden=64, transforms=5, max_epochs=200, draws=1000, predictive=600,

@@ -22,9 +22,10 @@ def calibrate(
                                help="abc (ABC-SMC with pyabc) or npe (neural posterior "
                                     "estimation with sbi: independent draws, for 30+ "
                                     "parameters). With npe, --quick is the CI fit (20 "
-                                    "simulations) and the default the full one (the top 40 "
-                                    "parameters and those marked fit:, 8,000 simulations: "
-                                    "about 30 minutes on 2 cores)."),
+                                    "simulations and a second round of 10) and the default the "
+                                    "full one (the top 40 parameters and those marked fit:, "
+                                    "6,000 simulations of 4 runs per scenario and a second "
+                                    "round of 3,000: about 30 minutes on 2 cores)."),
     seed: int = typer.Option(1, "--seed", "-s", metavar="SEED", help="The fit's seed; the same "
                              "seed and settings give the same posterior."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped fit in --out from "
